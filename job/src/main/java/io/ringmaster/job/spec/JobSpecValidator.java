@@ -1,0 +1,125 @@
+package io.ringmaster.job.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a {@link JobSpec} on its own, without touching files or building models: everything that can
+ * be wrong with the values themselves. File contents and model JSON are checked later by the
+ * coordinator ({@code DataProbe}, {@code ModelFactory}). Returns every violation, never throws.
+ */
+public final class JobSpecValidator {
+  /** Upper bounds that protect the coordinator from absurd values. */
+  public static final int MAX_EPOCHS = 100_000;
+  public static final int MAX_WORKERS = 256;
+  public static final int MIN_HEAP_MB = 128;
+  public static final int MIN_OFFHEAP_MB = 128;
+
+  private JobSpecValidator() {}
+
+  public static List<Violation> validate(JobSpec spec) {
+    List<Violation> v = new ArrayList<>();
+    if (spec == null) {
+      v.add(new Violation("spec", "missing: give model, data, epochs, batchSize and updater"));
+      return v;
+    }
+    validateModel(spec.model(), v);
+    validateData(spec.data(), v);
+    if (spec.epochs() < 1) {
+      v.add(new Violation("spec.epochs", "must be >= 1, got " + spec.epochs()));
+    } else if (spec.epochs() > MAX_EPOCHS) {
+      v.add(new Violation("spec.epochs", "must be <= " + MAX_EPOCHS + ", got " + spec.epochs()));
+    }
+    if (spec.workers() < 1) {
+      v.add(new Violation("spec.workers", "must be >= 1, got " + spec.workers()));
+    } else if (spec.workers() > MAX_WORKERS) {
+      v.add(new Violation("spec.workers", "must be <= " + MAX_WORKERS + ", got " + spec.workers()));
+    }
+    if (spec.batchSize() < 1) {
+      v.add(new Violation("spec.batchSize", "must be >= 1, got " + spec.batchSize()));
+    } else if (spec.workers() >= 1 && spec.batchSize() < spec.workers()) {
+      v.add(new Violation("spec.batchSize",
+          "must be >= workers (" + spec.workers() + "), got " + spec.batchSize()
+              + ": it is the global batch, split over the workers every step"));
+    }
+    validateUpdater(spec.updater(), v);
+    ResourceSpec r = spec.resources();
+    if (r.heapMb() < MIN_HEAP_MB) {
+      v.add(new Violation("spec.resources.heapMb", "must be >= " + MIN_HEAP_MB + " MiB, got " + r.heapMb()));
+    }
+    if (r.offheapMb() < MIN_OFFHEAP_MB) {
+      v.add(new Violation("spec.resources.offheapMb",
+          "must be >= " + MIN_OFFHEAP_MB + " MiB, got " + r.offheapMb()));
+    }
+    if (r.threads() < 1) {
+      v.add(new Violation("spec.resources.threads", "must be >= 1, got " + r.threads()));
+    }
+    return v;
+  }
+
+  /** Throws {@link InvalidSpecException} with every violation, if any. */
+  public static JobSpec requireValid(JobSpec spec) {
+    List<Violation> v = validate(spec);
+    if (!v.isEmpty()) {
+      throw new InvalidSpecException(v);
+    }
+    return spec;
+  }
+
+  private static void validateModel(ModelSpec model, List<Violation> v) {
+    if (model == null) {
+      v.add(new Violation("spec.model",
+          "missing: give model.architecture (mlp or lenet) or model.dl4jJson"));
+      return;
+    }
+    if (model instanceof ModelSpec.Builtin b) {
+      if (!ModelSpec.MLP.equals(b.architecture()) && !ModelSpec.LENET.equals(b.architecture())) {
+        v.add(new Violation("spec.model.architecture",
+            "unknown architecture '" + b.architecture() + "': use mlp or lenet, or give model.dl4jJson"));
+      }
+      for (int i = 0; i < b.hidden().size(); i++) {
+        Integer h = b.hidden().get(i);
+        if (h == null || h < 1) {
+          v.add(new Violation("spec.model.hidden[" + i + "]", "must be >= 1, got " + h));
+        }
+      }
+    } else if (model instanceof ModelSpec.Dl4jJson j && j.json().isBlank()) {
+      v.add(new Violation("spec.model.dl4jJson", "is empty: give a MultiLayerConfiguration JSON"));
+    }
+  }
+
+  private static void validateData(DataSpec data, List<Violation> v) {
+    if (data == null) {
+      v.add(new Violation("spec.data", "missing: give data.train and data.test"));
+      return;
+    }
+    validateDataset("spec.data.train", data.train(), v);
+    validateDataset("spec.data.test", data.test(), v);
+  }
+
+  private static void validateDataset(String field, DatasetRef ref, List<Violation> v) {
+    if (ref == null) {
+      v.add(new Violation(field, "missing: give path (and labels for IDX)"));
+      return;
+    }
+    if (ref.path().isBlank()) {
+      v.add(new Violation(field + ".path", "is empty"));
+    }
+    if (ref.format() == DatasetRef.Format.IDX && (ref.labelsPath() == null || ref.labelsPath().isBlank())) {
+      v.add(new Violation(field + ".labels", "missing: IDX data needs a labels file next to the images"));
+    }
+  }
+
+  private static void validateUpdater(UpdaterSpec u, List<Violation> v) {
+    if (u == null) {
+      v.add(new Violation("spec.updater", "missing: give updater.type (sgd, nesterov, adam) and learningRate"));
+      return;
+    }
+    if (!(u.learningRate() > 0) || Double.isInfinite(u.learningRate())) {
+      v.add(new Violation("spec.updater.learningRate", "must be a finite number > 0, got " + u.learningRate()));
+    }
+    if (u.type() == UpdaterSpec.Type.NESTEROV && !(u.momentum() >= 0 && u.momentum() < 1)) {
+      v.add(new Violation("spec.updater.momentum", "must be in [0, 1), got " + u.momentum()));
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package io.ringmaster.job.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a job file (YAML). Field names are the proto's in lowerCamelCase; see {@code examples/}.
+ * Relative data and model paths are resolved against the job file's directory. Unknown fields, wrong
+ * types and invalid values are all reported at once, each with its field path.
+ *
+ * <pre>
+ * name: fashion-mlp
+ * model: {architecture: mlp, hidden: [256, 128], activation: relu}   # or dl4jJson / dl4jJsonFile
+ * data:
+ *   train: {path: train-images-idx3-ubyte.gz, labels: train-labels-idx1-ubyte.gz}
+ *   test:  {path: test.csv, labelColumn: label}
+ * epochs: 3
+ * batchSize: 128
+ * updater: {type: adam, learningRate: 0.001}
+ * seed: 42
+ * workers: 2
+ * </pre>
+ */
+public final class JobSpecYaml {
+  private static final YAMLMapper MAPPER = new YAMLMapper();
+
+  private static final Set<String> TOP = Set.of("name", "model", "data", "epochs", "batchSize", "updater",
+      "seed", "workers", "strategy", "resources");
+  private static final Set<String> MODEL = Set.of("architecture", "hidden", "activation", "dl4jJson",
+      "dl4jJsonFile");
+  private static final Set<String> DATA = Set.of("train", "test");
+  private static final Set<String> DATASET = Set.of("format", "path", "labels", "labelColumn");
+  private static final Set<String> UPDATER = Set.of("type", "learningRate", "momentum");
+  private static final Set<String> RESOURCES = Set.of("heapMb", "offheapMb", "threads");
+
+  private final Path baseDir;
+  private final List<Violation> violations = new ArrayList<>();
+
+  private JobSpecYaml(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /** Reads and validates a job file. */
+  public static JobSpec read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidSpecException("spec", "job file not found: " + file.toAbsolutePath());
+    } catch (IOException e) {
+      throw new InvalidSpecException("spec", "cannot read job file " + file.toAbsolutePath() + ": " + e);
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, dir == null ? Path.of(".").toAbsolutePath() : dir);
+  }
+
+  /** Parses and validates YAML text; relative paths resolve against {@code baseDir}. */
+  public static JobSpec parse(String yaml, Path baseDir) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new InvalidSpecException("spec", "not valid YAML" + where + ": " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidSpecException("spec", "the job file must be a YAML mapping of fields (name, model, data, ...)");
+    }
+    JobSpecYaml p = new JobSpecYaml(baseDir);
+    JobSpec spec = p.spec(root);
+    SpecProtos.throwIfInvalid(p.violations, spec);
+    return spec;
+  }
+
+  private JobSpec spec(JsonNode n) {
+    unknown("spec", n, TOP);
+    String strategy = text("spec.strategy", n.get("strategy"));
+    if (strategy != null && !strategy.equalsIgnoreCase("allreduce")) {
+      violations.add(new Violation("spec.strategy", "unknown strategy '" + strategy + "': use allreduce"));
+    }
+    Long seed = integer("spec.seed", n.get("seed"));
+    Long workers = integer("spec.workers", n.get("workers"));
+    return new JobSpec(
+        text("spec.name", n.get("name")),
+        model(n.get("model")),
+        data(n.get("data")),
+        intOr("spec.epochs", n.get("epochs"), 0),
+        intOr("spec.batchSize", n.get("batchSize"), 0),
+        updater(n.get("updater")),
+        seed == null ? JobSpec.DEFAULT_SEED : seed,
+        workers == null ? 1 : workers.intValue(),
+        Strategy.ALLREDUCE,
+        resources(n.get("resources")));
+  }
+
+  private ModelSpec model(JsonNode n) {
+    if (!object("spec.model", n)) {
+      return null;
+    }
+    unknown("spec.model", n, MODEL);
+    String json = text("spec.model.dl4jJson", n.get("dl4jJson"));
+    String jsonFile = text("spec.model.dl4jJsonFile", n.get("dl4jJsonFile"));
+    String arch = text("spec.model.architecture", n.get("architecture"));
+    int given = (json != null ? 1 : 0) + (jsonFile != null ? 1 : 0) + (arch != null ? 1 : 0);
+    if (given > 1) {
+      violations.add(new Violation("spec.model", "give exactly one of architecture, dl4jJson, dl4jJsonFile"));
+      return null;
+    }
+    if (jsonFile != null) {
+      String f = resolve(jsonFile);
+      try {
+        return new ModelSpec.Dl4jJson(Files.readString(Path.of(f)));
+      } catch (IOException e) {
+        violations.add(new Violation("spec.model.dl4jJsonFile", "cannot read " + f + ": " + e.getMessage()));
+        return null;
+      }
+    }
+    if (json != null) {
+      return new ModelSpec.Dl4jJson(json);
+    }
+    if (arch == null) {
+      return null;
+    }
+    List<Integer> hidden = new ArrayList<>();
+    JsonNode h = n.get("hidden");
+    if (h != null && !h.isNull()) {
+      if (!h.isArray()) {
+        violations.add(new Violation("spec.model.hidden", "must be a list of layer sizes, e.g. [256, 128]"));
+      } else {
+        for (int i = 0; i < h.size(); i++) {
+          Long size = integer("spec.model.hidden[" + i + "]", h.get(i));
+          hidden.add(size == null ? null : size.intValue());
+        }
+      }
+    }
+    return new ModelSpec.Builtin(arch.trim().toLowerCase(Locale.ROOT), hidden,
+        text("spec.model.activation", n.get("activation")));
+  }
+
+  private DataSpec data(JsonNode n) {
+    if (!object("spec.data", n)) {
+      return null;
+    }
+    unknown("spec.data", n, DATA);
+    return new DataSpec(dataset("spec.data.train", n.get("train")), dataset("spec.data.test", n.get("test")));
+  }
+
+  private DatasetRef dataset(String field, JsonNode n) {
+    if (!object(field, n)) {
+      return null;
+    }
+    unknown(field, n, DATASET);
+    String path = text(field + ".path", n.get("path"));
+    if (path == null) {
+      violations.add(new Violation(field + ".path", "missing: give the dataset file"));
+      return null;
+    }
+    String format = text(field + ".format", n.get("format"));
+    DatasetRef.Format f = null;
+    if (format != null) {
+      try {
+        f = DatasetRef.Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        violations.add(new Violation(field + ".format", "unknown format '" + format + "': use idx or csv"));
+      }
+    }
+    String labels = text(field + ".labels", n.get("labels"));
+    return new DatasetRef(f, resolve(path), labels == null ? null : resolve(labels),
+        text(field + ".labelColumn", n.get("labelColumn")));
+  }
+
+  private UpdaterSpec updater(JsonNode n) {
+    if (!object("spec.updater", n)) {
+      return null;
+    }
+    unknown("spec.updater", n, UPDATER);
+    String type = text("spec.updater.type", n.get("type"));
+    if (type == null) {
+      violations.add(new Violation("spec.updater.type", "missing: use sgd, nesterov or adam"));
+      return null;
+    }
+    UpdaterSpec.Type t = UpdaterSpec.Type.parse(type);
+    if (t == null) {
+      violations.add(new Violation("spec.updater.type", "unknown updater '" + type + "': use sgd, nesterov or adam"));
+      return null;
+    }
+    Double lr = number("spec.updater.learningRate", n.get("learningRate"));
+    if (lr == null && n.get("learningRate") == null) {
+      violations.add(new Violation("spec.updater.learningRate", "missing: give a learning rate > 0, e.g. 0.001"));
+      return null;
+    }
+    Double m = number("spec.updater.momentum", n.get("momentum"));
+    return new UpdaterSpec(t, lr == null ? Double.NaN : lr, m == null ? UpdaterSpec.DEFAULT_MOMENTUM : m);
+  }
+
+  private ResourceSpec resources(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return ResourceSpec.DEFAULTS;
+    }
+    if (!object("spec.resources", n)) {
+      return ResourceSpec.DEFAULTS;
+    }
+    unknown("spec.resources", n, RESOURCES);
+    return new ResourceSpec(intOr("spec.resources.heapMb", n.get("heapMb"), 0),
+        intOr("spec.resources.offheapMb", n.get("offheapMb"), 0),
+        intOr("spec.resources.threads", n.get("threads"), 0));
+  }
+
+  // ---- helpers: each records a violation and returns null on a wrong type ----
+
+  private String resolve(String path) {
+    Path p = Path.of(path);
+    return p.isAbsolute() ? p.toString() : baseDir.resolve(p).normalize().toString();
+  }
+
+  private boolean object(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isObject()) {
+      violations.add(new Violation(field, "must be a mapping of fields, got " + describe(n)));
+      return false;
+    }
+    return true;
+  }
+
+  private void unknown(String field, JsonNode n, Set<String> known) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name)) {
+        violations.add(new Violation(field + "." + name,
+            "unknown field; known fields here: " + String.join(", ", known.stream().sorted().toList())));
+      }
+    }
+  }
+
+  private String text(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isValueNode()) {
+      violations.add(new Violation(field, "must be a single value, got " + describe(n)));
+      return null;
+    }
+    return n.asText();
+  }
+
+  private Long integer(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      violations.add(new Violation(field, "must be an integer, got " + describe(n)));
+      return null;
+    }
+    return n.asLong();
+  }
+
+  private int intOr(String field, JsonNode n, int absent) {
+    Long l = integer(field, n);
+    if (l == null) {
+      return absent;
+    }
+    if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+      violations.add(new Violation(field, "is out of range: " + l));
+      return absent;
+    }
+    return l.intValue();
+  }
+
+  private Double number(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isNumber()) {
+      violations.add(new Violation(field, "must be a number, got " + describe(n)));
+      return null;
+    }
+    return n.asDouble();
+  }
+
+  private static String describe(JsonNode n) {
+    if (n.isTextual()) {
+      return "'" + n.asText() + "'";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    if (n.isObject()) {
+      return "a mapping";
+    }
+    return n.toString();
+  }
+}
