@@ -1,0 +1,2 @@
+/** Collective operations between worker replicas: the gRPC ring all-reduce. */
+package io.ringmaster.worker.collective;
