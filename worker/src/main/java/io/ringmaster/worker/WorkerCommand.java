@@ -1,0 +1,37 @@
+package io.ringmaster.worker;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ringmaster worker}: a long-running worker process that attaches to a coordinator and trains
+ * whatever job it is assigned. Also the entry point of worker JVMs launched by the local scheduler.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Run a worker that attaches to a coordinator and trains the jobs it is given.")
+public final class WorkerCommand implements Callable<Integer> {
+  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT",
+      description = "Coordinator address.")
+  String coordinator;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address peers use to reach this worker (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "0",
+      description = "Port of this worker's gRPC server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--job", description = "Only take this job (set by the local scheduler).")
+  String jobId;
+
+  @Override
+  public Integer call() throws Exception {
+    throw new UnsupportedOperationException("not implemented yet");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new WorkerCommand()).execute(args));
+  }
+}
