@@ -11,12 +11,13 @@ import java.util.Objects;
  * @param out normal output (epoch lines, tables, job ids)
  * @param err errors and failure reports
  * @param terminal whether {@code out} is an interactive terminal (progress bars redrawn in place)
+ * @param columns width of that terminal in characters
  * @param clock paces progress output and gives the zone for timestamps
  * @param channels opens gRPC channels to coordinators
  * @param coordinators starts coordinators ({@code run}, {@code coordinator})
  * @param shutdownHooks runs clean-up on Ctrl-C ({@code run} cancels its job, {@code coordinator} stops)
  */
-public record CliContext(PrintStream out, PrintStream err, boolean terminal, Clock clock,
+public record CliContext(PrintStream out, PrintStream err, boolean terminal, int columns, Clock clock,
     ChannelFactory channels, CoordinatorLauncher coordinators, ShutdownHooks shutdownHooks) {
 
   public CliContext {
@@ -26,11 +27,29 @@ public record CliContext(PrintStream out, PrintStream err, boolean terminal, Clo
     Objects.requireNonNull(channels, "channels");
     Objects.requireNonNull(coordinators, "coordinators");
     Objects.requireNonNull(shutdownHooks, "shutdownHooks");
+    if (columns < 20) {
+      columns = DEFAULT_COLUMNS;
+    }
   }
 
-  /** The real process: System.out/err, a terminal when {@code System.console()} exists, TCP channels. */
+  /** Terminal width when it is not known. */
+  public static final int DEFAULT_COLUMNS = 80;
+
+  /**
+   * The real process: System.out/err, a terminal when {@code System.console()} exists (width from
+   * {@code -Dringmaster.columns}, which ./ringmaster sets, or {@code $COLUMNS}), TCP channels.
+   */
   public static CliContext system() {
-    return new CliContext(System.out, System.err, System.console() != null, Clock.systemDefaultZone(),
+    return new CliContext(System.out, System.err, System.console() != null, detectColumns(), Clock.systemDefaultZone(),
         ChannelFactory.plaintext(), CoordinatorLauncher.inProcess(), ShutdownHooks.runtime());
+  }
+
+  private static int detectColumns() {
+    String c = System.getProperty("ringmaster.columns", System.getenv("COLUMNS"));
+    try {
+      return c == null ? DEFAULT_COLUMNS : Integer.parseInt(c.trim());
+    } catch (NumberFormatException e) {
+      return DEFAULT_COLUMNS;
+    }
   }
 }

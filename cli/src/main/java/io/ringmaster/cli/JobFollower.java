@@ -22,7 +22,8 @@ final class JobFollower {
    * @throws CliException when the stream ended before the job finished
    */
   Job follow(JobClient client, String jobId) {
-    WatchRenderer renderer = new WatchRenderer(context.out(), context.terminal(), context.clock());
+    WatchRenderer renderer = new WatchRenderer(context.out(), context.terminal(), context.clock(),
+        context.columns());
     try {
       client.watch(jobId, renderer::accept);
     } finally {

@@ -51,7 +51,7 @@ final class CliHarness implements AutoCloseable {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      int code = Cli.execute(new CliContext(o, e, terminal, clock, channels, coordinators, shutdownHooks), args);
+      int code = Cli.execute(new CliContext(o, e, terminal, CliContext.DEFAULT_COLUMNS, clock, channels, coordinators, shutdownHooks), args);
       return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
   }

@@ -9,8 +9,9 @@ import io.ringmaster.proto.v1.Progress;
  * the epoch.
  */
 public final class ProgressLine {
-  /** Characters between the brackets of the bar. */
-  static final int BAR_WIDTH = 24;
+  /** Most and fewest characters between the brackets of the bar. */
+  static final int MAX_BAR = 30;
+  static final int MIN_BAR = 10;
 
   private final Progress p;
   private final int totalEpochs;
@@ -43,20 +44,36 @@ public final class ProgressLine {
     return p.getStepsInEpoch() > 0 && p.getStep() >= p.getStepsInEpoch();
   }
 
-  /** {@code Epoch 2/3 [==========>             ] 312/469  4,870 samples/s  loss 0.4123  ETA 0:32}. */
-  public String bar() {
+  /**
+   * {@code Epoch 2/3 [==========>          ] 312/469  4,870 samples/s  loss 0.4123  ETA 0:32}, at most
+   * {@code maxWidth} characters: the bar shrinks first, then the loss is left out, then the line is cut.
+   */
+  public String bar(int maxWidth) {
+    String label = EpochLine.epochLabel(p.getEpoch(), totalEpochs) + " ";
+    String steps = " " + p.getStep() + "/" + p.getStepsInEpoch();
+    String rate = "  " + Fmt.rate(p.getSamplesPerS()) + " samples/s";
+    String loss = "  loss " + Fmt.loss(p.getTrainLoss());
+    String eta = "  ETA " + eta();
+    String tail = steps + rate + loss + eta;
+    if (maxWidth - label.length() - 2 - tail.length() < MIN_BAR) {
+      tail = steps + rate + eta;
+    }
+    int cells = Math.max(MIN_BAR, Math.min(MAX_BAR, maxWidth - label.length() - 2 - tail.length()));
+    String line = label + cells(cells) + tail;
+    return line.length() <= maxWidth ? line : line.substring(0, Math.max(0, maxWidth));
+  }
+
+  private String cells(int width) {
     int filled = p.getStepsInEpoch() <= 0 ? 0
-        : (int) Math.min(BAR_WIDTH, BAR_WIDTH * p.getStep() / p.getStepsInEpoch());
-    char[] cells = new char[BAR_WIDTH];
-    for (int i = 0; i < BAR_WIDTH; i++) {
-      cells[i] = i < filled ? '=' : ' ';
+        : (int) Math.min(width, width * p.getStep() / p.getStepsInEpoch());
+    char[] c = new char[width];
+    for (int i = 0; i < width; i++) {
+      c[i] = i < filled ? '=' : ' ';
     }
-    if (filled > 0 && filled < BAR_WIDTH) {
-      cells[filled - 1] = '>';
+    if (filled > 0 && filled < width) {
+      c[filled - 1] = '>';
     }
-    String b = "[" + new String(cells) + "]";
-    return EpochLine.epochLabel(p.getEpoch(), totalEpochs) + " " + b + " " + p.getStep() + "/"
-        + p.getStepsInEpoch() + tail();
+    return "[" + new String(c) + "]";
   }
 
   /** {@code   Epoch 2/3  312/469 steps (66%)  4,870 samples/s  loss 0.4123  ETA 0:32}. */

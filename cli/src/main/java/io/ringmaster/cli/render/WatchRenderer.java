@@ -36,6 +36,7 @@ public final class WatchRenderer {
   private final PrintStream out;
   private final boolean terminal;
   private final Clock clock;
+  private final int columns;
 
   private Job job = Job.getDefaultInstance();
   private JobState shownState = JobState.JOB_STATE_UNSPECIFIED;
@@ -48,11 +49,13 @@ public final class WatchRenderer {
   /**
    * @param terminal whether {@code out} is an interactive terminal (progress bar redrawn in place)
    * @param clock paces progress output
+   * @param columns width of the terminal; the bar stays narrower so that it never wraps
    */
-  public WatchRenderer(PrintStream out, boolean terminal, Clock clock) {
+  public WatchRenderer(PrintStream out, boolean terminal, Clock clock, int columns) {
     this.out = Objects.requireNonNull(out, "out");
     this.terminal = terminal;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.columns = columns;
     this.lastPlain = clock.instant();
   }
 
@@ -141,7 +144,7 @@ public final class WatchRenderer {
     Instant now = clock.instant();
     if (terminal) {
       if (lastRedraw == null || p.complete() || !now.isBefore(lastRedraw.plus(REDRAW_INTERVAL))) {
-        String bar = p.bar();
+        String bar = p.bar(columns - 1);
         int pad = Math.max(0, barLength - bar.length());
         out.print("\r" + bar + " ".repeat(pad));
         out.flush();
@@ -154,10 +157,12 @@ public final class WatchRenderer {
     }
   }
 
+  /** Reports workers that were lost since the last event; once the job ended, FinalReport lists them. */
   private void workers() {
+    boolean ended = Fmt.isTerminal(job.getState());
     for (WorkerStatus w : job.getWorkersList()) {
       WorkerState before = workerStates.put(w.getWorkerId(), w.getState());
-      if (w.getState() == WorkerState.WORKER_LOST && before != WorkerState.WORKER_LOST) {
+      if (!ended && w.getState() == WorkerState.WORKER_LOST && before != WorkerState.WORKER_LOST) {
         line(FinalReport.lostWorker(w));
       }
     }

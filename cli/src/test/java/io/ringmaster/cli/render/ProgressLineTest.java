@@ -21,8 +21,10 @@ class ProgressLineTest {
     // 60,000 - 15,000 samples left at 5,000/s: 9 s
     ProgressLine p = ProgressLine.of(job(60_000, 100, 15_000, 5000));
 
-    assertThat(p.bar()).isEqualTo(
-        "Epoch 2/3 [=====>                  ] 100/400  5,000 samples/s  loss 0.4123  ETA 0:09");
+    assertThat(p.bar(100)).isEqualTo(
+        "Epoch 2/3 [======>                       ] 100/400  5,000 samples/s  loss 0.4123  ETA 0:09");
+    assertThat(p.bar(79)).hasSize(79).isEqualTo(
+        "Epoch 2/3 [===>               ] 100/400  5,000 samples/s  loss 0.4123  ETA 0:09");
     assertThat(p.complete()).isFalse();
   }
 
@@ -40,10 +42,18 @@ class ProgressLineTest {
   }
 
   @Test
+  void narrowTerminalsLoseTheLossThenTheLineIsCut() {
+    ProgressLine p = ProgressLine.of(job(60_000, 100, 15_000, 5000));
+
+    assertThat(p.bar(60)).isEqualTo("Epoch 2/3 [==>          ] 100/400  5,000 samples/s  ETA 0:09");
+    assertThat(p.bar(40)).hasSize(40).startsWith("Epoch 2/3 [=>        ] 100/400");
+  }
+
+  @Test
   void fullBarAtTheEnd() {
     ProgressLine p = ProgressLine.of(job(60_000, 400, 60_000, 5000));
 
-    assertThat(p.bar()).contains("[========================] 400/400");
+    assertThat(p.bar(79)).contains("[===================] 400/400");
     assertThat(p.complete()).isTrue();
   }
 }

@@ -32,7 +32,7 @@ class WatchRendererTest {
 
   @Test
   void scriptedStreamGivesTheEpochLinesAndKeepsTheFinalJob() {
-    WatchRenderer r = new WatchRenderer(out, false, clock);
+    WatchRenderer r = new WatchRenderer(out, false, clock, 80);
     List<JobEvent> events = TestJobs.run(submitted(), JobState.SUCCEEDED, "");
 
     events.forEach(r::accept);
@@ -50,7 +50,7 @@ class WatchRendererTest {
 
   @Test
   void epochsInASnapshotArePrintedOnceEvenIfTheyArriveAgain() {
-    WatchRenderer r = new WatchRenderer(out, false, clock);
+    WatchRenderer r = new WatchRenderer(out, false, clock, 80);
     Job running = submitted().toBuilder().setState(JobState.RUNNING)
         .addEpochs(TestJobs.epoch(1, 2)).build();
 
@@ -63,7 +63,7 @@ class WatchRendererTest {
 
   @Test
   void plainProgressIsPacedByTheClockAndHasNoControlCharacters() {
-    WatchRenderer r = new WatchRenderer(out, false, clock);
+    WatchRenderer r = new WatchRenderer(out, false, clock, 80);
     Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING).setTrainSamples(60_000);
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, j.build()));
 
@@ -86,7 +86,7 @@ class WatchRendererTest {
 
   @Test
   void terminalBarIsRedrawnInPlaceAndWipedBeforeTheNextLine() {
-    WatchRenderer r = new WatchRenderer(out, true, clock);
+    WatchRenderer r = new WatchRenderer(out, true, clock, 80);
     Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING).setTrainSamples(60_000);
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, j.build()));
     j.setProgress(Progress.newBuilder().setEpoch(1).setStep(100).setStepsInEpoch(400).setSamples(15_000)
@@ -102,16 +102,17 @@ class WatchRendererTest {
     r.accept(TestJobs.event(JobEvent.Kind.EPOCH_FINISHED, j.build()));
 
     String s = output();
-    assertThat(s).contains("\rEpoch 1/2 [=====>").contains("] 100/400").contains("] 200/400")
+    assertThat(s).contains("\rEpoch 1/2 [===>").contains("] 100/400").contains("] 200/400")
         .doesNotContain("150/400");
-    int barLength = ProgressLine.of(j.build()).bar().length();
+    int barLength = ProgressLine.of(j.build()).bar(79).length();
+    assertThat(barLength).isLessThanOrEqualTo(79);
     assertThat(s).contains("\r" + " ".repeat(barLength) + "\rEpoch 1/2  train loss");
     assertThat(s).doesNotContain("\u001b");
   }
 
   @Test
   void lostWorkersAndNoticesAreReported() {
-    WatchRenderer r = new WatchRenderer(out, false, clock);
+    WatchRenderer r = new WatchRenderer(out, false, clock, 80);
     Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING)
         .addWorkers(TestJobs.worker(0, 10, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 11, WorkerState.WORKER_ACTIVE));
