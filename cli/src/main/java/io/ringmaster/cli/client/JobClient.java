@@ -1,0 +1,113 @@
+package io.ringmaster.cli.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobEvent;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.ListJobsRequest;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import io.ringmaster.proto.v1.WatchJobRequest;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Calls a coordinator's {@code JobService} over one channel, which it owns and shuts down on {@link
+ * #close()}. Every failure is a {@link CoordinatorCallException} naming the coordinator (and the job).
+ */
+public final class JobClient implements AutoCloseable {
+  /** Unary calls other than submit. */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** Submitting validates the job, which reads the headers of its data files. */
+  public static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(120);
+
+  private final ManagedChannel channel;
+  private final CoordinatorAddress address;
+  private final JobServiceGrpc.JobServiceBlockingStub stub;
+
+  public JobClient(ManagedChannel channel, CoordinatorAddress address) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.address = Objects.requireNonNull(address, "address");
+    this.stub = JobServiceGrpc.newBlockingStub(channel);
+  }
+
+  public CoordinatorAddress address() {
+    return address;
+  }
+
+  /** Submits a job; returns it as stored (with its id). */
+  public Job submit(JobSpec spec) {
+    try {
+      return timed(SUBMIT_TIMEOUT).submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, null);
+    }
+  }
+
+  public Job get(String jobId) {
+    try {
+      return timed(CALL_TIMEOUT).getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, jobId);
+    }
+  }
+
+  /** Every job the coordinator knows, newest first. */
+  public List<Job> list() {
+    try {
+      return timed(CALL_TIMEOUT).listJobs(ListJobsRequest.getDefaultInstance()).getJobsList();
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, null);
+    }
+  }
+
+  public Job cancel(String jobId) {
+    return cancel(jobId, CALL_TIMEOUT);
+  }
+
+  /** Cancels a job (idempotent: a finished job is returned as is). */
+  public Job cancel(String jobId, Duration timeout) {
+    try {
+      return timed(timeout).cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build());
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, jobId);
+    }
+  }
+
+  /**
+   * Follows a job: passes every event to {@code onEvent} on the calling thread and returns when the
+   * coordinator ends the stream (after the job's terminal event).
+   */
+  public void watch(String jobId, Consumer<JobEvent> onEvent) {
+    try {
+      Iterator<JobEvent> events = stub.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+      while (events.hasNext()) {
+        onEvent.accept(events.next());
+      }
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, jobId);
+    }
+  }
+
+  private JobServiceGrpc.JobServiceBlockingStub timed(Duration timeout) {
+    return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Shuts the channel down, cancelling calls in flight. */
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

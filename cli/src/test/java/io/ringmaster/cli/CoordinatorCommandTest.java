@@ -1,0 +1,80 @@
+package io.ringmaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@code coordinator}: options reach the launcher, the address is printed, the server is closed. */
+class CoordinatorCommandTest {
+
+  @Test
+  void startsWithTheGivenSettingsAndPrintsTheAddress() throws Exception {
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    AtomicInteger closed = new AtomicInteger();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = s -> {
+        settings.set(s);
+        return new CoordinatorLauncher.Running() {
+          @Override
+          public int port() {
+            return 7171;
+          }
+
+          @Override
+          public void awaitTermination() {
+            // "until killed": Ctrl-C runs the hook, which stops the coordinator
+            Runnable onCtrlC = cli.hooks.get("ringmaster-coordinator-stop");
+            assertThat(onCtrlC).as("coordinator registered a shutdown hook").isNotNull();
+            onCtrlC.run();
+            assertThat(closed.get()).as("the hook closed the coordinator").isEqualTo(1);
+          }
+
+          @Override
+          public void close() {
+            closed.incrementAndGet();
+          }
+        };
+      };
+
+      CliHarness.Result r = cli.run("coordinator", "--host", "0.0.0.0", "--port", "0", "--data-dir", "/tmp/rm",
+          "--scheduler", "EXTERNAL");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(settings.get()).isEqualTo(
+          new CoordinatorLauncher.Settings("0.0.0.0", 0, Path.of("/tmp/rm"), SchedulerKind.EXTERNAL));
+      assertThat(r.out()).startsWith("Coordinator listening on 0.0.0.0:7171 (scheduler external, data dir /tmp/rm)");
+      assertThat(closed.get()).isPositive();
+      assertThat(cli.hooks).isEmpty();
+    }
+  }
+
+  @Test
+  void bindFailureSaysWhatToDo() throws Exception {
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = s -> {
+        throw new IOException("Address already in use");
+      };
+
+      CliHarness.Result r = cli.run("coordinator", "--port", "7070");
+
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
+      assertThat(r.err().strip()).isEqualTo("cannot start the coordinator on 127.0.0.1:7070: Address already in use"
+          + " (is another coordinator running there? choose another --port)");
+    }
+  }
+
+  @Test
+  void unknownSchedulerIsAUsageError() throws Exception {
+    try (CliHarness cli = new CliHarness()) {
+      CliHarness.Result r = cli.run("coordinator", "--scheduler", "kubernetes");
+
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("--scheduler").contains("kubernetes");
+    }
+  }
+}

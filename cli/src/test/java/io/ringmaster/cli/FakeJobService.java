@@ -1,0 +1,123 @@
+package io.ringmaster.cli;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobEvent;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.ListJobsRequest;
+import io.ringmaster.proto.v1.ListJobsResponse;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import io.ringmaster.proto.v1.WatchJobRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * A scripted coordinator: stores submitted jobs, answers Get/List/Cancel from its map, and streams the
+ * events {@link #script} makes for the watched job. Set {@link #submitError} to make submissions fail.
+ */
+final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
+  final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  final List<JobSpec> submitted = new CopyOnWriteArrayList<>();
+  final List<String> cancelled = new CopyOnWriteArrayList<>();
+  volatile Status submitError;
+  volatile String nextId = "job-1";
+  /** Keep watch streams open after the script (until the job is cancelled). */
+  volatile boolean holdWatch;
+  /** Counted down when a held watch stream has sent its script. */
+  final CountDownLatch watching = new CountDownLatch(1);
+  private final Map<String, StreamObserver<JobEvent>> held = new ConcurrentHashMap<>();
+  /** The events WatchJob sends for a known job. */
+  volatile Function<Job, List<JobEvent>> script = job -> List.of(TestJobs.event(JobEvent.Kind.SNAPSHOT, job));
+
+  FakeJobService add(Job job) {
+    jobs.put(job.getId(), job);
+    return this;
+  }
+
+  @Override
+  public void submitJob(SubmitJobRequest request, StreamObserver<Job> response) {
+    if (submitError != null) {
+      response.onError(submitError.asRuntimeException());
+      return;
+    }
+    submitted.add(request.getSpec());
+    Job job = Job.newBuilder().setId(nextId).setSpec(request.getSpec()).setState(JobState.QUEUED)
+        .setCreatedAtMs(TestJobs.T0).build();
+    jobs.put(job.getId(), job);
+    response.onNext(job);
+    response.onCompleted();
+  }
+
+  @Override
+  public void getJob(GetJobRequest request, StreamObserver<Job> response) {
+    Job job = jobs.get(request.getJobId());
+    if (job == null) {
+      response.onError(notFound(request.getJobId()));
+      return;
+    }
+    response.onNext(job);
+    response.onCompleted();
+  }
+
+  @Override
+  public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
+    List<Job> all = new ArrayList<>(jobs.values());
+    all.sort((a, b) -> Long.compare(b.getCreatedAtMs(), a.getCreatedAtMs()));
+    response.onNext(ListJobsResponse.newBuilder().addAllJobs(all).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
+    Job job = jobs.get(request.getJobId());
+    if (job == null) {
+      response.onError(notFound(request.getJobId()));
+      return;
+    }
+    cancelled.add(job.getId());
+    JobState s = job.getState();
+    if (s != JobState.SUCCEEDED && s != JobState.FAILED && s != JobState.CANCELLED) {
+      job = job.toBuilder().setState(JobState.CANCELLED).setMessage("cancelled by user").build();
+      jobs.put(job.getId(), job);
+      StreamObserver<JobEvent> watcher = held.remove(job.getId());
+      if (watcher != null) {
+        watcher.onNext(TestJobs.event(JobEvent.Kind.STATE_CHANGED, job));
+        watcher.onCompleted();
+      }
+    }
+    response.onNext(job);
+    response.onCompleted();
+  }
+
+  @Override
+  public void watchJob(WatchJobRequest request, StreamObserver<JobEvent> response) {
+    Job job = jobs.get(request.getJobId());
+    if (job == null) {
+      response.onError(notFound(request.getJobId()));
+      return;
+    }
+    for (JobEvent e : script.apply(job)) {
+      response.onNext(e);
+    }
+    if (holdWatch) {
+      held.put(job.getId(), response);
+      watching.countDown();
+    } else {
+      response.onCompleted();
+    }
+  }
+
+  private static RuntimeException notFound(String id) {
+    return Status.NOT_FOUND.withDescription("job " + id + " does not exist").asRuntimeException();
+  }
+}
