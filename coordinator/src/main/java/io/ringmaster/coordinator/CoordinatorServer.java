@@ -1,8 +1,33 @@
 package io.ringmaster.coordinator;
 
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.ringmaster.coordinator.api.JobServiceImpl;
+import io.ringmaster.coordinator.jobs.JobManager;
+import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.coordinator.scheduler.ExternalScheduler;
+import io.ringmaster.coordinator.scheduler.LocalProcessScheduler;
+import io.ringmaster.coordinator.scheduler.WorkerScheduler;
+import io.ringmaster.coordinator.store.InMemoryJobStore;
+import io.ringmaster.coordinator.store.JobStore;
+import io.ringmaster.coordinator.workers.WorkerControlService;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.WorkerControlGrpc;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Ringmaster coordinator: owns the gRPC server that offers the public {@code JobService}, the
@@ -17,6 +42,8 @@ import java.util.Objects;
  * </pre>
  */
 public final class CoordinatorServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+
   /** How workers are obtained for a job. */
   public enum SchedulerKind {
     /** Launch worker JVMs on this machine, one process per rank (the default). */
@@ -26,6 +53,13 @@ public final class CoordinatorServer implements AutoCloseable {
   }
 
   private final Builder config;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Server server;
+  private ScheduledExecutorService timers;
+  private WorkerScheduler scheduler;
+  private JobStore store;
+  private JobManager jobs;
+  private HealthStatusManager health;
 
   private CoordinatorServer(Builder config) {
     this.config = config;
@@ -37,34 +71,98 @@ public final class CoordinatorServer implements AutoCloseable {
 
   /** Starts the gRPC server; returns this. */
   public CoordinatorServer start() throws IOException {
-    throw new UnsupportedOperationException("not implemented yet");
+    Path jobsDir = config.dataDir.resolve("jobs").toAbsolutePath();
+    Files.createDirectories(jobsDir);
+    AtomicInteger n = new AtomicInteger();
+    timers = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "coordinator-timer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler = config.scheduler == SchedulerKind.LOCAL
+        ? new LocalProcessScheduler(config.localOptions != null ? config.localOptions
+            : LocalProcessScheduler.Options.fromCurrentJvm())
+        : new ExternalScheduler();
+    store = config.store != null ? config.store : new InMemoryJobStore();
+    jobs = new JobManager(store, scheduler, config.settings, jobsDir, timers, System::nanoTime,
+        System::currentTimeMillis);
+    WorkerControlService control = new WorkerControlService(jobs,
+        (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
+    health = new HealthStatusManager();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
+        .addService(new JobServiceImpl(jobs))
+        .addService(control)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .build()
+        .start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(JobServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
+    jobs.start(workerHost + ":" + server.getPort(), control::sessions);
+    log.info("coordinator listening on {}:{} (scheduler {}, data {})", config.host, server.getPort(),
+        config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath());
+    return this;
   }
 
   /** The bound port (useful with port 0). */
   public int port() {
-    throw new UnsupportedOperationException("not implemented yet");
+    return server.getPort();
+  }
+
+  /** The job layer, for embedding and tests. */
+  public JobManager jobs() {
+    return jobs;
   }
 
   /** Stops accepting requests, stops the workers of running jobs, and shuts the server down. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("not implemented yet");
+    if (server == null || !closed.compareAndSet(false, true)) {
+      return;
+    }
+    health.enterTerminalState();
+    jobs.close();
+    scheduler.close();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    timers.shutdownNow();
+    store.close();
   }
 
   /** Blocks until the server has shut down (after {@link #close()} or a shutdown signal). */
   public void awaitTermination() throws InterruptedException {
-    throw new UnsupportedOperationException("not implemented yet");
+    server.awaitTermination();
   }
 
   public static final class Builder {
     String host = "127.0.0.1";
+    String advertiseHost = "127.0.0.1";
     int port = 7070;
     Path dataDir = Path.of("runs");
     SchedulerKind scheduler = SchedulerKind.LOCAL;
+    JobSettings settings = JobSettings.DEFAULTS;
+    LocalProcessScheduler.Options localOptions;
+    JobStore store;
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host);
+      return this;
+    }
+
+    /** Address local workers dial when binding to a wildcard address; default 127.0.0.1. */
+    public Builder advertiseHost(String host) {
+      this.advertiseHost = Objects.requireNonNull(host);
       return this;
     }
 
@@ -82,6 +180,24 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public Builder scheduler(SchedulerKind kind) {
       this.scheduler = Objects.requireNonNull(kind);
+      return this;
+    }
+
+    /** Limits and timings; default {@link JobSettings#DEFAULTS}. */
+    public Builder settings(JobSettings settings) {
+      this.settings = Objects.requireNonNull(settings);
+      return this;
+    }
+
+    /** How the local scheduler starts worker JVMs; default: like this JVM. */
+    public Builder localSchedulerOptions(LocalProcessScheduler.Options options) {
+      this.localOptions = options;
+      return this;
+    }
+
+    /** The job store; default in memory. */
+    public Builder store(JobStore store) {
+      this.store = store;
       return this;
     }
 

@@ -26,9 +26,17 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--job", description = "Only take this job (set by the local scheduler).")
   String jobId;
 
+  /** Exit code when the coordinator went away while this worker belonged to a job. */
+  public static final int EXIT_COORDINATOR_LOST = 3;
+
   @Override
   public Integer call() throws Exception {
-    throw new UnsupportedOperationException("not implemented yet");
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null)).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
+    String why = worker.awaitTermination();
+    return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,132 @@
+package io.ringmaster.coordinator.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.jobs.JobManager;
+import io.ringmaster.job.spec.InvalidSpecException;
+import io.ringmaster.job.spec.Violation;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobEvent;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.ListJobsRequest;
+import io.ringmaster.proto.v1.ListJobsResponse;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import io.ringmaster.proto.v1.WatchJobRequest;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public {@code JobService}: maps RPCs onto the {@link JobManager} and errors onto status codes
+ * chosen by what the caller should do (INVALID_ARGUMENT: fix the spec; NOT_FOUND: wrong id;
+ * RESOURCE_EXHAUSTED: retry later).
+ */
+public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(JobServiceImpl.class);
+  private final JobManager jobs;
+
+  public JobServiceImpl(JobManager jobs) {
+    this.jobs = jobs;
+  }
+
+  @Override
+  public void submitJob(SubmitJobRequest request, StreamObserver<Job> out) {
+    if (!request.hasSpec()) {
+      out.onError(invalid(new InvalidSpecException("spec", "missing: the request has no job spec")));
+      return;
+    }
+    try {
+      Job job = jobs.submit(request.getSpec());
+      out.onNext(job);
+      out.onCompleted();
+    } catch (InvalidSpecException e) {
+      out.onError(invalid(e));
+    } catch (JobManager.QueueFullException e) {
+      out.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+    } catch (RuntimeException e) {
+      log.error("SubmitJob failed", e);
+      out.onError(Status.INTERNAL.withDescription("coordinator error: " + e).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void getJob(GetJobRequest request, StreamObserver<Job> out) {
+    if (badId(request.getJobId(), out)) {
+      return;
+    }
+    jobs.get(request.getJobId()).ifPresentOrElse(j -> {
+      out.onNext(j);
+      out.onCompleted();
+    }, () -> out.onError(notFound(request.getJobId())));
+  }
+
+  @Override
+  public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
+    out.onNext(ListJobsResponse.newBuilder().addAllJobs(jobs.list()).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void cancelJob(CancelJobRequest request, StreamObserver<Job> out) {
+    if (badId(request.getJobId(), out)) {
+      return;
+    }
+    jobs.cancel(request.getJobId()).ifPresentOrElse(f -> f.whenComplete((job, err) -> {
+      if (err != null) {
+        out.onError(Status.INTERNAL.withDescription("cancel failed: " + err).asRuntimeException());
+      } else {
+        out.onNext(job);
+        out.onCompleted();
+      }
+    }), () -> out.onError(notFound(request.getJobId())));
+  }
+
+  @Override
+  public void watchJob(WatchJobRequest request, StreamObserver<JobEvent> out) {
+    if (badId(request.getJobId(), out)) {
+      return;
+    }
+    if (!jobs.watch(request.getJobId(), out)) {
+      out.onError(notFound(request.getJobId()));
+    }
+  }
+
+  private static boolean badId(String id, StreamObserver<?> out) {
+    if (id.isBlank()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("job_id is empty: give the id SubmitJob returned")
+          .asRuntimeException());
+      return true;
+    }
+    return false;
+  }
+
+  private static StatusRuntimeException notFound(String id) {
+    return Status.NOT_FOUND.withDescription("no job '" + id + "' on this coordinator (ListJobs shows them all)")
+        .asRuntimeException();
+  }
+
+  /**
+   * INVALID_ARGUMENT whose description lists every violation, one per line, and whose details carry a
+   * {@code google.rpc.BadRequest} with one field violation each, for clients in any language.
+   */
+  static StatusRuntimeException invalid(InvalidSpecException e) {
+    BadRequest.Builder br = BadRequest.newBuilder();
+    for (Violation v : e.violations()) {
+      br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.message()));
+    }
+    String description = "invalid job spec:\n" + e.violations().stream().map(Violation::toString)
+        .collect(Collectors.joining("\n"));
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.INVALID_ARGUMENT_VALUE)
+        .setMessage(description)
+        .addDetails(Any.pack(br.build()))
+        .build());
+  }
+}

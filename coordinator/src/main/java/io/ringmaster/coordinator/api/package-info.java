@@ -1,0 +1,2 @@
+/** The coordinator's public gRPC API: {@code ringmaster.v1.JobService}. */
+package io.ringmaster.coordinator.api;

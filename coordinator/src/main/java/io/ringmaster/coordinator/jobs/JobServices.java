@@ -1,0 +1,36 @@
+package io.ringmaster.coordinator.jobs;
+
+import io.ringmaster.coordinator.scheduler.WorkerScheduler;
+import io.ringmaster.coordinator.store.JobStore;
+import io.ringmaster.coordinator.workers.WorkerSession;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/** What a {@link JobDriver} needs from the coordinator around it. */
+interface JobServices {
+  JobStore store();
+
+  JobEventHub hub();
+
+  WorkerScheduler scheduler();
+
+  ScheduledExecutorService timers();
+
+  JobSettings settings();
+
+  /** Monotonic clock, nanoseconds. */
+  LongSupplier nanoClock();
+
+  /** Wall clock, Unix epoch milliseconds. */
+  LongSupplier wallClock();
+
+  /** host:port workers dial to reach this coordinator. */
+  String coordinatorTarget();
+
+  /** A worker attached for a job that does not need it (any more): tell it to go. */
+  void releaseUnneeded(WorkerSession session, String jobId);
+
+  /** The driver reached a terminal state; {@code freed} workers may take other jobs. */
+  void jobFinished(JobDriver driver, List<WorkerSession> freed);
+}

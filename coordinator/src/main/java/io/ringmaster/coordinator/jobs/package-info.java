@@ -1,0 +1,2 @@
+/** Jobs on the coordinator: admission, validation, and the per-job driver of the state machine. */
+package io.ringmaster.coordinator.jobs;

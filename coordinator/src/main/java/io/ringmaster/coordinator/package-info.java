@@ -1,0 +1,2 @@
+/** The Ringmaster coordinator: its gRPC server and configuration. */
+package io.ringmaster.coordinator;

@@ -1,0 +1,30 @@
+package io.ringmaster.coordinator.scheduler;
+
+import io.ringmaster.job.spec.ResourceSpec;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Workers to start for a job.
+ *
+ * @param jobId the job the workers take (passed as {@code --job})
+ * @param firstSlot index of the first worker (slots name log files: {@code worker-<slot>.log})
+ * @param count how many workers
+ * @param jobDir the job's directory; logs go under {@code jobDir/logs}
+ * @param resources heap, off-heap and thread bounds per worker
+ * @param coordinatorTarget host:port the workers dial
+ * @param listener told when a started worker process exits, for any reason
+ */
+public record LaunchRequest(String jobId, int firstSlot, int count, Path jobDir, ResourceSpec resources,
+    String coordinatorTarget, WorkerExitListener listener) {
+  public LaunchRequest {
+    Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(jobDir, "jobDir");
+    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
+    Objects.requireNonNull(listener, "listener");
+    if (count < 1 || firstSlot < 0) {
+      throw new IllegalArgumentException("count must be >= 1 and firstSlot >= 0");
+    }
+  }
+}

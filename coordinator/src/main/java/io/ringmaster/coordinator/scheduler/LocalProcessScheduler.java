@@ -1,0 +1,183 @@
+package io.ringmaster.coordinator.scheduler;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches worker JVMs on this machine, one process per rank, with the same Java and classpath as the
+ * coordinator. Each worker gets bounded heap and off-heap memory and one math thread
+ * ({@code OMP_NUM_THREADS}) unless the spec asks for more; its stdout and stderr go to
+ * {@code <jobDir>/logs/worker-<slot>.log}. {@link #stop} sends SIGTERM, then SIGKILL after a grace period.
+ */
+public final class LocalProcessScheduler implements WorkerScheduler {
+  private static final Logger log = LoggerFactory.getLogger(LocalProcessScheduler.class);
+  static final String WORKER_MAIN = "io.ringmaster.worker.WorkerCommand";
+  private static final int LOG_TAIL_LINES = 15;
+
+  /**
+   * How worker JVMs are started.
+   *
+   * @param javaCommand path of the java executable
+   * @param classpath classpath of the worker JVM
+   * @param jvmArgs extra JVM flags (GC, native build selection, ...)
+   * @param advertiseHost address workers give their peers
+   * @param stopGraceMillis how long {@link #stop} waits after SIGTERM before SIGKILL
+   */
+  public record Options(String javaCommand, String classpath, List<String> jvmArgs, String advertiseHost,
+      long stopGraceMillis) {
+    public Options {
+      Objects.requireNonNull(javaCommand, "javaCommand");
+      Objects.requireNonNull(classpath, "classpath");
+      jvmArgs = List.copyOf(jvmArgs);
+    }
+
+    /** Same java and classpath as this JVM, plus {@link WorkerJvmFlags#recommended()}. */
+    public static Options fromCurrentJvm() {
+      String java = ProcessHandle.current().info().command()
+          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      return new Options(java, System.getProperty("java.class.path"), WorkerJvmFlags.recommended(),
+          "127.0.0.1", 5_000);
+    }
+  }
+
+  private record Launched(int slot, Process process, Path logPath) {}
+
+  private final Options options;
+  private final Map<String, List<Launched>> byJob = new ConcurrentHashMap<>();
+
+  public LocalProcessScheduler(Options options) {
+    this.options = Objects.requireNonNull(options);
+  }
+
+  @Override
+  public void launch(LaunchRequest req) throws SchedulerException {
+    Path logs = req.jobDir().resolve("logs");
+    try {
+      Files.createDirectories(logs);
+    } catch (IOException e) {
+      throw new SchedulerException("LaunchFailed", "cannot create log directory " + logs + ": " + e, e);
+    }
+    List<Launched> launched = byJob.computeIfAbsent(req.jobId(), k -> new CopyOnWriteArrayList<>());
+    for (int slot = req.firstSlot(); slot < req.firstSlot() + req.count(); slot++) {
+      Path logPath = logs.resolve("worker-" + slot + ".log");
+      List<String> cmd = command(req);
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logPath.toFile()));
+      pb.environment().put("OMP_NUM_THREADS", Integer.toString(req.resources().threads()));
+      pb.environment().put("RINGMASTER_WORKER_SLOT", Integer.toString(slot));
+      Process p;
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        throw new SchedulerException("LaunchFailed",
+            "cannot start worker " + slot + " of job " + req.jobId() + " (" + cmd.get(0) + "): " + e, e);
+      }
+      Launched l = new Launched(slot, p, logPath);
+      launched.add(l);
+      log.info("job {}: started worker slot {} pid {} (log {})", req.jobId(), slot, p.pid(), logPath);
+      final int s = slot;
+      p.onExit().thenAccept(done -> {
+        int code = exitCode(done);
+        req.listener().onExit(new WorkerExit(req.jobId(), s, done.pid(), code, logPath, tail(logPath)));
+      });
+    }
+  }
+
+  List<String> command(LaunchRequest req) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(options.javaCommand());
+    int heap = req.resources().heapMb();
+    int offheap = req.resources().offheapMb();
+    cmd.add("-Xmx" + heap + "m");
+    cmd.add("-Dorg.bytedeco.javacpp.maxbytes=" + offheap + "m");
+    // physical = heap + off-heap + room for the JVM itself and native libraries
+    cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (heap + offheap + 1024) + "m");
+    cmd.addAll(options.jvmArgs());
+    cmd.add("-cp");
+    cmd.add(options.classpath());
+    cmd.add(WORKER_MAIN);
+    cmd.addAll(Arrays.asList("--coordinator", req.coordinatorTarget(), "--job", req.jobId(),
+        "--host", options.advertiseHost()));
+    return cmd;
+  }
+
+  /** Pids of the live workers of a job, by slot order. */
+  public List<Long> pids(String jobId) {
+    return byJob.getOrDefault(jobId, List.of()).stream()
+        .filter(l -> l.process().isAlive()).map(l -> l.process().pid()).toList();
+  }
+
+  @Override
+  public void stop(String jobId) {
+    List<Launched> launched = byJob.remove(jobId);
+    if (launched == null) {
+      return;
+    }
+    for (Launched l : launched) {
+      l.process().destroy();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.stopGraceMillis());
+    for (Launched l : launched) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !l.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          log.warn("job {}: worker slot {} pid {} ignored SIGTERM; killing it", jobId, l.slot(), l.process().pid());
+          l.process().destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        l.process().destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public boolean launchesWorkers() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    for (String jobId : List.copyOf(byJob.keySet())) {
+      stop(jobId);
+    }
+  }
+
+  private static int exitCode(Process p) {
+    try {
+      return p.exitValue();
+    } catch (IllegalThreadStateException e) {
+      return -1;
+    }
+  }
+
+  /** The last lines of a log file (reads at most its last 64 KiB). */
+  static List<String> tail(Path file) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long len = f.length();
+      long from = Math.max(0, len - 65_536);
+      byte[] buf = new byte[(int) (len - from)];
+      f.seek(from);
+      f.readFully(buf);
+      List<String> lines = new ArrayList<>(List.of(new String(buf, StandardCharsets.UTF_8).split("\\R")));
+      lines.removeIf(String::isBlank);
+      return lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+    } catch (IOException e) {
+      return List.of("(log unreadable: " + e.getMessage() + ")");
+    }
+  }
+}

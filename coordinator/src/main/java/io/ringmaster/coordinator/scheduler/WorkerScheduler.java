@@ -1,0 +1,21 @@
+package io.ringmaster.coordinator.scheduler;
+
+/**
+ * Obtains worker processes for jobs. Implementations: {@link LocalProcessScheduler} (worker JVMs on this
+ * machine), {@link ExternalScheduler} (workers started by hand attach on their own); Kubernetes and
+ * Spark later. Workers a scheduler starts attach to the coordinator with {@code Hello.job_id} set.
+ */
+public interface WorkerScheduler extends AutoCloseable {
+  /** Starts {@code request.count()} workers for the job; returns without waiting for them to attach. */
+  void launch(LaunchRequest request) throws SchedulerException;
+
+  /** Stops every worker this scheduler started for the job, forcibly if they do not exit promptly. */
+  void stop(String jobId);
+
+  /** True when workers come from {@link #launch}; false when the coordinator must wait for idle ones. */
+  boolean launchesWorkers();
+
+  /** Stops everything this scheduler started. */
+  @Override
+  void close();
+}

@@ -1,0 +1,2 @@
+/** Job stores: where jobs, their states and metrics are kept. */
+package io.ringmaster.coordinator.store;

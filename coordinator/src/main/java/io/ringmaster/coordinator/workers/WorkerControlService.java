@@ -1,0 +1,98 @@
+package io.ringmaster.coordinator.workers;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.ringmaster.proto.v1.CoordinatorMessage;
+import io.ringmaster.proto.v1.Welcome;
+import io.ringmaster.proto.v1.WorkerControlGrpc;
+import io.ringmaster.proto.v1.WorkerMessage;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side of the {@code WorkerControl.Attach} stream: turns each worker's stream into a
+ * {@link WorkerSession} and forwards what it says to {@link WorkerEvents}.
+ */
+public final class WorkerControlService extends WorkerControlGrpc.WorkerControlImplBase {
+  private static final Logger log = LoggerFactory.getLogger(WorkerControlService.class);
+
+  private final WorkerEvents events;
+  private final int heartbeatIntervalMs;
+  private final LongSupplier nanoClock;
+  private final Map<String, WorkerSession> sessions = new ConcurrentHashMap<>();
+
+  public WorkerControlService(WorkerEvents events, int heartbeatIntervalMs, LongSupplier nanoClock) {
+    this.events = events;
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.nanoClock = nanoClock;
+  }
+
+  /** Sessions attached now. */
+  public Collection<WorkerSession> sessions() {
+    return List.copyOf(sessions.values());
+  }
+
+  @Override
+  public StreamObserver<WorkerMessage> attach(StreamObserver<CoordinatorMessage> out) {
+    return new StreamObserver<>() {
+      private WorkerSession session;
+
+      @Override
+      public void onNext(WorkerMessage m) {
+        if (session == null) {
+          if (!m.hasHello() || m.getHello().getWorkerId().isEmpty()) {
+            out.onError(Status.INVALID_ARGUMENT
+                .withDescription("the first message on WorkerControl.Attach must be Hello with a worker_id")
+                .asRuntimeException());
+            return;
+          }
+          session = new WorkerSession(m.getHello(), out, nanoClock.getAsLong());
+          WorkerSession previous = sessions.put(session.workerId(), session);
+          if (previous != null) {
+            previous.close(Status.ALREADY_EXISTS.withDescription("another stream attached with this worker id"));
+          }
+          session.send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder()
+              .setWorkerId(session.workerId()).setHeartbeatIntervalMs(heartbeatIntervalMs)).build());
+          log.info("{} attached{}", session,
+              session.requestedJobId().isEmpty() ? "" : " for job " + session.requestedJobId());
+          events.attached(session);
+          return;
+        }
+        session.heard(nanoClock.getAsLong());
+        if (!m.hasHeartbeat()) {
+          events.message(session, m);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        end("stream failed: " + Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        end("worker closed its stream");
+        try {
+          out.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already closed
+        }
+      }
+
+      private void end(String why) {
+        if (session == null) {
+          return;
+        }
+        session.markClosed();
+        sessions.remove(session.workerId(), session);
+        log.info("{} detached: {}", session, why);
+        events.detached(session, why);
+      }
+    };
+  }
+}

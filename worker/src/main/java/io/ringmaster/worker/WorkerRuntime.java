@@ -1,0 +1,313 @@
+package io.ringmaster.worker;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.stub.StreamObserver;
+import io.ringmaster.proto.v1.CoordinatorMessage;
+import io.ringmaster.proto.v1.Heartbeat;
+import io.ringmaster.proto.v1.Hello;
+import io.ringmaster.proto.v1.ModelSaved;
+import io.ringmaster.proto.v1.Ready;
+import io.ringmaster.proto.v1.WorkerControlGrpc;
+import io.ringmaster.proto.v1.WorkerFailure;
+import io.ringmaster.proto.v1.WorkerMessage;
+import io.ringmaster.worker.collective.CollectiveException;
+import io.ringmaster.worker.collective.CollectiveService;
+import io.ringmaster.worker.collective.CollectiveTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker, usable as a library: it runs a gRPC server for the collective data plane (plus health and
+ * reflection), attaches to the coordinator's {@code WorkerControl} stream, and carries out the
+ * commands it receives (Assign, RunEpoch, SaveModel, Release) on one job thread. {@link WorkerCommand}
+ * wraps it in a process; a Spark executor can host one in-process.
+ *
+ * <p>Losing the coordinator ends the current job. A worker launched for one job ({@code jobId} set)
+ * then stops; a free worker keeps running and re-attaches.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+
+  /**
+   * @param coordinatorTarget host:port of the coordinator
+   * @param host address peers use to reach this worker
+   * @param port port of this worker's gRPC server; 0 picks one
+   * @param jobId only take this job (set by schedulers); empty for a free worker
+   * @param workerId unique id; empty picks a random one
+   */
+  public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId) {
+    public Config {
+      Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
+      Objects.requireNonNull(host, "host");
+      jobId = jobId == null ? "" : jobId;
+      workerId = workerId == null || workerId.isEmpty() ? "w-" + UUID.randomUUID().toString().substring(0, 8) : workerId;
+    }
+  }
+
+  private final Config config;
+  private final CollectiveService collective = new CollectiveService();
+  private final ExecutorService jobThread;
+  private final ScheduledExecutorService timer;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private Server server;
+  private ManagedChannel channel;
+  private StreamObserver<WorkerMessage> outbound;
+  private ScheduledFuture<?> heartbeats;
+  private volatile JobRunner runner;
+  private volatile boolean closing;
+  private volatile String exitReason = "";
+
+  public WorkerRuntime(Config config) {
+    this.config = config;
+    this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "worker-job"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-timer"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Starts the server and attaches to the coordinator; returns this. */
+  public WorkerRuntime start() throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
+        .addService(collective)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    CollectiveTransport.configure(sb);
+    server = sb.build().start();
+    health.setStatus("", ServingStatus.SERVING);
+    channel = NettyChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext()
+        .keepAliveTime(30, TimeUnit.SECONDS).build();
+    attach();
+    return this;
+  }
+
+  /** Port of this worker's gRPC server. */
+  public int port() {
+    return server.getPort();
+  }
+
+  public String workerId() {
+    return config.workerId();
+  }
+
+  private void attach() {
+    StreamObserver<CoordinatorMessage> inbound = new StreamObserver<>() {
+      @Override
+      public void onNext(CoordinatorMessage m) {
+        handle(m);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        coordinatorLost("coordinator stream failed: " + Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        coordinatorLost("coordinator closed the stream");
+      }
+    };
+    outbound = WorkerControlGrpc.newStub(channel).attach(inbound);
+    send(WorkerMessage.newBuilder().setHello(Hello.newBuilder()
+        .setWorkerId(config.workerId()).setHost(config.host()).setPort(server.getPort())
+        .setPid(ProcessHandle.current().pid()).setJobId(config.jobId())
+        .setVersion(Version.get())).build());
+    log.info("worker {} (port {}) attaching to {}{}", config.workerId(), server.getPort(),
+        config.coordinatorTarget(), config.jobId().isEmpty() ? "" : " for job " + config.jobId());
+  }
+
+  private synchronized void send(WorkerMessage m) {
+    if (outbound == null) {
+      return;
+    }
+    try {
+      outbound.onNext(m);
+    } catch (RuntimeException e) {
+      log.warn("cannot send {} to the coordinator: {}", m.getBodyCase(), e.toString());
+    }
+  }
+
+  private void handle(CoordinatorMessage m) {
+    switch (m.getBodyCase()) {
+      case WELCOME -> {
+        int every = Math.max(100, m.getWelcome().getHeartbeatIntervalMs());
+        if (heartbeats != null) {
+          heartbeats.cancel(false);
+        }
+        heartbeats = timer.scheduleAtFixedRate(() -> send(WorkerMessage.newBuilder()
+            .setHeartbeat(Heartbeat.newBuilder().setTimeMs(System.currentTimeMillis())).build()),
+            every, every, TimeUnit.MILLISECONDS);
+      }
+      case ASSIGN -> onJobThread(() -> {
+        closeRunner();
+        JobRunner r = new JobRunner(m.getAssign(), collective);
+        runner = r;
+        r.prepare();
+        send(WorkerMessage.newBuilder().setReady(Ready.newBuilder().setJobId(r.jobId())
+            .setGeneration(r.generation())).build());
+      });
+      case RUN_EPOCH -> onJobThread(() -> {
+        JobRunner r = requireRunner(m.getRunEpoch().getJobId());
+        var result = r.runEpoch(m.getRunEpoch().getEpoch(),
+            p -> send(WorkerMessage.newBuilder().setProgress(p).build()));
+        send(WorkerMessage.newBuilder().setEpochResult(result).build());
+      });
+      case SAVE_MODEL -> onJobThread(() -> {
+        JobRunner r = requireRunner(m.getSaveModel().getJobId());
+        Path saved = r.save(Path.of(m.getSaveModel().getPath()));
+        send(WorkerMessage.newBuilder().setModelSaved(ModelSaved.newBuilder().setJobId(r.jobId())
+            .setPath(saved.toString())).build());
+      });
+      case RELEASE -> {
+        JobRunner r = runner;
+        if (r != null && r.jobId().equals(m.getRelease().getJobId())) {
+          r.abort(); // unblocks a running epoch right away
+        }
+        boolean shutdown = m.getRelease().getShutdown();
+        log.info("released from job {} ({}){}", m.getRelease().getJobId(), m.getRelease().getReason(),
+            shutdown ? "; shutting down" : "");
+        onJobThread(() -> {
+          closeRunner();
+          if (shutdown) {
+            exitReason = "released";
+            close();
+          }
+        });
+      }
+      default -> log.warn("ignoring unknown command {}", m.getBodyCase());
+    }
+  }
+
+  private JobRunner requireRunner(String jobId) {
+    JobRunner r = runner;
+    if (r == null || !r.jobId().equals(jobId)) {
+      throw new IllegalStateException("command for job " + jobId + " but this worker holds "
+          + (r == null ? "no job" : "job " + r.jobId()));
+    }
+    return r;
+  }
+
+  private interface JobTask {
+    void run() throws Exception;
+  }
+
+  /** Runs a command on the job thread; a failure is reported to the coordinator with a reason code. */
+  private void onJobThread(JobTask task) {
+    jobThread.execute(() -> {
+      try {
+        task.run();
+      } catch (JobRunner.AbortedException e) {
+        log.info("{}", e.getMessage());
+      } catch (CollectiveException e) {
+        reportFailure("CollectiveError", "collective " + e.reason() + ": " + e.getMessage());
+      } catch (io.ringmaster.job.data.DatasetException e) {
+        reportFailure("DataError", e.getMessage());
+      } catch (IOException e) {
+        reportFailure("IoError", e.getMessage());
+      } catch (Exception | Error e) {
+        log.error("job command failed", e);
+        reportFailure("Internal", e.toString());
+      }
+    });
+  }
+
+  private void reportFailure(String reason, String message) {
+    JobRunner r = runner;
+    if (closing || r == null) {
+      log.warn("{}: {} (no job to report it to)", reason, message);
+      return;
+    }
+    log.error("job {} failed on this worker: {}: {}", r.jobId(), reason, message);
+    send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(r.jobId())
+        .setReason(reason).setMessage(message)).build());
+  }
+
+  private void closeRunner() {
+    JobRunner r = runner;
+    runner = null;
+    if (r != null) {
+      r.close();
+    }
+  }
+
+  private void coordinatorLost(String why) {
+    if (closing) {
+      return;
+    }
+    JobRunner r = runner;
+    if (r != null) {
+      r.abort();
+    }
+    log.warn("{}", why);
+    if (!config.jobId().isEmpty()) {
+      exitReason = "coordinator lost";
+      close();
+    } else {
+      synchronized (this) {
+        outbound = null;
+      }
+      timer.schedule(() -> {
+        if (!closing) {
+          log.info("re-attaching to {}", config.coordinatorTarget());
+          attach();
+        }
+      }, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Blocks until the worker has stopped; returns why. */
+  public String awaitTermination() throws InterruptedException {
+    terminated.await();
+    return exitReason;
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    closeRunner();
+    synchronized (this) {
+      if (outbound != null) {
+        try {
+          outbound.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+        outbound = null;
+      }
+    }
+    timer.shutdownNow();
+    jobThread.shutdownNow();
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (server != null) {
+      server.shutdownNow();
+    }
+    terminated.countDown();
+  }
+}
