@@ -1,0 +1,61 @@
+package io.ringmaster.worker.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ringmaster.job.data.Dataset;
+import io.ringmaster.job.spec.ModelSpec;
+import io.ringmaster.job.spec.UpdaterSpec;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The replica's step (gradient, then update with the batch size) is DL4J's own fit() step. */
+class ReplicaVsFitTest {
+
+  /** The same batch as DL4J arrays, built independently of the replica's gather. */
+  static DataSet dataSet(Dataset d, int[] idx, int outputs) {
+    float[] x = new float[idx.length * d.features()];
+    d.gather(idx, idx.length, x, 0);
+    float[] y = new float[idx.length * outputs];
+    for (int k = 0; k < idx.length; k++) {
+      y[k * outputs + d.label(idx[k])] = 1f;
+    }
+    INDArray fx = Nd4j.create(x, new long[] {idx.length, d.features()}, 'c');
+    INDArray fy = Nd4j.create(y, new long[] {idx.length, outputs}, 'c');
+    return new DataSet(fx, fy);
+  }
+
+  static void compareWithFit(ModelSpec model, UpdaterSpec updater, int steps) {
+    Dataset train = FashionData.train();
+    Replica replica = Replica.create(model, updater, 11, train, 128);
+    MultiLayerNetwork reference = ModelFactory.build(model, updater, 11, train.info());
+    FloatArrays.assertBitIdentical(reference.params().castTo(DataType.FLOAT).toFloatVector(), replica.paramsCopy());
+
+    for (int s = 0; s < steps; s++) {
+      int[] idx = FashionData.range(s * 128, 128);
+      StepResult r = replica.computeGradient(idx, 128);
+      replica.applyGradient(128);
+      reference.fit(dataSet(train, idx, replica.outputs()));
+      // DL4J's score is the mean loss of the batch
+      assertThat(r.lossSum() / 128).isCloseTo(reference.score(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+    float[] expected = reference.params().toFloatVector();
+    assertThat(replica.iteration()).isEqualTo(reference.getIterationCount()).isEqualTo(steps);
+    FloatArrays.assertClose(replica.paramsCopy(), expected, 1e-5);
+    FloatArrays.assertClose(replica.updaterStateCopy(),
+        reference.getUpdater().getStateViewArray().toFloatVector(), 1e-4);
+  }
+
+  @Test
+  void mlpWithAdamMatchesFit() {
+    compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5);
+  }
+
+  @Test
+  void lenetWithNesterovMatchesFit() {
+    compareWithFit(ModelSpec.Builtin.lenet(), new UpdaterSpec(UpdaterSpec.Type.NESTEROV, 0.01, 0.9), 3);
+  }
+}
