@@ -28,6 +28,15 @@ public interface Collective extends AutoCloseable {
    */
   void allReduceSum(FloatBuffer buffer) throws CollectiveException;
 
+  /**
+   * Stall hook: ranks this rank is currently waiting for in the running operation (ranks that have not
+   * delivered their part yet, as far as this rank can tell), or an empty array when idle. A stall
+   * inspector can poll it on every rank and report the ranks everyone waits for.
+   */
+  default int[] pendingRanks() {
+    return new int[0];
+  }
+
   /** Leaves the group; pending and later calls fail. Idempotent. */
   @Override
   void close();

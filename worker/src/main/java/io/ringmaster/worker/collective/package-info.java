@@ -1,2 +1,13 @@
-/** Collective operations between worker replicas: the gRPC ring all-reduce. */
+/**
+ * Collective operations between worker replicas: the gRPC ring all-reduce.
+ *
+ * <p>Public API: {@link io.ringmaster.worker.collective.Collective} (what training code calls),
+ * {@link io.ringmaster.worker.collective.RingAllReduce#join} (one instance per generation), the
+ * server-side {@link io.ringmaster.worker.collective.CollectiveService} (one per worker process, added
+ * to its gRPC server), {@link io.ringmaster.worker.collective.CollectiveTransport} (server and channel
+ * tuning), and the value types {@link io.ringmaster.worker.collective.RingMembership}, {@link
+ * io.ringmaster.worker.collective.PeerAddress}, {@link io.ringmaster.worker.collective.RingOptions} and
+ * {@link io.ringmaster.worker.collective.OpProgress}. The protocol is described in {@link
+ * io.ringmaster.worker.collective.RingAllReduce}.
+ */
 package io.ringmaster.worker.collective;

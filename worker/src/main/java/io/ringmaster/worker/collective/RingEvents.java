@@ -1,0 +1,54 @@
+package io.ringmaster.worker.collective;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Wakes the thread running an all-reduce when something it may be waiting for happened: a frame
+ * arrived, the outgoing stream became ready, or the ring failed. The waiter reads {@link #version()}
+ * before checking its state and then waits for the version to move, so no wake-up is lost.
+ */
+final class RingEvents {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private long version;
+
+  void signal() {
+    lock.lock();
+    try {
+      version++;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long version() {
+    lock.lock();
+    try {
+      return version;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the version differs from {@code seen} or {@code deadlineNanos} ({@link System#nanoTime})
+   * passes.
+   */
+  void awaitChange(long seen, long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (version == seen) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.ringmaster.worker.collective;
+
+import io.grpc.Status;
+import io.ringmaster.proto.v1.RingChunk;
+import io.ringmaster.proto.v1.RingFrame;
+import io.ringmaster.proto.v1.RingHello;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Receiving end of one ring generation in this process: accepts the stream from the left neighbour,
+ * queues its chunks for the op thread with a bounded credit (frames are requested one by one as they
+ * are consumed), and turns stream events into ring failures: an abort frame (the left neighbour failed),
+ * a broken stream (left neighbour lost), an early half-close (left neighbour left the ring).
+ */
+final class RingInbox {
+  private final long generation;
+  private final int rank;
+  private final int leftRank;
+  private final int worldSize;
+  private final PeerAddress leftAddress;
+  private final int framesAhead;
+  private final RingEvents events;
+  private final Consumer<RingFailure> failures;
+
+  private final ArrayDeque<InboundFrame> queue = new ArrayDeque<>();
+  private InboundCall call;
+  private boolean closed;
+  private volatile boolean leftConnected;
+
+  RingInbox(RingMembership membership, RingOptions options, RingEvents events,
+      Consumer<RingFailure> failures) {
+    this.generation = membership.generation();
+    this.rank = membership.rank();
+    this.leftRank = membership.leftRank();
+    this.worldSize = membership.worldSize();
+    this.leftAddress = membership.peer(leftRank);
+    this.framesAhead = options.framesAhead();
+    this.events = events;
+    this.failures = failures;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  /** Whether the left neighbour's stream has been attached. */
+  boolean leftConnected() {
+    return leftConnected;
+  }
+
+  /** Attaches the left neighbour's call, or rejects it. */
+  void attach(InboundCall incoming, RingHello hello) {
+    String problem = null;
+    if (hello.getWorldSize() != worldSize || hello.getSenderRank() != leftRank) {
+      problem = "rank " + rank + " of generation " + generation + " expects its stream from rank "
+          + leftRank + " of " + worldSize + " but rank " + hello.getSenderRank() + " of "
+          + hello.getWorldSize() + " connected: the ranks have different memberships";
+    }
+    boolean accepted = false;
+    synchronized (this) {
+      if (problem == null && !closed && call == null) {
+        call = incoming;
+        accepted = true;
+      }
+    }
+    if (accepted) {
+      leftConnected = true;
+      incoming.attached(this, framesAhead);
+      events.signal();
+    } else if (problem != null) {
+      incoming.finish(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+      failures.accept(RingFailure.detected(rank, CollectiveException.MISMATCH, problem,
+          new int[] {hello.getSenderRank()}, null));
+    } else {
+      incoming.finish(Status.ABORTED.withDescription("rank " + rank + " of generation " + generation
+          + " already has a stream from rank " + leftRank + " or has left the ring").asRuntimeException());
+    }
+  }
+
+  /** A frame from the attached call (transport thread). */
+  void onFrame(InboundFrame frame) {
+    RingFrame f = frame.frame();
+    switch (f.getBodyCase()) {
+      case CHUNK -> {
+        RingChunk chunk = f.getChunk();
+        if (chunk.getGeneration() != generation) {
+          frame.release();
+          failures.accept(RingFailure.detected(rank, CollectiveException.RING_CHANGED,
+              "rank " + leftRank + " sent a frame of generation " + chunk.getGeneration()
+                  + " on the stream of generation " + generation + ": the ring changed",
+              new int[] {leftRank}, null));
+          return;
+        }
+        boolean queued;
+        synchronized (this) {
+          queued = !closed;
+          if (queued) {
+            queue.add(frame);
+          }
+        }
+        if (queued) {
+          events.signal();
+        } else {
+          frame.release();
+        }
+      }
+      case ABORT -> {
+        frame.release();
+        failures.accept(FailureCodec.fromAbort(f.getAbort()));
+      }
+      default -> {
+        frame.release();
+        failures.accept(RingFailure.detected(rank, CollectiveException.MISMATCH,
+            "rank " + leftRank + " sent an unexpected " + f.getBodyCase() + " frame mid-stream",
+            new int[] {leftRank}, null));
+      }
+    }
+  }
+
+  /** The left neighbour's call broke (its process died, or the connection dropped). */
+  void onStreamError(Throwable error) {
+    Status status = Status.fromThrowable(error);
+    failures.accept(RingFailure.detected(rank, CollectiveException.PEER_LOST,
+        "lost rank " + leftRank + " at " + leftAddress + ": its stream to rank " + rank + " broke ("
+            + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
+            + "); check that worker's process and log, then re-form the ring",
+        new int[] {leftRank}, error));
+    events.signal();
+  }
+
+  /** The left neighbour half-closed without an abort: it left the ring. */
+  void onStreamCompleted(InboundCall incoming) {
+    incoming.finishOk();
+    failures.accept(RingFailure.detected(rank, CollectiveException.RING_CHANGED,
+        "rank " + leftRank + " left the ring (closed its collective of generation " + generation + ")",
+        new int[] {leftRank}, null));
+    events.signal();
+  }
+
+  /** A newer generation was joined in this process: this ring is obsolete. */
+  void supersededBy(long newer) {
+    failures.accept(RingFailure.detected(rank, CollectiveException.RING_CHANGED,
+        "this worker joined generation " + newer + "; generation " + generation + " is obsolete",
+        new int[0], null));
+  }
+
+  /** Next queued chunk, or null. */
+  synchronized InboundFrame poll() {
+    return queue.poll();
+  }
+
+  /** The op thread consumed one chunk: let the sender send one more. */
+  void consumed() {
+    InboundCall c;
+    synchronized (this) {
+      c = call;
+    }
+    if (c != null) {
+      c.request(1);
+    }
+  }
+
+  /**
+   * Ends the inbound call with {@code failure} (so the left neighbour adopts it) and drops queued
+   * frames. Idempotent.
+   */
+  void close(RingFailure failure) {
+    InboundCall c;
+    List<InboundFrame> dropped;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = call;
+      dropped = new ArrayList<>(queue);
+      queue.clear();
+    }
+    dropped.forEach(InboundFrame::release);
+    if (c != null) {
+      c.finish(FailureCodec.toStatus(failure));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.ringmaster.worker.collective;
+
+import io.ringmaster.proto.v1.Membership;
+import io.ringmaster.proto.v1.Peer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One generation of a ring, as seen by one rank: every rank's address, indexed by rank.
+ *
+ * @param generation membership generation; increases every time the ring is re-formed
+ * @param rank this rank, 0 .. peers.size()-1
+ * @param peers every rank's gRPC server address; {@code peers.get(i)} is rank i (this rank included)
+ */
+public record RingMembership(long generation, int rank, List<PeerAddress> peers) {
+  public RingMembership {
+    Objects.requireNonNull(peers, "peers");
+    peers = List.copyOf(peers);
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("ring membership of generation " + generation + " has no peers");
+    }
+    if (rank < 0 || rank >= peers.size()) {
+      throw new IllegalArgumentException(
+          "rank " + rank + " is outside 0.." + (peers.size() - 1) + " for a ring of " + peers.size()
+              + " peers (generation " + generation + ")");
+    }
+  }
+
+  /**
+   * Converts the control plane's membership message.
+   *
+   * @throws IllegalArgumentException if the peers are not listed in rank order 0..N-1
+   */
+  public static RingMembership fromProto(Membership membership) {
+    List<PeerAddress> peers = new ArrayList<>(membership.getPeersCount());
+    for (int i = 0; i < membership.getPeersCount(); i++) {
+      Peer peer = membership.getPeers(i);
+      if (peer.getRank() != i) {
+        throw new IllegalArgumentException(
+            "membership generation " + membership.getGeneration() + " lists rank " + peer.getRank()
+                + " at position " + i + ": peers must be sorted by rank with peers[i].rank == i");
+      }
+      peers.add(new PeerAddress(peer.getHost(), peer.getPort()));
+    }
+    return new RingMembership(membership.getGeneration(), membership.getRank(), peers);
+  }
+
+  /** Number of ranks N. */
+  public int worldSize() {
+    return peers.size();
+  }
+
+  /** The rank this one receives from: (rank - 1 + N) % N. */
+  public int leftRank() {
+    return Math.floorMod(rank - 1, peers.size());
+  }
+
+  /** The rank this one sends to: (rank + 1) % N. */
+  public int rightRank() {
+    return (rank + 1) % peers.size();
+  }
+
+  /** Address of {@code rank}. */
+  public PeerAddress peer(int rank) {
+    return peers.get(rank);
+  }
+}
