@@ -352,7 +352,7 @@ final class JobDriver {
     long checksum = epochResults.get(0).getParamsChecksum();
     if (epochResults.values().stream().anyMatch(q -> q.getParamsChecksum() != checksum)) {
       StringBuilder sums = new StringBuilder();
-      epochResults.forEach((r, q) -> sums.append(" rank ").append(r).append('=')
+      epochResults.forEach((rk, q) -> sums.append(" rank ").append(rk).append('=')
           .append(Long.toHexString(q.getParamsChecksum())));
       fail("ReplicaDivergence", "replicas disagree after epoch " + epoch + " (parameter checksums:" + sums
           + "); synchronous training requires bit-identical replicas", DIRECT, true);
