@@ -26,6 +26,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--job", description = "Only take this job (set by the local scheduler).")
   String jobId;
 
+  /** Set by schedulers: the worker's index among the job's workers, and its log file. */
+  public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
+  public static final String ENV_LOG = "RINGMASTER_WORKER_LOG";
+
   /** Exit code when the coordinator went away while this worker belonged to a job. */
   public static final int EXIT_COORDINATOR_LOST = 3;
 
@@ -33,7 +37,10 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
-    WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null)).start();
+    String slotEnv = System.getenv(ENV_SLOT);
+    int slot = slotEnv == null || slotEnv.isBlank() ? -1 : Integer.parseInt(slotEnv.trim());
+    WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
+        slot, System.getenv(ENV_LOG))).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;

@@ -52,12 +52,16 @@ public final class WorkerRuntime implements AutoCloseable {
    * @param port port of this worker's gRPC server; 0 picks one
    * @param jobId only take this job (set by schedulers); empty for a free worker
    * @param workerId unique id; empty picks a random one
+   * @param slot the scheduler's index of this worker; -1 when started by hand
+   * @param logPath where the scheduler sends this worker's output; empty if unknown
    */
-  public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId) {
+  public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
+      String logPath) {
     public Config {
       Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
       Objects.requireNonNull(host, "host");
       jobId = jobId == null ? "" : jobId;
+      logPath = logPath == null ? "" : logPath;
       workerId = workerId == null || workerId.isEmpty() ? "w-" + UUID.randomUUID().toString().substring(0, 8) : workerId;
     }
   }
@@ -130,10 +134,17 @@ public final class WorkerRuntime implements AutoCloseable {
       }
     };
     outbound = WorkerControlGrpc.newStub(channel).attach(inbound);
-    send(WorkerMessage.newBuilder().setHello(Hello.newBuilder()
+    Hello.Builder hello = Hello.newBuilder()
         .setWorkerId(config.workerId()).setHost(config.host()).setPort(server.getPort())
         .setPid(ProcessHandle.current().pid()).setJobId(config.jobId())
-        .setVersion(Version.get())).build());
+        .setVersion(Version.get());
+    if (config.slot() >= 0) {
+      hello.setSlot(config.slot());
+    }
+    if (!config.logPath().isEmpty()) {
+      hello.setLogPath(config.logPath());
+    }
+    send(WorkerMessage.newBuilder().setHello(hello).build());
     log.info("worker {} (port {}) attaching to {}{}", config.workerId(), server.getPort(),
         config.coordinatorTarget(), config.jobId().isEmpty() ? "" : " for job " + config.jobId());
   }

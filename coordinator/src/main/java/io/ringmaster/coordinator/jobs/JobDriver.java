@@ -206,19 +206,28 @@ final class JobDriver {
       services.releaseUnneeded(s, id());
       return;
     }
-    int rank = members.size();
     members.add(s);
-    rankOf.put(s.workerId(), rank);
-    job.addWorkers(WorkerStatus.newBuilder().setRank(rank).setWorkerId(s.workerId()).setHost(s.host())
-        .setPort(s.port()).setPid(s.pid()).setState(WorkerState.WORKER_LAUNCHING)
-        .setLogPath(services.scheduler().launchesWorkers() ? jobDir.resolve("logs").toString() : ""));
+    job.addWorkers(status(members.size() - 1, s));
     publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
     if (members.size() == workers()) {
       formRing();
     }
   }
 
+  private static WorkerStatus.Builder status(int rank, WorkerSession s) {
+    return WorkerStatus.newBuilder().setRank(rank).setWorkerId(s.workerId()).setHost(s.host())
+        .setPort(s.port()).setPid(s.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(s.logPath());
+  }
+
+  /** Ranks follow the scheduler's slots (so rank r logs to worker-r.log), else the order of arrival. */
   private void formRing() {
+    members.sort(java.util.Comparator.comparingInt(WorkerSession::slot));
+    job.clearWorkers();
+    rankOf.clear();
+    for (int r = 0; r < members.size(); r++) {
+      rankOf.put(members.get(r).workerId(), r);
+      job.addWorkers(status(r, members.get(r)));
+    }
     generation++;
     phase = Phase.PREPARING;
     Membership.Builder m = Membership.newBuilder().setGeneration(generation);
@@ -409,6 +418,10 @@ final class JobDriver {
 
   private void doDetached(WorkerSession s, String why) {
     Integer rank = rankOf.get(s.workerId());
+    if (rank == null && members.contains(s) && phase != Phase.DONE) {
+      fail("WorkerLost", describe(s) + " left before the ring was formed: " + why, STREAM_LOST, false);
+      return;
+    }
     if (rank == null || phase == Phase.DONE) {
       return;
     }

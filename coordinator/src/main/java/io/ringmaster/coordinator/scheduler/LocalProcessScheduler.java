@@ -79,6 +79,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logPath.toFile()));
       pb.environment().put("OMP_NUM_THREADS", Integer.toString(req.resources().threads()));
       pb.environment().put("RINGMASTER_WORKER_SLOT", Integer.toString(slot));
+      pb.environment().put("RINGMASTER_WORKER_LOG", logPath.toAbsolutePath().toString());
       Process p;
       try {
         p = pb.start();

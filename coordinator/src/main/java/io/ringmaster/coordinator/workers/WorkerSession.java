@@ -43,6 +43,16 @@ public final class WorkerSession {
     return hello.getJobId();
   }
 
+  /** The scheduler's index of this worker, or -1 for a worker started by hand. */
+  public int slot() {
+    return hello.hasSlot() ? hello.getSlot() : -1;
+  }
+
+  /** The worker's log file, when a scheduler redirected its output; empty otherwise. */
+  public String logPath() {
+    return hello.getLogPath();
+  }
+
   public boolean isOpen() {
     return open.get();
   }
