@@ -70,14 +70,24 @@ public final class CollectiveTransport {
    * on the transport thread (they only record state and wake the op thread).
    */
   public static ManagedChannel newChannel(PeerAddress peer, RingOptions options) {
-    return NettyChannelBuilder.forAddress(peer.host(), peer.port())
-        .usePlaintext()
+    return configure(NettyChannelBuilder.forAddress(peer.host(), peer.port()).usePlaintext(), options)
+        .build();
+  }
+
+  /**
+   * The channel-side settings of {@link #newChannel}, for a caller that builds its own channel to a
+   * peer (address, security): no retries, callbacks on the transport thread, the flow-control window
+   * and keep-alive pings (gRPC raises a keep-alive time below 10 s to 10 s).
+   *
+   * @return {@code channel}, for chaining
+   */
+  public static NettyChannelBuilder configure(NettyChannelBuilder channel, RingOptions options) {
+    return channel
         .disableRetry()
         .directExecutor()
         .flowControlWindow(options.flowControlWindowBytes())
         .keepAliveTime(options.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(options.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveWithoutCalls(true)
-        .build();
+        .keepAliveWithoutCalls(true);
   }
 }
