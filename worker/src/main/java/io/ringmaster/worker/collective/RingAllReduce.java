@@ -103,7 +103,7 @@ public final class RingAllReduce implements Collective {
       try {
         inbound.register(ring.inbox);
       } catch (RuntimeException e) {
-        ring.outbox.shutdown();
+        ring.outbox.shutdownNow();
         throw e;
       }
       ring.outbox.start(RingHello.newBuilder()

@@ -60,7 +60,9 @@ final class RingInbox {
           + hello.getWorldSize() + " connected: the ranks have different memberships";
     }
     boolean accepted = false;
+    boolean left;
     synchronized (this) {
+      left = closed;
       if (problem == null && !closed && call == null) {
         call = incoming;
         accepted = true;
@@ -74,9 +76,12 @@ final class RingInbox {
       incoming.finish(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
       failures.accept(RingFailure.detected(rank, CollectiveException.MISMATCH, problem,
           new int[] {hello.getSenderRank()}, null));
+    } else if (left) {
+      incoming.finish(Status.ABORTED.withDescription("rank " + rank + " already left generation "
+          + generation + " of the ring").asRuntimeException());
     } else {
-      incoming.finish(Status.ABORTED.withDescription("rank " + rank + " of generation " + generation
-          + " already has a stream from rank " + leftRank + " or has left the ring").asRuntimeException());
+      incoming.finish(Status.FAILED_PRECONDITION.withDescription("rank " + rank + " of generation "
+          + generation + " already has a stream from rank " + leftRank).asRuntimeException());
     }
   }
 

@@ -23,7 +23,9 @@ import java.util.Objects;
  * @param flowControlWindowBytes HTTP/2 flow-control window of the ring's channels and of the worker's
  *     server
  * @param keepAliveTime idle time after which the transport pings a peer, to detect dead hosts whose TCP
- *     connection never closes
+ *     connection never closes (gRPC raises values below 10 s to 10 s; the peer's server must permit
+ *     pings that often, which {@link CollectiveTransport#configure} does: otherwise it closes the
+ *     connection with {@code too_many_pings}, seen as PeerLost)
  * @param keepAliveTimeout how long a ping may stay unanswered before the peer counts as lost
  */
 public record RingOptions(

@@ -20,6 +20,10 @@ final class LoopbackRanks implements AutoCloseable {
   final List<RingAllReduce> rings = new ArrayList<>();
   private final RingOptions options;
 
+  static {
+    TestLogging.quietTransport();
+  }
+
   private LoopbackRanks(RingOptions options) {
     this.options = options;
   }

@@ -46,6 +46,7 @@ class MultiProcessRingTest {
 
   @BeforeEach
   void startRank0() throws IOException {
+    TestLogging.quietTransport();
     service = new CollectiveService();
     server = CollectiveTransport.configure(
             NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
