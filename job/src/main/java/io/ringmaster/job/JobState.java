@@ -1,12 +1,14 @@
 package io.ringmaster.job;
 
 /**
- * Lifecycle of a job. Transitions only go forward (left to right), except that any non-terminal state
- * may move to {@link #FAILED} or {@link #CANCELLED}.
+ * Lifecycle of a job. Any non-terminal state may move to {@link #FAILED} or {@link #CANCELLED}.
  *
  * <pre>
  * QUEUED -> STARTING -> RUNNING -> SUCCEEDED
- *    \__________\___________\____> FAILED | CANCELLED
+ *              \          ^  |
+ *               \         |  v
+ *                +---> RECOVERING
+ *    (any non-terminal) -> FAILED | CANCELLED
  * </pre>
  */
 public enum JobState {
@@ -31,7 +33,15 @@ public enum JobState {
   /** Terminal. The job cannot finish; {@code message} says why and {@code reason} is a stable code. */
   FAILED,
   /** Terminal. A user cancelled it; its workers were stopped. */
-  CANCELLED;
+  CANCELLED,
+  /**
+   * Re-forming the ring after workers were lost (or replacements joined), or resuming after the
+   * coordinator restarted. Not terminal. Training resumes from the last step every survivor completed
+   * (or from the newest checkpoint after a coordinator restart); moves to RUNNING when the new ring is
+   * ready; to FAILED when fewer than {@code faultTolerance.minWorkers} workers remain after the
+   * replacement timeout.
+   */
+  RECOVERING;
 
   public boolean isTerminal() {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED;
@@ -42,10 +52,14 @@ public enum JobState {
     if (isTerminal()) {
       return false;
     }
-    if (next == FAILED || next == CANCELLED) {
-      return true;
-    }
-    return next.ordinal() == ordinal() + 1;
+    return switch (next) {
+      case FAILED, CANCELLED -> true;
+      case STARTING -> this == QUEUED;
+      case RUNNING -> this == STARTING || this == RECOVERING;
+      case SUCCEEDED -> this == RUNNING;
+      case RECOVERING -> this == STARTING || this == RUNNING || this == RECOVERING;
+      case QUEUED -> false;
+    };
   }
 
   public io.ringmaster.proto.v1.JobState toProto() {

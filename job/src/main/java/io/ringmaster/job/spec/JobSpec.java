@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param batchSize global batch size in samples, summed over workers, >= workers
  * @param seed parameter initialisation and shuffles; default {@value #DEFAULT_SEED}
  * @param workers number of ranks; default 1
+ * @param faultTolerance what happens when workers die or stall, as given (see {@link #ft()} for the
+ *     resolved values)
  */
 public record JobSpec(
     String name,
@@ -23,7 +25,8 @@ public record JobSpec(
     long seed,
     int workers,
     Strategy strategy,
-    ResourceSpec resources) {
+    ResourceSpec resources,
+    FaultToleranceSpec faultTolerance) {
 
   public static final long DEFAULT_SEED = 42L;
 
@@ -31,22 +34,29 @@ public record JobSpec(
     name = name == null ? "" : name;
     strategy = strategy == null ? Strategy.ALLREDUCE : strategy;
     resources = resources == null ? ResourceSpec.DEFAULTS : resources.withDefaults();
+    faultTolerance = faultTolerance == null ? FaultToleranceSpec.DEFAULTS : faultTolerance;
+  }
+
+  /** Fault-tolerance settings with every default resolved against this job's worker count. */
+  public FaultToleranceSpec ft() {
+    return faultTolerance.resolve(Math.max(1, workers));
   }
 
   public JobSpec withWorkers(int n) {
-    return new JobSpec(name, model, data, epochs, batchSize, updater, seed, n, strategy, resources);
+    return new JobSpec(name, model, data, epochs, batchSize, updater, seed, n, strategy, resources,
+        faultTolerance);
   }
 
   public JobSpec withEpochs(int e) {
-    return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources);
+    return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources, faultTolerance);
   }
 
   public JobSpec withSeed(long s) {
-    return new JobSpec(name, model, data, epochs, batchSize, updater, s, workers, strategy, resources);
+    return new JobSpec(name, model, data, epochs, batchSize, updater, s, workers, strategy, resources, faultTolerance);
   }
 
   public JobSpec withBatchSize(int b) {
-    return new JobSpec(name, model, data, epochs, b, updater, seed, workers, strategy, resources);
+    return new JobSpec(name, model, data, epochs, b, updater, seed, workers, strategy, resources, faultTolerance);
   }
 
   /** A short label for logs: the name, or the model kind. */

@@ -54,6 +54,7 @@ public final class JobSpecValidator {
     if (r.threads() < 1) {
       v.add(new Violation("spec.resources.threads", "must be >= 1, got " + r.threads()));
     }
+    validateFaultTolerance(spec, v);
     return v;
   }
 
@@ -64,6 +65,47 @@ public final class JobSpecValidator {
       throw new InvalidSpecException(v);
     }
     return spec;
+  }
+
+  private static void validateFaultTolerance(JobSpec spec, List<Violation> v) {
+    FaultToleranceSpec raw = spec.faultTolerance();
+    String f = "spec.faultTolerance.";
+    if (raw.minWorkers() < 0) {
+      v.add(new Violation(f + "minWorkers", "must be >= 1, got " + raw.minWorkers()));
+    }
+    if (raw.maxWorkers() < 0) {
+      v.add(new Violation(f + "maxWorkers", "must be >= 1, got " + raw.maxWorkers()));
+    }
+    if (raw.maxReplacements() < -1) {
+      v.add(new Violation(f + "maxReplacements", "must be >= 0, got " + raw.maxReplacements()));
+    }
+    if (raw.replacementTimeoutS() < 0) {
+      v.add(new Violation(f + "replacementTimeoutS", "must be >= 0, got " + raw.replacementTimeoutS()));
+    }
+    if (raw.checkpointEverySteps() < 0) {
+      v.add(new Violation(f + "checkpointEverySteps", "must be >= 0 (0: epoch ends only), got "
+          + raw.checkpointEverySteps()));
+    }
+    for (var e : java.util.Map.of("workerTimeoutS", raw.workerTimeoutS(), "stallWarningS", raw.stallWarningS(),
+        "stallTimeoutS", raw.stallTimeoutS()).entrySet()) {
+      if (e.getValue() < 0 || Double.isNaN(e.getValue()) || Double.isInfinite(e.getValue())) {
+        v.add(new Violation(f + e.getKey(), "must be a finite number of seconds >= 0, got " + e.getValue()));
+      }
+    }
+    if (spec.workers() < 1) {
+      return;
+    }
+    FaultToleranceSpec ft = spec.ft();
+    if (raw.minWorkers() > spec.workers()) {
+      v.add(new Violation(f + "minWorkers", "must be <= workers (" + spec.workers() + "), got " + raw.minWorkers()));
+    }
+    if (raw.maxWorkers() > 0 && raw.maxWorkers() < spec.workers()) {
+      v.add(new Violation(f + "maxWorkers", "must be >= workers (" + spec.workers() + "), got " + raw.maxWorkers()));
+    }
+    if (ft.stallTimeoutS() <= ft.stallWarningS()) {
+      v.add(new Violation(f + "stallTimeoutS", "must be greater than stallWarningS (" + ft.stallWarningS()
+          + " s), got " + ft.stallTimeoutS()));
+    }
   }
 
   private static void validateModel(ModelSpec model, List<Violation> v) {

@@ -35,7 +35,10 @@ public final class JobSpecYaml {
   private static final YAMLMapper MAPPER = new YAMLMapper();
 
   private static final Set<String> TOP = Set.of("name", "model", "data", "epochs", "batchSize", "updater",
-      "seed", "workers", "strategy", "resources");
+      "seed", "workers", "strategy", "resources", "faultTolerance");
+  private static final Set<String> FT = Set.of("minWorkers", "maxWorkers", "maxReplacements",
+      "replacementTimeoutS", "checkpointEverySteps", "skipNonFiniteSteps", "workerTimeoutS", "stallWarningS",
+      "stallTimeoutS");
   private static final Set<String> MODEL = Set.of("architecture", "hidden", "activation", "dl4jJson",
       "dl4jJsonFile");
   private static final Set<String> DATA = Set.of("train", "test");
@@ -101,7 +104,42 @@ public final class JobSpecYaml {
         seed == null ? JobSpec.DEFAULT_SEED : seed,
         workers == null ? 1 : workers.intValue(),
         Strategy.ALLREDUCE,
-        resources(n.get("resources")));
+        resources(n.get("resources")),
+        faultTolerance(n.get("faultTolerance")));
+  }
+
+  private FaultToleranceSpec faultTolerance(JsonNode n) {
+    if (n == null || n.isNull() || !object("spec.faultTolerance", n)) {
+      return FaultToleranceSpec.DEFAULTS;
+    }
+    unknown("spec.faultTolerance", n, FT);
+    String f = "spec.faultTolerance.";
+    Long maxRepl = integer(f + "maxReplacements", n.get("maxReplacements"));
+    Boolean skip = bool(f + "skipNonFiniteSteps", n.get("skipNonFiniteSteps"));
+    Double wt = number(f + "workerTimeoutS", n.get("workerTimeoutS"));
+    Double sw = number(f + "stallWarningS", n.get("stallWarningS"));
+    Double st = number(f + "stallTimeoutS", n.get("stallTimeoutS"));
+    return new FaultToleranceSpec(
+        intOr(f + "minWorkers", n.get("minWorkers"), 0),
+        intOr(f + "maxWorkers", n.get("maxWorkers"), 0),
+        maxRepl == null ? -1 : (int) Math.max(-1, Math.min(maxRepl, Integer.MAX_VALUE)),
+        intOr(f + "replacementTimeoutS", n.get("replacementTimeoutS"), 0),
+        intOr(f + "checkpointEverySteps", n.get("checkpointEverySteps"), 0),
+        skip != null && skip,
+        wt == null ? 0 : wt,
+        sw == null ? 0 : sw,
+        st == null ? 0 : st);
+  }
+
+  private Boolean bool(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isBoolean()) {
+      violations.add(new Violation(field, "must be true or false, got " + describe(n)));
+      return null;
+    }
+    return n.asBoolean();
   }
 
   private ModelSpec model(JsonNode n) {

@@ -60,7 +60,8 @@ public final class SpecProtos {
         p.hasSeed() ? p.getSeed() : JobSpec.DEFAULT_SEED,
         p.getWorkers() == 0 ? 1 : p.getWorkers(),
         Strategy.ALLREDUCE,
-        resources);
+        resources,
+        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : FaultToleranceSpec.DEFAULTS);
     throwIfInvalid(v, spec);
     return spec;
   }
@@ -78,6 +79,25 @@ public final class SpecProtos {
     if (!all.isEmpty()) {
       throw new InvalidSpecException(all);
     }
+  }
+
+  private static FaultToleranceSpec faultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec f) {
+    return new FaultToleranceSpec(f.getMinWorkers(), f.getMaxWorkers(),
+        f.hasMaxReplacements() ? f.getMaxReplacements() : -1, f.getReplacementTimeoutS(),
+        f.getCheckpointEverySteps(), f.getSkipNonFiniteSteps(), f.getWorkerTimeoutS(), f.getStallWarningS(),
+        f.getStallTimeoutS());
+  }
+
+  private static io.ringmaster.proto.v1.FaultToleranceSpec toProto(FaultToleranceSpec f) {
+    var b = io.ringmaster.proto.v1.FaultToleranceSpec.newBuilder()
+        .setMinWorkers(f.minWorkers()).setMaxWorkers(f.maxWorkers())
+        .setReplacementTimeoutS(f.replacementTimeoutS()).setCheckpointEverySteps(f.checkpointEverySteps())
+        .setSkipNonFiniteSteps(f.skipNonFiniteSteps()).setWorkerTimeoutS(f.workerTimeoutS())
+        .setStallWarningS(f.stallWarningS()).setStallTimeoutS(f.stallTimeoutS());
+    if (f.maxReplacements() >= 0) {
+      b.setMaxReplacements(f.maxReplacements());
+    }
+    return b.build();
   }
 
   private static DatasetRef dataset(io.ringmaster.proto.v1.DatasetRef d) {
@@ -104,7 +124,8 @@ public final class SpecProtos {
         .setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder()
             .setHeapMb(s.resources().heapMb())
             .setOffheapMb(s.resources().offheapMb())
-            .setThreads(s.resources().threads()));
+            .setThreads(s.resources().threads()))
+        .setFaultTolerance(toProto(s.faultTolerance()));
     if (s.model() instanceof ModelSpec.Builtin m) {
       b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setBuiltin(BuiltinModel.newBuilder()
           .setArchitecture(m.architecture()).addAllHidden(m.hidden()).setActivation(m.activation())));
