@@ -4,12 +4,23 @@
 # Replica step loop (computeGradient + applyGradient, no network), same model, data order and batch.
 # Prints per-1000-step and per-epoch samples/s, then a summary with the replica/fit ratio.
 #
-# Usage: bench/throughput.sh [MLP_EPOCHS [LENET_EPOCHS]]      (defaults 5 and 1)
+# Usage: bench/throughput.sh [MLP_EPOCHS [LENET_STEPS]]      (defaults 5 epochs and 150 steps:
+#        LeNet runs ~250 samples/s on one core here, an epoch takes 4 minutes per loop)
 # Environment:
 #   ND4J_BUILD=avx2|generic   native build on the classpath (default avx2: fastest on AVX2 CPUs; see below)
 #   LOOPS="fit replica"       loops to run (also: fit-reuse = fit() on arrays allocated once)
 #   WORKER_JVM_OPTS=...       JVM flags (default: the flags recommended for worker JVMs)
 #   DATA=/usr/share/datasets/fashion-mnist
+#
+# Why these worker JVM flags (measured here, see the engine report):
+#  - every DL4J op creates ND4J buffers whose native bookkeeping (weak/phantom references, CHM entries)
+#    survives the young GC that finds them dead; with default survivor spaces this overflows and is
+#    promoted, so the old generation, the pending deallocators and RSS grow until a full GC (the
+#    "growing deallocator counts / long young-GC pauses"). -Xmn96m -XX:SurvivorRatio=2 keeps it in the
+#    survivor spaces: tenured, RSS and deallocator counts stay flat over whole runs;
+#  - SerialGC: no GC or concurrent threads competing with other workers on a small box;
+#  - maxphysicalbytes=0: JavaCPP otherwise reads /proc/self/statm on every pointer allocation
+#    (~2 us, ~130 per MLP step). Note maxbytes does not bound ND4J's buffers in 1.0.0-M2.1 anyway.
 #
 # JavaCPP loads the most specific nd4j-native build it finds on the classpath (avx2 over generic,
 # whatever -Djavacpp.platform.extension says), so the build is chosen by filtering the classpath.
@@ -18,12 +29,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MLP_EPOCHS=${1:-5}
-LENET_EPOCHS=${2:-1}
+LENET_STEPS=${2:-150}
 ND4J_BUILD=${ND4J_BUILD:-avx2}
 LOOPS=${LOOPS:-"fit replica"}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
-WORKER_JVM_OPTS=${WORKER_JVM_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC -XX:NewSize=600m -XX:MaxNewSize=600m \
--Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=0"}
+WORKER_JVM_OPTS=${WORKER_JVM_OPTS:-"-Xms1g -Xmx1g -Xmn96m -XX:SurvivorRatio=2 -XX:+UseSerialGC \
+-Dorg.bytedeco.javacpp.maxphysicalbytes=0"}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
 mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
@@ -42,17 +53,16 @@ run() {
   java $WORKER_JVM_OPTS -cp "$CP" io.ringmaster.bench.engine.ThroughputMain --data "$DATA" "$@" 2>&1 \
     | grep -E '^(#|RESULT|fit|replica)' | tee -a "$LOG"
 }
-for model in mlp lenet; do
-  epochs=$MLP_EPOCHS
-  [ "$model" = lenet ] && epochs=$LENET_EPOCHS
-  [ "$epochs" -gt 0 ] || continue
-  for loop in $LOOPS; do
-    run --loop "$loop" --model "$model" --epochs "$epochs"
-  done
+for loop in $LOOPS; do
+  [ "$MLP_EPOCHS" -gt 0 ] && run --loop "$loop" --model mlp --epochs "$MLP_EPOCHS"
+done
+for loop in $LOOPS; do
+  [ "$LENET_STEPS" -gt 0 ] && run --loop "$loop" --model lenet --epochs 1 --max-steps "$LENET_STEPS" --window 50
 done
 
 echo
-echo "# summary (samples/s over whole epochs; per main-cpu-s = corrected for other load on the machine)"
+echo "# summary (samples/s over the whole run: MLP whole epochs, LeNet the first LENET_STEPS steps;"
+echo "#  per main-cpu-s: per second of CPU the training thread got, i.e. corrected for other load on the machine)"
 awk '/^RESULT/ {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
   key = v["model"]; rate[key, v["loop"]] = v["samples_per_s"]; cpu[key, v["loop"]] = v["samples_per_main_cpu_s"]

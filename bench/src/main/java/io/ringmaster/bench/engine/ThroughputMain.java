@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  * ThroughputMain --loop fit|fit-reuse|replica --model mlp|lenet --epochs 3 [--batch 128] [--seed 42]
- *                [--data /usr/share/datasets/fashion-mnist]
+ *                [--max-steps N] [--window 1000] [--data /usr/share/datasets/fashion-mnist]
  * </pre>
  */
 public final class ThroughputMain {
@@ -32,6 +32,7 @@ public final class ThroughputMain {
     long seed = 42;
     String dir = "/usr/share/datasets/fashion-mnist";
     int window = 1000;
+    long maxSteps = Long.MAX_VALUE;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--loop" -> loopName = args[++i];
@@ -41,6 +42,7 @@ public final class ThroughputMain {
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--data" -> dir = args[++i];
         case "--window" -> window = Integer.parseInt(args[++i]);
+        case "--max-steps" -> maxSteps = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
             + "; usage: --loop fit|fit-reuse|replica --model mlp|lenet --epochs N [--batch B] [--seed S]");
       }
@@ -61,23 +63,34 @@ public final class ThroughputMain {
     };
     System.out.printf(Locale.ROOT, "# %s %s: %d epochs, batch %d, %d params, ND4J %s, blas threads %s, java %s,"
             + " max heap %d MB%n", loop.name(), model, epochs, batch, net.numParams(),
-        System.getProperty("javacpp.platform.extension", "(generic)"),
+        nd4jBuild(),
         Nd4j.getEnvironment().maxMasterThreads(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
-    run(loop, model, train, batch, seed, epochs, window);
+    run(loop, model, train, batch, seed, epochs, window, maxSteps);
   }
 
-  static void run(TrainingLoop loop, String model, Dataset train, int batch, long seed, int epochs, int window) {
+  /** The instruction set of the loaded libnd4j build, as ND4J reports it. */
+  static String nd4jBuild() {
+    int level = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
+    return switch (level) {
+      case 3 -> "avx512";
+      case 2 -> "avx2";
+      default -> "generic x86-64";
+    };
+  }
+
+  static void run(TrainingLoop loop, String model, Dataset train, int batch, long seed, int epochs, int window,
+      long maxSteps) {
     RateMeter perWindow = new RateMeter(loop.name());
     RateMeter perEpoch = new RateMeter(loop.name());
     RateMeter total = new RateMeter(loop.name());
     int[] idx = new int[batch];
     long steps = 0;
     long samples = 0;
-    for (int e = 1; e <= epochs; e++) {
+    for (int e = 1; e <= epochs && steps < maxSteps; e++) {
       loop.startEpoch(e);
       ShardPlan plan = ShardPlan.of(seed, e, train.size(), batch);
-      for (int s = 0; s < plan.steps(); s++) {
+      for (int s = 0; s < plan.steps() && steps < maxSteps; s++) {
         int n = plan.indices(s, 0, 1, idx);
         loop.step(idx, n);
         steps++;
@@ -87,7 +100,8 @@ public final class ThroughputMain {
               .format());
         }
       }
-      System.out.println(perEpoch.window("epoch-" + e, steps, samples).format());
+      boolean whole = steps % plan.steps() == 0;
+      System.out.println(perEpoch.window((whole ? "epoch-" : "part-of-epoch-") + e, steps, samples).format());
     }
     RateMeter.Window all = total.window("total", steps, samples);
     System.out.println(all.format());
