@@ -1,0 +1,6 @@
+/**
+ * Sustained training throughput on real data: plain DL4J {@code fit()} against the {@code Replica} step
+ * loop, over whole epochs, with the memory and GC figures that explain a slowdown. Run by
+ * {@code bench/throughput.sh}.
+ */
+package io.ringmaster.bench.engine;
