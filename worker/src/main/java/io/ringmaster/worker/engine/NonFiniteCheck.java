@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,12 +15,18 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Finds NaN and infinite values in a step's loss and flat gradient. The common, finite case costs one
- * native counting pass over the flat gradient; only when something is wrong does it count per layer and
- * parameter to say where, e.g. {@code "gradient of layer 1 (DenseLayer) parameter W has 12 NaN and 0
- * infinite values"}.
+ * BLAS {@code sasum} over the flat gradient (vectorised; about 20 us for 235k floats here): a sum of
+ * absolute values is finite only if every value is. Only when it is not does the check count NaN and
+ * infinite values per layer and parameter (ND4J's {@code MatchCondition}, ~100x slower) to say where, e.g.
+ * {@code "gradient of layer 1 (DenseLayer) parameter W has 12 NaN and 0 infinite values"}; a sum that
+ * merely overflowed (huge but finite values) counts nothing there and passes as finite.
+ *
+ * <p>ND4J's own reductions were measured far slower for the fast path on this machine (sum ~280 us,
+ * {@code MatchCondition(notFinite)} ~1,700 us, bool {@code IsNaN}/{@code IsInf} ~1,400 us each, against a
+ * ~10 ms step), hence BLAS.
  */
 final class NonFiniteCheck {
-  /** One parameter's slice of the flat gradient. */
+  /** One parameter's slice of the flat gradient; {@code param} null for the whole gradient. */
   private record Slice(int layer, String layerType, String param, INDArray gradient) {}
 
   private final INDArray flat;
@@ -30,8 +37,11 @@ final class NonFiniteCheck {
    * @param flatGradient the network's flat gradient (1-D, {@code numParams} elements)
    */
   NonFiniteCheck(MultiLayerNetwork net, INDArray flatGradient) {
-    this.flat = flatGradient;
-    this.slices = slices(net, flatGradient);
+    this.flat = flatGradient.reshape(flatGradient.length());
+    if (flat.elementWiseStride() != 1 || flat.dataType() != DataType.FLOAT) {
+      throw new IllegalArgumentException("expected a contiguous FLOAT gradient, got " + flat.shapeInfoToString());
+    }
+    this.slices = slices(net, flat);
   }
 
   /**
@@ -42,8 +52,7 @@ final class NonFiniteCheck {
   String check(double lossSum) {
     String loss = Double.isNaN(lossSum) ? "loss is NaN"
         : Double.isInfinite(lossSum) ? "loss is " + lossSum : null;
-    long bad = count(flat, Conditions.notFinite());
-    if (bad == 0) {
+    if (Double.isFinite(Nd4j.getBlasWrapper().level1().asum(flat))) {
       return loss;
     }
     List<String> parts = new ArrayList<>();
@@ -54,14 +63,12 @@ final class NonFiniteCheck {
       long nan = count(s.gradient(), Conditions.isNan());
       long inf = count(s.gradient(), Conditions.isInfinite());
       if (nan + inf > 0) {
-        parts.add("gradient of layer " + s.layer() + " (" + s.layerType() + ") parameter " + s.param() + " has "
-            + nan + " NaN and " + inf + " infinite values");
+        String where = s.param() == null ? "gradient" : "gradient of layer " + s.layer() + " (" + s.layerType()
+            + ") parameter " + s.param();
+        parts.add(where + " has " + nan + " NaN and " + inf + " infinite values");
       }
     }
-    if (parts.isEmpty() || parts.size() == 1 && loss != null) {
-      parts.add("gradient has " + bad + " NaN or infinite values");
-    }
-    return String.join("; ", parts);
+    return parts.isEmpty() ? null : String.join("; ", parts);
   }
 
   /** Elements of {@code a} that meet {@code c}, counted natively. */
@@ -69,8 +76,7 @@ final class NonFiniteCheck {
     return Nd4j.getExecutioner().exec(new MatchCondition(a, c)).getLong(0);
   }
 
-  private static List<Slice> slices(MultiLayerNetwork net, INDArray flatGradient) {
-    INDArray flat1d = flatGradient.reshape(flatGradient.length());
+  private static List<Slice> slices(MultiLayerNetwork net, INDArray flat1d) {
     List<Slice> out = new ArrayList<>();
     long at = 0;
     Layer[] layers = net.getLayers();
@@ -82,9 +88,9 @@ final class NonFiniteCheck {
         at += len;
       }
     }
-    if (at != flatGradient.length()) {
-      throw new IllegalStateException("the layers' parameters add up to " + at + " values but the flat gradient has "
-          + flatGradient.length() + ": unsupported network layout");
+    if (at != flat1d.length()) {
+      // a layer whose parameter table does not mirror its gradient view: count over the whole gradient
+      return List.of(new Slice(-1, null, null, flat1d));
     }
     return List.copyOf(out);
   }

@@ -88,7 +88,8 @@ public final class Replica implements AutoCloseable {
   private final Evaluator evaluator;
 
   /**
-   * Wraps an initialised network.
+   * Wraps an initialised network. The replica gives the network a new gradient array (the head of
+   * {@link #reduceBuffer()}): wrap a network in one replica only.
    *
    * @param train the training set, whose samples {@link #computeGradient} indexes
    * @param maxLocalBatch the most samples one {@link #computeGradient} call will get

@@ -143,6 +143,26 @@ class NonFiniteTest {
   }
 
   @Test
+  void aSingleNanOrInfinityAnywhereInTheGradientIsCaught() {
+    Replica r = mlp(FashionData.train(), UpdaterSpec.adam(1e-3), 16);
+    r.computeGradient(FashionData.range(0, 16), 16);
+    NonFiniteCheck check = new NonFiniteCheck(r.network(), r.network().getFlattenedGradients());
+    int n = (int) r.numParams();
+    FloatBuffer g = r.gradientBuffer();
+    // both ends, block edges of vectorised kernels, the middle
+    for (int at : new int[] {0, 1, 7, 8, 31, 32, 63, n / 2, n - 33, n - 2, n - 1}) {
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        float before = g.get(at);
+        g.put(at, bad);
+        assertThat(check.check(1.0)).as("%s at %d", bad, at).isNotNull()
+            .contains(Float.isNaN(bad) ? "has 1 NaN and 0 infinite values" : "has 0 NaN and 1 infinite values");
+        g.put(at, before);
+      }
+    }
+    assertThat(check.check(1.0)).isNull();
+  }
+
+  @Test
   void largeFiniteValuesAreNotReported() {
     Replica r = mlp(FashionData.train(), UpdaterSpec.adam(1e-3), 16);
     r.computeGradient(FashionData.range(0, 16), 16);
