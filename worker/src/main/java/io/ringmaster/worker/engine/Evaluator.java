@@ -19,14 +19,14 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 final class Evaluator {
   private final MultiLayerNetwork net;
   private final int outputs;
-  private final Replica.BatchArrays batch;
+  private final BatchArrays batch;
   /** Softmax cross-entropy without class weights: the clipping epsilon; else NaN (ask DL4J). */
   private final double softmaxClipEps;
 
   Evaluator(MultiLayerNetwork net, int features, int outputs) {
     this.net = net;
     this.outputs = outputs;
-    this.batch = new Replica.BatchArrays(Replica.EVAL_CHUNK, features, outputs);
+    this.batch = new BatchArrays(Replica.EVAL_CHUNK, features, outputs);
     this.softmaxClipEps = softmaxCrossEntropyEps(net);
   }
 

@@ -4,11 +4,8 @@ import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32;
 import org.deeplearning4j.nn.api.Updater;
@@ -17,6 +14,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
@@ -24,18 +22,25 @@ import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One data-parallel model replica inside a worker. A training step is
  * <ol>
  *   <li>{@link #computeGradient}: forward and backward pass over the local samples; the raw gradient (a
- *       SUM over the local samples) lands in {@link #gradientBuffer()};
- *   <li>the caller sums that buffer across all replicas in place (the all-reduce);
+ *       SUM over the local samples) lands in {@link #gradientBuffer()}, and the step's counters (loss sum,
+ *       sample count, non-finite flag) in the {@link #AUX_SLOTS aux slots} right behind it;
+ *   <li>the caller sums {@link #reduceBuffer()} (gradient and aux slots, one contiguous off-heap buffer)
+ *       across all replicas in place: the all-reduce;
+ *   <li>{@link #reduced()} reads the global counters: the global batch size, the global loss, and how many
+ *       ranks saw NaN or infinite values (every rank gets the same answer, so all can skip a bad step);
  *   <li>{@link #applyGradient}: the updater divides by the GLOBAL batch size and updates the parameters.
  * </ol>
  * Replicas built alike and fed the same summed gradient stay bit-identical, and the result equals one
  * network trained on the global batch, up to float rounding of the sum.
+ *
+ * <p>The aux slots cost no copy: the network's own flat gradient is a view over the head of the reduce
+ * buffer ({@link GradientTail}), so backprop writes the gradient straight into the buffer the all-reduce
+ * sums.
  *
  * <p>The step loop allocates no ND4J arrays of its own: the batch is gathered into preallocated off-heap
  * arrays, the updater is handed the network's own flat gradient, and activations live in DL4J's
@@ -44,7 +49,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class Replica implements AutoCloseable {
   /** Samples per forward pass in {@link #evaluate}. */
   public static final int EVAL_CHUNK = 256;
-  private static final int MAX_CACHED_VIEWS = 8;
+
+  /**
+   * Floats behind the gradient in {@link #reduceBuffer()}: slot 0 the rank's loss sum for the step, slot 1
+   * its sample count, slot 2 1.0 if its loss or gradient was NaN or infinite, else 0.
+   */
+  public static final int AUX_SLOTS = 3;
+  private static final int SLOT_LOSS = 0;
+  private static final int SLOT_SAMPLES = 1;
+  private static final int SLOT_NON_FINITE = 2;
 
   /** Same policy DL4J's fit() gives the updater's working memory. */
   private static final WorkspaceConfiguration UPDATER_WS = WorkspaceConfiguration.builder()
@@ -60,16 +73,23 @@ public final class Replica implements AutoCloseable {
 
   private final INDArray params;
   private final FloatBuffer paramsBuffer;
-  private final INDArray flatGradient;
+  private final int numParams;
+  /** Gradient followed by the aux slots: what the all-reduce sums. */
+  private final INDArray reduceArray;
+  private final FloatBuffer reduceBuffer;
   private final FloatBuffer gradientBuffer;
+  /** The network's flat gradient: a 1-D view over the head of {@link #reduceArray}. */
+  private final INDArray flatGradient;
   private final FlatGradient gradient;
+  private final NonFiniteCheck nonFiniteCheck;
   private final LayerWorkspaceMgr updaterWorkspaces;
 
   private final BatchArrays trainBatch;
   private final Evaluator evaluator;
 
   /**
-   * Wraps an initialised network.
+   * Wraps an initialised network. The replica gives the network a new gradient array (the head of
+   * {@link #reduceBuffer()}): wrap a network in one replica only.
    *
    * @param train the training set, whose samples {@link #computeGradient} indexes
    * @param maxLocalBatch the most samples one {@link #computeGradient} call will get
@@ -83,9 +103,6 @@ public final class Replica implements AutoCloseable {
     if (net.getLayers() == null || net.numParams() == 0) {
       throw new IllegalArgumentException("the network is not initialised or has no parameters: call init() first");
     }
-    if (net.getFlattenedGradients() == null) {
-      net.initGradientsView();
-    }
     if (net.params().dataType() != DataType.FLOAT) {
       throw new IllegalArgumentException("the network must use FLOAT parameters, has " + net.params().dataType());
     }
@@ -97,11 +114,19 @@ public final class Replica implements AutoCloseable {
           + train.info().classes() + " classes");
     }
 
+    if (net.numParams() + AUX_SLOTS > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("the network has " + net.numParams() + " parameters; at most "
+          + (Integer.MAX_VALUE - AUX_SLOTS) + " fit one reduce buffer");
+    }
+    this.numParams = (int) net.numParams();
     this.params = net.params();
-    this.paramsBuffer = floatView(params);
-    this.flatGradient = net.getFlattenedGradients().reshape(net.numParams());
-    this.gradientBuffer = floatView(flatGradient);
+    this.paramsBuffer = NioViews.floatView(params);
+    this.reduceArray = GradientTail.install(net, AUX_SLOTS);
+    this.reduceBuffer = NioViews.floatView(reduceArray);
+    this.gradientBuffer = reduceBuffer.duplicate().limit(numParams).slice();
+    this.flatGradient = net.getFlattenedGradients().reshape(numParams);
     this.gradient = new FlatGradient(net);
+    this.nonFiniteCheck = new NonFiniteCheck(net, flatGradient);
     this.updaterWorkspaces = LayerWorkspaceMgr.builder()
         .with(ArrayType.UPDATER_WORKING_MEM, "WS_ALL_LAYERS_ACT", UPDATER_WS).build();
     this.trainBatch = new BatchArrays(maxLocalBatch, features, outputs);
@@ -133,8 +158,10 @@ public final class Replica implements AutoCloseable {
 
   /**
    * Forward and backward pass over training samples {@code indices[0 .. count)} in training mode. Leaves
-   * the raw gradient, summed over those samples, in {@link #gradientBuffer()}; {@code count == 0} leaves
-   * a zero gradient.
+   * the raw gradient, summed over those samples, in {@link #gradientBuffer()}, and the loss sum, the count
+   * and the non-finite flag in the aux slots of {@link #reduceBuffer()}; {@code count == 0} leaves zeros in
+   * the whole reduce buffer. The loss and gradient are checked for NaN and infinite values here, before
+   * the all-reduce mixes them with other ranks': see {@link StepResult#nonFinite()}.
    */
   public StepResult computeGradient(int[] indices, int count) {
     if (count < 0 || count > maxBatch || count > indices.length) {
@@ -142,7 +169,7 @@ public final class Replica implements AutoCloseable {
           + ", indices " + indices.length + ")]");
     }
     if (count == 0) {
-      flatGradient.assign(0);
+      reduceArray.assign(0);
       return StepResult.EMPTY;
     }
     trainBatch.fill(train, indices, count);
@@ -154,7 +181,12 @@ public final class Replica implements AutoCloseable {
     double reg = net.calcRegularizationScore(true);
     net.clearLayersStates();
     net.setLabels(null);
-    return new StepResult((meanLossPlusReg - reg) * count, count);
+    double lossSum = (meanLossPlusReg - reg) * count;
+    String nonFinite = nonFiniteCheck.check(lossSum);
+    reduceBuffer.put(numParams + SLOT_LOSS, (float) lossSum);
+    reduceBuffer.put(numParams + SLOT_SAMPLES, count);
+    reduceBuffer.put(numParams + SLOT_NON_FINITE, nonFinite == null ? 0f : 1f);
+    return new StepResult(lossSum, count, nonFinite);
   }
 
   /**
@@ -164,6 +196,39 @@ public final class Replica implements AutoCloseable {
    */
   public FloatBuffer gradientBuffer() {
     return gradientBuffer.duplicate();
+  }
+
+  /**
+   * Direct view over the flat gradient followed by the {@link #AUX_SLOTS aux slots}: {@code numParams() +
+   * AUX_SLOTS} floats of one contiguous off-heap buffer (position 0). The all-reduce sums it in place
+   * between {@link #computeGradient} and {@link #reduced()} / {@link #applyGradient}. Each call returns a
+   * fresh view of the same memory.
+   */
+  public FloatBuffer reduceBuffer() {
+    return reduceBuffer.duplicate();
+  }
+
+  /**
+   * The aux slots as they are now: after the all-reduce, the step's global loss sum, sample count and the
+   * number of ranks that saw NaN or infinite values (before it, this rank's own values).
+   *
+   * @throws IllegalStateException if the slots do not hold whole, non-negative counts (the buffer was not
+   *     summed slot by slot with other replicas' reduce buffers)
+   */
+  public ReducedStep reduced() {
+    float loss = reduceBuffer.get(numParams + SLOT_LOSS);
+    float samples = reduceBuffer.get(numParams + SLOT_SAMPLES);
+    float nonFinite = reduceBuffer.get(numParams + SLOT_NON_FINITE);
+    if (!isCount(samples) || !isCount(nonFinite)) {
+      throw new IllegalStateException("the aux slots of the reduce buffer hold samples=" + samples
+          + " and nonFiniteRanks=" + nonFinite + ", not whole counts: sum the whole reduceBuffer() of every"
+          + " replica element by element, after computeGradient and before reading reduced()");
+    }
+    return new ReducedStep(loss, (long) samples, (int) nonFinite);
+  }
+
+  private static boolean isCount(float v) {
+    return v >= 0 && v == Math.rint(v) && v < (float) Integer.MAX_VALUE;
   }
 
   /**
@@ -213,7 +278,7 @@ public final class Replica implements AutoCloseable {
   /** CRC32 of the parameters' raw float bits: equal on bit-identical replicas. Cheap (no copy). */
   public long paramsChecksum() {
     CRC32 crc = new CRC32();
-    crc.update(byteView(params));
+    crc.update(NioViews.byteView(params));
     return crc.getValue();
   }
 
@@ -230,15 +295,24 @@ public final class Replica implements AutoCloseable {
       return new float[0];
     }
     float[] out = new float[(int) state.length()];
-    floatView(state).get(0, out);
+    NioViews.floatView(state).get(0, out);
     return out;
   }
 
+  /**
+   * A copy of everything that makes another replica of the same model continue exactly like this one.
+   * Call it between steps (not between {@link #computeGradient} and {@link #applyGradient}); it opens no
+   * workspace and allocates only Java arrays.
+   */
   public ReplicaState state() {
     return new ReplicaState(paramsCopy(), updaterStateCopy(), iteration(), epoch());
   }
 
-  /** Overwrites parameters, updater state and counters, e.g. with another replica's {@link #state()}. */
+  /**
+   * Overwrites parameters, updater state and counters, e.g. with another replica's {@link #state()}; the
+   * replica then continues bit-identically to the one the state came from, whatever seed it was built
+   * with. Call it between steps. Copies into the existing off-heap arrays: allocates nothing.
+   */
   public void setState(ReplicaState s) {
     if (s.params().length != paramsBuffer.limit()) {
       throw new IllegalArgumentException("state has " + s.params().length + " parameters, this model has "
@@ -252,7 +326,7 @@ public final class Replica implements AutoCloseable {
     }
     paramsBuffer.put(0, s.params());
     if (state != null) {
-      floatView(state).put(0, s.updaterState());
+      NioViews.floatView(state).put(0, s.updaterState());
     }
     net.setIterationCount(s.iteration());
     net.setEpochCount(s.epoch());
@@ -275,8 +349,11 @@ public final class Replica implements AutoCloseable {
   }
 
   private INDArray updaterState() {
-    Updater u = net.getUpdater();
-    return u == null ? null : u.getStateViewArray();
+    // creates the updater (and its state array) on first use: keep that allocation out of any workspace
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      Updater u = net.getUpdater();
+      return u == null ? null : u.getStateViewArray();
+    }
   }
 
   private static int outputSize(MultiLayerNetwork net, int features) {
@@ -286,77 +363,5 @@ public final class Replica implements AutoCloseable {
           + " output [batch, classes]");
     }
     return (int) out.size(1);
-  }
-
-  /** Float view of a contiguous array's elements (position 0, limit = length). */
-  static FloatBuffer floatView(INDArray a) {
-    return byteView(a).asFloatBuffer();
-  }
-
-  private static ByteBuffer byteView(INDArray a) {
-    if (a.dataType() != DataType.FLOAT || a.data().length() != a.length() || a.offset() != 0) {
-      throw new IllegalStateException("expected a contiguous FLOAT array with its own buffer, got " + a.shapeInfoToString());
-    }
-    ByteBuffer b = a.data().asNio();
-    return b.position(0).limit((int) (a.length() * Float.BYTES)).slice().order(java.nio.ByteOrder.nativeOrder());
-  }
-
-  /** Preallocated feature and one-hot label arrays of one replica, with views for smaller batches. */
-  static final class BatchArrays {
-    private final INDArray x;
-    private final INDArray y;
-    private final FloatBuffer xBuf;
-    private final FloatBuffer yBuf;
-    private final int outputs;
-    private final Map<Integer, INDArray[]> views;
-    private final INDArray[] full;
-
-    BatchArrays(int rows, int features, int outputs) {
-      this.x = Nd4j.create(DataType.FLOAT, new long[] {rows, features}, 'c');
-      this.y = Nd4j.create(DataType.FLOAT, new long[] {rows, outputs}, 'c');
-      this.xBuf = floatView(x);
-      this.yBuf = floatView(y);
-      this.outputs = outputs;
-      this.full = new INDArray[] {x, y};
-      this.views = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, INDArray[]> eldest) {
-          return size() > MAX_CACHED_VIEWS;
-        }
-      };
-    }
-
-    /** Gathers the samples' features and one-hot labels into the first {@code count} rows. */
-    void fill(Dataset data, int[] indices, int count) {
-      data.gather(indices, count, xBuf, 0);
-      oneHot(data, indices, count, -1);
-    }
-
-    /** Gathers samples {@code [from, from + count)}. */
-    void fillRange(Dataset data, int from, int count) {
-      data.gatherRange(from, count, xBuf, 0);
-      oneHot(data, null, count, from);
-    }
-
-    private void oneHot(Dataset data, int[] indices, int count, int from) {
-      int n = count * outputs;
-      for (int i = 0; i < n; i++) {
-        yBuf.put(i, 0f);
-      }
-      for (int k = 0; k < count; k++) {
-        int label = data.label(indices == null ? from + k : indices[k]);
-        yBuf.put(k * outputs + label, 1f);
-      }
-    }
-
-    /** Features and labels arrays of the first {@code count} rows (views, cached per count). */
-    INDArray[] views(int count) {
-      if (count == x.rows()) {
-        return full;
-      }
-      return views.computeIfAbsent(count, c -> new INDArray[] {
-          x.get(NDArrayIndex.interval(0, c), NDArrayIndex.all()),
-          y.get(NDArrayIndex.interval(0, c), NDArrayIndex.all())});
-    }
   }
 }

@@ -1,7 +1,10 @@
 /**
  * The training engine inside a worker: builds the DL4J network of a job ({@link
  * io.ringmaster.worker.engine.ModelFactory}) and runs it as one data-parallel replica ({@link
- * io.ringmaster.worker.engine.Replica}): local gradient, external all-reduce over a flat buffer, update with
- * the global batch size, evaluation, state export and checkpoints.
+ * io.ringmaster.worker.engine.Replica}): local gradient, external all-reduce over one flat buffer that
+ * holds the gradient and the step's counters ({@link io.ringmaster.worker.engine.Replica#reduceBuffer()},
+ * read back as a {@link io.ringmaster.worker.engine.ReducedStep}), NaN/infinity detection before the
+ * all-reduce, update with the global batch size, evaluation, state export for exact continuation, and
+ * checkpoints.
  */
 package io.ringmaster.worker.engine;
