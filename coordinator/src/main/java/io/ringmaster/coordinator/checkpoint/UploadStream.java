@@ -110,7 +110,14 @@ final class UploadStream implements StreamObserver<CheckpointChunk> {
   }
 
   private void admit(String jobId) {
-    CheckpointSink.Admission a = sink.admit(jobId);
+    CheckpointSink.Admission a;
+    try {
+      a = sink.admit(jobId);
+    } catch (RuntimeException e) {
+      log.error("the job layer failed to admit a checkpoint of job {}", jobId, e);
+      throw Status.INTERNAL.withDescription("the coordinator could not check whether job " + jobId
+          + " takes checkpoints: " + e).withCause(e).asRuntimeException();
+    }
     switch (a.verdict()) {
       case ACCEPT -> { }
       case UNKNOWN_JOB -> throw Status.NOT_FOUND.withDescription("no job " + jobId + " on this coordinator")

@@ -54,12 +54,13 @@ abstract class CheckpointServiceContractTest {
   /** A channel to {@code server}. */
   abstract ManagedChannel connect(Server server);
 
-  /** Accepts job-a, refuses done-job, knows no other job. */
+  /** Accepts job-a and flaky-job, refuses done-job, fails for broken-job, knows no other job. */
   final CheckpointSink sink = new CheckpointSink() {
     @Override
     public Admission admit(String jobId) {
       return switch (jobId) {
-        case "job-a" -> Admission.accept();
+        case "job-a", "flaky-job" -> Admission.accept();
+        case "broken-job" -> throw new IllegalStateException("job table unavailable");
         case "done-job" -> Admission.refuse("job done-job is SUCCEEDED");
         default -> Admission.unknownJob();
       };
@@ -67,6 +68,9 @@ abstract class CheckpointServiceContractTest {
 
     @Override
     public void stored(CheckpointRef ref) {
+      if (ref.getJobId().equals("flaky-job")) {
+        throw new IllegalStateException("driver gone");
+      }
       stored.add(ref);
     }
   };
@@ -145,6 +149,21 @@ abstract class CheckpointServiceContractTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     assertThat(stored).isEmpty();
     assertThat(Files.exists(dir.resolve("jobs"))).isFalse();
+  }
+
+  @Test
+  void failuresOfTheJobLayerAreInternalErrors() {
+    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("broken-job", 1, 1, 100)))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+          assertThat(e.getStatus().getDescription()).contains("job table unavailable");
+        });
+    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("flaky-job", 1, 1, 100)))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+          assertThat(e.getStatus().getDescription()).contains("was stored but not recorded by the job")
+              .contains("driver gone");
+        });
   }
 
   static CheckpointChunk header(UnaryOperator<Checkpoint.Builder> edit) {

@@ -1,11 +1,13 @@
 package io.ringmaster.coordinator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real crash: a child JVM writes jobs in a loop and reports each one after {@code put} returned; it is
- * killed with SIGKILL mid-loop, and every job it reported must be in the reopened store, intact.
+ * killed with SIGKILL mid-loop, and every job it reported must be in the reopened store, intact. While
+ * it runs, the file is locked against a second process.
  */
 class SqliteJobStoreCrashTest {
   @TempDir Path dir;
@@ -32,6 +35,10 @@ class SqliteJobStoreCrashTest {
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(out.readLine()).as("child opened the store").isEqualTo("open");
+      // while the child holds the file, a second coordinator (this JVM) is refused
+      assertThatThrownBy(() -> SqliteJobStore.open(db, Duration.ofMillis(50)))
+          .isInstanceOfSatisfying(JobStoreException.class,
+              e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.LOCKED));
       // let it write a while, then kill it wherever it is: most of its time is spent inside put
       for (int i = 0; i < 150; i++) {
         String line = out.readLine();
