@@ -1,13 +1,20 @@
 package io.ringmaster.coordinator.store;
 
+import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobState;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the coordinator keeps every job it knows: spec, state, per-epoch metrics, model path. The
- * coordinator writes on every state change and every finished epoch (not on progress ticks). A durable
- * implementation lets a restarted coordinator recover its jobs.
+ * Where the coordinator keeps every job it knows: spec, state, per-epoch metrics, model path, and the
+ * references of the job's stored checkpoints. The coordinator writes on every state change and every
+ * finished epoch (not on progress ticks). A durable implementation ({@link SqliteJobStore}) lets a
+ * restarted coordinator recover its jobs; {@link InMemoryJobStore} forgets them.
+ *
+ * <p>Implementations are thread-safe. A durable implementation has made a write durable when the
+ * method returns. Storage failures are reported as {@link JobStoreException}.
  */
 public interface JobStore extends AutoCloseable {
   /** Inserts or replaces the job with this id. */
@@ -15,8 +22,22 @@ public interface JobStore extends AutoCloseable {
 
   Optional<Job> get(String id);
 
-  /** Every job, newest first (by created time). */
+  /** Every job, newest first (by created time, then id). */
   List<Job> list();
+
+  /** The jobs whose state is one of {@code states}, newest first (by created time, then id). */
+  default List<Job> listInState(Collection<JobState> states) {
+    return list().stream().filter(j -> states.contains(j.getState())).toList();
+  }
+
+  /** Records a stored checkpoint; replaces the reference with the same job id and checkpoint id. */
+  void addCheckpoint(CheckpointRef ref);
+
+  /** The job's checkpoint references, newest first (see {@link CheckpointRefs#NEWEST_FIRST}). */
+  List<CheckpointRef> checkpoints(String jobId);
+
+  /** Forgets one checkpoint reference (not the file); false when there was none. */
+  boolean removeCheckpoint(String jobId, String checkpointId);
 
   @Override
   default void close() {}

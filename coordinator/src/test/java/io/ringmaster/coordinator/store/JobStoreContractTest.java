@@ -1,0 +1,153 @@
+package io.ringmaster.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringmaster.proto.v1.CheckpointRef;
+import io.ringmaster.proto.v1.EpochMetrics;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.JobState;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link JobStore} must do; run against each implementation by a subclass. */
+abstract class JobStoreContractTest {
+  JobStore store;
+
+  abstract JobStore newStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  static Job job(String id, long createdAtMs, JobState state) {
+    return Job.newBuilder().setId(id).setCreatedAtMs(createdAtMs).setState(state)
+        .setSpec(JobSpec.newBuilder().setName("name of " + id).setEpochs(3).setBatchSize(64).setSeed(7))
+        .setJobDir("/runs/jobs/" + id)
+        .build();
+  }
+
+  static CheckpointRef ref(String jobId, int epoch, long step, boolean complete, long createdAtMs) {
+    String id = String.format("e%04d-s%06d", epoch, step);
+    return CheckpointRef.newBuilder().setJobId(jobId).setId(id).setEpoch(epoch).setStep(step)
+        .setEpochComplete(complete).setCreatedAtMs(createdAtMs).setPath("/runs/jobs/" + jobId + "/" + id)
+        .setSha256("ab".repeat(32)).setSizeBytes(1234).build();
+  }
+
+  @Test
+  void storedJobReadsBackEqual() {
+    Job j = job("a-000001", 1000, JobState.RUNNING).toBuilder()
+        .addEpochs(EpochMetrics.newBuilder().setEpoch(1).setTrainLoss(0.5).setTestAccuracy(0.81))
+        .setLatestCheckpoint(ref("a-000001", 1, 10, true, 5)).build();
+    store.put(j);
+
+    assertThat(store.get("a-000001")).contains(j);
+    assertThat(store.get("missing")).isEmpty();
+    assertThat(store.list()).containsExactly(j);
+  }
+
+  @Test
+  void putReplacesTheJobWithTheSameId() {
+    store.put(job("a", 1000, JobState.QUEUED));
+    Job running = job("a", 1000, JobState.RUNNING).toBuilder().setMessage("epoch 1").build();
+    store.put(running);
+
+    assertThat(store.list()).containsExactly(running);
+    assertThat(store.listInState(EnumSet.of(JobState.QUEUED))).isEmpty();
+    assertThat(store.listInState(EnumSet.of(JobState.RUNNING, JobState.RECOVERING))).containsExactly(running);
+  }
+
+  @Test
+  void listIsNewestFirstThenById() {
+    store.put(job("old", 1000, JobState.SUCCEEDED));
+    store.put(job("new-b", 3000, JobState.RUNNING));
+    store.put(job("mid", 2000, JobState.FAILED));
+    store.put(job("new-a", 3000, JobState.QUEUED));
+
+    assertThat(store.list()).extracting(Job::getId).containsExactly("new-a", "new-b", "mid", "old");
+    assertThat(store.listInState(EnumSet.of(JobState.SUCCEEDED, JobState.RUNNING)))
+        .extracting(Job::getId).containsExactly("new-b", "old");
+  }
+
+  @Test
+  void jobWithoutIdIsRefused() {
+    assertThatThrownBy(() -> store.put(Job.newBuilder().setState(JobState.QUEUED).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without an id");
+  }
+
+  @Test
+  void checkpointsAreNewestFirstPerJobAndCanBeRemoved() {
+    store.addCheckpoint(ref("j", 1, 50, false, 100));
+    store.addCheckpoint(ref("j", 2, 10, false, 300));
+    store.addCheckpoint(ref("j", 1, 100, true, 200));
+    store.addCheckpoint(ref("other", 9, 9, false, 900));
+
+    assertThat(store.checkpoints("j")).extracting(CheckpointRef::getId)
+        .containsExactly("e0002-s000010", "e0001-s000100", "e0001-s000050");
+    assertThat(store.checkpoints("nobody")).isEmpty();
+
+    assertThat(store.removeCheckpoint("j", "e0001-s000100")).isTrue();
+    assertThat(store.removeCheckpoint("j", "e0001-s000100")).isFalse();
+    assertThat(store.checkpoints("j")).extracting(CheckpointRef::getId)
+        .containsExactly("e0002-s000010", "e0001-s000050");
+    assertThat(store.checkpoints("other")).hasSize(1);
+  }
+
+  @Test
+  void addingTheSameCheckpointIdReplacesItsReference() {
+    store.addCheckpoint(ref("j", 1, 100, false, 100));
+    CheckpointRef complete = ref("j", 1, 100, true, 200);
+    store.addCheckpoint(complete);
+
+    assertThat(store.checkpoints("j")).containsExactly(complete);
+  }
+
+  @Test
+  void concurrentWritersLoseNothing() throws Exception {
+    int threads = 4;
+    int perThread = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          go.await(10, TimeUnit.SECONDS);
+          for (int i = 0; i < perThread; i++) {
+            String id = "t" + thread + "-" + i;
+            store.put(job(id, thread * 1000L + i, JobState.QUEUED));
+            store.put(job(id, thread * 1000L + i, JobState.RUNNING));
+            store.addCheckpoint(ref(id, 1, i, false, i));
+            assertThat(store.get(id)).isPresent();
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.list()).hasSize(threads * perThread).allMatch(j -> j.getState() == JobState.RUNNING);
+    assertThat(store.checkpoints("t3-24")).hasSize(1);
+  }
+}

@@ -1,0 +1,170 @@
+package io.ringmaster.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobState;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link JobStore} contract plus file-level behaviour of {@link SqliteJobStore}. */
+class SqliteJobStoreTest extends JobStoreContractTest {
+  @TempDir Path dir;
+
+  @Override
+  JobStore newStore() {
+    return SqliteJobStore.openIn(dir.resolve("data"));
+  }
+
+  Path file() {
+    return dir.resolve("data").resolve(SqliteJobStore.FILE_NAME);
+  }
+
+  @Test
+  void reopeningTheFileKeepsJobsAndCheckpoints() {
+    Job a = job("a", 1000, JobState.SUCCEEDED);
+    Job b = job("b", 2000, JobState.RUNNING);
+    store.put(a);
+    store.put(b);
+    store.addCheckpoint(ref("b", 1, 100, true, 10));
+    store.addCheckpoint(ref("b", 2, 50, false, 20));
+    store.close();
+
+    try (SqliteJobStore again = SqliteJobStore.open(file())) {
+      assertThat(again.list()).containsExactly(b, a);
+      assertThat(again.checkpoints("b")).containsExactly(ref("b", 2, 50, false, 20), ref("b", 1, 100, true, 10));
+      again.put(b.toBuilder().setState(JobState.RECOVERING).setCoordinatorRestarts(1).build());
+    }
+    try (SqliteJobStore third = SqliteJobStore.open(file())) {
+      assertThat(third.get("b")).map(Job::getCoordinatorRestarts).contains(1);
+    }
+  }
+
+  @Test
+  void secondStoreOnTheSameFileIsToldItIsLocked() {
+    store.put(job("a", 1, JobState.RUNNING));
+
+    assertThatThrownBy(() -> SqliteJobStore.open(file(), Duration.ofMillis(50)))
+        .isInstanceOfSatisfying(JobStoreException.class, e -> {
+          assertThat(e.kind()).isEqualTo(JobStoreException.Kind.LOCKED);
+          assertThat(e.path()).isEqualTo(file().toAbsolutePath());
+        })
+        .hasMessageContaining(file().toAbsolutePath().toString())
+        .hasMessageContaining("another coordinator")
+        .hasMessageContaining("different data directory");
+    assertThat(store.get("a")).isPresent();
+  }
+
+  @Test
+  void closeReleasesTheLock() {
+    store.put(job("a", 1, JobState.RUNNING));
+    store.close();
+    try (SqliteJobStore again = SqliteJobStore.open(file(), Duration.ofMillis(50))) {
+      assertThat(again.get("a")).isPresent();
+    }
+  }
+
+  @Test
+  void garbageFileIsReportedAsCorruptWithWhatToDo() throws Exception {
+    store.close();
+    Path garbage = dir.resolve("garbage.db");
+    Files.writeString(garbage, "this is not an SQLite database, just some text ".repeat(200));
+
+    assertThatThrownBy(() -> SqliteJobStore.open(garbage))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.CORRUPT))
+        .hasMessageContaining(garbage.toAbsolutePath().toString())
+        .hasMessageContaining("move the file aside");
+  }
+
+  @Test
+  void damagedPagesAreReportedAsCorrupt() throws Exception {
+    for (int i = 0; i < 300; i++) {
+      store.put(job("job-" + i, i, JobState.SUCCEEDED).toBuilder().setMessage("x".repeat(500)).build());
+    }
+    store.close();
+    try (RandomAccessFile f = new RandomAccessFile(file().toFile(), "rw")) {
+      assertThat(f.length()).isGreaterThan(16 * 4096);
+      f.seek(4096);
+      f.write(new byte[8 * 4096]); // zero pages 2..9: b-tree pages lose their headers
+    }
+
+    assertThatThrownBy(() -> SqliteJobStore.open(file()))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.CORRUPT))
+        .hasMessageContaining(file().toAbsolutePath().toString());
+  }
+
+  @Test
+  void databaseOfAnotherApplicationIsRefused() throws Exception {
+    store.close();
+    Path other = dir.resolve("other.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE customers (name TEXT)");
+    }
+
+    assertThatThrownBy(() -> SqliteJobStore.open(other))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.CORRUPT))
+        .hasMessageContaining("another application")
+        .hasMessageContaining("customers");
+  }
+
+  @Test
+  void fileFromANewerSchemaIsRefused() throws Exception {
+    store.put(job("a", 1, JobState.RUNNING));
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version = " + (SqliteSchema.CURRENT_VERSION + 1));
+    }
+
+    assertThatThrownBy(() -> SqliteJobStore.open(file()))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.NEWER_SCHEMA))
+        .hasMessageContaining("schema version " + (SqliteSchema.CURRENT_VERSION + 1))
+        .hasMessageContaining("newer Ringmaster");
+  }
+
+  @Test
+  void directoryInPlaceOfTheFileIsReported() throws Exception {
+    Path d = dir.resolve("dir.db");
+    Files.createDirectories(d);
+    assertThatThrownBy(() -> SqliteJobStore.open(d))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.IO))
+        .hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void usingAClosedStoreFailsClearly() {
+    store.close();
+    assertThatThrownBy(() -> store.get("a"))
+        .isInstanceOfSatisfying(JobStoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(JobStoreException.Kind.CLOSED))
+        .hasMessageContaining("is closed");
+  }
+
+  @Test
+  void pragmasAreDurableOnes() throws Exception {
+    store.close();
+    try (SqliteJobStore s = SqliteJobStore.open(file())) {
+      assertThat(s.path()).isEqualTo(file().toAbsolutePath());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement();
+        var r = s.executeQuery("PRAGMA journal_mode")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("wal");
+    }
+  }
+}
