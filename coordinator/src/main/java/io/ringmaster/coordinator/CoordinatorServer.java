@@ -11,7 +11,9 @@ import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.scheduler.ExternalScheduler;
 import io.ringmaster.coordinator.scheduler.LocalProcessScheduler;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
-import io.ringmaster.coordinator.store.InMemoryJobStore;
+import io.ringmaster.coordinator.checkpoint.CheckpointService;
+import io.ringmaster.coordinator.checkpoint.CheckpointStore;
+import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
 import io.ringmaster.proto.v1.JobServiceGrpc;
@@ -83,8 +85,9 @@ public final class CoordinatorServer implements AutoCloseable {
         ? new LocalProcessScheduler(config.localOptions != null ? config.localOptions
             : LocalProcessScheduler.Options.fromCurrentJvm())
         : new ExternalScheduler();
-    store = config.store != null ? config.store : new InMemoryJobStore();
-    jobs = new JobManager(store, scheduler, config.settings, jobsDir, timers, System::nanoTime,
+    store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
+    CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
+    jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
         System::currentTimeMillis);
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
@@ -92,6 +95,7 @@ public final class CoordinatorServer implements AutoCloseable {
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
         .addService(new JobServiceImpl(jobs))
         .addService(control)
+        .addService(new CheckpointService(checkpoints, jobs))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -195,7 +199,7 @@ public final class CoordinatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The job store; default in memory. */
+    /** The job store; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across restarts. */
     public Builder store(JobStore store) {
       this.store = store;
       return this;

@@ -55,6 +55,17 @@ final class FashionSubset {
   }
 
   static String yaml(Files4 f, int workers, int epochs, int batch) {
+    return yaml(f, workers, epochs, batch, "{}");
+  }
+
+  /** The full Fashion-MNIST as shipped by Debian (60,000 / 10,000 samples). */
+  static Files4 full() {
+    return new Files4(DIR.resolve("train-images-idx3-ubyte.gz"), DIR.resolve("train-labels-idx1-ubyte.gz"),
+        DIR.resolve("t10k-images-idx3-ubyte.gz"), DIR.resolve("t10k-labels-idx1-ubyte.gz"));
+  }
+
+  /** A job file; {@code faultTolerance} is a YAML flow mapping, e.g. {@code {minWorkers: 2}}. */
+  static String yaml(Files4 f, int workers, int epochs, int batch, String faultTolerance) {
     return """
         name: test-mlp
         model: {architecture: mlp, hidden: [64]}
@@ -67,7 +78,9 @@ final class FashionSubset {
         seed: 7
         workers: %d
         resources: {heapMb: 512, offheapMb: 512}
-        """.formatted(f.trainImages(), f.trainLabels(), f.testImages(), f.testLabels(), epochs, batch, workers);
+        faultTolerance: %s
+        """.formatted(f.trainImages(), f.trainLabels(), f.testImages(), f.testLabels(), epochs, batch, workers,
+        faultTolerance);
   }
 
 }

@@ -59,6 +59,11 @@ class LocalTrainingTest {
     return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, batch), tmp));
   }
 
+  static JobSpec spec(int workers, int epochs, int batch, String faultTolerance) {
+    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, batch, faultTolerance),
+        tmp));
+  }
+
   static Job get(String id) {
     return jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build());
   }
@@ -101,8 +106,9 @@ class LocalTrainingTest {
   }
 
   @Test
-  void killedWorkerFailsTheJobNamingItsRankAndTheCoordinatorKeepsServing() {
-    Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(2, 200, 50)).build());
+  void withoutElasticityAKilledWorkerFailsTheJobNamingItsRankAndTheCoordinatorKeepsServing() {
+    Job job = jobs.submitJob(SubmitJobRequest.newBuilder()
+        .setSpec(spec(2, 200, 50, "{minWorkers: 2, maxReplacements: 0}")).build());
     await().atMost(Duration.ofSeconds(120)).until(() -> {
       Job j = get(job.getId());
       return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
@@ -115,8 +121,13 @@ class LocalTrainingTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> get(job.getId()).getState() == JobState.FAILED);
     Job failed = get(job.getId());
     assertThat(failed.getReason()).isEqualTo("WorkerLost");
-    assertThat(failed.getMessage()).contains("rank 1").contains("pid " + victim).contains("exit code 137");
-    assertThat(failed.getWorkers(1).getState()).isEqualTo(io.ringmaster.proto.v1.WorkerState.WORKER_LOST);
+    assertThat(failed.getMessage()).contains("rank 1").contains("pid " + victim).contains("exit code 137")
+        .contains("minWorkers = 2");
+    assertThat(failed.getWorkersList()).anySatisfy(w -> {
+      assertThat(w.getPid()).isEqualTo(victim);
+      assertThat(w.getState()).isEqualTo(io.ringmaster.proto.v1.WorkerState.WORKER_LOST);
+      assertThat(w.getExitCode()).isEqualTo(137);
+    });
     await().atMost(Duration.ofSeconds(20))
         .until(() -> ProcessHandle.of(survivor).map(p -> !p.isAlive()).orElse(true));
     // the coordinator still serves requests

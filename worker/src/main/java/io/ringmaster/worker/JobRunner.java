@@ -1,5 +1,6 @@
 package io.ringmaster.worker;
 
+import io.grpc.ManagedChannel;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.data.DatasetException;
 import io.ringmaster.job.data.DatasetInfo;
@@ -8,142 +9,377 @@ import io.ringmaster.job.plan.ShardPlan;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.Assign;
+import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.EpochResult;
+import io.ringmaster.proto.v1.Paused;
+import io.ringmaster.proto.v1.ResumePoint;
+import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
+import io.ringmaster.worker.checkpoint.CheckpointClient;
 import io.ringmaster.worker.collective.Collective;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
-import io.ringmaster.worker.collective.PeerAddress;
 import io.ringmaster.worker.collective.RingAllReduce;
 import io.ringmaster.worker.collective.RingMembership;
 import io.ringmaster.worker.collective.RingOptions;
 import io.ringmaster.worker.engine.EvalResult;
+import io.ringmaster.worker.engine.ReducedStep;
 import io.ringmaster.worker.engine.Replica;
 import io.ringmaster.worker.engine.StepResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker's part of one job: its replica of the model, its datasets and its place in the ring. The
- * training loop of an epoch, for every step:
+ * One worker's part of one job: its replica of the model, its datasets, its place in the current ring
+ * and its cursor (epoch, completed steps, the epoch's global training counters). The training loop of an
+ * epoch, for every step:
  *
  * <ol>
  *   <li>take this rank's slice of the step's global batch from the {@link ShardPlan} (seed, epoch);
- *   <li>forward and backward on the slice: the raw gradient is the SUM over the slice's samples;
- *   <li>all-reduce (sum) the flat gradient over every rank: every replica now holds the gradient sum of
- *       the whole global batch, bit-identical on every rank;
- *   <li>apply the updater with the global batch size, so the step equals one step of a single model
- *       on the global batch.
+ *   <li>forward and backward on the slice: the raw gradient is the SUM over the slice's samples, and the
+ *       step's counters (loss sum, samples, non-finite flag) sit right after it in one buffer;
+ *   <li>all-reduce (sum) that buffer over every rank: every replica now holds the gradient sum of the whole
+ *       global batch and the global counters, bit-identical on every rank;
+ *   <li>unless some rank's values were not finite, apply the updater with the global batch size, so the
+ *       step equals one step of a single model on the global batch.
  * </ol>
  *
- * After the last step, the rank evaluates its contiguous slice of the test set; the coordinator adds
- * up the slices, so every test sample counts once.
+ * After the last step, the rank evaluates its contiguous slice of the test set; the coordinator adds up
+ * the slices, so every test sample counts once.
+ *
+ * <p><b>Elastic membership.</b> A ring that breaks (a peer died) or a {@code Pause} from the coordinator
+ * stops the loop at a step boundary: a step is either applied on this replica or not at all. The worker
+ * reports its cursor ({@code Paused}) and keeps a snapshot that peers joining the next ring fetch
+ * ({@code ReplicaState.Fetch}). The next {@code Assign} (a new generation) says where the replica's state
+ * comes from: kept as is, fetched from a peer that is ahead, or downloaded from a checkpoint.
+ *
+ * <p>Threading: every method except {@link #requestPause}, {@link #servable} and {@link #abort} runs on the
+ * worker's single job thread (ND4J workspaces belong to a thread).
  */
 final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
-  private final Assign assign;
+  /** Where the replica stands. Mutated on the job thread only. */
+  private static final class Cursor {
+    int epoch = 1;
+    long completed;
+    double lossSum;
+    long samples;
+    long lossSamples;
+    long skipped;
+
+    void startEpoch(int e) {
+      epoch = e;
+      completed = 0;
+      lossSum = 0;
+      samples = 0;
+      lossSamples = 0;
+      skipped = 0;
+    }
+  }
+
+  /** A paused replica's state, served to peers joining the next ring. */
+  record Servable(int epoch, long step, Checkpoint state) {}
+
+  private final String jobId;
   private final JobSpec spec;
-  private final int rank;
-  private final int worldSize;
-  private final long generation;
+  private final Assign first;
   private final CollectiveService inbound;
-  private volatile boolean aborted;
+  private final ManagedChannel coordinator;
+  private final PeerStateClient peers;
+  private final ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "checkpoint-upload");
+    t.setDaemon(true);
+    return t;
+  });
+  private Future<?> pendingUpload;
+
   private Dataset train;
   private Dataset test;
   private Replica replica;
-  private Collective collective;
+  private RingMembership membership;
+  private volatile Collective collective;
+  private final Cursor cursor = new Cursor();
+  private volatile boolean pauseRequested;
+  private volatile boolean aborted;
+  private volatile Servable servable;
+  /** The replica holds the job's state at the cursor (false until an Assign fully succeeded). */
+  private boolean holdsState;
+  /** Step being waited on in the all-reduce, for the stall watchdog: -1 when not in one. */
+  private volatile long waitingStep = -1;
+  private volatile long waitingSinceNanos;
 
-  JobRunner(Assign assign, CollectiveService inbound) {
-    this.assign = assign;
-    this.spec = SpecProtos.fromProto(assign.getSpec());
-    this.rank = assign.getMembership().getRank();
-    this.worldSize = assign.getMembership().getPeersCount();
-    this.generation = assign.getMembership().getGeneration();
+  JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers) {
+    this.first = first;
+    this.jobId = first.getJobId();
+    this.spec = SpecProtos.fromProto(first.getSpec());
     this.inbound = inbound;
+    this.coordinator = coordinator;
+    this.peers = peers;
   }
 
   String jobId() {
-    return assign.getJobId();
+    return jobId;
   }
 
   long generation() {
-    return generation;
+    return membership == null ? 0 : membership.generation();
   }
 
-  /** Loads the data, builds the replica and joins the ring. */
-  void prepare() throws DatasetException, CollectiveException {
+  int rank() {
+    return membership.rank();
+  }
+
+  /**
+   * Joins the ring of {@code a}'s generation with the state {@code a.resume} names: loads the data and
+   * builds the replica the first time, then keeps, fetches or downloads its state, and connects.
+   */
+  void assign(Assign a) throws DatasetException, CollectiveException, IOException {
     long t0 = System.nanoTime();
-    train = DatasetLoader.load(spec.data().train());
-    test = DatasetLoader.load(spec.data().test());
-    checkShape("train", DatasetInfo.fromProto(assign.getTrain()), train.info());
-    checkShape("test", DatasetInfo.fromProto(assign.getTest()), test.info());
-    int maxLocalBatch = (spec.batchSize() + worldSize - 1) / worldSize;
-    replica = Replica.create(spec.model(), spec.updater(), spec.seed(), train, maxLocalBatch);
-    List<PeerAddress> peers = assign.getMembership().getPeersList().stream()
-        .map(p -> new PeerAddress(p.getHost(), p.getPort())).toList();
-    collective = RingAllReduce.join(inbound, new RingMembership(generation, rank, peers), RingOptions.defaults());
-    log.info("job {}: rank {}/{} ready in {} ms ({} params, {} train / {} test samples)", jobId(), rank,
-        worldSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), replica.numParams(),
-        train.size(), test.size());
+    RingMembership next = RingMembership.fromProto(a.getMembership());
+    if (membership != null && next.generation() <= membership.generation()) {
+      throw new IllegalStateException("generation " + next.generation() + " is not newer than "
+          + membership.generation());
+    }
+    closeRing();
+    holdsState = false;
+    if (replica == null) {
+      train = DatasetLoader.load(spec.data().train());
+      test = DatasetLoader.load(spec.data().test());
+      checkShape("train", DatasetInfo.fromProto(a.getTrain()), train.info());
+      checkShape("test", DatasetInfo.fromProto(a.getTest()), test.info());
+      int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
+      replica = Replica.create(spec.model(), spec.updater(), spec.seed(), train, maxLocalBatch);
+    }
+    ResumePoint resume = a.getResume();
+    switch (resume.getSourceCase()) {
+      case FRESH, SOURCE_NOT_SET -> {
+        if (resume.getEpoch() > 1 || resume.getStep() > 0) {
+          throw new IllegalStateException("a fresh replica cannot start at epoch " + resume.getEpoch()
+              + " step " + resume.getStep());
+        }
+      }
+      case LOCAL -> {
+        if (cursor.epoch != resume.getEpoch() || cursor.completed != resume.getStep()) {
+          throw new IllegalStateException("asked to keep my replica at epoch " + resume.getEpoch() + " step "
+              + resume.getStep() + " but it is at epoch " + cursor.epoch + " step " + cursor.completed);
+        }
+      }
+      case PEER_RANK -> {
+        var peer = next.peer(resume.getPeerRank());
+        restore(peers.fetch(peer, jobId, next.generation(), resume.getEpoch(), resume.getStep()),
+            "rank " + resume.getPeerRank() + " (" + peer + ")");
+      }
+      case CHECKPOINT_ID -> restore(new CheckpointClient(coordinator).download(jobId, resume.getCheckpointId()),
+          "checkpoint " + resume.getCheckpointId());
+    }
+    membership = next;
+    servable = null;
+    pauseRequested = false;
+    collective = RingAllReduce.join(inbound, next, RingOptions.defaults());
+    holdsState = true;
+    log.info("job {}: rank {}/{} of generation {} ready in {} ms at epoch {} step {} ({} params)", jobId,
+        next.rank(), next.worldSize(), next.generation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+        cursor.epoch, cursor.completed, replica.numParams());
+  }
+
+  private void restore(Checkpoint c, String from) {
+    replica.setState(ReplicaCheckpoints.state(c));
+    cursor.epoch = c.getEpoch();
+    cursor.completed = c.getStep();
+    cursor.lossSum = c.getTrainLossSum();
+    cursor.samples = c.getTrainSamples();
+    cursor.skipped = c.getSkippedSteps();
+    cursor.lossSamples = c.getTrainLossSamples();
+    long sum = replica.paramsChecksum();
+    if (c.getParamsChecksum() != 0 && sum != c.getParamsChecksum()) {
+      throw new IllegalStateException("state from " + from + " has parameter checksum "
+          + Long.toHexString(sum) + ", expected " + Long.toHexString(c.getParamsChecksum()));
+    }
+    log.info("job {}: restored epoch {} step {} from {}", jobId, cursor.epoch, cursor.completed, from);
   }
 
   private static void checkShape(String which, DatasetInfo expected, DatasetInfo actual) throws DatasetException {
     if (!expected.equals(actual)) {
-      throw new DatasetException(DatasetException.Source.PATH, "the " + which + " data this worker read (" + actual + ") differs from what the "
-          + "coordinator validated (" + expected + "): do all machines see the same files?");
+      throw new DatasetException(DatasetException.Source.PATH, "the " + which + " data this worker read ("
+          + actual + ") differs from what the coordinator validated (" + expected
+          + "): do all machines see the same files?");
     }
   }
 
-  /** Trains epoch {@code epoch} from its first step and evaluates this rank's test slice. */
-  EpochResult runEpoch(int epoch, Consumer<StepProgress> progress)
-      throws CollectiveException, AbortedException {
+  /**
+   * Trains epoch {@code epoch} from {@code startStep} and evaluates this rank's test slice.
+   *
+   * @throws PausedException when paused (by the coordinator or because the ring broke) at a step boundary
+   * @throws NonFiniteException when a step's loss or gradient was not finite and the job does not skip
+   */
+  EpochResult runEpoch(int epoch, long startStep, Consumer<StepProgress> progress)
+      throws CollectiveException, PausedException, NonFiniteException {
     ShardPlan plan = ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
     int steps = plan.steps();
+    if (epoch == cursor.epoch + 1 && cursor.completed == stepsOf(cursor.epoch) && startStep == 0) {
+      cursor.startEpoch(epoch);
+    }
+    if (epoch != cursor.epoch || startStep != cursor.completed) {
+      throw new IllegalStateException("asked to run epoch " + epoch + " from step " + startStep
+          + " but the replica is at epoch " + cursor.epoch + " step " + cursor.completed);
+    }
+    servable = null;
     replica.setEpoch(epoch - 1);
+    int rank = membership.rank();
+    int world = membership.worldSize();
     int[] indices = new int[spec.batchSize()];
-    long samples = 0;
-    double lossSum = 0;
     long t0 = System.nanoTime();
     long lastReport = t0;
-    for (int step = 0; step < steps; step++) {
-      if (aborted) {
-        throw new AbortedException("job " + jobId() + " released during epoch " + epoch);
+    int every = first.getCheckpointEverySteps();
+    for (int step = (int) startStep; step < steps; step++) {
+      if (pauseRequested || aborted) {
+        throw new PausedException("paused before step " + step);
       }
-      int n = plan.indices(step, rank, worldSize, indices);
-      StepResult r = replica.computeGradient(indices, n);
-      collective.allReduceSum(replica.gradientBuffer());
-      replica.applyGradient(plan.stepSize(step));
-      samples += n;
-      lossSum += r.lossSum();
+      int n = plan.indices(step, rank, world, indices);
+      StepResult local = replica.computeGradient(indices, n);
+      waitingSinceNanos = System.nanoTime();
+      waitingStep = step;
+      try {
+        collective.allReduceSum(replica.reduceBuffer());
+      } catch (CollectiveException e) {
+        if (pauseRequested || aborted) {
+          throw new PausedException("paused during step " + step);
+        }
+        throw e;
+      } finally {
+        waitingStep = -1;
+      }
+      ReducedStep global = replica.reduced();
+      if (global.nonFiniteRanks() > 0) {
+        if (!first.getSkipNonFiniteSteps()) {
+          throw new NonFiniteException(epoch, step, rank, local.nonFinite(), global.nonFiniteRanks());
+        }
+        cursor.skipped++;
+        log.warn("job {}: skipping step {} of epoch {}: {} rank(s) had non-finite values{}", jobId, step, epoch,
+            global.nonFiniteRanks(), local.nonFinite() == null ? "" : " (here: " + local.nonFinite() + ")");
+      } else {
+        replica.applyGradient(plan.stepSize(step));
+        cursor.lossSum += global.lossSum();
+        cursor.lossSamples += global.samples();
+      }
+      cursor.samples += global.samples();
+      cursor.completed = step + 1;
       long now = System.nanoTime();
       if (now - lastReport >= PROGRESS_EVERY_NANOS || step == steps - 1) {
         lastReport = now;
-        progress.accept(StepProgress.newBuilder().setJobId(jobId()).setEpoch(epoch).setSteps(step + 1)
-            .setStepsInEpoch(steps).setSamples(samples).setLossSum(lossSum).build());
+        progress.accept(StepProgress.newBuilder().setJobId(jobId).setEpoch(epoch).setSteps(cursor.completed)
+            .setStepsInEpoch(steps).setSamples(cursor.samples).setLossSum(cursor.lossSum).build());
+      }
+      if (rank == 0 && (cursor.completed == steps || (every > 0 && cursor.completed % every == 0))) {
+        uploadCheckpoint(steps);
       }
     }
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     long e0 = System.nanoTime();
-    int from = (int) ((long) rank * test.size() / worldSize);
-    int to = (int) ((long) (rank + 1) * test.size() / worldSize);
+    int from = (int) ((long) rank * test.size() / world);
+    int to = (int) ((long) (rank + 1) * test.size() / world);
     EvalResult eval = replica.evaluate(test, from, to);
     double evalSeconds = (System.nanoTime() - e0) / 1e9;
     return EpochResult.newBuilder()
-        .setJobId(jobId()).setEpoch(epoch).setGeneration(generation).setSteps(steps)
-        .setTrainSamples(samples).setTrainLossSum(lossSum)
+        .setJobId(jobId).setEpoch(epoch).setGeneration(generation()).setSteps(steps)
+        .setTrainSamples(cursor.samples).setTrainLossSum(cursor.lossSum)
+        .setGlobalTrainSamples(cursor.samples).setGlobalTrainLossSum(cursor.lossSum)
+        .setSkippedSteps(cursor.skipped).setGlobalLossSamples(cursor.lossSamples)
         .setTestSamples(eval.count()).setTestLossSum(eval.lossSum()).setTestCorrect(eval.correct())
         .setTrainSeconds(trainSeconds).setEvalSeconds(evalSeconds)
         .setParamsChecksum(replica.paramsChecksum())
         .build();
+  }
+
+  private int stepsOf(int epoch) {
+    return ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize()).steps();
+  }
+
+  /** This replica as a checkpoint at the current cursor. */
+  private Checkpoint snapshot() {
+    int steps = stepsOf(cursor.epoch);
+    return ReplicaCheckpoints.checkpoint(replica.state(), jobId, cursor.epoch, cursor.completed, steps,
+            cursor.lossSum, cursor.samples, cursor.lossSamples, cursor.skipped, spec.seed(), membership.worldSize(),
+            replica.paramsChecksum(), first.getProvenance());
+  }
+
+  /** Rank 0: hands a snapshot to the background uploader; skips it if the previous upload is still going. */
+  private void uploadCheckpoint(int steps) {
+    if (pendingUpload != null && !pendingUpload.isDone()) {
+      log.warn("job {}: checkpoint at epoch {} step {} skipped: the previous upload has not finished", jobId,
+          cursor.epoch, cursor.completed);
+      return;
+    }
+    Checkpoint c = snapshot();
+    pendingUpload = uploads.submit(() -> {
+      try {
+        var ref = new CheckpointClient(coordinator).upload(c);
+        log.info("job {}: checkpoint {} stored ({} bytes)", jobId, ref.getId(), ref.getSizeBytes());
+      } catch (RuntimeException e) {
+        log.warn("job {}: checkpoint at epoch {} step {} not stored: {}", jobId, c.getEpoch(), c.getStep(), e.toString());
+      }
+    });
+  }
+
+  /**
+   * Called on the job thread once the loop has stopped: takes the snapshot peers may fetch and describes
+   * the cursor. {@code generation} is the ring generation the answer is about (the one a Pause named).
+   */
+  Paused paused(String reason, long generation) {
+    boolean trained = holdsState && cursor.completed == stepsOf(cursor.epoch);
+    if (holdsState) {
+      servable = new Servable(cursor.epoch, cursor.completed, snapshot());
+    }
+    return Paused.newBuilder().setJobId(jobId).setGeneration(generation).setEpoch(cursor.epoch)
+        .setCompletedSteps(cursor.completed).setCanRollBack(false).setReason(reason).setEpochTrained(trained)
+        .setHoldsState(holdsState).build();
+  }
+
+  /** The snapshot a joining peer may fetch, if this replica is paused. Any thread. */
+  Servable servable() {
+    return servable;
+  }
+
+  /**
+   * Makes a running epoch stop at the next step boundary: the pending all-reduce is aborted on every
+   * rank (closing the ring tells the neighbours). Any thread.
+   */
+  void requestPause() {
+    pauseRequested = true;
+    closeRing();
+  }
+
+  /** If the job thread has waited in one step for longer than {@code afterMillis}: a report. Any thread. */
+  StallReport stall(long afterMillis) {
+    long step = waitingStep;
+    Collective c = collective;
+    if (step < 0 || c == null) {
+      return null;
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSinceNanos);
+    if (waited < afterMillis) {
+      return null;
+    }
+    StallReport.Builder b = StallReport.newBuilder().setJobId(jobId).setGeneration(generation())
+        .setEpoch(cursor.epoch).setStep(step).setWaitingMs(waited);
+    for (int r : c.pendingRanks()) {
+      b.addWaitingFor(r);
+    }
+    if (c instanceof RingAllReduce ring) {
+      b.setNeighbourStarted(ring.progress().leftStarted());
+    }
+    return b.build();
   }
 
   /** Saves the replica (with updater state) atomically: temp file, then rename. */
@@ -155,29 +391,54 @@ final class JobRunner implements AutoCloseable {
     return path;
   }
 
-  /** Makes a running epoch stop at its next step (or fail its pending collective op). Any thread. */
-  void abort() {
-    aborted = true;
+  private void closeRing() {
     Collective c = collective;
     if (c != null) {
       c.close();
     }
   }
 
+  /** Stops everything; the runner cannot be used afterwards. Any thread. */
+  void abort() {
+    aborted = true;
+    closeRing();
+  }
+
   @Override
   public void close() {
     abort();
+    uploads.shutdown();
+    try {
+      uploads.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (replica != null) {
       replica.close();
     }
   }
 
-  /** The job was released while an epoch was running. */
-  static final class AbortedException extends Exception {
+  /** Stopped at a step boundary on request or because the ring broke. */
+  static final class PausedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    AbortedException(String message) {
+    PausedException(String message) {
       super(message);
     }
   }
+
+  /** A step's loss or gradient was NaN or infinite on some rank. */
+  static final class NonFiniteException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final boolean here;
+
+    NonFiniteException(int epoch, int step, int rank, String localDetail, int ranks) {
+      super("step " + step + " of epoch " + epoch + ": "
+          + (localDetail != null ? "rank " + rank + ": " + localDetail
+              : ranks + " other rank(s) had NaN or infinite values (not rank " + rank + ")")
+          + "; lower the learning rate or check the data, or set faultTolerance.skipNonFiniteSteps");
+      this.here = localDetail != null;
+    }
+  }
+
 }

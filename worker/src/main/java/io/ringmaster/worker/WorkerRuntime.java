@@ -76,6 +76,10 @@ public final class WorkerRuntime implements AutoCloseable {
   private StreamObserver<WorkerMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
+  private final PeerStateClient peerState = new PeerStateClient();
+  private volatile long stallReportMs = 5_000;
+  private volatile long lastStallReportNanos;
+  private boolean nativeBuildLogged;
   private volatile boolean closing;
   private volatile String exitReason = "";
 
@@ -96,6 +100,7 @@ public final class WorkerRuntime implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
         .addService(collective)
+        .addService(new ReplicaStateService(() -> runner))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     CollectiveTransport.configure(sb);
@@ -167,24 +172,51 @@ public final class WorkerRuntime implements AutoCloseable {
         if (heartbeats != null) {
           heartbeats.cancel(false);
         }
-        heartbeats = timer.scheduleAtFixedRate(() -> send(WorkerMessage.newBuilder()
-            .setHeartbeat(Heartbeat.newBuilder().setTimeMs(System.currentTimeMillis())).build()),
-            every, every, TimeUnit.MILLISECONDS);
+        heartbeats = timer.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
       }
       case ASSIGN -> onJobThread(() -> {
-        closeRunner();
-        JobRunner r = new JobRunner(m.getAssign(), collective);
-        runner = r;
-        r.prepare();
+        var a = m.getAssign();
+        JobRunner r = runner;
+        if (r == null || !r.jobId().equals(a.getJobId())) {
+          closeRunner();
+          r = new JobRunner(a, collective, channel, peerState);
+          runner = r;
+        }
+        stallReportMs = a.getStallReportMs() > 0 ? a.getStallReportMs() : 5_000;
+        r.assign(a);
+        logNativeBuildOnce();
         send(WorkerMessage.newBuilder().setReady(Ready.newBuilder().setJobId(r.jobId())
             .setGeneration(r.generation())).build());
       });
       case RUN_EPOCH -> onJobThread(() -> {
-        JobRunner r = requireRunner(m.getRunEpoch().getJobId());
-        var result = r.runEpoch(m.getRunEpoch().getEpoch(),
-            p -> send(WorkerMessage.newBuilder().setProgress(p).build()));
-        send(WorkerMessage.newBuilder().setEpochResult(result).build());
+        var cmd = m.getRunEpoch();
+        JobRunner r = requireRunner(cmd.getJobId());
+        try {
+          var result = r.runEpoch(cmd.getEpoch(), cmd.getStartStep(),
+              p -> send(WorkerMessage.newBuilder().setProgress(p).build()));
+          send(WorkerMessage.newBuilder().setEpochResult(result).build());
+        } catch (JobRunner.PausedException e) {
+          log.info("job {}: {}", r.jobId(), e.getMessage()); // the Pause task reports the cursor
+        } catch (CollectiveException e) {
+          // the ring broke under us (a peer died or stalled): stop at this step boundary and say where
+          String why = "collective " + e.reason() + ": " + e.getMessage();
+          log.warn("job {}: {}", r.jobId(), why);
+          send(WorkerMessage.newBuilder().setPaused(r.paused(why, r.generation())).build());
+        } catch (JobRunner.NonFiniteException e) {
+          send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(r.jobId())
+              .setReason(e.here ? "NonFinite" : "NonFiniteElsewhere").setMessage(e.getMessage())).build());
+        }
       });
+      case PAUSE -> {
+        JobRunner r = runner;
+        if (r == null || !r.jobId().equals(m.getPause().getJobId())) {
+          return;
+        }
+        r.requestPause(); // the running step, if any, stops at once
+        onJobThread(() -> send(WorkerMessage.newBuilder().setPaused(
+            r.paused("paused by the coordinator: " + m.getPause().getReason(), m.getPause().getGeneration()))
+            .build()));
+      }
       case SAVE_MODEL -> onJobThread(() -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());
         Path saved = r.save(Path.of(m.getSaveModel().getPath()));
@@ -211,6 +243,41 @@ public final class WorkerRuntime implements AutoCloseable {
     }
   }
 
+  /** Heartbeat, plus a stall report while a step has waited too long on the ring (every 2 s at most). */
+  private void beat() {
+    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMs(System.currentTimeMillis()))
+        .build());
+    JobRunner r = runner;
+    if (r == null) {
+      return;
+    }
+    var stall = r.stall(stallReportMs);
+    long now = System.nanoTime();
+    if (stall != null && now - lastStallReportNanos >= TimeUnit.SECONDS.toNanos(2)) {
+      lastStallReportNanos = now;
+      log.warn("job {}: step {} of epoch {} has waited {} ms for rank(s) {}", stall.getJobId(), stall.getStep(),
+          stall.getEpoch(), stall.getWaitingMs(), stall.getWaitingForList());
+      send(WorkerMessage.newBuilder().setStall(stall).build());
+    }
+  }
+
+  /** Logs which nd4j-native build JavaCPP loaded (generic or avx2), once. */
+  private void logNativeBuildOnce() {
+    if (nativeBuildLogged) {
+      return;
+    }
+    nativeBuildLogged = true;
+    try {
+      for (var e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+        if (e.getKey().contains("nd4jcpu")) {
+          log.info("ND4J native library: {}", e.getValue());
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      log.debug("cannot tell which ND4J build was loaded: {}", e.toString());
+    }
+  }
+
   private JobRunner requireRunner(String jobId) {
     JobRunner r = runner;
     if (r == null || !r.jobId().equals(jobId)) {
@@ -229,7 +296,7 @@ public final class WorkerRuntime implements AutoCloseable {
     jobThread.execute(() -> {
       try {
         task.run();
-      } catch (JobRunner.AbortedException e) {
+      } catch (JobRunner.PausedException e) {
         log.info("{}", e.getMessage());
       } catch (CollectiveException e) {
         reportFailure("CollectiveError", "collective " + e.reason() + ": " + e.getMessage());

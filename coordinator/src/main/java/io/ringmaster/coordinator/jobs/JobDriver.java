@@ -1,25 +1,30 @@
 package io.ringmaster.coordinator.jobs;
 
-import io.grpc.Status;
 import io.ringmaster.coordinator.scheduler.LaunchRequest;
 import io.ringmaster.coordinator.scheduler.SchedulerException;
 import io.ringmaster.coordinator.scheduler.WorkerExit;
 import io.ringmaster.coordinator.workers.WorkerSession;
 import io.ringmaster.job.JobState;
 import io.ringmaster.job.plan.ShardPlan;
+import io.ringmaster.job.spec.FaultToleranceSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.Assign;
+import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.EpochResult;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.Membership;
+import io.ringmaster.proto.v1.Pause;
+import io.ringmaster.proto.v1.Paused;
 import io.ringmaster.proto.v1.Peer;
 import io.ringmaster.proto.v1.Progress;
+import io.ringmaster.proto.v1.Provenance;
 import io.ringmaster.proto.v1.Release;
 import io.ringmaster.proto.v1.RunEpoch;
 import io.ringmaster.proto.v1.SaveModel;
+import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
 import io.ringmaster.proto.v1.WorkerMessage;
 import io.ringmaster.proto.v1.WorkerState;
@@ -29,13 +34,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,20 +57,32 @@ import org.slf4j.LoggerFactory;
  * timers, cancel) is handled on the job's own single thread, so the job's state needs no locks; readers
  * get an immutable {@link #snapshot()}.
  *
- * <p>Failure policy of the core slice: any lost worker fails the job. When a worker dies, its peers
- * usually notice first (their collective stream breaks) and report {@code CollectiveError}; the driver
- * waits up to {@link JobSettings#failureGrace()} for the direct evidence (the dead worker's stream
- * ending, its exit code from the scheduler) so that the failure names the rank that died and why.
+ * <p><b>Elastic recovery.</b> When a ring member is lost (its stream ends, its process exits, it stops
+ * sending heartbeats, or the stall inspector evicts it), or a replacement attaches, the driver:
+ * <ol>
+ *   <li>pauses every remaining member ({@code Pause}); each stops at a step boundary and answers with its
+ *       cursor ({@code Paused}: epoch, completed steps). Members whose ring broke under them report
+ *       unasked. A member that does not answer in time is lost too;
+ *   <li>with at least {@code faultTolerance.minWorkers} members (survivors plus attached joiners), forms
+ *       a ring of the next generation ({@link RecoveryPlan}): training resumes at the most advanced
+ *       survivor's cursor; members behind it and joiners fetch the replica from it; the rest of the
+ *       epoch's steps are split over the new ring ({@link ShardPlan}), so every sample is still used
+ *       exactly once in the epoch. With fewer, it waits for replacements (the scheduler starts them) up to
+ *       {@code faultTolerance.replacementTimeoutS}, then fails;
+ *   <li>when every member is Ready, sends {@code RunEpoch} from the resume step.
+ * </ol>
+ * A coordinator restart resumes the job the same way from its newest valid checkpoint.
  */
 final class JobDriver {
   private static final Logger log = LoggerFactory.getLogger(JobDriver.class);
   private static final long PROGRESS_PUBLISH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-  private enum Phase { NEW, WAITING_FOR_WORKERS, PREPARING, TRAINING, SAVING, DONE }
+  private enum Phase {
+    NEW, WAITING_FOR_WORKERS, PREPARING, TRAINING, PAUSING, WAITING_FOR_REPLACEMENTS, SAVING, DONE
+  }
 
   /** How much a failure report tells about the cause; a better one replaces a worse one. */
   private static final int PEER_REPORT = 0;
-  private static final int STREAM_LOST = 1;
   private static final int DIRECT = 2;
 
   /** A reason to fail that may still be replaced by better evidence during the grace period. */
@@ -66,44 +90,78 @@ final class JobDriver {
 
   private final JobServices services;
   private final ValidatedJob validated;
+  private final FaultToleranceSpec ft;
   private final Path jobDir;
   private final ExecutorService thread;
   private final Job.Builder job;
-  private final java.util.concurrent.atomic.AtomicInteger freeSlots = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger freeSlots = new AtomicInteger();
+  private final boolean resuming;
   private volatile Job current;
+  private Provenance provenance = Provenance.getDefaultInstance();
 
   private Phase phase = Phase.NEW;
-  private final List<WorkerSession> members = new ArrayList<>();
-  private final Map<String, Integer> rankOf = new HashMap<>();
+  /** The ring of the current generation, by rank; lost members stay until the next ring is formed. */
+  private final List<WorkerSession> ring = new ArrayList<>();
+  private final Set<String> lost = new HashSet<>();
+  /** Attached workers not (yet) in the ring, oldest first. */
+  private final List<WorkerSession> joiners = new ArrayList<>();
+  /** Workers that left the job for good, for status. */
+  private final List<WorkerStatus> departed = new ArrayList<>();
   private final Map<Long, WorkerExit> exitsByPid = new HashMap<>();
-  private final java.util.Set<Integer> ready = new java.util.HashSet<>();
-  private long generation = 0;
-  private int epoch = 0;
+  private long generation;
+  private final Set<Integer> ready = new HashSet<>();
+  private final Map<String, Paused> paused = new LinkedHashMap<>();
+  private boolean pendingSave;
+
+  private int epoch = 1;
+  private long startStep;
+  private int epochStartedFor = -1;
   private long epochStartNanos;
+  private int recoveriesThisEpoch;
   private final Map<Integer, EpochResult> epochResults = new HashMap<>();
   private final Map<Integer, StepProgress> progress = new HashMap<>();
+  private final StallInspector stalls;
+  private final Set<Integer> stallNamed = new HashSet<>();
   private long lastProgressPublish;
   private long rateSamples;
   private long rateNanos;
   private double recentRate;
+
+  private int launchesPending;
+  private int nextSlot;
+  private int replacementsStarted;
+  private RecoveryPlan.CheckpointCursor resumeCheckpoint;
+
   private PendingFailure pendingFailure;
   private ScheduledFuture<?> failureTimer;
   private ScheduledFuture<?> startTimer;
+  private ScheduledFuture<?> pauseTimer;
+  private ScheduledFuture<?> replacementTimer;
 
-  JobDriver(JobServices services, Job stored, ValidatedJob validated) {
+  /**
+   * @param resumeFrom for a job resumed after a coordinator restart: its newest valid checkpoint (null:
+   *     start over from epoch 1); ignored for a new job
+   */
+  JobDriver(JobServices services, Job stored, ValidatedJob validated, boolean resuming,
+      RecoveryPlan.CheckpointCursor resumeFrom) {
     this.services = services;
     this.validated = validated;
+    this.ft = validated.spec().ft();
     this.jobDir = Path.of(stored.getJobDir());
     this.job = stored.toBuilder();
     this.current = stored;
-    if (!services.scheduler().launchesWorkers()) {
-      freeSlots.set(validated.spec().workers());
-    }
+    this.resuming = resuming;
+    this.resumeCheckpoint = resumeFrom;
+    this.stalls = new StallInspector((long) (ft.stallWarningS() * 1000), (long) (ft.stallTimeoutS() * 1000));
+    this.replacementsStarted = stored.getReplacements();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "job-" + stored.getId());
       t.setDaemon(true);
       return t;
     });
+    if (!services.scheduler().launchesWorkers()) {
+      freeSlots.set(validated.spec().workers());
+    }
   }
 
   String id() {
@@ -113,6 +171,11 @@ final class JobDriver {
   /** The job as of the last handled event. */
   Job snapshot() {
     return current;
+  }
+
+  /** Silence after which a worker of this job is declared dead. */
+  long workerTimeoutNanos() {
+    return (long) (ft.workerTimeoutS() * 1e9);
   }
 
   /**
@@ -125,8 +188,8 @@ final class JobDriver {
 
   // ---------------------------------------------------------------- entry points (any thread)
 
-  void start() {
-    run(this::doStart);
+  void start(Provenance provenance) {
+    run(() -> doStart(provenance));
   }
 
   void attached(WorkerSession s) {
@@ -137,8 +200,25 @@ final class JobDriver {
     run(() -> doMessage(s, m));
   }
 
+  /**
+   * A worker's control stream ended. For a process the scheduler started, its exit code usually follows
+   * within milliseconds and says much more, so wait for it up to the failure grace period.
+   */
   void detached(WorkerSession s, String why) {
-    run(() -> doDetached(s, why));
+    run(() -> {
+      WorkerExit exit = exitsByPid.get(s.pid());
+      if (exit != null || !services.scheduler().launchesWorkers()) {
+        workerLost(s, exit != null ? exitDetail(exit) : why, exit);
+        return;
+      }
+      services.timers().schedule(() -> run(() -> {
+        WorkerExit late = exitsByPid.get(s.pid());
+        if (late == null) {
+          services.scheduler().evict(id(), s.pid()); // its stream is gone: make sure the process is too
+        }
+        workerLost(s, late != null ? exitDetail(late) : why, late);
+      }), services.settings().failureGrace().toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   void workerExited(WorkerExit exit) {
@@ -147,13 +227,29 @@ final class JobDriver {
 
   void unresponsive(WorkerSession s, long silentMillis) {
     run(() -> {
-      Integer rank = rankOf.get(s.workerId());
-      if (rank == null || phase == Phase.DONE) {
+      if (!ring.contains(s) && !joiners.contains(s)) {
         return;
       }
-      fail("WorkerLost", "rank " + rank + " (" + describe(s) + ") stopped responding: no message for "
-          + String.format("%.1f", silentMillis / 1000.0) + " s" + where(), DIRECT, true);
+      services.scheduler().evict(id(), s.pid());
+      workerLost(s, "stopped responding: no heartbeat for " + String.format(Locale.ROOT, "%.1f", silentMillis / 1000.0)
+          + " s (faultTolerance.workerTimeoutS = " + ft.workerTimeoutS() + "); evicted", null);
     });
+  }
+
+  void checkpointStored(CheckpointRef ref) {
+    run(() -> {
+      if (phase == Phase.DONE) {
+        return;
+      }
+      job.setLatestCheckpoint(ref);
+      current = job.build();
+      services.store().put(current); // no event: checkpoints are routine
+    });
+  }
+
+  /** Tells the user something about the job (e.g. a corrupt checkpoint was skipped). */
+  void notice(String text) {
+    run(() -> publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text)));
   }
 
   CompletableFuture<Job> cancel(String why) {
@@ -164,94 +260,178 @@ final class JobDriver {
       }
       done.complete(current);
     });
+    if (thread.isShutdown() && !done.isDone()) {
+      done.complete(current);
+    }
     return done;
   }
 
-  // ---------------------------------------------------------------- handlers (job thread)
+  // ---------------------------------------------------------------- start and ring formation
 
-  private void doStart() {
+  private void doStart(Provenance p) {
+    this.provenance = p;
     try {
       Files.createDirectories(jobDir.resolve("logs"));
+      try (var files = Files.list(jobDir.resolve("logs"))) {
+        nextSlot = (int) files.filter(f -> f.getFileName().toString().startsWith("worker-")).count();
+      }
     } catch (IOException e) {
       fail("Internal", "cannot create job directory " + jobDir + ": " + e, DIRECT, true);
       return;
     }
-    job.setStartedAtMs(services.wallClock().getAsLong());
-    moveTo(JobState.STARTING, "waiting for " + workers() + " worker(s)");
+    if (job.getStartedAtMs() == 0) {
+      job.setStartedAtMs(services.wallClock().getAsLong());
+    }
+    if (resuming) {
+      job.setCoordinatorRestarts(job.getCoordinatorRestarts() + 1);
+      moveTo(JobState.RECOVERING, "coordinator restarted: resuming "
+          + (resumeCheckpoint == null ? "from the start (no checkpoint)" : "from checkpoint "
+          + resumeCheckpoint.ref().getId()) + " with " + workers() + " new worker(s)");
+    } else {
+      moveTo(JobState.STARTING, "waiting for " + workers() + " worker(s)");
+    }
     phase = Phase.WAITING_FOR_WORKERS;
     if (services.scheduler().launchesWorkers()) {
-      try {
-        services.scheduler().launch(new LaunchRequest(id(), 0, workers(), jobDir,
-            validated.spec().resources(), services.coordinatorTarget(), this::workerExited));
-      } catch (SchedulerException e) {
-        fail(e.reason(), e.getMessage(), DIRECT, true);
-        return;
-      }
+      launch(workers());
       long timeout = services.settings().workerStartTimeout().toMillis();
       startTimer = services.timers().schedule(() -> run(this::startTimedOut), timeout, TimeUnit.MILLISECONDS);
     }
   }
 
+  private boolean launch(int count) {
+    try {
+      services.scheduler().launch(new LaunchRequest(id(), nextSlot, count, jobDir,
+          validated.spec().resources(), services.coordinatorTarget(), this::workerExited));
+      nextSlot += count;
+      launchesPending += count;
+      return true;
+    } catch (SchedulerException e) {
+      fail(e.reason(), e.getMessage(), DIRECT, true);
+      return false;
+    }
+  }
+
   private void startTimedOut() {
     if (phase == Phase.WAITING_FOR_WORKERS || phase == Phase.PREPARING) {
-      fail("WorkerStartTimeout", "only " + (phase == Phase.PREPARING ? ready.size() + " of " + workers()
-          + " workers became ready" : members.size() + " of " + workers() + " workers attached")
+      fail("WorkerStartTimeout", "only " + (phase == Phase.PREPARING ? ready.size() + " of " + ring.size()
+          + " workers became ready" : joiners.size() + " of " + workers() + " workers attached")
           + " within " + services.settings().workerStartTimeout().toSeconds() + " s; see the logs in "
           + jobDir.resolve("logs"), DIRECT, true);
     }
   }
 
   private void doAttached(WorkerSession s) {
-    if (phase != Phase.WAITING_FOR_WORKERS || members.size() >= workers()) {
+    if (s.slot() >= 0 && launchesPending > 0) {
+      launchesPending--;
+    }
+    int members = (int) ring.stream().filter(w -> !lost.contains(w.workerId())).count();
+    if (phase == Phase.DONE || phase == Phase.SAVING || members + joiners.size() >= ft.maxWorkers()) {
       services.releaseUnneeded(s, id());
       return;
     }
-    members.add(s);
-    job.addWorkers(status(members.size() - 1, s));
+    joiners.add(s);
+    joiners.sort(java.util.Comparator.comparingInt(WorkerSession::slot));
+    rebuildWorkerStatuses();
     publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
-    if (members.size() == workers()) {
-      formRing();
+    switch (phase) {
+      case WAITING_FOR_WORKERS -> {
+        if (joiners.size() == workers()) {
+          formRing(RecoveryPlan.plan(List.of(), ids(joiners), resumeCheckpoint, ft.maxWorkers()));
+        }
+      }
+      case TRAINING -> startPause("worker " + describe(s) + " joins at the next step boundary");
+      case WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
+      default -> { /* taken in at the next ring formation */ }
     }
   }
 
-  private static WorkerStatus.Builder status(int rank, WorkerSession s) {
-    return WorkerStatus.newBuilder().setRank(rank).setWorkerId(s.workerId()).setHost(s.host())
-        .setPort(s.port()).setPid(s.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(s.logPath());
-  }
-
-  /** Ranks follow the scheduler's slots (so rank r logs to worker-r.log), else the order of arrival. */
-  private void formRing() {
-    members.sort(java.util.Comparator.comparingInt(WorkerSession::slot));
-    job.clearWorkers();
-    rankOf.clear();
-    for (int r = 0; r < members.size(); r++) {
-      rankOf.put(members.get(r).workerId(), r);
-      job.addWorkers(status(r, members.get(r)));
-    }
+  private void formRing(RecoveryPlan plan) {
+    cancel(replacementTimer);
+    Map<String, WorkerSession> byId = new HashMap<>();
+    ring.forEach(w -> byId.put(w.workerId(), w));
+    joiners.forEach(w -> byId.put(w.workerId(), w));
+    boolean firstRing = generation == 0;
     generation++;
     phase = Phase.PREPARING;
-    Membership.Builder m = Membership.newBuilder().setGeneration(generation);
-    for (int r = 0; r < members.size(); r++) {
-      WorkerSession w = members.get(r);
-      m.addPeers(Peer.newBuilder().setRank(r).setWorkerId(w.workerId()).setHost(w.host()).setPort(w.port()));
+    ready.clear();
+    paused.clear();
+    stalls.reset();
+    stallNamed.clear();
+    lost.clear(); // members lost from the old ring leave for good
+    List<WorkerSession> next = new ArrayList<>();
+    for (RecoveryPlan.Member m : plan.members()) {
+      next.add(byId.get(m.workerId()));
     }
-    for (int r = 0; r < members.size(); r++) {
-      members.get(r).send(CoordinatorMessage.newBuilder().setAssign(Assign.newBuilder()
+    // anyone not taken (over maxWorkers) goes
+    for (WorkerSession w : byId.values()) {
+      if (!next.contains(w)) {
+        services.releaseUnneeded(w, id());
+      }
+    }
+    ring.clear();
+    ring.addAll(next);
+    joiners.removeAll(next);
+    joiners.clear();
+    epoch = plan.epoch();
+    startStep = plan.step();
+    if (!firstRing && epochStartedFor == epoch) {
+      recoveriesThisEpoch++;
+    }
+    Membership.Builder membership = Membership.newBuilder().setGeneration(generation);
+    for (int r = 0; r < ring.size(); r++) {
+      WorkerSession w = ring.get(r);
+      membership.addPeers(Peer.newBuilder().setRank(r).setWorkerId(w.workerId()).setHost(w.host()).setPort(w.port()));
+    }
+    for (RecoveryPlan.Member m : plan.members()) {
+      ring.get(m.rank()).send(CoordinatorMessage.newBuilder().setAssign(Assign.newBuilder()
           .setJobId(id())
           .setSpec(SpecProtos.toProto(validated.spec()))
           .setTrain(validated.train().toProto())
           .setTest(validated.test().toProto())
-          .setMembership(m.setRank(r))
-          .setJobDir(jobDir.toString())).build());
+          .setMembership(membership.setRank(m.rank()))
+          .setJobDir(jobDir.toString())
+          .setResume(m.resume())
+          .setCheckpointEverySteps(ft.checkpointEverySteps())
+          .setSkipNonFiniteSteps(ft.skipNonFiniteSteps())
+          .setStallReportMs((long) (ft.stallWarningS() * 1000))
+          .setProvenance(provenance)).build());
+    }
+    job.setGeneration(generation);
+    rebuildWorkerStatuses();
+    for (int r = 0; r < ring.size(); r++) {
       setWorkerState(r, WorkerState.WORKER_PREPARING, "");
     }
     publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
-    log.info("job {}: ring generation {} formed with {} rank(s)", id(), generation, members.size());
+    String how = plan.members().stream().map(m -> "rank " + m.rank() + " " + describeResume(m))
+        .collect(Collectors.joining(", "));
+    log.info("job {}: ring generation {} with {} rank(s) at epoch {} step {}: {}", id(), generation, ring.size(),
+        epoch, startStep, how);
+    if (!firstRing || resuming) {
+      publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice("ring generation " + generation + ": "
+          + ring.size() + " worker(s), resuming at epoch " + epoch + " step " + startStep));
+    }
   }
 
+  private static String describeResume(RecoveryPlan.Member m) {
+    return switch (m.resume().getSourceCase()) {
+      case LOCAL -> "keeps its replica";
+      case PEER_RANK -> "copies rank " + m.resume().getPeerRank();
+      case CHECKPOINT_ID -> "loads checkpoint " + m.resume().getCheckpointId();
+      default -> "starts fresh";
+    };
+  }
+
+  // ---------------------------------------------------------------- worker messages
+
   private void doMessage(WorkerSession s, WorkerMessage m) {
-    Integer rank = rankOf.get(s.workerId());
-    if (rank == null || phase == Phase.DONE) {
+    int rank = ring.indexOf(s);
+    if (phase == Phase.DONE) {
+      return;
+    }
+    if (rank < 0) {
+      if (m.hasFailure() && joiners.contains(s)) {
+        workerLost(s, m.getFailure().getReason() + ": " + m.getFailure().getMessage(), null);
+      }
       return;
     }
     switch (m.getBodyCase()) {
@@ -260,6 +440,8 @@ final class JobDriver {
       case EPOCH_RESULT -> onEpochResult(rank, m.getEpochResult());
       case MODEL_SAVED -> onModelSaved(m.getModelSaved().getPath());
       case FAILURE -> onWorkerFailure(rank, s, m.getFailure());
+      case PAUSED -> onPaused(s, m.getPaused());
+      case STALL -> onStall(rank, m.getStall());
       default -> log.warn("job {}: unexpected {} from rank {}", id(), m.getBodyCase(), rank);
     }
   }
@@ -270,36 +452,75 @@ final class JobDriver {
     }
     ready.add(rank);
     setWorkerState(rank, WorkerState.WORKER_ACTIVE, "");
-    if (ready.size() == members.size()) {
-      if (startTimer != null) {
-        startTimer.cancel(false);
-      }
-      phase = Phase.TRAINING;
-      moveTo(JobState.RUNNING, "training on " + members.size() + " worker(s)");
-      startEpoch(1);
+    if (ready.size() < ring.size()) {
+      return;
     }
+    cancel(startTimer);
+    if (JobState.fromProto(job.getState()) != JobState.RUNNING) {
+      moveTo(JobState.RUNNING, "training on " + ring.size() + " worker(s)");
+    } else {
+      publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
+    }
+    if (!joiners.isEmpty() && ring.size() < ft.maxWorkers()) {
+      startPause(joiners.size() + " worker(s) waiting to join");
+      return;
+    }
+    proceed();
   }
 
-  private void startEpoch(int e) {
-    epoch = e;
+  /** After a ring became ready: save, or continue training from the cursor. */
+  private void proceed() {
+    if (pendingSave) {
+      save();
+      return;
+    }
+    if (startStep == steps(epoch) && epochRecorded(epoch)) {
+      if (epoch >= validated.spec().epochs()) {
+        save();
+        return;
+      }
+      epoch++;
+      startStep = 0;
+    }
+    runEpoch();
+  }
+
+  private void runEpoch() {
+    phase = Phase.TRAINING;
+    if (epochStartedFor != epoch) {
+      epochStartedFor = epoch;
+      epochStartNanos = services.nanoClock().getAsLong();
+      recoveriesThisEpoch = 0;
+    }
     epochResults.clear();
     progress.clear();
-    epochStartNanos = services.nanoClock().getAsLong();
+    stalls.reset();
+    stallNamed.clear();
     rateSamples = 0;
-    rateNanos = epochStartNanos;
+    rateNanos = services.nanoClock().getAsLong();
     recentRate = 0;
-    ShardPlan plan = plan(e);
-    job.setProgress(Progress.newBuilder().setEpoch(e).setStepsInEpoch(plan.steps()));
-    for (WorkerSession w : members) {
+    job.setProgress(Progress.newBuilder().setEpoch(epoch).setStep(startStep).setStepsInEpoch(steps(epoch)));
+    for (WorkerSession w : ring) {
       w.send(CoordinatorMessage.newBuilder().setRunEpoch(RunEpoch.newBuilder()
-          .setJobId(id()).setEpoch(e).setGeneration(generation)).build());
+          .setJobId(id()).setEpoch(epoch).setGeneration(generation).setStartStep(startStep)).build());
     }
     publish(JobEvent.Kind.PROGRESS, JobEvent.newBuilder());
   }
 
-  private ShardPlan plan(int e) {
-    return ShardPlan.of(validated.spec().seed(), e, (int) validated.train().samples(),
-        validated.spec().batchSize());
+  private void save() {
+    pendingSave = true;
+    phase = Phase.SAVING;
+    ring.get(0).send(CoordinatorMessage.newBuilder().setSaveModel(SaveModel.newBuilder()
+        .setJobId(id()).setPath(jobDir.resolve("model.zip").toString())).build());
+  }
+
+  private int steps(int e) {
+    return ShardPlan.of(validated.spec().seed(), e, (int) validated.train().samples(), validated.spec().batchSize())
+        .steps();
+  }
+
+  private boolean epochRecorded(int e) {
+    return job.getEpochsList().stream().anyMatch(m -> m.getEpoch() == e);
   }
 
   private void onProgress(int rank, StepProgress p) {
@@ -312,93 +533,50 @@ final class JobDriver {
       return;
     }
     lastProgressPublish = now;
-    long samples = 0;
-    double loss = 0;
-    long steps = 0;
-    for (StepProgress q : progress.values()) {
-      samples += q.getSamples();
-      loss += q.getLossSum();
-      steps = Math.max(steps, q.getSteps());
-    }
+    StepProgress best = progress.values().stream()
+        .max(java.util.Comparator.comparingLong(StepProgress::getSteps)).orElse(p);
+    long samples = best.getSamples();
     if (now - rateNanos >= TimeUnit.SECONDS.toNanos(1) || recentRate == 0) {
       double dt = (now - rateNanos) / 1e9;
-      if (dt > 0 && samples > rateSamples) {
+      if (dt > 0 && samples > rateSamples && rateSamples > 0) {
         recentRate = (samples - rateSamples) / dt;
       }
       rateSamples = samples;
       rateNanos = now;
     }
-    job.setProgress(Progress.newBuilder().setEpoch(epoch).setStep(steps)
-        .setStepsInEpoch(p.getStepsInEpoch()).setSamples(samples).setSamplesPerS(recentRate)
-        .setTrainLoss(samples == 0 ? 0 : loss / samples));
+    job.setProgress(Progress.newBuilder().setEpoch(epoch).setStep(best.getSteps())
+        .setStepsInEpoch(best.getStepsInEpoch()).setSamples(samples).setSamplesPerS(recentRate)
+        .setTrainLoss(samples == 0 ? 0 : best.getLossSum() / samples));
     publish(JobEvent.Kind.PROGRESS, JobEvent.newBuilder());
   }
 
   private void onEpochResult(int rank, EpochResult r) {
-    if (phase != Phase.TRAINING || r.getEpoch() != epoch) {
+    if (phase != Phase.TRAINING || r.getEpoch() != epoch || r.getGeneration() != generation) {
       return;
     }
     epochResults.put(rank, r);
-    if (epochResults.size() < members.size()) {
-      return;
-    }
-    long trainSamples = 0;
-    long testSamples = 0;
-    long correct = 0;
-    double trainLoss = 0;
-    double testLoss = 0;
-    double trainSeconds = 0;
-    long steps = 0;
-    for (EpochResult q : epochResults.values()) {
-      trainSamples += q.getTrainSamples();
-      testSamples += q.getTestSamples();
-      correct += q.getTestCorrect();
-      trainLoss += q.getTrainLossSum();
-      testLoss += q.getTestLossSum();
-      trainSeconds = Math.max(trainSeconds, q.getTrainSeconds());
-      steps = Math.max(steps, q.getSteps());
-    }
-    long checksum = epochResults.get(0).getParamsChecksum();
-    if (epochResults.values().stream().anyMatch(q -> q.getParamsChecksum() != checksum)) {
-      StringBuilder sums = new StringBuilder();
-      epochResults.forEach((rk, q) -> sums.append(" rank ").append(rk).append('=')
-          .append(Long.toHexString(q.getParamsChecksum())));
-      fail("ReplicaDivergence", "replicas disagree after epoch " + epoch + " (parameter checksums:" + sums
-          + "); synchronous training requires bit-identical replicas", DIRECT, true);
-      return;
-    }
-    if (trainSamples != validated.train().samples() || testSamples != validated.test().samples()) {
-      fail("SampleCountMismatch", "epoch " + epoch + " used " + trainSamples + " training samples (expected "
-          + validated.train().samples() + ") and " + testSamples + " test samples (expected "
-          + validated.test().samples() + "): refusing to report metrics over the wrong data", DIRECT, true);
+    if (epochResults.size() < ring.size()) {
       return;
     }
     double duration = (services.nanoClock().getAsLong() - epochStartNanos) / 1e9;
-    EpochMetrics metrics = EpochMetrics.newBuilder()
-        .setEpoch(epoch)
-        .setSamples(trainSamples)
-        .setTrainLoss(trainLoss / trainSamples)
-        .setTestLoss(testLoss / testSamples)
-        .setTestAccuracy((double) correct / testSamples)
-        .setDurationS(duration)
-        .setSamplesPerS(trainSeconds > 0 ? trainSamples / trainSeconds : 0)
-        .setWorkers(members.size())
-        .setTestSamples(testSamples)
-        .setSteps(steps)
-        .build();
-    job.addEpochs(metrics);
-    job.setProgress(job.getProgressBuilder().setStep(steps).setSamples(trainSamples));
-    log.info("job {}: epoch {}/{} train loss {} test loss {} test acc {} ({} s)", id(), epoch,
-        validated.spec().epochs(), metrics.getTrainLoss(), metrics.getTestLoss(), metrics.getTestAccuracy(),
-        String.format("%.1f", duration));
-    publish(JobEvent.Kind.EPOCH_FINISHED, JobEvent.newBuilder().setEpoch(metrics));
-    if (epoch < validated.spec().epochs()) {
-      startEpoch(epoch + 1);
-    } else {
-      phase = Phase.SAVING;
-      members.get(0).send(CoordinatorMessage.newBuilder().setSaveModel(SaveModel.newBuilder()
-          .setJobId(id()).setPath(jobDir.resolve("model.zip").toString())).build());
+    if (!epochRecorded(epoch)) {
+      EpochMetrics metrics;
+      try {
+        metrics = EpochAggregator.combine(epoch, epochResults, validated.train().samples(),
+            validated.test().samples(), duration, recoveriesThisEpoch);
+      } catch (EpochAggregator.Mismatch e) {
+        fail(e.reason, e.getMessage(), DIRECT, true);
+        return;
+      }
+      job.addEpochs(metrics);
+      job.setProgress(job.getProgressBuilder().setStep(metrics.getSteps()).setSamples(metrics.getSamples()));
+      log.info("job {}: epoch {}/{} train loss {} test loss {} test acc {} ({} s, {} recoveries)", id(), epoch,
+          validated.spec().epochs(), metrics.getTrainLoss(), metrics.getTestLoss(), metrics.getTestAccuracy(),
+          String.format(Locale.ROOT, "%.1f", duration), recoveriesThisEpoch);
+      publish(JobEvent.Kind.EPOCH_FINISHED, JobEvent.newBuilder().setEpoch(metrics));
     }
+    startStep = steps(epoch);
+    proceed();
   }
 
   private void onModelSaved(String path) {
@@ -410,53 +588,286 @@ final class JobDriver {
   }
 
   private void onWorkerFailure(int rank, WorkerSession s, io.ringmaster.proto.v1.WorkerFailure f) {
-    boolean consequence = "CollectiveError".equals(f.getReason());
-    fail(f.getReason().isEmpty() ? "WorkerFailed" : f.getReason(),
-        "rank " + rank + " (" + describe(s) + ") failed" + where() + ": " + f.getMessage(),
-        consequence ? PEER_REPORT : DIRECT, !consequence);
+    switch (f.getReason()) {
+      case "NonFinite" -> fail("NonFinite", "training produced NaN or infinite values at " + f.getMessage(), DIRECT, true);
+      case "NonFiniteElsewhere" -> fail("NonFinite", "training produced NaN or infinite values at "
+          + f.getMessage(), PEER_REPORT, false);
+      case "CollectiveError", "IoError" -> startPause("rank " + rank + " could not join the ring: " + f.getMessage());
+      default -> fail(f.getReason().isEmpty() ? "WorkerFailed" : f.getReason(),
+          "rank " + rank + " (" + describe(s) + ") failed" + where() + ": " + f.getMessage(), DIRECT, true);
+    }
   }
 
-  private void doDetached(WorkerSession s, String why) {
-    Integer rank = rankOf.get(s.workerId());
-    if (rank == null && members.contains(s) && phase != Phase.DONE) {
-      fail("WorkerLost", describe(s) + " left before the ring was formed: " + why, STREAM_LOST, false);
+  private void onStall(int rank, StallReport report) {
+    if (phase != Phase.TRAINING || report.getGeneration() != generation) {
       return;
     }
-    if (rank == null || phase == Phase.DONE) {
+    StallInspector.Verdict v = stalls.report(rank, report, ring.size());
+    if (v == null) {
       return;
     }
-    setWorkerState(rank, WorkerState.WORKER_LOST, why);
-    WorkerExit exit = exitsByPid.get(s.pid());
-    String detail = exit != null ? exitDetail(exit) : why;
-    fail("WorkerLost", "rank " + rank + " (" + describe(s) + ") was lost" + where() + ": " + detail,
-        exit != null ? DIRECT : STREAM_LOST, exit != null || !services.scheduler().launchesWorkers());
+    String named = v.culprits().stream().map(r -> "rank " + r + " (" + describe(ring.get(r)) + ")")
+        .collect(Collectors.joining(", "));
+    String text = "stall: step " + report.getStep() + " of epoch " + report.getEpoch() + " has waited "
+        + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0) + " s for " + named
+        + (v.waiting().isEmpty() ? "" : "; waiting: ranks " + v.waiting());
+    if (!stallNamed.containsAll(v.culprits()) || v.evict()) {
+      stallNamed.addAll(v.culprits());
+      log.warn("job {}: {}", id(), text);
+      job.setMessage(text);
+      publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text));
+    }
+    if (v.evict()) {
+      for (int r : v.culprits()) {
+        WorkerSession w = ring.get(r);
+        services.scheduler().evict(id(), w.pid());
+        workerLost(w, "evicted by the stall inspector: step " + report.getStep() + " of epoch " + report.getEpoch()
+            + " waited " + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0)
+            + " s for it (faultTolerance.stallTimeoutS = " + ft.stallTimeoutS() + ")", null);
+      }
+    }
   }
+
+  // ---------------------------------------------------------------- losing workers, pausing, re-forming
 
   private void doWorkerExited(WorkerExit exit) {
     exitsByPid.put(exit.pid(), exit);
     if (phase == Phase.DONE) {
       return;
     }
-    Integer rank = null;
-    for (int r = 0; r < members.size(); r++) {
-      if (members.get(r).pid() == exit.pid()) {
-        rank = r;
+    WorkerSession s = sessionOfPid(exit.pid());
+    if (s != null) {
+      workerLost(s, exitDetail(exit), exit);
+      return;
+    }
+    // a launched worker died before attaching
+    if (launchesPending > 0) {
+      launchesPending--;
+    }
+    departed.add(WorkerStatus.newBuilder().setRank(-1).setPid(exit.pid()).setState(WorkerState.WORKER_LOST)
+        .setExitCode(exit.exitCode()).setLogPath(exit.logPath().toString())
+        .setMessage("exited before attaching: " + exit.describeExit()).build());
+    String what = "worker slot " + exit.slot() + " (pid " + exit.pid() + ") died before attaching: "
+        + exitDetail(exit);
+    if (!replaceLost(what)) {
+      fail("WorkerLost", what + "; no replacement allowed (faultTolerance.maxReplacements = "
+          + ft.maxReplacements() + ", " + replacementsStarted + " started)", DIRECT, true);
+    }
+  }
+
+  private WorkerSession sessionOfPid(long pid) {
+    for (WorkerSession w : ring) {
+      if (w.pid() == pid && !lost.contains(w.workerId())) {
+        return w;
       }
     }
-    String who = rank != null ? "rank " + rank + " (pid " + exit.pid() + ")"
-        : "worker slot " + exit.slot() + " (pid " + exit.pid() + ", before it attached)";
-    if (rank != null) {
-      setWorkerState(rank, WorkerState.WORKER_LOST, exit.describeExit());
-      job.getWorkersBuilder(rank).setExitCode(exit.exitCode()).setLogPath(exit.logPath().toString());
+    for (WorkerSession w : joiners) {
+      if (w.pid() == pid) {
+        return w;
+      }
     }
-    fail("WorkerLost", who + " died" + where() + ": " + exitDetail(exit), DIRECT, true);
+    return null;
+  }
+
+  /**
+   * A worker is gone for good. A joiner is just dropped (and replaced if allowed); a ring member makes
+   * the ring pause and re-form, or fails the job when it cannot go on.
+   */
+  private void workerLost(WorkerSession s, String detail, WorkerExit exit) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    int rank = ring.indexOf(s);
+    boolean member = rank >= 0 && !lost.contains(s.workerId());
+    boolean joiner = joiners.remove(s);
+    if (!member && !joiner) {
+      return;
+    }
+    WorkerStatus.Builder gone = status(rank, s).setState(WorkerState.WORKER_LOST).setMessage(detail);
+    if (exit != null) {
+      gone.setExitCode(exit.exitCode()).setLogPath(exit.logPath().toString());
+    }
+    departed.add(gone.build());
+    String who = (member ? "rank " + rank : "joining worker") + " (" + describe(s) + ")";
+    String what = who + " lost" + where() + ": " + detail;
+    log.warn("job {}: {}", id(), what);
+    if (member) {
+      lost.add(s.workerId());
+      paused.remove(s.workerId());
+      setWorkerState(rank, WorkerState.WORKER_LOST, detail);
+    }
+    rebuildWorkerStatuses();
+    publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder().setNotice(what));
+    if (!member) {
+      boolean coming = replaceLost(what);
+      if (phase == Phase.WAITING_FOR_WORKERS && !coming) {
+        if (joiners.size() >= ft.minWorkers() && !joiners.isEmpty()) {
+          formRing(RecoveryPlan.plan(List.of(), ids(joiners), resumeCheckpoint, ft.maxWorkers()));
+        } else {
+          fail("WorkerLost", what + "; cannot start " + workers() + " worker(s) and no replacement is allowed",
+              DIRECT, true);
+        }
+      }
+      return;
+    }
+    boolean canContinue = replaceLost(what) || liveMembers().size() + joiners.size() >= ft.minWorkers();
+    if (!canContinue) {
+      fail("WorkerLost", what + "; " + liveMembers().size() + " worker(s) left, fewer than "
+          + "faultTolerance.minWorkers = " + ft.minWorkers() + ", and no replacement can be started", DIRECT, true);
+      return;
+    }
+    switch (phase) {
+      case TRAINING, PREPARING, SAVING -> startPause(what);
+      case PAUSING, WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
+      default -> { }
+    }
+  }
+
+  /** Starts replacements for missing workers if the scheduler and the budget allow; true if any is coming. */
+  private boolean replaceLost(String why) {
+    if (!services.scheduler().launchesWorkers()) {
+      return true; // free workers may still attach; the replacement timeout bounds the wait
+    }
+    int have = liveMembers().size() + joiners.size() + launchesPending;
+    int want = Math.min(workers(), ft.maxWorkers()) - have;
+    int allowed = ft.maxReplacements() - replacementsStarted;
+    int n = Math.min(want, allowed);
+    if (n > 0) {
+      replacementsStarted += n;
+      job.setReplacements(replacementsStarted);
+      log.info("job {}: starting {} replacement worker(s) ({} of {} allowed)", id(), n, replacementsStarted,
+          ft.maxReplacements());
+      if (!launch(n)) {
+        return false;
+      }
+    }
+    return launchesPending > 0;
+  }
+
+  private List<WorkerSession> liveMembers() {
+    return ring.stream().filter(w -> !lost.contains(w.workerId())).toList();
+  }
+
+  private void startPause(String reason) {
+    if (phase == Phase.PAUSING || phase == Phase.WAITING_FOR_REPLACEMENTS || phase == Phase.DONE
+        || phase == Phase.WAITING_FOR_WORKERS) {
+      return;
+    }
+    if (phase == Phase.SAVING) {
+      pendingSave = true;
+    }
+    phase = Phase.PAUSING;
+    JobState now = JobState.fromProto(job.getState());
+    if (now != JobState.RECOVERING) {
+      moveTo(JobState.RECOVERING, "re-forming the ring: " + reason);
+    } else {
+      job.setMessage("re-forming the ring: " + reason);
+    }
+    for (WorkerSession w : liveMembers()) {
+      if (!paused.containsKey(w.workerId())) {
+        w.send(CoordinatorMessage.newBuilder().setPause(Pause.newBuilder().setJobId(id())
+            .setGeneration(generation).setReason(reason)).build());
+      }
+    }
+    long timeout = Math.max(10_000, (long) (2_000 * ft.workerTimeoutS()));
+    cancel(pauseTimer);
+    pauseTimer = services.timers().schedule(() -> run(this::pauseTimedOut), timeout, TimeUnit.MILLISECONDS);
+    maybeFinishPause();
+  }
+
+  private void pauseTimedOut() {
+    if (phase != Phase.PAUSING) {
+      return;
+    }
+    for (WorkerSession w : List.copyOf(liveMembers())) {
+      if (!paused.containsKey(w.workerId())) {
+        services.scheduler().evict(id(), w.pid());
+        workerLost(w, "did not stop at a step boundary within the pause timeout; evicted", null);
+      }
+    }
+  }
+
+  private void onPaused(WorkerSession s, Paused p) {
+    if (p.getGeneration() != generation || lost.contains(s.workerId())) {
+      return;
+    }
+    paused.put(s.workerId(), p);
+    switch (phase) {
+      case TRAINING, PREPARING, SAVING -> startPause("rank " + ring.indexOf(s) + " stopped: " + p.getReason());
+      case PAUSING, WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
+      default -> { }
+    }
+  }
+
+  private void maybeFinishPause() {
+    if (phase != Phase.PAUSING && phase != Phase.WAITING_FOR_REPLACEMENTS) {
+      return;
+    }
+    List<WorkerSession> live = liveMembers();
+    for (WorkerSession w : live) {
+      if (!paused.containsKey(w.workerId())) {
+        return; // still waiting for some cursors
+      }
+    }
+    cancel(pauseTimer);
+    int available = Math.min(live.size() + joiners.size(), ft.maxWorkers());
+    if (available >= ft.minWorkers() && available > 0) {
+      List<RecoveryPlan.Survivor> survivors = new ArrayList<>();
+      List<String> stateless = new ArrayList<>();
+      for (WorkerSession w : live) {
+        Paused p = paused.get(w.workerId());
+        if (p.getHoldsState()) {
+          survivors.add(new RecoveryPlan.Survivor(w.workerId(), p));
+        } else {
+          stateless.add(w.workerId()); // e.g. a joiner whose state transfer failed: it joins again
+        }
+      }
+      stateless.addAll(ids(joiners));
+      if (survivors.isEmpty() && latestCheckpointCursor() == null
+          && (epoch > 1 || startStep > 0 || job.getEpochsCount() > 0)) {
+        fail("StateLost", "every worker holding the model was lost and no checkpoint exists yet", DIRECT, true);
+        return;
+      }
+      RecoveryPlan.CheckpointCursor ckpt = survivors.isEmpty() ? latestCheckpointCursor() : null;
+      formRing(RecoveryPlan.plan(survivors, stateless, ckpt, ft.maxWorkers()));
+      return;
+    }
+    if (phase != Phase.WAITING_FOR_REPLACEMENTS) {
+      phase = Phase.WAITING_FOR_REPLACEMENTS;
+      String text = "waiting up to " + ft.replacementTimeoutS() + " s for replacements: " + available
+          + " worker(s) alive, faultTolerance.minWorkers = " + ft.minWorkers();
+      job.setMessage(text);
+      publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text));
+      cancel(replacementTimer);
+      replacementTimer = services.timers().schedule(() -> run(this::replacementsTimedOut),
+          ft.replacementTimeoutS(), TimeUnit.SECONDS);
+    }
+  }
+
+  private RecoveryPlan.CheckpointCursor latestCheckpointCursor() {
+    CheckpointRef ref = job.hasLatestCheckpoint() && !job.getLatestCheckpoint().getId().isEmpty()
+        ? job.getLatestCheckpoint() : null;
+    if (ref == null) {
+      return resumeCheckpoint;
+    }
+    return new RecoveryPlan.CheckpointCursor(ref, ref.getEpoch(), ref.getStep());
+  }
+
+  private void replacementsTimedOut() {
+    if (phase != Phase.WAITING_FOR_REPLACEMENTS) {
+      return;
+    }
+    int available = liveMembers().size() + joiners.size();
+    fail("NotEnoughWorkers", "only " + available + " worker(s) alive, fewer than faultTolerance.minWorkers = "
+        + ft.minWorkers() + ", and no replacement arrived within " + ft.replacementTimeoutS() + " s; lost: "
+        + departed.stream().map(d -> (d.getRank() >= 0 ? "rank " + d.getRank() : "a worker") + " (pid "
+        + d.getPid() + "): " + d.getMessage()).collect(Collectors.joining("; ")), DIRECT, true);
   }
 
   // ---------------------------------------------------------------- failure and completion
 
   /**
-   * Fails the job now ({@code immediate}) or after the grace period, keeping the best explanation:
-   * direct evidence about the worker that died beats a peer's report that its neighbour vanished.
+   * Fails the job now ({@code immediate}) or after the grace period, keeping the best explanation.
    */
   private void fail(String reason, String message, int evidence, boolean immediate) {
     if (phase == Phase.DONE) {
@@ -482,18 +893,19 @@ final class JobDriver {
 
   private void finish(JobState state, String reason, String message) {
     phase = Phase.DONE;
-    if (startTimer != null) {
-      startTimer.cancel(false);
-    }
-    if (failureTimer != null) {
-      failureTimer.cancel(false);
-    }
+    cancel(startTimer);
+    cancel(failureTimer);
+    cancel(pauseTimer);
+    cancel(replacementTimer);
     boolean shutdown = services.scheduler().launchesWorkers();
-    for (int r = 0; r < members.size(); r++) {
-      WorkerSession w = members.get(r);
+    List<WorkerSession> everyone = new ArrayList<>(liveMembers());
+    everyone.addAll(joiners);
+    for (WorkerSession w : everyone) {
       w.send(CoordinatorMessage.newBuilder().setRelease(Release.newBuilder().setJobId(id())
-          .setReason(state.name().toLowerCase(java.util.Locale.ROOT)).setShutdown(shutdown)).build());
-      if (job.getWorkers(r).getState() != WorkerState.WORKER_LOST) {
+          .setReason(state.name().toLowerCase(Locale.ROOT)).setShutdown(shutdown)).build());
+    }
+    for (int r = 0; r < ring.size(); r++) {
+      if (job.getWorkersCount() > r && job.getWorkers(r).getState() != WorkerState.WORKER_LOST) {
         setWorkerState(r, WorkerState.WORKER_EXITED, "");
       }
     }
@@ -501,7 +913,7 @@ final class JobDriver {
     job.setFinishedAtMs(services.wallClock().getAsLong());
     moveTo(state, message);
     log.info("job {}: {} {}", id(), state, message);
-    services.jobFinished(this, shutdown ? List.of() : List.copyOf(members));
+    services.jobFinished(this, shutdown ? List.of() : everyone);
     thread.shutdown();
   }
 
@@ -509,6 +921,11 @@ final class JobDriver {
 
   private void moveTo(JobState next, String message) {
     JobState now = JobState.fromProto(job.getState());
+    if (now == next) {
+      job.setMessage(message);
+      publish(JobEvent.Kind.STATE_CHANGED, JobEvent.newBuilder());
+      return;
+    }
     if (!now.canMoveTo(next)) {
       throw new IllegalStateException("job " + id() + ": " + now + " -> " + next + " is not allowed");
     }
@@ -516,11 +933,64 @@ final class JobDriver {
     publish(JobEvent.Kind.STATE_CHANGED, JobEvent.newBuilder());
   }
 
+  /** job.workers = the ring by rank (live or lost), then joiners, then workers that left earlier. */
+  private void rebuildWorkerStatuses() {
+    Map<String, WorkerStatus> previous = new HashMap<>();
+    for (WorkerStatus w : job.getWorkersList()) {
+      previous.put(w.getWorkerId(), w);
+    }
+    job.clearWorkers();
+    for (int r = 0; r < ring.size(); r++) {
+      WorkerSession w = ring.get(r);
+      WorkerStatus old = previous.get(w.workerId());
+      WorkerStatus.Builder b = status(r, w);
+      if (old != null) {
+        b.setState(old.getState()).setMessage(old.getMessage());
+        if (old.hasExitCode()) {
+          b.setExitCode(old.getExitCode());
+        }
+      }
+      if (lost.contains(w.workerId())) {
+        int rank = r;
+        b = departed.stream().filter(d -> d.getWorkerId().equals(w.workerId())).reduce((x, y) -> y)
+            .map(d -> d.toBuilder().setRank(rank)).orElse(b.setState(WorkerState.WORKER_LOST));
+      }
+      job.addWorkers(b);
+    }
+    for (WorkerSession w : joiners) {
+      job.addWorkers(status(-1, w).setMessage("joining"));
+    }
+    Set<String> shown = job.getWorkersList().stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
+    for (WorkerStatus d : departed) {
+      if (d.getWorkerId().isEmpty() || !shown.contains(d.getWorkerId())) {
+        job.addWorkers(d);
+      }
+    }
+  }
+
+  private static WorkerStatus.Builder status(int rank, WorkerSession s) {
+    return WorkerStatus.newBuilder().setRank(rank).setWorkerId(s.workerId()).setHost(s.host())
+        .setPort(s.port()).setPid(s.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(s.logPath());
+  }
+
   private void setWorkerState(int rank, WorkerState state, String message) {
-    job.getWorkersBuilder(rank).setState(state).setMessage(message);
+    for (int i = 0; i < job.getWorkersCount(); i++) {
+      if (job.getWorkers(i).getRank() == rank && job.getWorkers(i).getWorkerId().equals(ring.get(rank).workerId())) {
+        job.getWorkersBuilder(i).setState(state).setMessage(message);
+        return;
+      }
+    }
   }
 
   private void publish(JobEvent.Kind kind, JobEvent.Builder extra) {
+    if (!extra.getNotice().isEmpty()) {
+      job.addNotices(java.time.Instant.ofEpochMilli(services.wallClock().getAsLong()) + " " + extra.getNotice());
+      if (job.getNoticesCount() > 50) {
+        List<String> keep = new ArrayList<>(job.getNoticesList().subList(job.getNoticesCount() - 50,
+            job.getNoticesCount()));
+        job.clearNotices().addAllNotices(keep);
+      }
+    }
     Job snapshot = job.build();
     current = snapshot;
     if (kind != JobEvent.Kind.PROGRESS) {
@@ -534,11 +1004,19 @@ final class JobDriver {
   }
 
   private String where() {
-    if (phase != Phase.TRAINING) {
-      return phase == Phase.SAVING ? " while saving the model" : " while the job was starting";
-    }
-    long step = progress.values().stream().mapToLong(StepProgress::getSteps).max().orElse(0);
-    return " during epoch " + epoch + " (step " + step + " of " + plan(epoch).steps() + ")";
+    return switch (phase) {
+      case TRAINING -> {
+        long step = progress.values().stream().mapToLong(StepProgress::getSteps).max().orElse(startStep);
+        yield " during epoch " + epoch + " (step " + step + " of " + steps(epoch) + ")";
+      }
+      case SAVING -> " while saving the model";
+      case PAUSING, WAITING_FOR_REPLACEMENTS -> " while the ring was re-forming";
+      default -> " while the job was starting";
+    };
+  }
+
+  private static List<String> ids(List<WorkerSession> ws) {
+    return ws.stream().map(WorkerSession::workerId).toList();
   }
 
   private static String describe(WorkerSession s) {
@@ -558,6 +1036,12 @@ final class JobDriver {
     return b.toString();
   }
 
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
   private void run(Runnable r) {
     try {
       thread.execute(() -> {
@@ -571,15 +1055,8 @@ final class JobDriver {
           }
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // the job is finished; late events are irrelevant
-    }
-  }
-
-  /** Used by the coordinator when it shuts down. */
-  void closeStatus(Status status) {
-    for (WorkerSession w : members) {
-      w.close(status);
     }
   }
 }

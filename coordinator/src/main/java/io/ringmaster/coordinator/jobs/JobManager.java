@@ -1,6 +1,10 @@
 package io.ringmaster.coordinator.jobs;
 
+import io.ringmaster.coordinator.checkpoint.CheckpointSink;
+import io.ringmaster.coordinator.checkpoint.CheckpointStore;
+import io.ringmaster.coordinator.checkpoint.ProvenanceFactory;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
+import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerEvents;
 import io.ringmaster.coordinator.workers.WorkerSession;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@link JobDriver} of the job each worker belongs to. Free workers (started by hand, no job id) wait in
  * a pool until a job needs them.
  */
-public final class JobManager implements WorkerEvents, JobServices, AutoCloseable {
+public final class JobManager implements WorkerEvents, JobServices, CheckpointSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobManager.class);
 
   /** Refused submission: the queue is full. */
@@ -49,6 +53,8 @@ public final class JobManager implements WorkerEvents, JobServices, AutoCloseabl
   }
 
   private final JobStore store;
+  private final CheckpointStore checkpoints;
+  private final ProvenanceFactory provenance;
   private final WorkerScheduler scheduler;
   private final JobSettings settings;
   private final SpecChecker checker;
@@ -70,9 +76,11 @@ public final class JobManager implements WorkerEvents, JobServices, AutoCloseabl
   /** Which driver each busy worker belongs to. */
   private final Map<String, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
 
-  public JobManager(JobStore store, WorkerScheduler scheduler, JobSettings settings, Path jobsDir,
-      ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock) {
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock) {
     this.store = store;
+    this.checkpoints = checkpoints;
+    this.provenance = new ProvenanceFactory();
     this.scheduler = scheduler;
     this.settings = settings;
     this.checker = new SpecChecker(settings.maxWorkersPerJob());
@@ -90,6 +98,7 @@ public final class JobManager implements WorkerEvents, JobServices, AutoCloseabl
   public void start(String coordinatorTarget, Supplier<Collection<WorkerSession>> sessions) {
     this.coordinatorTarget = coordinatorTarget;
     this.sessions = sessions;
+    recoverJobs();
     long period = settings.heartbeatInterval().toMillis();
     timers.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
   }
@@ -183,15 +192,88 @@ public final class JobManager implements WorkerEvents, JobServices, AutoCloseabl
         var first = queue.entrySet().iterator().next();
         queue.remove(first.getKey());
         Job stored = store.get(first.getKey()).orElseThrow();
-        JobDriver d = new JobDriver(this, stored, first.getValue());
+        JobDriver d = new JobDriver(this, stored, first.getValue(), false, null);
         active.put(d.id(), d);
         toStart.add(d);
       }
     }
     for (JobDriver d : toStart) {
-      d.start();
-      offerFreeWorkers();
+      startDriver(d, store.get(d.id()).orElseThrow().getSpec());
     }
+  }
+
+  private void startDriver(JobDriver d, io.ringmaster.proto.v1.JobSpec spec) {
+    timers.execute(() -> {
+      io.ringmaster.proto.v1.Provenance p;
+      try {
+        p = provenance.of(spec, dataFiles(spec));
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("job {}: cannot compute provenance (data file hashes): {}", d.id(), e.toString());
+        p = io.ringmaster.proto.v1.Provenance.newBuilder()
+            .setSpecSha256(ProvenanceFactory.specSha256(spec)).build();
+      }
+      d.start(p);
+      offerFreeWorkers();
+    });
+  }
+
+  private static List<Path> dataFiles(io.ringmaster.proto.v1.JobSpec spec) {
+    List<Path> files = new ArrayList<>();
+    for (var ref : List.of(spec.getData().getTrain(), spec.getData().getTest())) {
+      files.add(Path.of(ref.getPath()));
+      if (!ref.getLabelsPath().isEmpty()) {
+        files.add(Path.of(ref.getLabelsPath()));
+      }
+    }
+    return files;
+  }
+
+  /**
+   * After a restart on the same store: queued jobs are queued again, active jobs resume from their
+   * newest valid checkpoint with new workers, finished jobs stay as they are.
+   */
+  private void recoverJobs() {
+    List<Job> all = new ArrayList<>(store.list());
+    java.util.Collections.reverse(all); // oldest first, to keep the queue's order
+    for (Job j : all) {
+      JobState state = JobState.fromProto(j.getState());
+      if (state.isTerminal()) {
+        continue;
+      }
+      ValidatedJob v;
+      try {
+        v = checker.check(j.getSpec());
+      } catch (io.ringmaster.job.spec.InvalidSpecException e) {
+        Job failed = j.toBuilder().setState(io.ringmaster.proto.v1.JobState.FAILED).setReason("InvalidSpec")
+            .setMessage("after a coordinator restart the job is no longer valid: " + e.getMessage())
+            .setFinishedAtMs(wallClock.getAsLong()).build();
+        store.put(failed);
+        log.warn("job {}: {}", j.getId(), failed.getMessage());
+        continue;
+      }
+      if (state == JobState.QUEUED) {
+        synchronized (lock) {
+          queue.put(j.getId(), v);
+        }
+        log.info("job {}: still queued after the restart", j.getId());
+        continue;
+      }
+      List<String> problems = new ArrayList<>();
+      var newest = checkpoints.newestValid(j.getId(), problems::add);
+      RecoveryPlan.CheckpointCursor cursor = newest.map(c -> new RecoveryPlan.CheckpointCursor(c.ref(),
+          c.ref().getEpoch(), c.ref().getStep())).orElse(null);
+      Job resumed = j.toBuilder().clearLatestCheckpoint().build();
+      if (cursor != null) {
+        resumed = resumed.toBuilder().setLatestCheckpoint(cursor.ref()).build();
+      }
+      JobDriver d = new JobDriver(this, resumed, v, true, cursor);
+      active.put(j.getId(), d);
+      log.info("job {}: resuming after the restart from {}", j.getId(),
+          cursor == null ? "the start (no checkpoint)" : "checkpoint " + cursor.ref().getId());
+      problems.forEach(d::notice);
+      startDriver(d, j.getSpec());
+    }
+    admit();
   }
 
   private void offerFreeWorkers() {
@@ -251,17 +333,35 @@ public final class JobManager implements WorkerEvents, JobServices, AutoCloseabl
 
   private void checkHeartbeats() {
     long now = nanoClock.getAsLong();
-    long limit = settings.heartbeatTimeout().toNanos();
     for (WorkerSession s : sessions.get()) {
+      JobDriver d = driverOfWorker.get(s.workerId());
+      long limit = d != null ? d.workerTimeoutNanos() : settings.heartbeatTimeout().toNanos();
       long silent = now - s.lastHeardNanos();
-      if (silent > limit) {
-        JobDriver d = driverOfWorker.get(s.workerId());
-        if (d != null) {
-          d.unresponsive(s, TimeUnit.NANOSECONDS.toMillis(silent));
-        }
+      if (silent > limit && d != null) {
+        d.unresponsive(s, TimeUnit.NANOSECONDS.toMillis(silent));
       }
     }
     offerFreeWorkers();
+  }
+
+  // ------------------------------------------------------------------ CheckpointSink
+
+  @Override
+  public Admission admit(String jobId) {
+    if (active.containsKey(jobId)) {
+      return Admission.accept();
+    }
+    return store.get(jobId).isPresent()
+        ? Admission.refuse("job " + jobId + " is not running (checkpoints are only taken while it runs)")
+        : Admission.unknownJob();
+  }
+
+  @Override
+  public void stored(CheckpointRef ref) {
+    JobDriver d = active.get(ref.getJobId());
+    if (d != null) {
+      d.checkpointStored(ref);
+    }
   }
 
   // ------------------------------------------------------------------ JobServices

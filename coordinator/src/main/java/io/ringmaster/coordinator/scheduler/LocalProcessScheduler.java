@@ -103,10 +103,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     cmd.add(options.javaCommand());
     int heap = req.resources().heapMb();
     int offheap = req.resources().offheapMb();
-    cmd.add("-Xmx" + heap + "m");
-    cmd.add("-Dorg.bytedeco.javacpp.maxbytes=" + offheap + "m");
-    // physical = heap + off-heap + room for the JVM itself and native libraries
-    cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (heap + offheap + 1024) + "m");
+    cmd.addAll(WorkerJvmFlags.memory(heap, offheap));
     cmd.addAll(options.jvmArgs());
     cmd.add("-cp");
     cmd.add(options.classpath());
@@ -141,6 +138,16 @@ public final class LocalProcessScheduler implements WorkerScheduler {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        l.process().destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public void evict(String jobId, long pid) {
+    for (Launched l : byJob.getOrDefault(jobId, List.of())) {
+      if (l.process().pid() == pid && l.process().isAlive()) {
+        log.warn("job {}: killing worker slot {} pid {}", jobId, l.slot(), pid);
         l.process().destroyForcibly();
       }
     }

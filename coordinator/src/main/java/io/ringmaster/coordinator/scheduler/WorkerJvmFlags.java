@@ -11,16 +11,29 @@ public final class WorkerJvmFlags {
   private WorkerJvmFlags() {}
 
   /**
-   * Flags every worker JVM gets: the fastest nd4j-native build this CPU supports, and a collector
-   * suited to many short-lived small objects with off-heap data.
+   * Flags every worker JVM gets: a collector and young generation sized for DL4J's step loop, and the
+   * fastest nd4j-native build this CPU supports.
    */
   public static List<String> recommended() {
     List<String> flags = new ArrayList<>();
-    flags.add("-XX:+UseParallelGC");
+    flags.add("-XX:+UseSerialGC");
     if (cpuFlags().contains(" avx2")) {
       flags.add("-Djavacpp.platform.extension=-avx2");
     }
     return flags;
+  }
+
+  /**
+   * Memory bounds of a worker JVM. Every ND4J op leaves small native-memory bookkeeping objects for the
+   * GC; with a default young generation they get promoted, the old generation and the process grow
+   * until a full GC, and throughput sags (see bench/README.md). A fixed heap with a 96 MiB young
+   * generation and large survivor spaces keeps them young. {@code maxphysicalbytes=0} turns off
+   * JavaCPP's per-allocation reading of /proc/self/statm; off-heap use is bounded by {@code maxbytes}.
+   */
+  public static List<String> memory(int heapMb, int offheapMb) {
+    int young = Math.max(16, Math.min(96, heapMb / 4));
+    return List.of("-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + young + "m", "-XX:SurvivorRatio=2",
+        "-Dorg.bytedeco.javacpp.maxbytes=" + offheapMb + "m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0");
   }
 
   private static String cpuFlags() {

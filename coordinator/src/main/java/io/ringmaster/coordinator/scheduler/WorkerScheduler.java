@@ -12,6 +12,12 @@ public interface WorkerScheduler extends AutoCloseable {
   /** Stops every worker this scheduler started for the job, forcibly if they do not exit promptly. */
   void stop(String jobId);
 
+  /**
+   * Kills one worker of the job at once (it hung or stopped answering; SIGKILL also ends a SIGSTOPped
+   * process). Does nothing for a pid this scheduler did not start.
+   */
+  default void evict(String jobId, long pid) {}
+
   /** True when workers come from {@link #launch}; false when the coordinator must wait for idle ones. */
   boolean launchesWorkers();
 

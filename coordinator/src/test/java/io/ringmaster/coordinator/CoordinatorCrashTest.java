@@ -1,0 +1,158 @@
+package io.ringmaster.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ringmaster.job.spec.JobSpecYaml;
+import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.EpochMetrics;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.ListJobsRequest;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import io.ringmaster.proto.v1.WorkerStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the coordinator itself: restarted on the same data directory, it recovers every job from its
+ * durable store: finished jobs stay finished with their metrics, queued jobs stay queued, and the running
+ * job resumes from its newest valid checkpoint (a corrupted newest one is skipped and reported) and
+ * finishes.
+ */
+class CoordinatorCrashTest {
+  @TempDir Path tmp;
+  Process coordinator;
+  ManagedChannel channel;
+
+  @AfterEach
+  void cleanUp() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (coordinator != null) {
+      coordinator.destroyForcibly();
+    }
+  }
+
+  JobServiceGrpc.JobServiceBlockingStub startCoordinator(Path dataDir) throws IOException {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    coordinator = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        CoordinatorProcessMain.class.getName(), dataDir.toString())
+        .redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(coordinator.getInputStream()));
+    int port = -1;
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith("PORT=")) {
+        port = Integer.parseInt(line.substring(5).trim());
+        break;
+      }
+    }
+    assertThat(port).as("the coordinator process printed its port").isPositive();
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // keep the pipe from filling up
+        }
+      } catch (IOException ignored) {
+        // process gone
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    return JobServiceGrpc.newBlockingStub(channel).withWaitForReady();
+  }
+
+  static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
+    return jobs.withDeadlineAfter(10, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(id).build());
+  }
+
+  @Test
+  void restartedCoordinatorRecoversEveryJobAndFinishesTheRunningOne() throws Exception {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
+    JobSpec quick = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 1, 1, 100), tmp));
+    JobSpec longer = SpecProtos.toProto(JobSpecYaml.parse(
+        FashionSubset.yaml(data, 2, 3, 60, "{checkpointEverySteps: 15}"), tmp));
+    Path dataDir = tmp.resolve("runs");
+
+    JobServiceGrpc.JobServiceBlockingStub jobs = startCoordinator(dataDir);
+    String done = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(quick).build()).getId();
+    await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, done).getState() == JobState.SUCCEEDED);
+    Job doneBefore = get(jobs, done);
+
+    String running = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(longer).build()).getId();
+    String queued = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(quick).build()).getId();
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      Job j = get(jobs, running);
+      return j.getEpochsCount() == 1 && j.getProgress().getEpoch() == 2 && j.getProgress().getStep() >= 50
+          && j.getLatestCheckpoint().getEpoch() == 2 && j.getLatestCheckpoint().getStep() >= 30;
+    });
+    Job before = get(jobs, running);
+    assertThat(get(jobs, queued).getState()).isEqualTo(JobState.QUEUED);
+    List<Long> oldWorkers = before.getWorkersList().stream().map(WorkerStatus::getPid).toList();
+
+    coordinator.destroyForcibly(); // SIGKILL
+    assertThat(coordinator.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    // its workers notice the coordinator is gone and leave
+    for (long pid : oldWorkers) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+    // damage the newest checkpoint: the restarted coordinator must skip it, say so, and use an older one
+    Path checkpoints = dataDir.resolve("jobs").resolve(running).resolve("checkpoints");
+    Path newest;
+    try (var files = Files.list(checkpoints)) {
+      newest = files.filter(f -> f.toString().endsWith(".ckpt")).max(Path::compareTo).orElseThrow();
+    }
+    try (FileChannel f = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+      f.truncate(f.size() / 2);
+    }
+
+    JobServiceGrpc.JobServiceBlockingStub restarted = startCoordinator(dataDir);
+    List<String> listed = restarted.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList().stream()
+        .map(Job::getId).toList();
+    assertThat(listed).contains(done, running, queued);
+    Job doneAfter = get(restarted, done);
+    assertThat(doneAfter.getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(doneAfter.getEpochsList()).isEqualTo(doneBefore.getEpochsList());
+    assertThat(get(restarted, queued).getState()).isIn(JobState.QUEUED);
+
+    await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250))
+        .until(() -> List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+            .contains(get(restarted, running).getState()));
+    Job after = get(restarted, running);
+    assertThat(after.getState()).as(after.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(after.getCoordinatorRestarts()).isEqualTo(1);
+    assertThat(after.getEpochsList()).extracting(EpochMetrics::getEpoch).containsExactly(1, 2, 3);
+    assertThat(after.getEpochs(0)).as("epoch 1's metrics survive the crash unchanged").isEqualTo(before.getEpochs(0));
+    for (EpochMetrics m : after.getEpochsList()) {
+      assertThat(m.getSamples()).isEqualTo(6_000);
+      assertThat(m.getTestSamples()).isEqualTo(1_000);
+    }
+    String corrupt = newest.getFileName().toString().replace(".ckpt", "");
+    assertThat(after.getNoticesList()).anyMatch(n -> n.contains(corrupt) && n.contains("corrupt"));
+    assertThat(Path.of(after.getModelPath())).exists();
+
+    restarted.cancelJob(CancelJobRequest.newBuilder().setJobId(queued).build());
+  }
+}
