@@ -108,6 +108,8 @@ final class JobDriver {
   /** Workers that left the job for good, for status. */
   private final List<WorkerStatus> departed = new ArrayList<>();
   private final Map<Long, WorkerExit> exitsByPid = new HashMap<>();
+  /** Every worker process that ever attached to this job. */
+  private final Set<Long> attachedPids = new HashSet<>();
   private long generation;
   private final Set<Integer> ready = new HashSet<>();
   private final Map<String, Paused> paused = new LinkedHashMap<>();
@@ -321,6 +323,7 @@ final class JobDriver {
   }
 
   private void doAttached(WorkerSession s) {
+    attachedPids.add(s.pid());
     if (s.slot() >= 0 && launchesPending > 0) {
       launchesPending--;
     }
@@ -639,6 +642,9 @@ final class JobDriver {
     if (s != null) {
       workerLost(s, exitDetail(exit), exit);
       return;
+    }
+    if (attachedPids.contains(exit.pid())) {
+      return; // a worker already handled as lost (or released) has now exited too
     }
     // a launched worker died before attaching
     if (launchesPending > 0) {

@@ -10,12 +10,15 @@ import java.util.TreeSet;
  * Names the ranks a synchronous step is waiting for, as Horovod's stall inspector does. Ranks that wait
  * in the ring's all-reduce for too long send {@link StallReport}s; a rank that is hung, stopped or still
  * busy outside the ring sends none. So, for one step, the culprits are the ranks that did not report
- * while others did, plus any rank a neighbour says has not even started the step. Pure; fed by the job
- * driver, tested as a table.
+ * while others did (once they have had time to report), plus any rank a neighbour says has not even
+ * started the step. Pure; fed by the job driver, tested as a table.
  */
 final class StallInspector {
   /** What to tell the user, and whom to evict (empty until the stall timeout). */
   record Verdict(Set<Integer> culprits, Set<Integer> waiting, long waitedMs, boolean evict) {}
+
+  /** Ranks report every ~1-2 s while waiting: a rank is only suspect for its silence after this much. */
+  static final long REPORT_PERIOD_MS = 2_500;
 
   private final long warningMs;
   private final long timeoutMs;
@@ -52,9 +55,11 @@ final class StallInspector {
       return null;
     }
     Set<Integer> culprits = new TreeSet<>();
-    for (int r = 0; r < worldSize; r++) {
-      if (!reports.containsKey(r)) {
-        culprits.add(r);
+    if (waited >= warningMs + REPORT_PERIOD_MS || reports.size() == worldSize - 1) {
+      for (int r = 0; r < worldSize; r++) {
+        if (!reports.containsKey(r)) {
+          culprits.add(r); // it has been silent long enough while the others wait
+        }
       }
     }
     for (StallReport s : reports.values()) {

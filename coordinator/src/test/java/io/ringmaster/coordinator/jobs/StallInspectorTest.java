@@ -15,10 +15,11 @@ class StallInspectorTest {
   void namesTheRankThatDidNotReportAndEvictsAfterTheTimeout() {
     StallInspector s = new StallInspector(5_000, 30_000);
     assertThat(s.report(1, waiting(7, 4_000, 0, true), 3)).as("below the warning time").isNull();
-    StallInspector.Verdict v = s.report(1, waiting(7, 5_200, 0, true), 3);
-    // ranks 0 and 2 have not reported yet: both suspects until 2 reports
-    assertThat(v.culprits()).containsExactly(0, 2);
-    v = s.report(2, waiting(7, 5_300, 1, true), 3);
+    assertThat(s.report(1, waiting(7, 5_200, 0, true), 3))
+        .as("ranks 0 and 2 have not had time to report: nobody is named yet").isNull();
+    StallInspector.Verdict v = s.report(1, waiting(7, 7_800, 0, true), 3);
+    assertThat(v.culprits()).as("silent for long enough: both suspects").containsExactly(0, 2);
+    v = s.report(2, waiting(7, 8_000, 1, true), 3);
     assertThat(v.culprits()).containsExactly(0);
     assertThat(v.waiting()).containsExactly(1, 2);
     assertThat(v.evict()).isFalse();
