@@ -184,7 +184,7 @@ final class JobRunner implements AutoCloseable {
           "checkpoint " + resume.getCheckpointId());
     }
     membership = next;
-    servable = null;
+    // keep serving the paused snapshot: joiners of this generation fetch it until training resumes
     pauseRequested = false;
     collective = RingAllReduce.join(inbound, next, RingOptions.defaults());
     holdsState = true;

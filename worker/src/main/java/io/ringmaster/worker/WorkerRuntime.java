@@ -208,14 +208,19 @@ public final class WorkerRuntime implements AutoCloseable {
         }
       });
       case PAUSE -> {
-        JobRunner r = runner;
-        if (r == null || !r.jobId().equals(m.getPause().getJobId())) {
-          return;
+        var pause = m.getPause();
+        JobRunner running = runner;
+        if (running != null && running.jobId().equals(pause.getJobId())) {
+          running.requestPause(); // the running step, if any, stops at once
         }
-        r.requestPause(); // the running step, if any, stops at once
-        onJobThread(() -> send(WorkerMessage.newBuilder().setPaused(
-            r.paused("paused by the coordinator: " + m.getPause().getReason(), m.getPause().getGeneration()))
-            .build()));
+        // answered on the job thread, after whatever it is doing (an Assign still being set up included)
+        onJobThread(() -> {
+          JobRunner r = runner;
+          if (r != null && r.jobId().equals(pause.getJobId())) {
+            send(WorkerMessage.newBuilder().setPaused(
+                r.paused("paused by the coordinator: " + pause.getReason(), pause.getGeneration())).build());
+          }
+        });
       }
       case SAVE_MODEL -> onJobThread(() -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());

@@ -111,6 +111,9 @@ final class JobDriver {
   /** Every worker process that ever attached to this job. */
   private final Set<Long> attachedPids = new HashSet<>();
   private long generation;
+  /** Rings formed since a step last completed: bounds a recovery that keeps failing. */
+  private int ringsWithoutProgress;
+  private static final int MAX_RINGS_WITHOUT_PROGRESS = 10;
   private final Set<Integer> ready = new HashSet<>();
   private final Map<String, Paused> paused = new LinkedHashMap<>();
   private boolean pendingSave;
@@ -350,6 +353,11 @@ final class JobDriver {
 
   private void formRing(RecoveryPlan plan) {
     cancel(replacementTimer);
+    if (++ringsWithoutProgress > MAX_RINGS_WITHOUT_PROGRESS) {
+      fail("RecoveryFailed", "the ring was re-formed " + MAX_RINGS_WITHOUT_PROGRESS + " times in a row without"
+          + " completing a step; last reason: " + job.getMessage(), DIRECT, true);
+      return;
+    }
     Map<String, WorkerSession> byId = new HashMap<>();
     ring.forEach(w -> byId.put(w.workerId(), w));
     joiners.forEach(w -> byId.put(w.workerId(), w));
@@ -530,6 +538,9 @@ final class JobDriver {
     if (phase != Phase.TRAINING || p.getEpoch() != epoch) {
       return;
     }
+    if (p.getSteps() > startStep) {
+      ringsWithoutProgress = 0;
+    }
     progress.put(rank, p);
     long now = services.nanoClock().getAsLong();
     if (now - lastProgressPublish < PROGRESS_PUBLISH_NANOS) {
@@ -561,6 +572,7 @@ final class JobDriver {
     if (epochResults.size() < ring.size()) {
       return;
     }
+    ringsWithoutProgress = 0;
     double duration = (services.nanoClock().getAsLong() - epochStartNanos) / 1e9;
     if (!epochRecorded(epoch)) {
       EpochMetrics metrics;

@@ -48,8 +48,8 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     public static Options fromCurrentJvm() {
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      return new Options(java, System.getProperty("java.class.path"), WorkerJvmFlags.recommended(),
-          "127.0.0.1", 5_000);
+      return new Options(java, WorkerJvmFlags.classpath(System.getProperty("java.class.path")),
+          WorkerJvmFlags.recommended(), "127.0.0.1", 5_000);
     }
   }
 

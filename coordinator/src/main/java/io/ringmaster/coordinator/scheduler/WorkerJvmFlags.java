@@ -11,16 +11,27 @@ public final class WorkerJvmFlags {
   private WorkerJvmFlags() {}
 
   /**
-   * Flags every worker JVM gets: a collector and young generation sized for DL4J's step loop, and the
-   * fastest nd4j-native build this CPU supports.
+   * Flags every worker JVM gets: a collector without extra threads competing with other workers on a
+   * small machine (the young generation is sized by {@link #memory}).
    */
   public static List<String> recommended() {
     List<String> flags = new ArrayList<>();
     flags.add("-XX:+UseSerialGC");
-    if (cpuFlags().contains(" avx2")) {
-      flags.add("-Djavacpp.platform.extension=-avx2");
-    }
     return flags;
+  }
+
+  /**
+   * The classpath for a worker JVM. JavaCPP loads the most specific nd4j-native build it finds on the
+   * classpath (AVX2 over generic, whatever {@code javacpp.platform.extension} says), and the AVX2 build
+   * cannot run on a CPU without AVX2: there, its jar is left out.
+   */
+  public static String classpath(String classpath) {
+    if (cpuFlags().contains(" avx2 ")) {
+      return classpath;
+    }
+    return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
+        .filter(e -> !e.endsWith("-linux-x86_64-avx2.jar"))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
   }
 
   /**
