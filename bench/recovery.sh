@@ -4,12 +4,14 @@
 #  2. throughput cost of checkpointing every K steps, as a ratio of samples/s to K = 0 (epoch ends only);
 #  3. test accuracy of disturbed vs undisturbed runs with the same seed.
 # A coordinator runs in this JVM with the local scheduler; workers are real JVMs (same classpath), the data
-# the real Fashion-MNIST (60,000 / 10,000). Each round runs one job per K and one job in which a random rank
-# is killed (SIGKILL) at a random step; the kills come from a seeded Random whose seed is printed.
+# the real Fashion-MNIST (60,000 / 10,000). Each round runs one job per K (order rotated per round) and
+# --kills-per-round jobs in which a random rank is killed (SIGKILL) at a random step; the kills come from a
+# seeded Random whose seed is printed (pass it back with --seed to replay the same kills).
 #
-# Usage: bench/recovery.sh [--rounds 3] [--checkpoint-every 0,50,10] [--seed S] [--workers 3] [--epochs 2]
-#                          [--batch 128] [--hidden 128] [--train-seed 42] [--run-dir DIR] [--job-timeout-min 15]
-# A job (3 workers, 2 epochs) takes ~1 minute on 2 idle cores, so the default 3 rounds x 4 jobs take ~15 min.
+# Usage: bench/recovery.sh [--rounds 3] [--kills-per-round 2] [--checkpoint-every 0,50,10] [--seed S]
+#                          [--workers 3] [--epochs 2] [--batch 128] [--hidden 128] [--train-seed 42]
+#                          [--run-dir DIR] [--job-timeout-min 15]
+# A job (3 workers, 2 epochs) takes ~1 minute on 2 busy cores; the default 3 rounds x 5 jobs take ~15-18 min.
 # Builds what it needs through the reactor (no `mvn install`). The coordinator's log (INFO) goes to a file
 # named on the first line; warnings also go to stderr.
 set -euo pipefail

@@ -10,7 +10,9 @@ import java.util.List;
  * What the fault-tolerance benchmark runs: the job (model, data, workers, epochs, batch, seed), the
  * checkpoint intervals to compare, how many rounds, and the seed of the kills.
  *
- * @param rounds rounds; each round runs one undisturbed job per checkpoint interval and one disturbed job
+ * @param rounds rounds; each round runs one undisturbed job per checkpoint interval and
+ *     {@code killsPerRound} disturbed jobs
+ * @param killsPerRound disturbed jobs (one worker killed in each) per round
  * @param checkpointIntervals values of {@code faultTolerance.checkpointEverySteps}; must contain 0 (the
  *     baseline: checkpoints at epoch ends only)
  * @param chaosSeed seed of the {@link java.util.Random} that picks the rank and step of each kill
@@ -24,15 +26,16 @@ import java.util.List;
  *     directory deleted at the end
  * @param jobTimeout how long one job may take before the benchmark cancels it and reports it
  */
-public record BenchOptions(int rounds, List<Integer> checkpointIntervals, long chaosSeed, int workers, int epochs,
-    int batch, List<Integer> hidden, long trainSeed, Path dataDir, Path runDir, Duration jobTimeout) {
+public record BenchOptions(int rounds, int killsPerRound, List<Integer> checkpointIntervals, long chaosSeed,
+    int workers, int epochs, int batch, List<Integer> hidden, long trainSeed, Path dataDir, Path runDir,
+    Duration jobTimeout) {
 
   static final String USAGE = """
-      usage: RecoveryBench [--rounds N] [--checkpoint-every 0,50,10] [--seed S] [--workers 3] [--epochs 2]
-                           [--batch 128] [--hidden 128] [--train-seed 42] [--job-timeout-min 15]
-                           [--data /usr/share/datasets/fashion-mnist] [--run-dir DIR]
+      usage: RecoveryBench [--rounds 3] [--kills-per-round 2] [--checkpoint-every 0,50,10] [--seed S]
+                           [--workers 3] [--epochs 2] [--batch 128] [--hidden 128] [--train-seed 42]
+                           [--job-timeout-min 15] [--data /usr/share/datasets/fashion-mnist] [--run-dir DIR]
         --rounds            rounds (default 3); a round is one undisturbed job per checkpoint interval and
-                            one job with a worker killed (kill -9) at a random step
+                            --kills-per-round jobs (default 2) with a worker killed (kill -9) at a random step
         --checkpoint-every  checkpoint intervals in steps, comma-separated, must include 0 (epoch ends only)
         --seed              seed of the kills (random rank, epoch and step); default: from the clock, printed
         --run-dir           keep the coordinator's data (logs, checkpoints, job store) there; default: a
@@ -41,8 +44,9 @@ public record BenchOptions(int rounds, List<Integer> checkpointIntervals, long c
   public BenchOptions {
     checkpointIntervals = List.copyOf(checkpointIntervals);
     hidden = List.copyOf(hidden);
-    if (rounds < 1) {
-      throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+    if (rounds < 1 || killsPerRound < 0) {
+      throw new IllegalArgumentException("--rounds must be >= 1 and --kills-per-round >= 0, got " + rounds + " and "
+          + killsPerRound);
     }
     if (!checkpointIntervals.contains(0)) {
       throw new IllegalArgumentException("--checkpoint-every must include 0 (the baseline: epoch ends only), got "
@@ -67,6 +71,7 @@ public record BenchOptions(int rounds, List<Integer> checkpointIntervals, long c
   /** Parses the command line; throws {@link IllegalArgumentException} naming the bad argument. */
   public static BenchOptions parse(String... args) {
     int rounds = 3;
+    int kills = 2;
     List<Integer> ks = List.of(0, 50, 10);
     long chaosSeed = System.nanoTime();
     int workers = 3;
@@ -86,6 +91,7 @@ public record BenchOptions(int rounds, List<Integer> checkpointIntervals, long c
       try {
         switch (flag) {
           case "--rounds" -> rounds = Integer.parseInt(v);
+          case "--kills-per-round" -> kills = Integer.parseInt(v);
           case "--checkpoint-every" -> ks = ints(v);
           case "--seed" -> chaosSeed = Long.parseLong(v);
           case "--workers" -> workers = Integer.parseInt(v);
@@ -109,7 +115,8 @@ public record BenchOptions(int rounds, List<Integer> checkpointIntervals, long c
             + "(apt-get install dataset-fashion-mnist) or pass --data DIR holding " + JobSpecs.DATA_FILES);
       }
     }
-    return new BenchOptions(rounds, ks, chaosSeed, workers, epochs, batch, hidden, trainSeed, data, runDir, timeout);
+    return new BenchOptions(rounds, kills, ks, chaosSeed, workers, epochs, batch, hidden, trainSeed, data, runDir,
+        timeout);
   }
 
   private static List<Integer> ints(String csv) {

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * The fault-tolerance benchmark of issue #3, all figures in one run: starts a coordinator in this JVM
  * (local scheduler: worker JVMs with this classpath), then for each round runs one undisturbed job per
  * checkpoint interval (their order rotates from round to round, so drifting load on the machine spreads
- * evenly) and one job whose worker of a random rank is killed with SIGKILL at a random step, and prints a
- * line per job and a summary table. See {@link BenchOptions#USAGE} for the flags; run it with
+ * evenly) and some jobs whose worker of a random rank is killed with SIGKILL at a random step, and prints
+ * a line per job and a summary table. See {@link BenchOptions#USAGE} for the flags; run it with
  * {@code bench/recovery.sh}.
  */
 public final class RecoveryBench {
@@ -30,10 +30,10 @@ public final class RecoveryBench {
       return;
     }
     String loadAtStart = LoadAverage.text();
-    System.out.printf("# recovery bench: %d round(s) x (%d undisturbed jobs, K = %s, + 1 job with a kill); "
+    System.out.printf("# recovery bench: %d round(s) x (%d undisturbed jobs, K = %s, + %d job(s) with a kill); "
             + "%d workers, MLP %s, batch %d, %d epochs, train seed %d, chaos seed %d%n", o.rounds(),
-        o.checkpointIntervals().size(), o.checkpointIntervals(), o.workers(), o.hidden(), o.batch(), o.epochs(),
-        o.trainSeed(), o.chaosSeed());
+        o.checkpointIntervals().size(), o.checkpointIntervals(), o.killsPerRound(), o.workers(), o.hidden(),
+        o.batch(), o.epochs(), o.trainSeed(), o.chaosSeed());
     System.out.printf("# machine: %d cores, java %s, load average %s; data %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAtStart, o.dataDir());
     boolean temporary = o.runDir() == null;
@@ -50,7 +50,9 @@ public final class RecoveryBench {
           int k = ks.get((i + round - 1) % ks.size());
           results.add(print(run.undisturbed(round, k)));
         }
-        results.add(print(run.disturbed(round, chaos)));
+        for (int i = 0; i < o.killsPerRound(); i++) {
+          results.add(print(run.disturbed(round, chaos)));
+        }
       }
     } finally {
       if (temporary) {

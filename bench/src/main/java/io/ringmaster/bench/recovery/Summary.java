@@ -97,17 +97,32 @@ final class Summary {
     out.printf(Locale.ROOT, "   undisturbed %2d run(s): accuracy %s%% (min %s, max %s); %d distinct test loss "
             + "value(s)%s%n", quiet.size(), fmt(qa.median(), "%.2f"), fmt(qa.min(), "%.2f"), fmt(qa.max(), "%.2f"),
         losses.size(), losses.size() == 1 && quiet.size() > 1 ? " (bit-identical runs)" : "");
+    Stats ql = Stats.of(quiet.stream().map(RunResult::testLoss).toList());
     Stats da = Stats.of(hit.stream().map(r -> 100 * r.accuracy()).toList());
     Stats delta = Stats.of(hit.stream().map(r -> 100 * r.accuracy() - qa.median()).toList());
     Stats absDelta = Stats.of(hit.stream().map(r -> Math.abs(100 * r.accuracy() - qa.median())).toList());
+    long identical = hit.stream().filter(r -> losses.contains(Double.doubleToLongBits(r.testLoss()))).count();
     out.printf(Locale.ROOT, "   disturbed   %2d run(s): accuracy %s%% (min %s, max %s); difference to the "
-            + "undisturbed median: median %s points, largest |difference| %s points%n", hit.size(),
-        fmt(da.median(), "%.2f"), fmt(da.min(), "%.2f"), fmt(da.max(), "%.2f"), fmt(delta.median(), "%+.2f"),
-        fmt(absDelta.max(), "%.2f"));
-    Stats quietWall = Stats.of(undisturbed(0).stream().map(RunResult::epochsWallS).toList());
-    Stats lost = Stats.of(hit.stream().map(r -> r.epochsWallS() - quietWall.median()).toList());
-    out.printf(Locale.ROOT, "   wall time of the epochs: undisturbed (K=0) median %s s; a kill added %s s "
-            + "(median; min %s, max %s)%n", fmt(quietWall.median(), "%.1f"), fmt(lost.median(), "%+.1f"),
+            + "undisturbed median: median %s points, largest |difference| %s points; %d of %d bit-identical to an "
+            + "undisturbed run%n", hit.size(), fmt(da.median(), "%.2f"), fmt(da.min(), "%.2f"),
+        fmt(da.max(), "%.2f"), fmt(delta.median(), "%+.2f"), fmt(absDelta.max(), "%.2f"), identical, hit.size());
+    for (RunResult r : hit) {
+      Kill k = r.disturbance().orElseThrow().kill().orElseThrow();
+      boolean joined = r.disturbance().orElseThrow().timeline().map(t -> !Double.isNaN(t.fullS())).orElse(false);
+      Optional<RunResult> base = baseline(r.round());
+      out.printf(Locale.ROOT, "     round %d, rank %d killed at epoch %d step %d, %-36s acc %6.2f%% (%+.2f), "
+              + "test loss %.10f (%+.1e); epochs %s s (%s vs the round's K=0)%n", r.round(), k.rank(), k.epoch(),
+          k.step(), joined ? "a replacement joined and trained:" : "finished without the replacement:",
+          100 * r.accuracy(), 100 * r.accuracy() - qa.median(), r.testLoss(), r.testLoss() - ql.median(),
+          fmt(r.epochsWallS(), "%.1f"), base.map(b -> fmt(r.epochsWallS() - b.epochsWallS(), "%+.1f s")).orElse("-"));
+    }
+    List<Double> added = new ArrayList<>();
+    for (RunResult r : hit) {
+      baseline(r.round()).ifPresent(b -> added.add(r.epochsWallS() - b.epochsWallS()));
+    }
+    Stats lost = Stats.of(added);
+    out.printf(Locale.ROOT, "   wall time of the epochs (training + evaluation + recovery): a kill added %s s "
+            + "(median; min %s, max %s) to the same round's undisturbed K=0 run%n", fmt(lost.median(), "%+.1f"),
         fmt(lost.min(), "%+.1f"), fmt(lost.max(), "%+.1f"));
     long failed = runs.stream().filter(r -> !r.succeeded()).count();
     if (failed > 0) {

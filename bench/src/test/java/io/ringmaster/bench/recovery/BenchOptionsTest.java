@@ -38,7 +38,7 @@ class BenchOptionsTest {
   }
 
   private static BenchOptions options(int workers, Integer... ks) {
-    return new BenchOptions(1, java.util.List.of(ks), 1, workers, 2, 128, java.util.List.of(128), 42,
+    return new BenchOptions(1, 1, java.util.List.of(ks), 1, workers, 2, 128, java.util.List.of(128), 42,
         Path.of("/nonexistent"), null, java.time.Duration.ofMinutes(1));
   }
 }
