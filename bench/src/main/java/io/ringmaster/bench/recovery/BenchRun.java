@@ -25,10 +25,11 @@ final class BenchRun {
   RunResult undisturbed(int round, int checkpointEvery) throws InterruptedException {
     double load = LoadAverage.oneMinute();
     Job submitted = coordinator.submit(JobSpecs.mlp(options, "recbench-k" + checkpointEvery, checkpointEvery));
-    JobWatch watch = coordinator.watch(submitted.getId(), e -> { });
+    CpuMeter cpu = new CpuMeter(options.epochs());
+    JobWatch watch = coordinator.watch(submitted.getId(), cpu);
     Job end = awaitEnd(submitted.getId(), watch);
     return new RunResult(round, checkpointEvery, end, CheckpointCounts.inJobDir(Path.of(end.getJobDir())), load,
-        Optional.empty());
+        cpu.seconds(), Optional.empty());
   }
 
   /**
@@ -41,7 +42,11 @@ final class BenchRun {
     int steps = ShardPlan.of(options.trainSeed(), 1, (int) submitted.getTrainSamples(), options.batch()).steps();
     KillPlan plan = KillPlan.draw(chaos, options.workers(), options.epochs(), steps);
     Killer killer = new Killer(plan);
-    JobWatch watch = coordinator.watch(submitted.getId(), killer);
+    CpuMeter cpu = new CpuMeter(options.epochs());
+    JobWatch watch = coordinator.watch(submitted.getId(), e -> {
+      killer.onEvent(e);
+      cpu.onEvent(e);
+    });
     Job end = awaitEnd(submitted.getId(), watch);
     Optional<Kill> kill = killer.kill();
     Optional<String> problem = killer.problem();
@@ -50,7 +55,7 @@ final class BenchRun {
     }
     Optional<RecoveryTimeline> timeline = kill.map(k -> RecoveryTimeline.of(k, killer.exitedAfterS(), watch.events(),
         options.workers()));
-    return new RunResult(round, 0, end, CheckpointCounts.inJobDir(Path.of(end.getJobDir())), load,
+    return new RunResult(round, 0, end, CheckpointCounts.inJobDir(Path.of(end.getJobDir())), load, cpu.seconds(),
         Optional.of(new Disturbance(plan, kill, problem, timeline)));
   }
 

@@ -11,8 +11,9 @@ final class RunLine {
     b.append(String.format(Locale.ROOT, "round %d  %-6s %-10s %-9s", r.round(),
         r.disturbed() ? "kill" : "K=" + r.checkpointEvery(), r.job().getId(), r.job().getState().name()));
     if (r.succeeded()) {
-      b.append(String.format(Locale.ROOT, " acc %6.2f%%  test loss %.10f  %,6.0f samples/s  epochs %5.1f s",
-          100 * r.accuracy(), r.testLoss(), r.samplesPerS(), r.epochsWallS()));
+      b.append(String.format(Locale.ROOT, " acc %6.2f%%  test loss %.10f  %,6.0f samples/s  %,5.0f per cpu-s"
+          + "  epochs %5.1f s", 100 * r.accuracy(), r.testLoss(), r.samplesPerS(), r.samplesPerCpuS(),
+          r.epochsWallS()));
     } else {
       b.append(" ").append(r.job().getReason()).append(": ").append(r.job().getMessage());
     }

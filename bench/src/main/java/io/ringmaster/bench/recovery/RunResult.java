@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param job the job as it ended
  * @param checkpoints checkpoints stored and skipped, from the workers' logs
  * @param loadAtStart 1-minute load average when the job was submitted
+ * @param cpuS CPU seconds of the workers and the coordinator's JVM over the epochs ({@link CpuMeter}); NaN if
+ *     not measured
  * @param disturbance the kill, for a disturbed run
  */
 record RunResult(int round, int checkpointEvery, Job job, CheckpointCounts checkpoints, double loadAtStart,
-    Optional<Disturbance> disturbance) {
+    double cpuS, Optional<Disturbance> disturbance) {
 
   boolean succeeded() {
     return job.getState() == JobState.SUCCEEDED && job.getEpochsCount() > 0;
@@ -55,6 +57,11 @@ record RunResult(int round, int checkpointEvery, Job job, CheckpointCounts check
       seconds += m.getSamples() / m.getSamplesPerS();
     }
     return samples / seconds;
+  }
+
+  /** Training samples of all epochs per CPU second ({@link #cpuS}); NaN if not measured. */
+  double samplesPerCpuS() {
+    return succeeded() ? job.getEpochsList().stream().mapToLong(EpochMetrics::getSamples).sum() / cpuS : Double.NaN;
   }
 
   /** Wall time of all epochs (training, evaluation and recoveries), in seconds; NaN if it did not succeed. */

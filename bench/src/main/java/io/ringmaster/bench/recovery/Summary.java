@@ -62,27 +62,34 @@ final class Summary {
   }
 
   private void checkpointCost() {
-    out.printf(Locale.ROOT, "%n2. checkpoint cost: training samples/s over all epochs (evaluation excluded); "
-        + "ratio = K / K=0 of the same round%n");
-    out.printf(Locale.ROOT, "   %-7s %-28s %-26s %s%n", "K", "samples/s median (min-max)", "ratio median (min-max)",
-        "checkpoints stored/skipped per run (median)");
+    out.printf(Locale.ROOT, "%n2. checkpoint cost: training samples per second of wall time (evaluation excluded) "
+        + "and per CPU second%n   (workers + coordinator, epochs only); ratio = K / K=0 of the same round%n");
+    out.printf(Locale.ROOT, "   %-8s %-26s %-22s %-24s %-22s %s%n", "K", "samples/s (min-max)", "ratio (min-max)",
+        "per cpu-s (min-max)", "ratio (min-max)", "ckpts stored/skipped");
     for (int k : options.checkpointIntervals()) {
       List<RunResult> ofK = undisturbed(k);
-      Stats rate = Stats.of(ofK.stream().map(RunResult::samplesPerS).toList());
-      List<Double> ratios = new ArrayList<>();
-      for (RunResult r : ofK) {
-        baseline(r.round()).ifPresent(b -> ratios.add(r.samplesPerS() / b.samplesPerS()));
-      }
-      Stats ratio = Stats.of(ratios);
       Stats stored = Stats.of(ofK.stream().map(r -> (double) r.checkpoints().stored()).toList());
       Stats skipped = Stats.of(ofK.stream().map(r -> (double) r.checkpoints().skipped()).toList());
-      out.printf(Locale.ROOT, "   %-7s %-28s %-26s %s/%s%n", k == 0 ? "0 (ends)" : Integer.toString(k),
-          String.format(Locale.ROOT, "%s (%s-%s) n=%d", fmt(rate.median(), "%,.0f"), fmt(rate.min(), "%,.0f"),
-              fmt(rate.max(), "%,.0f"), rate.n()),
-          String.format(Locale.ROOT, "%s (%s-%s)", fmt(ratio.median(), "%.3f"), fmt(ratio.min(), "%.3f"),
-              fmt(ratio.max(), "%.3f")),
+      out.printf(Locale.ROOT, "   %-8s %-26s %-22s %-24s %-22s %s/%s%n", k == 0 ? "0 (ends)" : Integer.toString(k),
+          range(Stats.of(ofK.stream().map(RunResult::samplesPerS).toList()), "%,.0f") + " n=" + ofK.size(),
+          range(ratios(ofK, RunResult::samplesPerS), "%.3f"),
+          range(Stats.of(ofK.stream().map(RunResult::samplesPerCpuS).toList()), "%,.0f"),
+          range(ratios(ofK, RunResult::samplesPerCpuS), "%.3f"),
           fmt(stored.median(), "%.0f"), fmt(skipped.median(), "%.0f"));
     }
+  }
+
+  /** Each run's metric over the same round's K=0 run's. */
+  private Stats ratios(List<RunResult> runsOfK, ToDoubleFunction<RunResult> metric) {
+    List<Double> ratios = new ArrayList<>();
+    for (RunResult r : runsOfK) {
+      baseline(r.round()).ifPresent(b -> ratios.add(metric.applyAsDouble(r) / metric.applyAsDouble(b)));
+    }
+    return Stats.of(ratios);
+  }
+
+  private static String range(Stats s, String format) {
+    return fmt(s.median(), format) + " (" + fmt(s.min(), format) + "-" + fmt(s.max(), format) + ")";
   }
 
   private void accuracy() {
