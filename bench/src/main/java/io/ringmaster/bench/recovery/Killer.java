@@ -9,14 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Watches a job's events and, the first time its first ring (generation 1) reports progress at or past
- * the plan's point, sends SIGKILL to the worker process holding the planned rank. Kills at most once.
+ * Watches a job's events and, the first time its first ring (the generation of the first progress event)
+ * reports progress at or past the plan's point, sends SIGKILL to the worker process holding the planned
+ * rank. Kills at most once; never after a re-formation it did not cause.
  */
 final class Killer implements JobWatch.Listener {
   private final KillPlan plan;
   private final AtomicReference<Kill> kill = new AtomicReference<>();
   private volatile String problem;
   private volatile long exitedMs;
+  private long firstGeneration = -1;
 
   Killer(KillPlan plan) {
     this.plan = plan;
@@ -26,8 +28,18 @@ final class Killer implements JobWatch.Listener {
   public void onEvent(JobEvent e) {
     Job job = e.getJob();
     if (kill.get() != null || problem != null || e.getKind() != JobEvent.Kind.PROGRESS
-        || job.getState() != JobState.RUNNING || job.getGeneration() != 1
-        || !plan.reachedBy(job.getProgress().getEpoch(), job.getProgress().getStep())) {
+        || job.getState() != JobState.RUNNING) {
+      return;
+    }
+    if (firstGeneration < 0) {
+      firstGeneration = job.getGeneration();
+    }
+    if (job.getGeneration() != firstGeneration) {
+      problem = "the ring re-formed by itself (generation " + firstGeneration + " -> " + job.getGeneration()
+          + ") before the planned step: not killing, the recovery would not be ours to time";
+      return;
+    }
+    if (!plan.reachedBy(job.getProgress().getEpoch(), job.getProgress().getStep())) {
       return;
     }
     Optional<WorkerStatus> victim = job.getWorkersList().stream()
