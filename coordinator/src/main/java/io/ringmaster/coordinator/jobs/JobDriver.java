@@ -617,13 +617,14 @@ final class JobDriver {
     if (phase != Phase.TRAINING || report.getGeneration() != generation) {
       return;
     }
-    StallInspector.Verdict v = stalls.report(rank, report, ring.size());
+    StallInspector.Verdict v = stalls.report(rank, report, ring.size(),
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(services.nanoClock().getAsLong()));
     if (v == null) {
       return;
     }
     String named = v.culprits().stream().map(r -> "rank " + r + " (" + describe(ring.get(r)) + ")")
         .collect(Collectors.joining(", "));
-    String text = "stall: step " + report.getStep() + " of epoch " + report.getEpoch() + " has waited "
+    String text = "stall: step " + v.step() + " of epoch " + report.getEpoch() + " has waited "
         + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0) + " s for " + named
         + (v.waiting().isEmpty() ? "" : "; waiting: ranks " + v.waiting());
     if (!stallNamed.containsAll(v.culprits()) || v.evict()) {
@@ -636,7 +637,7 @@ final class JobDriver {
       for (int r : v.culprits()) {
         WorkerSession w = ring.get(r);
         services.scheduler().evict(id(), w.pid());
-        workerLost(w, "evicted by the stall inspector: step " + report.getStep() + " of epoch " + report.getEpoch()
+        workerLost(w, "evicted by the stall inspector: step " + v.step() + " of epoch " + report.getEpoch()
             + " waited " + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0)
             + " s for it (faultTolerance.stallTimeoutS = " + ft.stallTimeoutS() + ")", null);
       }
