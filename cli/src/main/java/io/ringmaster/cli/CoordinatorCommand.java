@@ -46,7 +46,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     CoordinatorLauncher.Running coordinator;
     try {
-      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler));
+      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the coordinator on " + host + ":" + port + ": "
           + e.getMessage() + (port == 0 ? "" : " (is another coordinator running there? choose another --port)"));

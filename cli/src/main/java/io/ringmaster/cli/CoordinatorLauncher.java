@@ -2,6 +2,7 @@ package io.ringmaster.cli;
 
 import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
+import io.ringmaster.coordinator.store.InMemoryJobStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,8 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @FunctionalInterface
 public interface CoordinatorLauncher {
 
-  /** Where and how a coordinator should run. */
-  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler) {
+  /**
+   * Where and how a coordinator should run.
+   *
+   * @param durable keep jobs in {@code <dataDir>/ringmaster.db} so that a restarted coordinator resumes
+   *     them ({@code ringmaster coordinator}); false keeps them in memory ({@code ringmaster run}: the job
+   *     lives and dies with the command, and several runs may share a data directory)
+   */
+  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(dataDir, "dataDir");
@@ -38,13 +45,15 @@ public interface CoordinatorLauncher {
   /** {@link CoordinatorServer} in this JVM. */
   static CoordinatorLauncher inProcess() {
     return settings -> {
-      CoordinatorServer server = CoordinatorServer.builder()
+      CoordinatorServer.Builder builder = CoordinatorServer.builder()
           .host(settings.host())
           .port(settings.port())
           .dataDir(settings.dataDir())
-          .scheduler(settings.scheduler())
-          .build()
-          .start();
+          .scheduler(settings.scheduler());
+      if (!settings.durable()) {
+        builder.store(new InMemoryJobStore());
+      }
+      CoordinatorServer server = builder.build().start();
       AtomicBoolean closed = new AtomicBoolean();
       return new Running() {
         @Override

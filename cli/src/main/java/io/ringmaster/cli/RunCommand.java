@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
   private CoordinatorLauncher.Running startCoordinator() {
     try {
       return context.coordinators().start(
-          new CoordinatorLauncher.Settings("127.0.0.1", 0, dataDir, SchedulerKind.LOCAL));
+          new CoordinatorLauncher.Settings("127.0.0.1", 0, dataDir, SchedulerKind.LOCAL, false));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the embedded coordinator (data dir "
           + dataDir.toAbsolutePath() + "): " + e.getMessage());

@@ -46,7 +46,7 @@ class CoordinatorCommandTest {
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(settings.get()).isEqualTo(
-          new CoordinatorLauncher.Settings("0.0.0.0", 0, Path.of("/tmp/rm"), SchedulerKind.EXTERNAL));
+          new CoordinatorLauncher.Settings("0.0.0.0", 0, Path.of("/tmp/rm"), SchedulerKind.EXTERNAL, true));
       assertThat(r.out()).startsWith("Coordinator listening on 0.0.0.0:7171 (scheduler external, data dir /tmp/rm)");
       assertThat(closed.get()).isPositive();
       assertThat(cli.hooks).isEmpty();

@@ -79,7 +79,7 @@ class RunCommandTest {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(started).singleElement().isEqualTo(
-        new CoordinatorLauncher.Settings("127.0.0.1", 0, dir.resolve("runs"), SchedulerKind.LOCAL));
+        new CoordinatorLauncher.Settings("127.0.0.1", 0, dir.resolve("runs"), SchedulerKind.LOCAL, false));
     assertThat(servers.get(0).isShutdown()).as("the embedded coordinator is stopped").isTrue();
     assertThat(cli.service.submitted).singleElement().satisfies(s -> {
       assertThat(s.getWorkers()).isEqualTo(2);

@@ -155,4 +155,37 @@ class CoordinatorCrashTest {
 
     restarted.cancelJob(CancelJobRequest.newBuilder().setJobId(queued).build());
   }
+
+  /** A clean shutdown leaves running jobs to be resumed, rather than cancelling them. */
+  @Test
+  void cleanShutdownSuspendsRunningJobsAndARestartResumesThem() throws Exception {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
+    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
+        FashionSubset.yaml(data, 2, 2, 60, "{checkpointEverySteps: 20}"), tmp));
+    Path dataDir = tmp.resolve("runs");
+    String id;
+    try (CoordinatorServer first = CoordinatorServer.builder().port(0).dataDir(dataDir).build().start()) {
+      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", first.port()).usePlaintext().build();
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(ch);
+        id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+        await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, id).getLatestCheckpoint().getStep() >= 40);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+    try (CoordinatorServer second = CoordinatorServer.builder().port(0).dataDir(dataDir).build().start()) {
+      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port()).usePlaintext().build();
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(ch);
+        assertThat(get(jobs, id).getState()).isNotEqualTo(JobState.CANCELLED);
+        await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, id).getState() == JobState.SUCCEEDED);
+        Job done = get(jobs, id);
+        assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
+        assertThat(done.getEpochsList()).extracting(EpochMetrics::getSamples).containsExactly(6_000L, 6_000L);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
 }

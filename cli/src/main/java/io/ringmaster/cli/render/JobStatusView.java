@@ -25,7 +25,16 @@ public final class JobStatusView {
         ? " (" + Fmt.count(job.getTrainSamples()) + " train, " + Fmt.count(job.getTestSamples()) + " test samples)"
         : ""));
     f.row("Epochs", epochs(job));
-    f.row("Workers", Fmt.plural(spec.getWorkers(), "worker") + " requested, " + job.getWorkersCount() + " known");
+    f.row("Workers", Fmt.plural(spec.getWorkers(), "worker") + " requested, " + job.getWorkersCount() + " known"
+        + (job.getGeneration() > 1 ? "; ring generation " + job.getGeneration() : "")
+        + (job.getReplacements() > 0 ? "; " + Fmt.plural(job.getReplacements(), "replacement") + " started" : "")
+        + (job.getCoordinatorRestarts() > 0 ? "; resumed after " + Fmt.plural(job.getCoordinatorRestarts(),
+            "coordinator restart") : ""));
+    if (job.hasLatestCheckpoint() && !job.getLatestCheckpoint().getId().isEmpty()) {
+      var c = job.getLatestCheckpoint();
+      f.row("Checkpoint", c.getId() + " (epoch " + c.getEpoch() + ", step " + c.getStep() + ", "
+          + Fmt.count(c.getSizeBytes()) + " bytes)");
+    }
     f.row("Created", Fmt.timestamp(job.getCreatedAtMs(), zone));
     f.row("Started", Fmt.timestamp(job.getStartedAtMs(), zone));
     f.row("Finished", Fmt.timestamp(job.getFinishedAtMs(), zone));
@@ -40,6 +49,13 @@ public final class JobStatusView {
       out.append('\n');
       for (EpochMetrics m : job.getEpochsList()) {
         out.append(EpochLine.format(m, spec.getEpochs())).append('\n');
+      }
+    }
+    if (job.getNoticesCount() > 0) {
+      out.append("\nRecent events:\n");
+      int from = Math.max(0, job.getNoticesCount() - 8);
+      for (String n : job.getNoticesList().subList(from, job.getNoticesCount())) {
+        out.append("  ").append(n.replace("\n", "\n    ")).append('\n');
       }
     }
     if (job.getWorkersCount() > 0) {
@@ -58,7 +74,7 @@ public final class JobStatusView {
   private static String epochs(Job job) {
     String s = job.getEpochsCount() + "/" + job.getSpec().getEpochs() + " done";
     var p = job.getProgress();
-    if (job.getState() == JobState.RUNNING && job.hasProgress() && p.getEpoch() > job.getEpochsCount()) {
+    if ((job.getState() == JobState.RUNNING || job.getState() == JobState.RECOVERING) && job.hasProgress() && p.getEpoch() > job.getEpochsCount()) {
       s += "; epoch " + p.getEpoch() + ": " + p.getStep() + "/" + p.getStepsInEpoch() + " steps, "
           + Fmt.rate(p.getSamplesPerS()) + " samples/s";
     }

@@ -159,6 +159,7 @@ final class JobDriver {
     this.resumeCheckpoint = resumeFrom;
     this.stalls = new StallInspector((long) (ft.stallWarningS() * 1000), (long) (ft.stallTimeoutS() * 1000));
     this.replacementsStarted = stored.getReplacements();
+    this.generation = stored.getGeneration(); // generations keep increasing across coordinator restarts
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "job-" + stored.getId());
       t.setDaemon(true);
@@ -255,6 +256,37 @@ final class JobDriver {
   /** Tells the user something about the job (e.g. a corrupt checkpoint was skipped). */
   void notice(String text) {
     run(() -> publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text)));
+  }
+
+  /**
+   * The coordinator is shutting down cleanly: release the workers but leave the job's state as it is,
+   * so that a coordinator restarted on the same store resumes it from its newest checkpoint.
+   */
+  CompletableFuture<Job> suspend() {
+    CompletableFuture<Job> done = new CompletableFuture<>();
+    run(() -> {
+      if (phase != Phase.DONE) {
+        phase = Phase.DONE;
+        cancel(startTimer);
+        cancel(failureTimer);
+        cancel(pauseTimer);
+        cancel(replacementTimer);
+        List<WorkerSession> everyone = new ArrayList<>(liveMembers());
+        everyone.addAll(joiners);
+        for (WorkerSession w : everyone) {
+          w.send(CoordinatorMessage.newBuilder().setRelease(Release.newBuilder().setJobId(id())
+              .setReason("coordinator shutting down").setShutdown(services.scheduler().launchesWorkers())).build());
+        }
+        job.setMessage("coordinator shut down; the job resumes from its newest checkpoint when it restarts");
+        publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(job.getMessage()));
+        thread.shutdown();
+      }
+      done.complete(current);
+    });
+    if (thread.isShutdown() && !done.isDone()) {
+      done.complete(current);
+    }
+    return done;
   }
 
   CompletableFuture<Job> cancel(String why) {
@@ -361,7 +393,7 @@ final class JobDriver {
     Map<String, WorkerSession> byId = new HashMap<>();
     ring.forEach(w -> byId.put(w.workerId(), w));
     joiners.forEach(w -> byId.put(w.workerId(), w));
-    boolean firstRing = generation == 0;
+    boolean firstRing = ring.isEmpty();
     generation++;
     phase = Phase.PREPARING;
     ready.clear();
@@ -617,13 +649,14 @@ final class JobDriver {
     if (phase != Phase.TRAINING || report.getGeneration() != generation) {
       return;
     }
-    StallInspector.Verdict v = stalls.report(rank, report, ring.size());
+    StallInspector.Verdict v = stalls.report(rank, report, ring.size(),
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(services.nanoClock().getAsLong()));
     if (v == null) {
       return;
     }
     String named = v.culprits().stream().map(r -> "rank " + r + " (" + describe(ring.get(r)) + ")")
         .collect(Collectors.joining(", "));
-    String text = "stall: step " + report.getStep() + " of epoch " + report.getEpoch() + " has waited "
+    String text = "stall: step " + v.step() + " of epoch " + report.getEpoch() + " has waited "
         + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0) + " s for " + named
         + (v.waiting().isEmpty() ? "" : "; waiting: ranks " + v.waiting());
     if (!stallNamed.containsAll(v.culprits()) || v.evict()) {
@@ -636,7 +669,7 @@ final class JobDriver {
       for (int r : v.culprits()) {
         WorkerSession w = ring.get(r);
         services.scheduler().evict(id(), w.pid());
-        workerLost(w, "evicted by the stall inspector: step " + report.getStep() + " of epoch " + report.getEpoch()
+        workerLost(w, "evicted by the stall inspector: step " + v.step() + " of epoch " + report.getEpoch()
             + " waited " + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0)
             + " s for it (faultTolerance.stallTimeoutS = " + ft.stallTimeoutS() + ")", null);
       }

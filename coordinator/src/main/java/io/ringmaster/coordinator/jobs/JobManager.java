@@ -437,11 +437,23 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     });
   }
 
-  /** Stops every active job's workers (coordinator shutdown); their jobs stay as stored. */
+  /**
+   * Coordinator shutdown: releases every active job's workers. With a durable store the jobs keep their
+   * state and resume when a coordinator restarts on it; with the in-memory store they are cancelled.
+   */
   @Override
   public void close() {
+    boolean durable = store.durable();
+    List<CompletableFuture<Job>> pending = new ArrayList<>();
     for (JobDriver d : active.values()) {
-      d.cancel("coordinator shut down");
+      pending.add(durable ? d.suspend() : d.cancel("coordinator shut down"));
+    }
+    for (CompletableFuture<Job> f : pending) {
+      try {
+        f.get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("a job did not stop cleanly: {}", e.toString());
+      }
     }
     hub.closeAll();
   }

@@ -39,6 +39,11 @@ public interface JobStore extends AutoCloseable {
   /** Forgets one checkpoint reference (not the file); false when there was none. */
   boolean removeCheckpoint(String jobId, String checkpointId);
 
+  /** Whether what is stored survives the coordinator (a restarted coordinator resumes its jobs). */
+  default boolean durable() {
+    return false;
+  }
+
   @Override
   default void close() {}
 }

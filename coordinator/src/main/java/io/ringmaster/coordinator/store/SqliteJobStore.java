@@ -124,6 +124,11 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
   public synchronized void put(Job job) {
     String id = JobStoreArgs.jobId(job);
     try (PreparedStatement p = open().prepareStatement("""

@@ -1,0 +1,70 @@
+package io.ringmaster.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.job.spec.JobSpecYaml;
+import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import io.ringmaster.proto.v1.WorkerStatus;
+import io.ringmaster.worker.WorkerRuntime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The by-hand multi-machine mode: a coordinator with the external scheduler and workers started on their
+ * own (here as libraries inside this JVM, as a Spark executor would host them). Free workers are handed
+ * to a job, and return to the pool when it ends, ready for the next one.
+ */
+class ExternalWorkersTest {
+  @TempDir Path tmp;
+
+  @Test
+  void freeWorkersTrainJobAfterJob() throws Exception {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 1_200, 300);
+    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, 1, 60), tmp));
+    try (CoordinatorServer coordinator = CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
+        .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)
+        .settings(new JobSettings(1, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(60), Duration.ofSeconds(2)))
+        .build().start()) {
+      String target = "127.0.0.1:" + coordinator.port();
+      try (WorkerRuntime a = new WorkerRuntime(new WorkerRuntime.Config(target, "127.0.0.1", 0, "", "lib-a", -1, ""))
+              .start();
+          WorkerRuntime b = new WorkerRuntime(new WorkerRuntime.Config(target, "127.0.0.1", 0, "", "lib-b", -1, ""))
+              .start()) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+        try {
+          var jobs = JobServiceGrpc.newBlockingStub(channel);
+          for (int round = 0; round < 2; round++) {
+            String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+              JobState s = jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build()).getState();
+              return s == JobState.SUCCEEDED || s == JobState.FAILED;
+            });
+            Job done = jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build());
+            assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.getEpochs(0).getSamples()).isEqualTo(1_200);
+            Set<String> ids = done.getWorkersList().stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
+            assertThat(ids).as("round " + round + " used the free workers").isEqualTo(Set.of("lib-a", "lib-b"));
+          }
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+  }
+
+}
