@@ -28,6 +28,7 @@ final class RingInbox {
   private final ArrayDeque<InboundFrame> queue = new ArrayDeque<>();
   private InboundCall call;
   private boolean closed;
+  private RingFailure closedBy; // guarded by this; why this rank left the generation
   private volatile boolean leftConnected;
 
   RingInbox(RingMembership membership, RingOptions options, RingEvents events,
@@ -61,8 +62,10 @@ final class RingInbox {
     }
     boolean accepted = false;
     boolean left;
+    RingFailure leftBecause;
     synchronized (this) {
       left = closed;
+      leftBecause = closedBy;
       if (problem == null && !closed && call == null) {
         call = incoming;
         accepted = true;
@@ -76,6 +79,10 @@ final class RingInbox {
       incoming.finish(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
       failures.accept(RingFailure.detected(rank, CollectiveException.MISMATCH, problem,
           new int[] {hello.getSenderRank()}, null));
+    } else if (left && leftBecause != null) {
+      // a late sender adopts the failure that ended this generation here, so every rank reports the
+      // same reason and suspects instead of a generic "ring changed"
+      incoming.finish(FailureCodec.toStatus(leftBecause));
     } else if (left) {
       incoming.finish(Status.ABORTED.withDescription("rank " + rank + " already left generation "
           + generation + " of the ring").asRuntimeException());
@@ -180,6 +187,7 @@ final class RingInbox {
         return;
       }
       closed = true;
+      closedBy = failure;
       c = call;
       dropped = new ArrayList<>(queue);
       queue.clear();

@@ -68,6 +68,29 @@ class RingFailureTest {
   }
 
   @Test
+  void aRankThatConnectsAfterItsNeighbourLeftAdoptsTheSameFailure() throws Exception {
+    try (LoopbackRanks ranks = LoopbackRanks.start(3, RingOptions.defaults())) {
+      RingOptions options = RingOptions.defaults();
+      RingAllReduce rank0 = RingAllReduce.join(ranks.services.get(0), ranks.membership(1, 0), options);
+      RingAllReduce rank1 = RingAllReduce.join(ranks.services.get(1), ranks.membership(1, 1), options);
+      ranks.rings.addAll(List.of(rank0, rank1));
+      RingMembership lateRank2 = ranks.membership(1, 2); // addresses are gone once rank 1's server stops
+      ranks.kill(1, rank1);
+      // rank 0's stream to rank 1 breaks: it leaves generation 1 with PeerLost naming rank 1
+      await().atMost(BOUND).until(() -> rank0.failure().isPresent());
+      assertThat(rank0.failure().get().reason()).isEqualTo(CollectiveException.PEER_LOST);
+
+      // rank 2 joins late; its stream reaches rank 0 only after rank 0 left the generation
+      RingAllReduce rank2 = RingAllReduce.join(ranks.services.get(2), lateRank2, options);
+      ranks.rings.add(rank2);
+      CollectiveException e = failureOf(submitOp(rank2, 1000));
+      assertThat(e.reason()).isEqualTo(CollectiveException.PEER_LOST);
+      assertThat(e.suspectRanks()).containsExactly(1);
+      assertThat(e.getMessage()).startsWith("rank 0:").contains("lost rank 1");
+    }
+  }
+
+  @Test
   void timeoutNamesTheRankThatNeverStartedOnEveryRank() throws Exception {
     RingOptions options = RingOptions.defaults()
         .withOpTimeout(Duration.ofSeconds(1))
