@@ -67,4 +67,101 @@ class ExternalWorkersTest {
     }
   }
 
+  /**
+   * Below minWorkers with workers started by hand, the job waits (RECOVERING, saying so) for a free
+   * worker; one that attaches during the wait takes the lost rank's place, and every epoch still counts
+   * each sample once.
+   */
+  @Test
+  void aFreeWorkerThatAttachesWhileTheJobWaitsReplacesTheLostOne() throws Exception {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 3_000, 300);
+    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
+        FashionSubset.yaml(data, 2, 6, 30, "{minWorkers: 2, replacementTimeoutS: 120}"), tmp));
+    try (CoordinatorServer coordinator = externalCoordinator();
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(coordinator, "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+          Job j = get(jobs, id);
+          return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
+        });
+
+        b.close(); // lib-b leaves mid-epoch; no free worker is left
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(jobs, id).getMessage().contains("waiting up to 120 s"));
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.RECOVERING);
+
+        try (WorkerRuntime c = worker(coordinator, "lib-c")) {
+          await().atMost(Duration.ofMinutes(2)).until(() -> {
+            JobState s = get(jobs, id).getState();
+            return s == JobState.SUCCEEDED || s == JobState.FAILED;
+          });
+          Job done = get(jobs, id);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getEpochsList()).hasSize(6)
+              .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+          assertThat(done.getEpochs(5).getWorkers()).isEqualTo(2);
+          assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId).contains("lib-a", "lib-c");
+        }
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void withNoFreeWorkerTheJobFailsAfterTheReplacementTimeoutNamingTheLostRank() throws Exception {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 3_000, 300);
+    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
+        FashionSubset.yaml(data, 2, 6, 30, "{minWorkers: 2, replacementTimeoutS: 2}"), tmp));
+    try (CoordinatorServer coordinator = externalCoordinator();
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(coordinator, "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+          Job j = get(jobs, id);
+          return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
+        });
+        int rankOfB = get(jobs, id).getWorkersList().stream()
+            .filter(w -> w.getWorkerId().equals("lib-b")).findFirst().orElseThrow().getRank();
+
+        b.close();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(jobs, id).getState() == JobState.FAILED);
+        Job failed = get(jobs, id);
+        assertThat(failed.getReason()).isEqualTo("NotEnoughWorkers");
+        assertThat(failed.getMessage()).contains("minWorkers = 2").contains("within 2 s")
+            .contains("rank " + rankOfB);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  private CoordinatorServer externalCoordinator() throws java.io.IOException {
+    return CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
+        .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)
+        .settings(new JobSettings(1, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(60), Duration.ofSeconds(2)))
+        .build().start();
+  }
+
+  private static WorkerRuntime worker(CoordinatorServer coordinator, String id) throws java.io.IOException {
+    return new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + coordinator.port(), "127.0.0.1", 0, "", id, -1,
+        "")).start();
+  }
+
+  private static ManagedChannel channel(CoordinatorServer coordinator) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+  }
+
+  private static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
+    return jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build());
+  }
 }

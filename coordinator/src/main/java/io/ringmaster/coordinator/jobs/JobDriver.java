@@ -776,13 +776,23 @@ final class JobDriver {
 
   /** Starts replacements for missing workers if the scheduler and the budget allow; true if any is coming. */
   private boolean replaceLost(String why) {
-    if (!services.scheduler().launchesWorkers()) {
-      return true; // free workers may still attach; the replacement timeout bounds the wait
-    }
-    int have = liveMembers().size() + joiners.size() + launchesPending;
+    boolean launches = services.scheduler().launchesWorkers();
+    int have = liveMembers().size() + joiners.size() + (launches ? launchesPending : freeSlots.get());
     int want = Math.min(workers(), ft.maxWorkers()) - have;
     int allowed = ft.maxReplacements() - replacementsStarted;
     int n = Math.min(want, allowed);
+    if (!launches) {
+      // workers started by hand: open slots that the manager fills from its free workers (now, or when
+      // one attaches); the replacement timeout bounds the wait below minWorkers
+      if (n > 0) {
+        replacementsStarted += n;
+        job.setReplacements(replacementsStarted);
+        freeSlots.addAndGet(n);
+        log.info("job {}: {} slot(s) open for free workers ({} of {} replacements allowed)", id(), n,
+            replacementsStarted, ft.maxReplacements());
+      }
+      return freeSlots.get() > 0;
+    }
     if (n > 0) {
       replacementsStarted += n;
       job.setReplacements(replacementsStarted);
