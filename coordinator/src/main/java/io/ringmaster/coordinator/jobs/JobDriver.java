@@ -332,6 +332,14 @@ final class JobDriver {
       launch(workers());
       long timeout = services.settings().workerStartTimeout().toMillis();
       startTimer = services.timers().schedule(() -> run(this::startTimedOut), timeout, TimeUnit.MILLISECONDS);
+    } else {
+      formFirstRingIfComplete(); // free workers may have been handed over before the start ran
+    }
+  }
+
+  private void formFirstRingIfComplete() {
+    if (joiners.size() == workers()) {
+      formRing(RecoveryPlan.plan(List.of(), ids(joiners), resumeCheckpoint, ft.maxWorkers()));
     }
   }
 
@@ -372,11 +380,7 @@ final class JobDriver {
     rebuildWorkerStatuses();
     publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
     switch (phase) {
-      case WAITING_FOR_WORKERS -> {
-        if (joiners.size() == workers()) {
-          formRing(RecoveryPlan.plan(List.of(), ids(joiners), resumeCheckpoint, ft.maxWorkers()));
-        }
-      }
+      case WAITING_FOR_WORKERS -> formFirstRingIfComplete();
       case TRAINING -> startPause("worker " + describe(s) + " joins at the next step boundary");
       case WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
       default -> { /* taken in at the next ring formation */ }
