@@ -83,11 +83,7 @@ class ExternalWorkersTest {
       ManagedChannel channel = channel(coordinator);
       try {
         var jobs = JobServiceGrpc.newBlockingStub(channel);
-        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
-        await().atMost(Duration.ofMinutes(2)).until(() -> {
-          Job j = get(jobs, id);
-          return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
-        });
+        String id = submitAndAwaitTraining(jobs, spec);
 
         b.close(); // lib-b leaves mid-epoch; no free worker is left
 
@@ -123,11 +119,7 @@ class ExternalWorkersTest {
       ManagedChannel channel = channel(coordinator);
       try {
         var jobs = JobServiceGrpc.newBlockingStub(channel);
-        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
-        await().atMost(Duration.ofMinutes(2)).until(() -> {
-          Job j = get(jobs, id);
-          return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
-        });
+        String id = submitAndAwaitTraining(jobs, spec);
         int rankOfB = get(jobs, id).getWorkersList().stream()
             .filter(w -> w.getWorkerId().equals("lib-b")).findFirst().orElseThrow().getRank();
 
@@ -159,6 +151,16 @@ class ExternalWorkersTest {
 
   private static ManagedChannel channel(CoordinatorServer coordinator) {
     return NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+  }
+
+  /** Submits the job and returns its id once it has trained a step. */
+  private static String submitAndAwaitTraining(JobServiceGrpc.JobServiceBlockingStub jobs, JobSpec spec) {
+    String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+    await().atMost(Duration.ofMinutes(2)).until(() -> {
+      Job j = get(jobs, id);
+      return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
+    });
+    return id;
   }
 
   private static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
