@@ -33,36 +33,22 @@ class ExternalWorkersTest {
 
   @Test
   void freeWorkersTrainJobAfterJob() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 1_200, 300);
-    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, 1, 60), tmp));
-    try (CoordinatorServer coordinator = CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
-        .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)
-        .settings(new JobSettings(1, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(60), Duration.ofSeconds(2)))
-        .build().start()) {
-      String target = "127.0.0.1:" + coordinator.port();
-      try (WorkerRuntime a = new WorkerRuntime(new WorkerRuntime.Config(target, "127.0.0.1", 0, "", "lib-a", -1, ""))
-              .start();
-          WorkerRuntime b = new WorkerRuntime(new WorkerRuntime.Config(target, "127.0.0.1", 0, "", "lib-b", -1, ""))
-              .start()) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
-        try {
-          var jobs = JobServiceGrpc.newBlockingStub(channel);
-          for (int round = 0; round < 2; round++) {
-            String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
-            await().atMost(Duration.ofMinutes(2)).until(() -> {
-              JobState s = jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build()).getState();
-              return s == JobState.SUCCEEDED || s == JobState.FAILED;
-            });
-            Job done = jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build());
-            assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
-            assertThat(done.getEpochs(0).getSamples()).isEqualTo(1_200);
-            Set<String> ids = done.getWorkersList().stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
-            assertThat(ids).as("round " + round + " used the free workers").isEqualTo(Set.of("lib-a", "lib-b"));
-          }
-        } finally {
-          channel.shutdownNow();
+    JobSpec spec = spec(1_200, 1, "{}");
+    try (CoordinatorServer coordinator = externalCoordinator();
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(coordinator, "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        for (int round = 0; round < 2; round++) {
+          Job done = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId());
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getEpochs(0).getSamples()).isEqualTo(1_200);
+          Set<String> ids = done.getWorkersList().stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
+          assertThat(ids).as("round " + round + " used the free workers").isEqualTo(Set.of("lib-a", "lib-b"));
         }
+      } finally {
+        channel.shutdownNow();
       }
     }
   }
@@ -74,9 +60,7 @@ class ExternalWorkersTest {
    */
   @Test
   void aFreeWorkerThatAttachesWhileTheJobWaitsReplacesTheLostOne() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 3_000, 300);
-    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
-        FashionSubset.yaml(data, 2, 6, 30, "{minWorkers: 2, replacementTimeoutS: 120}"), tmp));
+    JobSpec spec = spec(3_000, 6, "{minWorkers: 2, replacementTimeoutS: 120}");
     try (CoordinatorServer coordinator = externalCoordinator();
         WorkerRuntime a = worker(coordinator, "lib-a");
         WorkerRuntime b = worker(coordinator, "lib-b")) {
@@ -91,11 +75,7 @@ class ExternalWorkersTest {
         assertThat(get(jobs, id).getState()).isEqualTo(JobState.RECOVERING);
 
         try (WorkerRuntime c = worker(coordinator, "lib-c")) {
-          await().atMost(Duration.ofMinutes(2)).until(() -> {
-            JobState s = get(jobs, id).getState();
-            return s == JobState.SUCCEEDED || s == JobState.FAILED;
-          });
-          Job done = get(jobs, id);
+          Job done = awaitEnd(jobs, id);
           assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
           assertThat(done.getEpochsList()).hasSize(6)
               .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
@@ -110,9 +90,7 @@ class ExternalWorkersTest {
 
   @Test
   void withNoFreeWorkerTheJobFailsAfterTheReplacementTimeoutNamingTheLostRank() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 3_000, 300);
-    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
-        FashionSubset.yaml(data, 2, 6, 30, "{minWorkers: 2, replacementTimeoutS: 2}"), tmp));
+    JobSpec spec = spec(3_000, 6, "{minWorkers: 2, replacementTimeoutS: 2}");
     try (CoordinatorServer coordinator = externalCoordinator();
         WorkerRuntime a = worker(coordinator, "lib-a");
         WorkerRuntime b = worker(coordinator, "lib-b")) {
@@ -134,6 +112,20 @@ class ExternalWorkersTest {
         channel.shutdownNow();
       }
     }
+  }
+
+  /** A 2-worker MLP job on the first {@code trainSamples} training samples, batch 30. */
+  private JobSpec spec(int trainSamples, int epochs, String faultTolerance) throws java.io.IOException {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), trainSamples, 300);
+    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, epochs, 30, faultTolerance), tmp));
+  }
+
+  private static Job awaitEnd(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
+    await().atMost(Duration.ofMinutes(2)).until(() -> {
+      JobState s = get(jobs, id).getState();
+      return s == JobState.SUCCEEDED || s == JobState.FAILED;
+    });
+    return get(jobs, id);
   }
 
   private CoordinatorServer externalCoordinator() throws java.io.IOException {

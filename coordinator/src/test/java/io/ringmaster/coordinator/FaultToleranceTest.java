@@ -212,44 +212,7 @@ class FaultToleranceTest {
   /** A NaN loss fails the job at that step, naming the step, the rank and the layer. */
   @Test
   void nonFiniteLossFailsTheJobNamingStepRankAndLayer() throws Exception {
-    // 400 ordinary rows and one whose 64 features are Float.MAX_VALUE: its activations overflow
-    int features = 64;
-    StringBuilder header = new StringBuilder();
-    for (int f = 0; f < features; f++) {
-      header.append('f').append(f).append(',');
-    }
-    header.append("label\n");
-    StringBuilder train = new StringBuilder(header);
-    StringBuilder test = new StringBuilder(header);
-    Random r = new Random(1);
-    for (int i = 0; i < 400; i++) {
-      StringBuilder row = new StringBuilder();
-      for (int f = 0; f < features; f++) {
-        row.append(r.nextFloat()).append(',');
-      }
-      row.append(i % 3).append('\n');
-      train.append(row);
-      test.append(row);
-    }
-    for (int f = 0; f < features; f++) {
-      train.append(Float.MAX_VALUE).append(',');
-    }
-    train.append("1\n");
-    java.nio.file.Files.writeString(tmp.resolve("nan-train.csv"), train);
-    java.nio.file.Files.writeString(tmp.resolve("nan-test.csv"), test);
-    String yaml = """
-        name: overflow
-        model: {architecture: mlp, hidden: [16]}
-        data:
-          train: {path: nan-train.csv}
-          test: {path: nan-test.csv}
-        epochs: 2
-        batchSize: 40
-        updater: {type: sgd, learningRate: 0.1}
-        workers: 2
-        resources: {heapMb: 512, offheapMb: 512}
-        """;
-    Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build());
+    Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(overflowJob("overflow", "{}"))).build());
     Job done = awaitEnd(job.getId(), Duration.ofMinutes(2));
     assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.FAILED);
     assertThat(done.getReason()).isEqualTo("NonFinite");
@@ -262,12 +225,51 @@ class FaultToleranceTest {
   /** ... or, when the job asks for it, every rank skips that step and the epoch reports it. */
   @Test
   void nonFiniteStepsCanBeSkipped() throws Exception {
-    java.nio.file.Path trainCsv = tmp.resolve("nan-train.csv");
-    if (!java.nio.file.Files.exists(trainCsv)) {
-      nonFiniteLossFailsTheJobNamingStepRankAndLayer();
+    String yaml = overflowJob("overflow-skipped", "{skipNonFiniteSteps: true}");
+    Job done = awaitEnd(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build()).getId(),
+        Duration.ofMinutes(2));
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    for (EpochMetrics m : done.getEpochsList()) {
+      assertThat(m.getSkippedSteps()).as("the step holding the overflowing row").isEqualTo(1);
+      assertThat(m.getSamples()).isEqualTo(401);
+      assertThat(m.getTrainLoss()).isFinite();
     }
-    String yaml = """
-        name: overflow-skipped
+  }
+
+  /**
+   * Writes a CSV job (once per class) with 400 ordinary rows and one whose 64 features are
+   * Float.MAX_VALUE, so its activations overflow; returns its YAML.
+   */
+  private static String overflowJob(String name, String faultTolerance) throws java.io.IOException {
+    Path trainCsv = tmp.resolve("nan-train.csv");
+    if (!java.nio.file.Files.exists(trainCsv)) {
+      int features = 64;
+      StringBuilder header = new StringBuilder();
+      for (int f = 0; f < features; f++) {
+        header.append('f').append(f).append(',');
+      }
+      header.append("label\n");
+      StringBuilder train = new StringBuilder(header);
+      StringBuilder test = new StringBuilder(header);
+      Random r = new Random(1);
+      for (int i = 0; i < 400; i++) {
+        StringBuilder row = new StringBuilder();
+        for (int f = 0; f < features; f++) {
+          row.append(r.nextFloat()).append(',');
+        }
+        row.append(i % 3).append('\n');
+        train.append(row);
+        test.append(row);
+      }
+      for (int f = 0; f < features; f++) {
+        train.append(Float.MAX_VALUE).append(',');
+      }
+      train.append("1\n");
+      java.nio.file.Files.writeString(trainCsv, train);
+      java.nio.file.Files.writeString(tmp.resolve("nan-test.csv"), test);
+    }
+    return """
+        name: %s
         model: {architecture: mlp, hidden: [16]}
         data:
           train: {path: nan-train.csv}
@@ -277,15 +279,7 @@ class FaultToleranceTest {
         updater: {type: sgd, learningRate: 0.1}
         workers: 2
         resources: {heapMb: 512, offheapMb: 512}
-        faultTolerance: {skipNonFiniteSteps: true}
-        """;
-    Job done = awaitEnd(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build()).getId(),
-        Duration.ofMinutes(2));
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
-    for (EpochMetrics m : done.getEpochsList()) {
-      assertThat(m.getSkippedSteps()).as("the step holding the overflowing row").isEqualTo(1);
-      assertThat(m.getSamples()).isEqualTo(401);
-      assertThat(m.getTrainLoss()).isFinite();
-    }
+        faultTolerance: %s
+        """.formatted(name, faultTolerance);
   }
 }
