@@ -778,35 +778,34 @@ final class JobDriver {
     }
   }
 
-  /** Starts replacements for missing workers if the scheduler and the budget allow; true if any is coming. */
+  /**
+   * Starts replacements for missing workers (or opens slots for free ones) if the scheduler and the budget
+   * allow; true if any is coming.
+   */
   private boolean replaceLost(String why) {
     boolean launches = services.scheduler().launchesWorkers();
     int have = liveMembers().size() + joiners.size() + (launches ? launchesPending : freeSlots.get());
     int want = Math.min(workers(), ft.maxWorkers()) - have;
     int allowed = ft.maxReplacements() - replacementsStarted;
     int n = Math.min(want, allowed);
-    if (!launches) {
-      // workers started by hand: open slots that the manager fills from its free workers (now, or when
-      // one attaches); the replacement timeout bounds the wait below minWorkers
-      if (n > 0) {
-        replacementsStarted += n;
-        job.setReplacements(replacementsStarted);
+    if (n > 0) {
+      replacementsStarted += n;
+      job.setReplacements(replacementsStarted);
+      if (launches) {
+        log.info("job {}: starting {} replacement worker(s) ({} of {} allowed)", id(), n, replacementsStarted,
+            ft.maxReplacements());
+        if (!launch(n)) {
+          return false;
+        }
+      } else {
+        // workers started by hand: open slots that the manager fills from its free workers (now, or when
+        // one attaches); the replacement timeout bounds the wait below minWorkers
         freeSlots.addAndGet(n);
         log.info("job {}: {} slot(s) open for free workers ({} of {} replacements allowed)", id(), n,
             replacementsStarted, ft.maxReplacements());
       }
-      return freeSlots.get() > 0;
     }
-    if (n > 0) {
-      replacementsStarted += n;
-      job.setReplacements(replacementsStarted);
-      log.info("job {}: starting {} replacement worker(s) ({} of {} allowed)", id(), n, replacementsStarted,
-          ft.maxReplacements());
-      if (!launch(n)) {
-        return false;
-      }
-    }
-    return launchesPending > 0;
+    return launches ? launchesPending > 0 : freeSlots.get() > 0;
   }
 
   private List<WorkerSession> liveMembers() {

@@ -27,8 +27,7 @@ final class RingInbox {
 
   private final ArrayDeque<InboundFrame> queue = new ArrayDeque<>();
   private InboundCall call;
-  private boolean closed;
-  private RingFailure closedBy; // guarded by this; why this rank left the generation
+  private RingFailure closedBy; // guarded by this; non-null once this rank left the generation, saying why
   private volatile boolean leftConnected;
 
   RingInbox(RingMembership membership, RingOptions options, RingEvents events,
@@ -61,12 +60,10 @@ final class RingInbox {
           + hello.getWorldSize() + " connected: the ranks have different memberships";
     }
     boolean accepted = false;
-    boolean left;
     RingFailure leftBecause;
     synchronized (this) {
-      left = closed;
       leftBecause = closedBy;
-      if (problem == null && !closed && call == null) {
+      if (problem == null && leftBecause == null && call == null) {
         call = incoming;
         accepted = true;
       }
@@ -79,13 +76,10 @@ final class RingInbox {
       incoming.finish(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
       failures.accept(RingFailure.detected(rank, CollectiveException.MISMATCH, problem,
           new int[] {hello.getSenderRank()}, null));
-    } else if (left && leftBecause != null) {
-      // a late sender adopts the failure that ended this generation here, so every rank reports the
-      // same reason and suspects instead of a generic "ring changed"
+    } else if (leftBecause != null) {
+      // this rank already left the generation: a late sender adopts the failure that ended it here, so
+      // every rank reports the same reason and suspects instead of a generic "ring changed"
       incoming.finish(FailureCodec.toStatus(leftBecause));
-    } else if (left) {
-      incoming.finish(Status.ABORTED.withDescription("rank " + rank + " already left generation "
-          + generation + " of the ring").asRuntimeException());
     } else {
       incoming.finish(Status.FAILED_PRECONDITION.withDescription("rank " + rank + " of generation "
           + generation + " already has a stream from rank " + leftRank).asRuntimeException());
@@ -108,7 +102,7 @@ final class RingInbox {
         }
         boolean queued;
         synchronized (this) {
-          queued = !closed;
+          queued = closedBy == null;
           if (queued) {
             queue.add(frame);
           }
@@ -183,11 +177,10 @@ final class RingInbox {
     InboundCall c;
     List<InboundFrame> dropped;
     synchronized (this) {
-      if (closed) {
+      if (closedBy != null) {
         return;
       }
-      closed = true;
-      closedBy = failure;
+      closedBy = java.util.Objects.requireNonNull(failure, "failure");
       c = call;
       dropped = new ArrayList<>(queue);
       queue.clear();
