@@ -105,7 +105,7 @@ public final class TestJobs {
     if (end == JobState.SUCCEEDED) {
       j.setModelPath("/runs/" + submitted.getId() + "/model.zip");
     } else {
-      j.setReason("WorkerLost");
+      j.setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_LOST);
     }
     events.add(event(JobEvent.Kind.STATE_CHANGED, j.build()));
     return events;

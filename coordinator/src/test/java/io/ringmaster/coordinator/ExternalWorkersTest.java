@@ -105,7 +105,7 @@ class ExternalWorkersTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> get(jobs, id).getState() == JobState.FAILED);
         Job failed = get(jobs, id);
-        assertThat(failed.getReason()).isEqualTo("NotEnoughWorkers");
+        assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_NOT_ENOUGH_WORKERS);
         assertThat(failed.getMessage()).contains("minWorkers = 2").contains("within 2 s")
             .contains("rank " + rankOfB);
       } finally {

@@ -215,7 +215,7 @@ class FaultToleranceTest {
     Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(overflowJob("overflow", "{}"))).build());
     Job done = awaitEnd(job.getId(), Duration.ofMinutes(2));
     assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.FAILED);
-    assertThat(done.getReason()).isEqualTo("NonFinite");
+    assertThat(done.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_NON_FINITE);
     assertThat(done.getMessage()).containsPattern("step \\d+ of epoch 1: rank \\d: ")
         .containsPattern("(loss is (NaN|Infinity)|layer \\d+ \\(\\w+\\) parameter)")
         .contains("skipNonFiniteSteps");

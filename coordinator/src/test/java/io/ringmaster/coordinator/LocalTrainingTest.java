@@ -120,7 +120,7 @@ class LocalTrainingTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> get(job.getId()).getState() == JobState.FAILED);
     Job failed = get(job.getId());
-    assertThat(failed.getReason()).isEqualTo("WorkerLost");
+    assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_LOST);
     assertThat(failed.getMessage()).contains("rank 1").contains("pid " + victim).contains("exit code 137")
         .contains("minWorkers = 2");
     assertThat(failed.getWorkersList()).anySatisfy(w -> {

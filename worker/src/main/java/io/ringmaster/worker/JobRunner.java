@@ -128,6 +128,11 @@ final class JobRunner implements AutoCloseable {
     this.peers = peers;
   }
 
+  /** After this long waiting in one step, the worker sends a StallReport (spec.faultTolerance.stallWarningS). */
+  long stallReportMs() {
+    return (long) (spec.ft().stallWarningS() * 1000);
+  }
+
   String jobId() {
     return jobId;
   }
@@ -241,7 +246,7 @@ final class JobRunner implements AutoCloseable {
     int[] indices = new int[spec.batchSize()];
     long t0 = System.nanoTime();
     long lastReport = t0;
-    int every = first.getCheckpointEverySteps();
+    int every = spec.ft().checkpointEverySteps();
     for (int step = (int) startStep; step < steps; step++) {
       if (pauseRequested || aborted) {
         throw new PausedException("paused before step " + step);
@@ -262,7 +267,7 @@ final class JobRunner implements AutoCloseable {
       }
       ReducedStep global = replica.reduced();
       if (global.nonFiniteRanks() > 0) {
-        if (!first.getSkipNonFiniteSteps()) {
+        if (!spec.ft().skipNonFiniteSteps()) {
           throw new NonFiniteException(epoch, step, rank, local.nonFinite(), global.nonFiniteRanks());
         }
         cursor.skipped++;
@@ -294,8 +299,7 @@ final class JobRunner implements AutoCloseable {
     return EpochResult.newBuilder()
         .setJobId(jobId).setEpoch(epoch).setGeneration(generation()).setSteps(steps)
         .setTrainSamples(cursor.samples).setTrainLossSum(cursor.lossSum)
-        .setGlobalTrainSamples(cursor.samples).setGlobalTrainLossSum(cursor.lossSum)
-        .setSkippedSteps(cursor.skipped).setGlobalLossSamples(cursor.lossSamples)
+        .setSkippedSteps(cursor.skipped).setTrainLossSamples(cursor.lossSamples)
         .setTestSamples(eval.count()).setTestLossSum(eval.lossSum()).setTestCorrect(eval.correct())
         .setTrainSeconds(trainSeconds).setEvalSeconds(evalSeconds)
         .setParamsChecksum(replica.paramsChecksum())
@@ -342,7 +346,7 @@ final class JobRunner implements AutoCloseable {
       servable = new Servable(cursor.epoch, cursor.completed, snapshot());
     }
     return Paused.newBuilder().setJobId(jobId).setGeneration(generation).setEpoch(cursor.epoch)
-        .setCompletedSteps(cursor.completed).setCanRollBack(false).setReason(reason).setEpochTrained(trained)
+        .setCompletedSteps(cursor.completed).setReason(reason).setEpochTrained(trained)
         .setHoldsState(holdsState).build();
   }
 

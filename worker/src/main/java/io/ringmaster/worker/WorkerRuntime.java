@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.proto.v1.CoordinatorMessage;
+import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Heartbeat;
 import io.ringmaster.proto.v1.Hello;
 import io.ringmaster.proto.v1.ModelSaved;
@@ -77,7 +78,6 @@ public final class WorkerRuntime implements AutoCloseable {
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
   private final PeerStateClient peerState = new PeerStateClient();
-  private volatile long stallReportMs = 5_000;
   private volatile long lastStallReportNanos;
   private boolean nativeBuildLogged;
   private volatile boolean closing;
@@ -182,7 +182,6 @@ public final class WorkerRuntime implements AutoCloseable {
           r = new JobRunner(a, collective, channel, peerState);
           runner = r;
         }
-        stallReportMs = a.getStallReportMs() > 0 ? a.getStallReportMs() : 5_000;
         r.assign(a);
         logNativeBuildOnce();
         send(WorkerMessage.newBuilder().setReady(Ready.newBuilder().setJobId(r.jobId())
@@ -204,7 +203,7 @@ public final class WorkerRuntime implements AutoCloseable {
           send(WorkerMessage.newBuilder().setPaused(r.paused(why, r.generation())).build());
         } catch (JobRunner.NonFiniteException e) {
           send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(r.jobId())
-              .setReason(e.here ? "NonFinite" : "NonFiniteElsewhere").setMessage(e.getMessage())).build());
+              .setReason(e.here ? FailureReason.FAILURE_REASON_NON_FINITE : FailureReason.FAILURE_REASON_NON_FINITE_ELSEWHERE).setMessage(e.getMessage())).build());
         }
       });
       case PAUSE -> {
@@ -256,7 +255,7 @@ public final class WorkerRuntime implements AutoCloseable {
     if (r == null) {
       return;
     }
-    var stall = r.stall(stallReportMs);
+    var stall = r.stall(r.stallReportMs());
     long now = System.nanoTime();
     if (stall != null && now - lastStallReportNanos >= TimeUnit.SECONDS.toNanos(2)) {
       lastStallReportNanos = now;
@@ -304,19 +303,19 @@ public final class WorkerRuntime implements AutoCloseable {
       } catch (JobRunner.PausedException e) {
         log.info("{}", e.getMessage());
       } catch (CollectiveException e) {
-        reportFailure("CollectiveError", "collective " + e.reason() + ": " + e.getMessage());
+        reportFailure(FailureReason.FAILURE_REASON_COLLECTIVE_ERROR, "collective " + e.reason() + ": " + e.getMessage());
       } catch (io.ringmaster.job.data.DatasetException e) {
-        reportFailure("DataError", e.getMessage());
+        reportFailure(FailureReason.FAILURE_REASON_DATA_ERROR, e.getMessage());
       } catch (IOException e) {
-        reportFailure("IoError", e.getMessage());
+        reportFailure(FailureReason.FAILURE_REASON_IO_ERROR, e.getMessage());
       } catch (Exception | Error e) {
         log.error("job command failed", e);
-        reportFailure("Internal", e.toString());
+        reportFailure(FailureReason.FAILURE_REASON_INTERNAL, e.toString());
       }
     });
   }
 
-  private void reportFailure(String reason, String message) {
+  private void reportFailure(FailureReason reason, String message) {
     JobRunner r = runner;
     if (closing || r == null) {
       log.warn("{}: {} (no job to report it to)", reason, message);

@@ -15,7 +15,7 @@ final class RunLine {
           + "  epochs %5.1f s", 100 * r.accuracy(), r.testLoss(), r.samplesPerS(), r.samplesPerCpuS(),
           r.epochsWallS()));
     } else {
-      b.append(" ").append(r.job().getReason()).append(": ").append(r.job().getMessage());
+      b.append(" ").append(io.ringmaster.job.FailureReasons.display(r.job().getReason())).append(": ").append(r.job().getMessage());
     }
     b.append(String.format(Locale.ROOT, "  ckpt %d stored/%d skipped", r.checkpoints().stored(),
         r.checkpoints().skipped()));

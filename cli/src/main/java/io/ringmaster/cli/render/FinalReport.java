@@ -1,5 +1,6 @@
 package io.ringmaster.cli.render;
 
+import io.ringmaster.job.FailureReasons;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.WorkerState;
@@ -32,7 +33,7 @@ public final class FinalReport {
       }
       case FAILED -> {
         err.println("Job " + job.getId() + " FAILED"
-            + (job.getReason().isEmpty() ? "" : " (" + job.getReason() + ")") + ": "
+            + (FailureReasons.display(job.getReason()).isEmpty() ? "" : " (" + FailureReasons.display(job.getReason()) + ")") + ": "
             + (job.getMessage().isEmpty() ? "no reason given" : job.getMessage()));
         details(job, err);
       }

@@ -1,5 +1,6 @@
 package io.ringmaster.cli.render;
 
+import io.ringmaster.job.FailureReasons;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
@@ -14,7 +15,7 @@ public final class JobStatusView {
     var spec = job.getSpec();
     TextTable f = new TextTable("Job", job.getId());
     f.row("Name", spec.getName().isEmpty() ? "-" : spec.getName());
-    f.row("State", Fmt.state(job.getState()) + (job.getReason().isEmpty() ? "" : " (" + job.getReason() + ")"));
+    f.row("State", Fmt.state(job.getState()) + (FailureReasons.display(job.getReason()).isEmpty() ? "" : " (" + FailureReasons.display(job.getReason()) + ")"));
     if (!job.getMessage().isEmpty()) {
       f.row("Message", job.getMessage());
     }

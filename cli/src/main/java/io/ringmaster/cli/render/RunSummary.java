@@ -1,5 +1,6 @@
 package io.ringmaster.cli.render;
 
+import io.ringmaster.job.FailureReasons;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -41,7 +42,7 @@ public final class RunSummary {
     root.put("job_id", job.getId());
     root.put("name", job.getSpec().getName());
     root.put("state", job.getState().name());
-    root.put("reason", job.getReason());
+    root.put("reason", FailureReasons.display(job.getReason()));
     root.put("message", job.getMessage());
     try {
       root.set("spec", MAPPER.readTree(JsonFormat.printer().print(job.getSpec())));

@@ -2,6 +2,7 @@ package io.ringmaster.coordinator.jobs;
 
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.EpochResult;
+import io.ringmaster.proto.v1.FailureReason;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,9 +16,9 @@ final class EpochAggregator {
   /** Why results cannot be combined; {@link #reason} is the job's stable failure code. */
   static final class Mismatch extends Exception {
     private static final long serialVersionUID = 1L;
-    final String reason;
+    final FailureReason reason;
 
-    Mismatch(String reason, String message) {
+    Mismatch(FailureReason reason, String message) {
       super(message);
       this.reason = reason;
     }
@@ -54,19 +55,19 @@ final class EpochAggregator {
       trainSeconds = Math.max(trainSeconds, r.getTrainSeconds());
       sums.append(" rank ").append(e.getKey()).append('=').append(Long.toHexString(r.getParamsChecksum()));
       diverged |= r.getParamsChecksum() != first.getParamsChecksum();
-      countersDisagree |= r.getGlobalTrainSamples() != first.getGlobalTrainSamples()
-          || Double.doubleToLongBits(r.getGlobalTrainLossSum()) != Double.doubleToLongBits(first.getGlobalTrainLossSum());
+      countersDisagree |= r.getTrainSamples() != first.getTrainSamples()
+          || Double.doubleToLongBits(r.getTrainLossSum()) != Double.doubleToLongBits(first.getTrainLossSum());
     }
     if (diverged) {
-      throw new Mismatch("ReplicaDivergence", "replicas disagree after epoch " + epoch
+      throw new Mismatch(FailureReason.FAILURE_REASON_REPLICA_DIVERGENCE, "replicas disagree after epoch " + epoch
           + " (parameter checksums:" + sums + "); synchronous training requires bit-identical replicas");
     }
     if (countersDisagree) {
-      throw new Mismatch("ReplicaDivergence", "ranks disagree on the global training counters of epoch " + epoch);
+      throw new Mismatch(FailureReason.FAILURE_REASON_REPLICA_DIVERGENCE, "ranks disagree on the global training counters of epoch " + epoch);
     }
-    long used = first.getGlobalTrainSamples();
+    long used = first.getTrainSamples();
     if (used != trainSamples || testCount != testSamples) {
-      throw new Mismatch("SampleCountMismatch", "epoch " + epoch + " used " + used + " training samples (expected "
+      throw new Mismatch(FailureReason.FAILURE_REASON_SAMPLE_COUNT_MISMATCH, "epoch " + epoch + " used " + used + " training samples (expected "
           + trainSamples + ") and " + testCount + " test samples (expected " + testSamples
           + "): refusing to report metrics over the wrong data");
     }
@@ -75,8 +76,8 @@ final class EpochAggregator {
     return EpochMetrics.newBuilder()
         .setEpoch(epoch)
         .setSamples(used)
-        .setTrainLoss(first.getGlobalLossSamples() > 0
-            ? first.getGlobalTrainLossSum() / first.getGlobalLossSamples() : Double.NaN)
+        .setTrainLoss(first.getTrainLossSamples() > 0
+            ? first.getTrainLossSum() / first.getTrainLossSamples() : Double.NaN)
         .setTestLoss(testLoss / testCount)
         .setTestAccuracy((double) correct / testCount)
         .setDurationS(durationS)

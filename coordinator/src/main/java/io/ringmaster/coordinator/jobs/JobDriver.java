@@ -4,6 +4,7 @@ import io.ringmaster.coordinator.scheduler.LaunchRequest;
 import io.ringmaster.coordinator.scheduler.SchedulerException;
 import io.ringmaster.coordinator.scheduler.WorkerExit;
 import io.ringmaster.coordinator.workers.WorkerSession;
+import io.ringmaster.job.FailureReasons;
 import io.ringmaster.job.JobState;
 import io.ringmaster.job.plan.ShardPlan;
 import io.ringmaster.job.spec.FaultToleranceSpec;
@@ -13,6 +14,7 @@ import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.EpochResult;
+import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.Membership;
@@ -86,7 +88,7 @@ final class JobDriver {
   private static final int DIRECT = 2;
 
   /** A reason to fail that may still be replaced by better evidence during the grace period. */
-  private record PendingFailure(String reason, String message, int evidence) {}
+  private record PendingFailure(FailureReason reason, String message, int evidence) {}
 
   private final JobServices services;
   private final ValidatedJob validated;
@@ -220,7 +222,7 @@ final class JobDriver {
       services.timers().schedule(() -> run(() -> {
         WorkerExit late = exitsByPid.get(s.pid());
         if (late == null) {
-          services.scheduler().evict(id(), s.pid()); // its stream is gone: make sure the process is too
+          services.evict(id(), s); // its stream is gone: make sure the process is too
         }
         workerLost(s, late != null ? exitDetail(late) : why, late);
       }), services.settings().failureGrace().toMillis(), TimeUnit.MILLISECONDS);
@@ -236,7 +238,7 @@ final class JobDriver {
       if (!ring.contains(s) && !joiners.contains(s)) {
         return;
       }
-      services.scheduler().evict(id(), s.pid());
+      services.evict(id(), s);
       workerLost(s, "stopped responding: no heartbeat for " + String.format(Locale.ROOT, "%.1f", silentMillis / 1000.0)
           + " s (faultTolerance.workerTimeoutS = " + ft.workerTimeoutS() + "); evicted", null);
     });
@@ -293,7 +295,7 @@ final class JobDriver {
     CompletableFuture<Job> done = new CompletableFuture<>();
     run(() -> {
       if (phase != Phase.DONE) {
-        finish(JobState.CANCELLED, "", why);
+        finish(JobState.CANCELLED, FailureReason.FAILURE_REASON_UNSPECIFIED, why);
       }
       done.complete(current);
     });
@@ -313,7 +315,7 @@ final class JobDriver {
         nextSlot = (int) files.filter(f -> f.getFileName().toString().startsWith("worker-")).count();
       }
     } catch (IOException e) {
-      fail("Internal", "cannot create job directory " + jobDir + ": " + e, DIRECT, true);
+      fail(FailureReason.FAILURE_REASON_INTERNAL, "cannot create job directory " + jobDir + ": " + e, DIRECT, true);
       return;
     }
     if (job.getStartedAtMs() == 0) {
@@ -358,7 +360,7 @@ final class JobDriver {
 
   private void startTimedOut() {
     if (phase == Phase.WAITING_FOR_WORKERS || phase == Phase.PREPARING) {
-      fail("WorkerStartTimeout", "only " + (phase == Phase.PREPARING ? ready.size() + " of " + ring.size()
+      fail(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT, "only " + (phase == Phase.PREPARING ? ready.size() + " of " + ring.size()
           + " workers became ready" : joiners.size() + " of " + workers() + " workers attached")
           + " within " + services.settings().workerStartTimeout().toSeconds() + " s; see the logs in "
           + jobDir.resolve("logs"), DIRECT, true);
@@ -390,7 +392,7 @@ final class JobDriver {
   private void formRing(RecoveryPlan plan) {
     cancel(replacementTimer);
     if (++ringsWithoutProgress > MAX_RINGS_WITHOUT_PROGRESS) {
-      fail("RecoveryFailed", "the ring was re-formed " + MAX_RINGS_WITHOUT_PROGRESS + " times in a row without"
+      fail(FailureReason.FAILURE_REASON_RECOVERY_FAILED, "the ring was re-formed " + MAX_RINGS_WITHOUT_PROGRESS + " times in a row without"
           + " completing a step; last reason: " + job.getMessage(), DIRECT, true);
       return;
     }
@@ -438,9 +440,6 @@ final class JobDriver {
           .setMembership(membership.setRank(m.rank()))
           .setJobDir(jobDir.toString())
           .setResume(m.resume())
-          .setCheckpointEverySteps(ft.checkpointEverySteps())
-          .setSkipNonFiniteSteps(ft.skipNonFiniteSteps())
-          .setStallReportMs((long) (ft.stallWarningS() * 1000))
           .setProvenance(provenance)).build());
     }
     job.setGeneration(generation);
@@ -477,7 +476,7 @@ final class JobDriver {
     }
     if (rank < 0) {
       if (m.hasFailure() && joiners.contains(s)) {
-        workerLost(s, m.getFailure().getReason() + ": " + m.getFailure().getMessage(), null);
+        workerLost(s, FailureReasons.display(m.getFailure().getReason()) + ": " + m.getFailure().getMessage(), null);
       }
       return;
     }
@@ -635,16 +634,17 @@ final class JobDriver {
       return;
     }
     job.setModelPath(path);
-    finish(JobState.SUCCEEDED, "", "trained " + validated.spec().epochs() + " epoch(s); model saved to " + path);
+    finish(JobState.SUCCEEDED, FailureReason.FAILURE_REASON_UNSPECIFIED, "trained " + validated.spec().epochs() + " epoch(s); model saved to " + path);
   }
 
   private void onWorkerFailure(int rank, WorkerSession s, io.ringmaster.proto.v1.WorkerFailure f) {
     switch (f.getReason()) {
-      case "NonFinite" -> fail("NonFinite", "training produced NaN or infinite values at " + f.getMessage(), DIRECT, true);
-      case "NonFiniteElsewhere" -> fail("NonFinite", "training produced NaN or infinite values at "
+      case FAILURE_REASON_NON_FINITE -> fail(FailureReason.FAILURE_REASON_NON_FINITE, "training produced NaN or infinite values at " + f.getMessage(), DIRECT, true);
+      case FAILURE_REASON_NON_FINITE_ELSEWHERE -> fail(FailureReason.FAILURE_REASON_NON_FINITE, "training produced NaN or infinite values at "
           + f.getMessage(), PEER_REPORT, false);
-      case "CollectiveError", "IoError" -> startPause("rank " + rank + " could not join the ring: " + f.getMessage());
-      default -> fail(f.getReason().isEmpty() ? "WorkerFailed" : f.getReason(),
+      case FAILURE_REASON_COLLECTIVE_ERROR, FAILURE_REASON_IO_ERROR -> startPause("rank " + rank + " could not join the ring: " + f.getMessage());
+      default -> fail(f.getReason() == FailureReason.FAILURE_REASON_UNSPECIFIED
+          || f.getReason() == FailureReason.UNRECOGNIZED ? FailureReason.FAILURE_REASON_INTERNAL : f.getReason(),
           "rank " + rank + " (" + describe(s) + ") failed" + where() + ": " + f.getMessage(), DIRECT, true);
     }
   }
@@ -672,7 +672,7 @@ final class JobDriver {
     if (v.evict()) {
       for (int r : v.culprits()) {
         WorkerSession w = ring.get(r);
-        services.scheduler().evict(id(), w.pid());
+        services.evict(id(), w);
         workerLost(w, "evicted by the stall inspector: step " + v.step() + " of epoch " + report.getEpoch()
             + " waited " + String.format(Locale.ROOT, "%.1f", v.waitedMs() / 1000.0)
             + " s for it (faultTolerance.stallTimeoutS = " + ft.stallTimeoutS() + ")", null);
@@ -705,7 +705,7 @@ final class JobDriver {
     String what = "worker slot " + exit.slot() + " (pid " + exit.pid() + ") died before attaching: "
         + exitDetail(exit);
     if (!replaceLost(what)) {
-      fail("WorkerLost", what + "; no replacement allowed (faultTolerance.maxReplacements = "
+      fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; no replacement allowed (faultTolerance.maxReplacements = "
           + ft.maxReplacements() + ", " + replacementsStarted + " started)", DIRECT, true);
     }
   }
@@ -759,7 +759,7 @@ final class JobDriver {
         if (joiners.size() >= ft.minWorkers() && !joiners.isEmpty()) {
           formRing(RecoveryPlan.plan(List.of(), ids(joiners), resumeCheckpoint, ft.maxWorkers()));
         } else {
-          fail("WorkerLost", what + "; cannot start " + workers() + " worker(s) and no replacement is allowed",
+          fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; cannot start " + workers() + " worker(s) and no replacement is allowed",
               DIRECT, true);
         }
       }
@@ -767,7 +767,7 @@ final class JobDriver {
     }
     boolean canContinue = replaceLost(what) || liveMembers().size() + joiners.size() >= ft.minWorkers();
     if (!canContinue) {
-      fail("WorkerLost", what + "; " + liveMembers().size() + " worker(s) left, fewer than "
+      fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; " + liveMembers().size() + " worker(s) left, fewer than "
           + "faultTolerance.minWorkers = " + ft.minWorkers() + ", and no replacement can be started", DIRECT, true);
       return;
     }
@@ -845,7 +845,7 @@ final class JobDriver {
     }
     for (WorkerSession w : List.copyOf(liveMembers())) {
       if (!paused.containsKey(w.workerId())) {
-        services.scheduler().evict(id(), w.pid());
+        services.evict(id(), w);
         workerLost(w, "did not stop at a step boundary within the pause timeout; evicted", null);
       }
     }
@@ -889,7 +889,7 @@ final class JobDriver {
       stateless.addAll(ids(joiners));
       if (survivors.isEmpty() && latestCheckpointCursor() == null
           && (epoch > 1 || startStep > 0 || job.getEpochsCount() > 0)) {
-        fail("StateLost", "every worker holding the model was lost and no checkpoint exists yet", DIRECT, true);
+        fail(FailureReason.FAILURE_REASON_STATE_LOST, "every worker holding the model was lost and no checkpoint exists yet", DIRECT, true);
         return;
       }
       RecoveryPlan.CheckpointCursor ckpt = survivors.isEmpty() ? latestCheckpointCursor() : null;
@@ -922,7 +922,7 @@ final class JobDriver {
       return;
     }
     int available = liveMembers().size() + joiners.size();
-    fail("NotEnoughWorkers", "only " + available + " worker(s) alive, fewer than faultTolerance.minWorkers = "
+    fail(FailureReason.FAILURE_REASON_NOT_ENOUGH_WORKERS, "only " + available + " worker(s) alive, fewer than faultTolerance.minWorkers = "
         + ft.minWorkers() + ", and no replacement arrived within " + ft.replacementTimeoutS() + " s; lost: "
         + departed.stream().map(d -> (d.getRank() >= 0 ? "rank " + d.getRank() : "a worker") + " (pid "
         + d.getPid() + "): " + d.getMessage()).collect(Collectors.joining("; ")), DIRECT, true);
@@ -933,7 +933,7 @@ final class JobDriver {
   /**
    * Fails the job now ({@code immediate}) or after the grace period, keeping the best explanation.
    */
-  private void fail(String reason, String message, int evidence, boolean immediate) {
+  private void fail(FailureReason reason, String message, int evidence, boolean immediate) {
     if (phase == Phase.DONE) {
       return;
     }
@@ -955,7 +955,7 @@ final class JobDriver {
     finish(JobState.FAILED, pendingFailure.reason(), pendingFailure.message());
   }
 
-  private void finish(JobState state, String reason, String message) {
+  private void finish(JobState state, FailureReason reason, String message) {
     phase = Phase.DONE;
     cancel(startTimer);
     cancel(failureTimer);
@@ -1114,7 +1114,7 @@ final class JobDriver {
         } catch (RuntimeException e) {
           log.error("job {}: internal error", id(), e);
           if (phase != Phase.DONE) {
-            pendingFailure = new PendingFailure("Internal", "coordinator error: " + e, DIRECT);
+            pendingFailure = new PendingFailure(FailureReason.FAILURE_REASON_INTERNAL, "coordinator error: " + e, DIRECT);
             finishFailed();
           }
         }

@@ -244,7 +244,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       try {
         v = checker.check(j.getSpec());
       } catch (io.ringmaster.job.spec.InvalidSpecException e) {
-        Job failed = j.toBuilder().setState(io.ringmaster.proto.v1.JobState.FAILED).setReason("InvalidSpec")
+        Job failed = j.toBuilder().setState(io.ringmaster.proto.v1.JobState.FAILED).setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_INVALID_SPEC)
             .setMessage("after a coordinator restart the job is no longer valid: " + e.getMessage())
             .setFinishedAtMs(wallClock.getAsLong()).build();
         store.put(failed);
@@ -404,6 +404,11 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public String coordinatorTarget() {
     return coordinatorTarget;
+  }
+
+  @Override
+  public void evict(String jobId, WorkerSession s) {
+    scheduler.evict(jobId, s.pid());
   }
 
   @Override

@@ -28,6 +28,13 @@ interface JobServices {
   /** host:port workers dial to reach this coordinator. */
   String coordinatorTarget();
 
+  /**
+   * The job gives up on this worker (silent, stalled, did not pause, its stream ended): the scheduler
+   * kills its process if it started one, and the coordinator closes its session, so a worker that is
+   * still alive must attach again before it is given any work.
+   */
+  void evict(String jobId, WorkerSession session);
+
   /** A worker attached for a job that does not need it (any more): tell it to go. */
   void releaseUnneeded(WorkerSession session, String jobId);
 

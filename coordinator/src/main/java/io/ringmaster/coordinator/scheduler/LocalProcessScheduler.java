@@ -68,7 +68,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     try {
       Files.createDirectories(logs);
     } catch (IOException e) {
-      throw new SchedulerException("LaunchFailed", "cannot create log directory " + logs + ": " + e, e);
+      throw new SchedulerException(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_LAUNCH_FAILED, "cannot create log directory " + logs + ": " + e, e);
     }
     List<Launched> launched = byJob.computeIfAbsent(req.jobId(), k -> new CopyOnWriteArrayList<>());
     for (int slot = req.firstSlot(); slot < req.firstSlot() + req.count(); slot++) {
@@ -84,7 +84,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
       try {
         p = pb.start();
       } catch (IOException e) {
-        throw new SchedulerException("LaunchFailed",
+        throw new SchedulerException(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_LAUNCH_FAILED,
             "cannot start worker " + slot + " of job " + req.jobId() + " (" + cmd.get(0) + "): " + e, e);
       }
       Launched l = new Launched(slot, p, logPath);

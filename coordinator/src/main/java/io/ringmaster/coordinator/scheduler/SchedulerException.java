@@ -1,16 +1,18 @@
 package io.ringmaster.coordinator.scheduler;
 
+import io.ringmaster.proto.v1.FailureReason;
+
 /** Workers could not be started. {@link #reason()} is a stable code. */
 public final class SchedulerException extends Exception {
   private static final long serialVersionUID = 1L;
-  private final String reason;
+  private final FailureReason reason;
 
-  public SchedulerException(String reason, String message, Throwable cause) {
+  public SchedulerException(FailureReason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }
 
-  public String reason() {
+  public FailureReason reason() {
     return reason;
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class EpochAggregatorTest {
   static EpochResult.Builder result(long testSamples, long correct, double testLoss) {
-    return EpochResult.newBuilder().setEpoch(1).setSteps(469).setGlobalTrainSamples(60_000)
-        .setGlobalLossSamples(60_000).setGlobalTrainLossSum(30_000).setTestSamples(testSamples)
+    return EpochResult.newBuilder().setEpoch(1).setSteps(469).setTrainSamples(60_000)
+        .setTrainLossSamples(60_000).setTrainLossSum(30_000).setTestSamples(testSamples)
         .setTestCorrect(correct).setTestLossSum(testLoss).setTrainSeconds(10).setEvalSeconds(1)
         .setParamsChecksum(0xabcL);
   }
@@ -35,7 +35,7 @@ class EpochAggregatorTest {
     assertThatThrownBy(() -> EpochAggregator.combine(1, Map.of(0, result(5_000, 1, 1).build(),
         1, result(5_000, 1, 1).setParamsChecksum(0xdef).build()), 60_000, 10_000, 1, 0))
         .isInstanceOfSatisfying(EpochAggregator.Mismatch.class, e -> {
-          assertThat(e.reason).isEqualTo("ReplicaDivergence");
+          assertThat(e.reason).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_REPLICA_DIVERGENCE);
           assertThat(e.getMessage()).contains("rank 0=abc").contains("rank 1=def");
         });
   }
@@ -45,11 +45,11 @@ class EpochAggregatorTest {
     assertThatThrownBy(() -> EpochAggregator.combine(1, Map.of(0, result(5_000, 1, 1).build(),
         1, result(4_999, 1, 1).build()), 60_000, 10_000, 1, 0))
         .isInstanceOfSatisfying(EpochAggregator.Mismatch.class, e -> {
-          assertThat(e.reason).isEqualTo("SampleCountMismatch");
+          assertThat(e.reason).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_SAMPLE_COUNT_MISMATCH);
           assertThat(e.getMessage()).contains("9999 test samples");
         });
     assertThatThrownBy(() -> EpochAggregator.combine(1, Map.of(0, result(10_000, 1, 1)
-        .setGlobalTrainSamples(59_872).build()), 60_000, 10_000, 1, 0))
+        .setTrainSamples(59_872).build()), 60_000, 10_000, 1, 0))
         .isInstanceOfSatisfying(EpochAggregator.Mismatch.class, e ->
             assertThat(e.getMessage()).contains("used 59872 training samples"));
   }
