@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -192,7 +194,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         var first = queue.entrySet().iterator().next();
         queue.remove(first.getKey());
         Job stored = store.get(first.getKey()).orElseThrow();
-        JobDriver d = new JobDriver(this, stored, first.getValue(), false, null);
+        JobDriver d = new JobDriver(this, stored, first.getValue(), false, null, newJobThread(stored.getId()));
         active.put(d.id(), d);
         toStart.add(d);
       }
@@ -266,7 +268,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       if (cursor != null) {
         resumed = resumed.toBuilder().setLatestCheckpoint(cursor.ref()).build();
       }
-      JobDriver d = new JobDriver(this, resumed, v, true, cursor);
+      JobDriver d = new JobDriver(this, resumed, v, true, cursor, newJobThread(j.getId()));
       active.put(j.getId(), d);
       log.info("job {}: resuming after the restart from {}", j.getId(),
           cursor == null ? "the start (no checkpoint)" : "checkpoint " + cursor.ref().getId());
@@ -384,6 +386,15 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public ScheduledExecutorService timers() {
     return timers;
+  }
+
+  @Override
+  public ExecutorService newJobThread(String jobId) {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "job-" + jobId);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerSession;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
@@ -16,6 +17,9 @@ interface JobServices {
   WorkerScheduler scheduler();
 
   ScheduledExecutorService timers();
+
+  /** A new single thread for one job's events; the job's driver shuts it down when the job ends. */
+  ExecutorService newJobThread(String jobId);
 
   JobSettings settings();
 

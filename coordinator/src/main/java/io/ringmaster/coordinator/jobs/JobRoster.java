@@ -1,0 +1,180 @@
+package io.ringmaster.coordinator.jobs;
+
+import io.ringmaster.proto.v1.WorkerState;
+import io.ringmaster.proto.v1.WorkerStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Who is in a job: the ring of the current generation by rank (lost members stay in their rank until the
+ * next ring is formed), the attached joiners waiting for the next ring, and the workers that left for
+ * good. Used by one thread (the job's); no I/O.
+ *
+ * <p>The ring's size ({@link #ringSize()}) is the number of live members: what status and the CLI show as
+ * the job's worker count. Departed workers and joiners are listed in the job's {@code workers} but are
+ * not counted.
+ */
+final class JobRoster {
+  private final List<WorkerRef> ring = new ArrayList<>();
+  private final Set<String> lost = new HashSet<>();
+  private final List<WorkerRef> joiners = new ArrayList<>();
+  private final List<WorkerStatus> departed = new ArrayList<>();
+
+  /** The ring by rank, lost members included. */
+  List<WorkerRef> ring() {
+    return List.copyOf(ring);
+  }
+
+  WorkerRef member(int rank) {
+    return ring.get(rank);
+  }
+
+  /** Rank of {@code w} in the current ring (lost or not), or -1. */
+  int rankOf(WorkerRef w) {
+    return ring.indexOf(w);
+  }
+
+  boolean isLiveMember(WorkerRef w) {
+    return ring.contains(w) && !lost.contains(w.workerId());
+  }
+
+  boolean isLost(String workerId) {
+    return lost.contains(workerId);
+  }
+
+  /** Members of the current ring not lost, by rank. */
+  List<WorkerRef> liveMembers() {
+    return ring.stream().filter(w -> !lost.contains(w.workerId())).toList();
+  }
+
+  /** Live members of the ring: the job's worker count for status and the CLI. */
+  int ringSize() {
+    return liveMembers().size();
+  }
+
+  /** Ranks of the ring, lost members included (the size the ring was formed with). */
+  int ranks() {
+    return ring.size();
+  }
+
+  List<WorkerRef> joiners() {
+    return List.copyOf(joiners);
+  }
+
+  boolean isJoiner(WorkerRef w) {
+    return joiners.contains(w);
+  }
+
+  /** Adds a joiner; joiners are kept in slot order (launched workers in the order they were started). */
+  void addJoiner(WorkerRef w) {
+    joiners.add(w);
+    joiners.sort(Comparator.comparingInt(WorkerRef::slot));
+  }
+
+  boolean removeJoiner(WorkerRef w) {
+    return joiners.remove(w);
+  }
+
+  /** Live members and joiners: everyone a Release must reach. */
+  List<WorkerRef> everyoneAttached() {
+    List<WorkerRef> all = new ArrayList<>(liveMembers());
+    all.addAll(joiners);
+    return all;
+  }
+
+  /** Marks a member lost; it keeps its rank until the next ring. */
+  void markLost(WorkerRef w) {
+    lost.add(w.workerId());
+  }
+
+  /** Records a worker that left for good, for status. */
+  void depart(WorkerStatus gone) {
+    departed.add(gone);
+  }
+
+  List<WorkerStatus> departed() {
+    return List.copyOf(departed);
+  }
+
+  /** The attached live member or joiner with this process id, or null. */
+  WorkerRef byPid(long pid) {
+    for (WorkerRef w : ring) {
+      if (w.pid() == pid && !lost.contains(w.workerId())) {
+        return w;
+      }
+    }
+    for (WorkerRef w : joiners) {
+      if (w.pid() == pid) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /** Ring members (lost ones included) and joiners by worker id: the candidates for the next ring. */
+  Map<String, WorkerRef> candidatesById() {
+    Map<String, WorkerRef> byId = new LinkedHashMap<>();
+    ring.forEach(w -> byId.put(w.workerId(), w));
+    joiners.forEach(w -> byId.put(w.workerId(), w));
+    return byId;
+  }
+
+  /** Installs the next generation's ring: lost members of the old one leave for good, joiners are taken in. */
+  void formRing(List<WorkerRef> next) {
+    lost.clear();
+    ring.clear();
+    ring.addAll(next);
+    joiners.clear();
+  }
+
+  /**
+   * The job's {@code workers} list: the ring by rank (live or lost), then joiners, then workers that left
+   * earlier. States and messages of {@code previous} entries are kept.
+   */
+  List<WorkerStatus> statuses(List<WorkerStatus> previous) {
+    Map<String, WorkerStatus> before = new HashMap<>();
+    for (WorkerStatus w : previous) {
+      before.put(w.getWorkerId(), w);
+    }
+    List<WorkerStatus> out = new ArrayList<>();
+    for (int r = 0; r < ring.size(); r++) {
+      WorkerRef w = ring.get(r);
+      WorkerStatus old = before.get(w.workerId());
+      WorkerStatus.Builder b = status(r, w);
+      if (old != null) {
+        b.setState(old.getState()).setMessage(old.getMessage());
+        if (old.hasExitCode()) {
+          b.setExitCode(old.getExitCode());
+        }
+      }
+      if (lost.contains(w.workerId())) {
+        int rank = r;
+        b = departed.stream().filter(d -> d.getWorkerId().equals(w.workerId())).reduce((x, y) -> y)
+            .map(d -> d.toBuilder().setRank(rank)).orElse(b.setState(WorkerState.WORKER_LOST));
+      }
+      out.add(b.build());
+    }
+    for (WorkerRef w : joiners) {
+      out.add(status(-1, w).setMessage("joining").build());
+    }
+    Set<String> shown = out.stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
+    for (WorkerStatus d : departed) {
+      if (d.getWorkerId().isEmpty() || !shown.contains(d.getWorkerId())) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  static WorkerStatus.Builder status(int rank, WorkerRef w) {
+    return WorkerStatus.newBuilder().setRank(rank).setWorkerId(w.workerId()).setHost(w.host())
+        .setPort(w.port()).setPid(w.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(w.logPath());
+  }
+}
