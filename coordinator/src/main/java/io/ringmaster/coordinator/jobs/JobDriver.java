@@ -8,6 +8,7 @@ import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.Provenance;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerMessage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,6 +109,11 @@ final class JobDriver {
 
   void message(WorkerSession s, WorkerMessage m) {
     run(() -> feed(new JobInput.Message(ref(s), m)));
+  }
+
+  /** A heartbeat's activity: what the worker says it is doing (read by the no-progress watchdog). */
+  void activity(WorkerSession s, WorkerActivity a) {
+    run(() -> feed(new JobInput.Activity(ref(s), a)));
   }
 
   /** A worker's control stream ended. */

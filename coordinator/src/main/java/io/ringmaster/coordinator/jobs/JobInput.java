@@ -4,6 +4,7 @@ import io.ringmaster.coordinator.scheduler.WorkerExit;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Provenance;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerMessage;
 
 /** The events a {@link JobLifecycle} handles: everything that can happen to a job, as plain data. */
@@ -23,6 +24,9 @@ sealed interface JobInput {
 
   /** A message from a worker of this job (anything but Hello and Heartbeat). */
   record Message(WorkerRef worker, WorkerMessage message) implements JobInput {}
+
+  /** A heartbeat's {@link WorkerActivity}: what the worker says it is doing. */
+  record Activity(WorkerRef worker, WorkerActivity activity) implements JobInput {}
 
   /** A worker's control stream ended. */
   record Detached(WorkerRef worker, String why) implements JobInput {}

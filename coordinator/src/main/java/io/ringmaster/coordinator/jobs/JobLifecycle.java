@@ -35,6 +35,7 @@ import io.ringmaster.proto.v1.RunEpoch;
 import io.ringmaster.proto.v1.SaveModel;
 import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerMessage;
 import io.ringmaster.proto.v1.WorkerState;
 import io.ringmaster.proto.v1.WorkerStatus;
@@ -51,6 +52,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -71,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *                                                    │   │   │              │       all: next epoch  │
  *                                                    │   │   └──────────────┴────────────┬───────────┘
  *                                                    │   │     member lost, Paused,      │
- *                                                    │   │     joiner, ring error        ▼
+ *                                                    │   │     no-progress watchdog,     │
+ *                                                    │   │     joiner, ring error,       ▼
  *                                                    │   └──────── all Paused ────── PAUSING
  *                                                    │                                   │ fewer than minWorkers
  *                                                    └────────── enough joined ───── WAITING_FOR_REPLACEMENTS ─timeout─▶ DONE
@@ -95,20 +98,29 @@ import org.slf4j.LoggerFactory;
  *       <td>START (launching schedulers)</td></tr>
  *   <tr><td>PREPARING</td><td>Ready of the current generation from every member</td><td>all Ready:
  *       TRAINING (or SAVING, or PAUSING when joiners wait); a member lost or Paused: PAUSING</td>
- *       <td>START (first ring)</td></tr>
+ *       <td>START (first ring), NO_PROGRESS</td></tr>
  *   <tr><td>TRAINING</td><td>StepProgress, then EpochResult from every member</td><td>all results: next
  *       epoch (TRAINING) or SAVING; member lost, Paused, a joiner, a ring error: PAUSING</td>
- *       <td>none</td></tr>
+ *       <td>NO_PROGRESS</td></tr>
  *   <tr><td>PAUSING</td><td>Paused (the cursor) from every live member</td><td>all answered: ring of
  *       the next generation (PREPARING), or WAITING_FOR_REPLACEMENTS below minWorkers</td>
  *       <td>PAUSE (the silent are evicted)</td></tr>
  *   <tr><td>WAITING_FOR_REPLACEMENTS</td><td>joiners until minWorkers are available</td><td>enough:
  *       PREPARING; timeout: FAILED (NOT_ENOUGH_WORKERS)</td><td>REPLACEMENT</td></tr>
  *   <tr><td>SAVING</td><td>ModelSaved from rank 0</td><td>saved: DONE (SUCCEEDED); a member lost:
- *       PAUSING, then saving again</td><td>none</td></tr>
+ *       PAUSING, then saving again</td><td>NO_PROGRESS</td></tr>
  * </table>
  * In every phase: FAILURE_GRACE (a peer's report of a non-finite value waits for the real cause) and
  * EXIT_GRACE per worker (a stream that ended waits for the process's exit code).
+ *
+ * <h2>Never RUNNING silently</h2>
+ * While the job waits for Ready, EpochResult or ModelSaved, the {@link ProgressWatchdog} reads every
+ * member's heartbeat activity: when all of them say they run no command for this ring for
+ * {@code JobSettings.idleHeartbeats} heartbeats, the ring is paused and re-formed (with a NOTICE naming
+ * what was awaited); after {@code JobSettings.maxIdleRecoveries} such recoveries without progress, or
+ * when no progress message at all arrived for {@code JobSettings.noProgressTimeout}, the job fails with
+ * {@code FAILURE_REASON_NO_PROGRESS}. Rings re-formed {@value #MAX_RINGS_WITHOUT_PROGRESS} times
+ * without a completed step fail the job with {@code FAILURE_REASON_RECOVERY_FAILED}.
  *
  * <h2>Elastic recovery</h2>
  * When a ring member is lost (its stream ends, its process exits, it stops sending heartbeats, or the
@@ -119,7 +131,8 @@ import org.slf4j.LoggerFactory;
  * it, and the rest of the epoch's steps are split over the new ring ({@link ShardPlan}), so every sample
  * is still used exactly once in the epoch. With fewer it waits for replacements up to
  * {@code faultTolerance.replacementTimeoutS}, then fails. When every holder of the state was lost the
- * ring resumes from the newest checkpoint. A coordinator restart resumes the job the same way from its newest valid checkpoint.
+ * ring resumes from the newest checkpoint, with a NOTICE saying which work is redone. A coordinator
+ * restart resumes the job the same way from its newest valid checkpoint.
  */
 final class JobLifecycle {
   private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
@@ -153,6 +166,14 @@ final class JobLifecycle {
 
   /** A reason to fail that may still be replaced by better evidence during the grace period. */
   private record PendingFailure(FailureReason reason, String message, int evidence) {}
+
+  /** An epoch and completed steps of it, ordered. */
+  private record Cursor(int epoch, long step) implements Comparable<Cursor> {
+    @Override
+    public int compareTo(Cursor o) {
+      return epoch != o.epoch ? Integer.compare(epoch, o.epoch) : Long.compare(step, o.step);
+    }
+  }
 
   private final ValidatedJob validated;
   private final io.ringmaster.proto.v1.JobSpec specProto;
@@ -194,6 +215,11 @@ final class JobLifecycle {
   private long rateSamples;
   private long rateNanos;
   private double recentRate;
+  /** The most advanced cursor any worker reported: what is lost when the ring resumes from a checkpoint. */
+  private Cursor furthest;
+
+  private final ProgressWatchdog watchdog;
+  private int idleRecoveries;
 
   private int launchesPending;
   private int nextSlot;
@@ -231,6 +257,10 @@ final class JobLifecycle {
     this.stalls = new StallInspector((long) (ft.stallWarningS() * 1000), (long) (ft.stallTimeoutS() * 1000));
     this.replacementsStarted = stored.getReplacements();
     this.generation = stored.getGeneration(); // generations keep increasing across coordinator restarts
+    this.watchdog = new ProgressWatchdog(settings.idleHeartbeats(), nanoClock.getAsLong());
+    if (stored.hasProgress() && stored.getProgress().getEpoch() > 0) {
+      furthest = new Cursor(stored.getProgress().getEpoch(), stored.getProgress().getStep());
+    }
     if (!launchesWorkers) {
       freeSlots.set(validated.spec().workers());
     }
@@ -284,6 +314,8 @@ final class JobLifecycle {
       onAttached(a.worker());
     } else if (input instanceof JobInput.Message m) {
       onMessage(m.worker(), m.message());
+    } else if (input instanceof JobInput.Activity a) {
+      onActivity(a.worker(), a.activity());
     } else if (input instanceof JobInput.Detached d) {
       onDetached(d.worker(), d.why());
     } else if (input instanceof JobInput.Exited e) {
@@ -490,6 +522,7 @@ final class JobLifecycle {
     if (phase != Phase.PREPARING || gen != generation) {
       return;
     }
+    watchdog.progressed(nanoClock.getAsLong());
     ready.add(rank);
     setWorkerState(rank, WorkerState.WORKER_ACTIVE, "");
     if (ready.size() < roster.ranks()) {
@@ -570,6 +603,7 @@ final class JobLifecycle {
     if (p.getSteps() > startStep) {
       madeProgress();
     }
+    reached(new Cursor(p.getEpoch(), p.getSteps()));
     progress.put(rank, p);
     long now = nanoClock.getAsLong();
     if (now - lastProgressPublish < PROGRESS_PUBLISH_NANOS) {
@@ -596,13 +630,23 @@ final class JobLifecycle {
   /** A step completed: the recovery bounds start over. */
   private void madeProgress() {
     ringsWithoutProgress = 0;
+    idleRecoveries = 0;
+    watchdog.progressed(nanoClock.getAsLong());
+  }
+
+  private void reached(Cursor c) {
+    if (furthest == null || c.compareTo(furthest) > 0) {
+      furthest = c;
+    }
   }
 
   private void onEpochResult(int rank, EpochResult r) {
     if (phase != Phase.TRAINING || r.getEpoch() != epoch || r.getGeneration() != generation) {
       return;
     }
+    watchdog.progressed(nanoClock.getAsLong());
     epochResults.put(rank, r);
+    reached(new Cursor(epoch, steps(epoch)));
     if (epochResults.size() < roster.ranks()) {
       return;
     }
@@ -680,6 +724,76 @@ final class JobLifecycle {
             + " s for it (faultTolerance.stallTimeoutS = " + ft.stallTimeoutS() + ")", null);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- the no-progress watchdog
+
+  private static boolean watched(Phase p) {
+    return p == Phase.PREPARING || p == Phase.TRAINING || p == Phase.SAVING;
+  }
+
+  private void onActivity(WorkerRef w, WorkerActivity a) {
+    if (!watched(phase) || !roster.isLiveMember(w)) {
+      return;
+    }
+    List<WorkerRef> live = roster.liveMembers();
+    if (!watchdog.heartbeat(w, a, id(), generation, live)) {
+      return;
+    }
+    String waited = "every live rank reports that it runs no command for this ring ("
+        + watchdog.describe(roster.ring()) + ") while the coordinator waits for " + awaited();
+    if (++idleRecoveries > settings.maxIdleRecoveries()) {
+      fail(FailureReason.FAILURE_REASON_NO_PROGRESS, "no progress: " + waited + "; the ring was re-formed "
+          + settings.maxIdleRecoveries() + " time(s) for this without a step completing", DIRECT, true);
+      return;
+    }
+    String text = "no progress: " + waited + "; re-forming the ring";
+    log.warn("job {}: {}", id(), text);
+    publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text));
+    startPause("no progress: the coordinator waited for " + awaited());
+  }
+
+  private void noProgressCheck() {
+    long bound = settings.noProgressTimeout().toNanos();
+    long silent = watchdog.silentNanos(nanoClock.getAsLong());
+    if (watched(phase) && silent >= bound) {
+      fail(FailureReason.FAILURE_REASON_NO_PROGRESS, "no progress for "
+          + String.format(Locale.ROOT, "%.0f", silent / 1e9) + " s (JobSettings.noProgressTimeout = "
+          + settings.noProgressTimeout().toSeconds() + " s) while waiting for " + awaited()
+          + "; last activity: " + watchdog.describe(roster.ring()), DIRECT, true);
+      return;
+    }
+    long left = watched(phase) ? bound - silent : bound;
+    startTimer(JobTimer.of(Kind.NO_PROGRESS), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+  }
+
+  /** What the job waits for now, naming the ranks and the message. */
+  private String awaited() {
+    List<WorkerRef> ring = roster.ring();
+    Set<Integer> missing = new TreeSet<>();
+    for (int r = 0; r < ring.size(); r++) {
+      if (roster.isLiveMember(ring.get(r))) {
+        missing.add(r);
+      }
+    }
+    return switch (phase) {
+      case PREPARING -> {
+        missing.removeAll(ready);
+        yield "Ready of generation " + generation + " from ranks " + missing;
+      }
+      case TRAINING -> {
+        missing.removeAll(epochResults.keySet());
+        yield "StepProgress and EpochResult of epoch " + epoch + " (generation " + generation + ") from ranks "
+            + missing;
+      }
+      case SAVING -> "ModelSaved from rank 0";
+      case PAUSING -> {
+        missing.removeIf(r -> paused.containsKey(ring.get(r).workerId()));
+        yield "Paused of generation " + generation + " from ranks " + missing;
+      }
+      case WAITING_FOR_REPLACEMENTS -> "replacement workers";
+      default -> "workers to attach";
+    };
   }
 
   // ---------------------------------------------------------------- losing workers, pausing, re-forming
@@ -875,6 +989,9 @@ final class JobLifecycle {
       return;
     }
     paused.put(s.workerId(), p);
+    if (p.getHoldsState()) {
+      reached(new Cursor(p.getEpoch(), p.getCompletedSteps()));
+    }
     switch (phase) {
       case TRAINING, PREPARING, SAVING -> startPause("rank " + roster.rankOf(s) + " stopped: " + p.getReason());
       case PAUSING, WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
@@ -914,6 +1031,9 @@ final class JobLifecycle {
         return;
       }
       RecoveryPlan.CheckpointCursor ckpt = survivors.isEmpty() ? latestCheckpointCursor() : null;
+      if (ckpt != null) {
+        noticeRedoneWork(ckpt);
+      }
       formRing(RecoveryPlan.plan(survivors, stateless, ckpt, ft.maxWorkers()));
       return;
     }
@@ -925,6 +1045,21 @@ final class JobLifecycle {
       publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text));
       startTimer(JobTimer.of(Kind.REPLACEMENT), TimeUnit.SECONDS.toMillis(ft.replacementTimeoutS()));
     }
+  }
+
+  /** Every holder of the state was lost: say which work the checkpoint does not have and is trained again. */
+  private void noticeRedoneWork(RecoveryPlan.CheckpointCursor ckpt) {
+    Cursor from = new Cursor(ckpt.epoch(), ckpt.step());
+    if (furthest == null || furthest.compareTo(from) <= 0) {
+      return;
+    }
+    String text = "every worker holding the model was lost: resuming from checkpoint " + ckpt.ref().getId()
+        + " at epoch " + from.epoch() + " step " + from.step() + "; the work from there to epoch "
+        + furthest.epoch() + " step " + furthest.step() + " (the furthest any worker reported) is lost and is"
+        + " trained again";
+    log.warn("job {}: {}", id(), text);
+    publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice(text));
+    furthest = from;
   }
 
   private RecoveryPlan.CheckpointCursor latestCheckpointCursor() {
@@ -962,6 +1097,7 @@ final class JobLifecycle {
       case PAUSE -> pauseTimedOut();
       case REPLACEMENT -> replacementsTimedOut();
       case EXIT_GRACE -> exitGraceOver(timer.worker());
+      case NO_PROGRESS -> noProgressCheck();
     }
   }
 
@@ -1049,7 +1185,15 @@ final class JobLifecycle {
     if (!TRANSITIONS.get(phase).contains(next)) {
       throw new IllegalStateException("job " + id() + ": phase " + phase + " -> " + next + " is not allowed");
     }
+    boolean wasWatched = watched(phase);
     phase = next;
+    watchdog.expectationChanged();
+    if (watched(next) && !wasWatched) {
+      watchdog.progressed(nanoClock.getAsLong()); // the bound counts from entering a watched phase
+      if (!timers.containsKey(JobTimer.of(Kind.NO_PROGRESS))) {
+        startTimer(JobTimer.of(Kind.NO_PROGRESS), settings.noProgressTimeout().toMillis());
+      }
+    }
   }
 
   private void moveTo(JobState next, String message) {

@@ -317,9 +317,16 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public void message(WorkerSession s, WorkerMessage m) {
     JobDriver d = driverOfWorker.get(s.workerId());
-    if (d != null) {
-      d.message(s, m);
+    if (d == null) {
+      return;
     }
+    if (m.hasHeartbeat()) {
+      if (m.getHeartbeat().hasActivity()) {
+        d.activity(s, m.getHeartbeat().getActivity());
+      }
+      return;
+    }
+    d.message(s, m);
   }
 
   @Override

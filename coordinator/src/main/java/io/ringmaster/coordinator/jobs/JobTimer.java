@@ -19,7 +19,9 @@ record JobTimer(Kind kind, WorkerRef worker) {
     /** Below minWorkers: replacements must arrive within {@code faultTolerance.replacementTimeoutS}. */
     REPLACEMENT,
     /** A worker's stream ended: wait for its exit code up to {@code JobSettings.failureGrace}. */
-    EXIT_GRACE
+    EXIT_GRACE,
+    /** The absolute bound on a phase without any progress message ({@code JobSettings.noProgressTimeout}). */
+    NO_PROGRESS
   }
 
   static JobTimer of(Kind kind) {

@@ -64,9 +64,7 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
           return;
         }
         session.heard(nanoClock.getAsLong());
-        if (!m.hasHeartbeat()) {
-          events.message(session, m);
-        }
+        events.message(session, m);
       }
 
       @Override

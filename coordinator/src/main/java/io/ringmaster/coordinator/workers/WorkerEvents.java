@@ -7,7 +7,7 @@ public interface WorkerEvents {
   /** A worker said Hello. */
   void attached(WorkerSession session);
 
-  /** A worker sent anything after Hello (heartbeats excluded). */
+  /** A worker sent anything after Hello, heartbeats included (their activity feeds the no-progress watchdog). */
   void message(WorkerSession session, WorkerMessage message);
 
   /** A worker's stream ended; {@code why} describes how. */

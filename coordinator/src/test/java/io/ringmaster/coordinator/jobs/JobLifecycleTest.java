@@ -18,6 +18,7 @@ import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.ResumePoint;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerState;
 import io.ringmaster.proto.v1.WorkerStatus;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ class JobLifecycleTest {
     assertThat(assignA.getAssign().getMembership().getRank()).isEqualTo(0);
     assertThat(assignB.getAssign().getMembership().getRank()).isEqualTo(1);
     assertThat(assignA.getAssign().getResume().getFresh()).isTrue();
+    assertThat(h.timerRunning(Kind.NO_PROGRESS)).as("the absolute bound runs while the job waits for Ready").isTrue();
 
     h.ready(List.of(a));
     assertThat(h.sent(a, RUN_EPOCH)).as("one Ready of two").isEmpty();
@@ -87,6 +89,7 @@ class JobLifecycleTest {
     assertThat(h.sent(a, RELEASE)).hasSize(1);
     assertThat(h.sent(b, RELEASE).get(0).getRelease().getShutdown()).as("a free worker stays up").isFalse();
     assertThat(h.actions(JobAction.Finished.class).get(0).freed()).containsExactly(a, b);
+    assertThat(h.timerRunning(Kind.NO_PROGRESS)).as("every timer is cancelled at the end").isFalse();
     assertThat(h.job().getWorkersList()).extracting(WorkerStatus::getState)
         .containsOnly(WorkerState.WORKER_EXITED);
   }

@@ -16,6 +16,7 @@ import io.ringmaster.proto.v1.Paused;
 import io.ringmaster.proto.v1.Provenance;
 import io.ringmaster.proto.v1.Ready;
 import io.ringmaster.proto.v1.StepProgress;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
 import java.time.Duration;
@@ -157,6 +158,11 @@ final class LifecycleHarness {
   void failure(WorkerRef w, FailureReason reason, String message) {
     message(w, WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(JOB).setReason(reason)
         .setMessage(message)).build());
+  }
+
+  void activity(WorkerRef w, WorkerActivity.Kind kind) {
+    feed(new JobInput.Activity(w, WorkerActivity.newBuilder().setKind(kind).setJobId(JOB)
+        .setGeneration(generation()).build()));
   }
 
   void checkpoint(String id, int epoch, long step) {
