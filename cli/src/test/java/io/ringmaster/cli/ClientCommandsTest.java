@@ -231,6 +231,20 @@ class ClientCommandsTest {
   }
 
   @Test
+  void statusCountsTheRingNotEveryWorkerThatEverJoined() {
+    cli.service.add(job("job-1", JobState.RUNNING).toBuilder()
+        .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
+        .addWorkers(TestJobs.worker(1, 4003, WorkerState.WORKER_ACTIVE))
+        .addWorkers(TestJobs.worker(1, 4001, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-1"))
+        .addWorkers(TestJobs.worker(1, 4002, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-2"))
+        .build());
+
+    CliHarness.Result r = cli.run("status", "job-1");
+
+    assertThat(r.out()).contains("Workers   2 workers requested, 2 in the ring (2 more listed: joining or gone)");
+  }
+
+  @Test
   void unknownJobSaysWhichCoordinator() {
     CliHarness.Result r = cli.run("status", "nope", "--coordinator", "10.0.0.5:7070");
 

@@ -1,5 +1,6 @@
 package io.ringmaster.cli.render;
 
+import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobSpec;
 import io.ringmaster.proto.v1.JobState;
 import io.ringmaster.proto.v1.WorkerState;
@@ -64,6 +65,16 @@ public final class Fmt {
       return "-";
     }
     return TIMESTAMP.format(Instant.ofEpochMilli(epochMs).atZone(zone));
+  }
+
+  /**
+   * The size of the job's ring: its members (rank >= 0) that are not lost. The job's {@code workers}
+   * list also holds joiners (rank -1) and workers that left (state LOST), so its length is not a worker
+   * count: after re-admissions it grows past the number of workers the job trains on.
+   */
+  public static int ringSize(Job job) {
+    return (int) job.getWorkersList().stream()
+        .filter(w -> w.getRank() >= 0 && w.getState() != WorkerState.WORKER_LOST).count();
   }
 
   /** {@code 1 worker}, {@code 2 workers}. */

@@ -26,7 +26,10 @@ public final class JobStatusView {
         ? " (" + Fmt.count(job.getTrainSamples()) + " train, " + Fmt.count(job.getTestSamples()) + " test samples)"
         : ""));
     f.row("Epochs", epochs(job));
-    f.row("Workers", Fmt.plural(spec.getWorkers(), "worker") + " requested, " + job.getWorkersCount() + " known"
+    int ring = Fmt.ringSize(job);
+    int others = job.getWorkersCount() - ring;
+    f.row("Workers", Fmt.plural(spec.getWorkers(), "worker") + " requested, " + ring + " in the ring"
+        + (others > 0 ? " (" + others + " more listed: joining or gone)" : "")
         + (job.getGeneration() > 1 ? "; ring generation " + job.getGeneration() : "")
         + (job.getReplacements() > 0 ? "; " + Fmt.plural(job.getReplacements(), "replacement") + " started" : "")
         + (job.getCoordinatorRestarts() > 0 ? "; resumed after " + Fmt.plural(job.getCoordinatorRestarts(),

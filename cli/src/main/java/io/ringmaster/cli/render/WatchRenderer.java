@@ -117,13 +117,18 @@ public final class WatchRenderer {
     switch (s) {
       case QUEUED -> line("Queued: waiting for the coordinator to start it.");
       case STARTING -> line("Starting " + Fmt.plural(job.getSpec().getWorkers(), "worker") + "...");
-      case RUNNING -> line("Training on " + Fmt.plural(Math.max(job.getWorkersCount(), job.getSpec().getWorkers()),
-          "worker") + (job.getTrainSamples() > 0
+      case RUNNING -> line("Training on " + Fmt.plural(ringSizeOrRequested(), "worker") + (job.getTrainSamples() > 0
               ? ": " + Fmt.count(job.getTrainSamples()) + " training, " + Fmt.count(job.getTestSamples())
                   + " test samples"
               : "") + ".");
       default -> line("State: " + Fmt.state(s));
     }
+  }
+
+  /** The ring's size; the requested count when the coordinator lists no ring members (yet). */
+  private int ringSizeOrRequested() {
+    int ring = Fmt.ringSize(job);
+    return ring > 0 ? ring : job.getSpec().getWorkers();
   }
 
   private void epoch(EpochMetrics m) {

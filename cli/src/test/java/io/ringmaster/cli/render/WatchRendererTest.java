@@ -49,6 +49,30 @@ class WatchRendererTest {
   }
 
   @Test
+  void trainingOnCountsTheRingsLiveMembersNotEveryWorkerThatJoined() {
+    WatchRenderer r = new WatchRenderer(out, false, clock, 80);
+    Job recovering = submitted().toBuilder().setState(JobState.RECOVERING).build();
+    r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, recovering));
+    // after re-admissions: two live members, two workers that left, one joiner waiting for the next ring
+    Job running = recovering.toBuilder().setState(JobState.RUNNING)
+        .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
+        .addWorkers(TestJobs.worker(1, 4003, WorkerState.WORKER_ACTIVE))
+        .addWorkers(TestJobs.worker(-1, 4004, WorkerState.WORKER_LAUNCHING).toBuilder().setWorkerId("w-joining"))
+        .addWorkers(TestJobs.worker(1, 4001, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-1"))
+        .addWorkers(TestJobs.worker(1, 4002, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-2"))
+        .build();
+    r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, running));
+    Job shrunk = running.toBuilder().setState(JobState.RECOVERING).build();
+    r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, shrunk));
+    Job one = shrunk.toBuilder().setState(JobState.RUNNING)
+        .setWorkers(1, TestJobs.worker(1, 4003, WorkerState.WORKER_LOST)).build();
+    r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, one));
+
+    assertThat(output().lines().filter(l -> l.startsWith("Training on")).toList())
+        .containsExactly("Training on 2 workers.", "Training on 1 worker.");
+  }
+
+  @Test
   void epochsInASnapshotArePrintedOnceEvenIfTheyArriveAgain() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
     Job running = submitted().toBuilder().setState(JobState.RUNNING)
