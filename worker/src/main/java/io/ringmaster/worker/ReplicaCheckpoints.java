@@ -2,7 +2,7 @@ package io.ringmaster.worker;
 
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.Provenance;
-import io.ringmaster.worker.checkpoint.FloatBytes;
+import io.ringmaster.job.checkpoint.FloatBytes;
 import io.ringmaster.worker.engine.ReplicaState;
 
 /** Converts a replica's state plus the data cursor to and from a {@link Checkpoint}. */

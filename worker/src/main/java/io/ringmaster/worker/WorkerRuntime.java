@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.job.Version;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Heartbeat;

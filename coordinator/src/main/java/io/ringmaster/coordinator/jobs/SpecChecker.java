@@ -7,7 +7,7 @@ import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.job.spec.Violation;
-import io.ringmaster.worker.engine.ModelFactory;
+import io.ringmaster.model.ModelFactory;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 /**
  * A chunk stream did not follow the {@link CheckpointChunks} format. The message says what was wrong

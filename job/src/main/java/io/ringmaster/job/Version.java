@@ -1,4 +1,4 @@
-package io.ringmaster.worker;
+package io.ringmaster.job;
 
 /** The Ringmaster version, from the jar manifest when packaged. */
 public final class Version {

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.engine;
+package io.ringmaster.model;
 
 import io.ringmaster.job.data.DatasetInfo;
 import io.ringmaster.job.spec.ModelSpec;

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.engine;
+package io.ringmaster.model;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.engine;
+package io.ringmaster.model;
 
 import io.ringmaster.job.spec.UpdaterSpec;
 import org.nd4j.linalg.learning.config.Adam;

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;

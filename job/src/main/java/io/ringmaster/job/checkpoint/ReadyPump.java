@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 import io.grpc.stub.CallStreamObserver;
 import java.util.Iterator;
@@ -10,20 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffered; then completes the call. Install it as the call's on-ready handler; it is safe against
  * re-entrant and concurrent invocations.
  */
-final class ReadyPump<T> implements Runnable {
+public final class ReadyPump<T> implements Runnable {
   private final CallStreamObserver<T> call;
   private final Iterator<T> messages;
   private final AtomicInteger pending = new AtomicInteger();
   private volatile boolean stopped;
   private boolean completed;
 
-  ReadyPump(CallStreamObserver<T> call, Iterator<T> messages) {
+  public ReadyPump(CallStreamObserver<T> call, Iterator<T> messages) {
     this.call = call;
     this.messages = messages;
   }
 
   /** Stops sending (the call was cancelled or failed); the call is not completed. */
-  void stop() {
+  public void stop() {
     stopped = true;
   }
 

@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

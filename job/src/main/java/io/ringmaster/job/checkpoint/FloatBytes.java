@@ -1,4 +1,4 @@
-package io.ringmaster.worker.checkpoint;
+package io.ringmaster.job.checkpoint;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
