@@ -11,7 +11,7 @@ final class SpecOverrides {
   @Option(names = "--epochs", paramLabel = "E", description = "Number of epochs (overrides the job file).")
   Integer epochs;
 
-  /** The spec with the given overrides applied; the caller validates the result. */
+  /** The spec as given with the overrides applied; it is resolved (and validated) afterwards. */
   JobSpec apply(JobSpec spec) {
     if (workers != null && workers < 1) {
       throw new CliException(ExitCodes.USAGE, "--workers must be >= 1, got " + workers);

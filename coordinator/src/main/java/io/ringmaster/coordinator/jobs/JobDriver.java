@@ -434,7 +434,7 @@ final class JobDriver {
     for (RecoveryPlan.Member m : plan.members()) {
       ring.get(m.rank()).send(CoordinatorMessage.newBuilder().setAssign(Assign.newBuilder()
           .setJobId(id())
-          .setSpec(SpecProtos.toProto(validated.spec()))
+          .setSpec(validated.specProto())
           .setTrain(validated.train().toProto())
           .setTest(validated.test().toProto())
           .setMembership(membership.setRank(m.rank()))

@@ -116,7 +116,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     String id = JobIds.next(v.spec().label());
     Job job = Job.newBuilder()
         .setId(id)
-        .setSpec(SpecProtos.toProto(v.spec()))
+        .setSpec(v.specProto())
         .setState(io.ringmaster.proto.v1.JobState.QUEUED)
         .setMessage("queued")
         .setJobDir(jobsDir.resolve(id).toAbsolutePath().toString())

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Everything checked before a job is accepted, so that a bad job fails at submission and not on a
- * worker: the spec's values, the coordinator's limits, the data files (existence, format, sizes) and the
- * model against the data.
+ * worker: the spec's values (resolved once here: {@link SpecProtos#resolve}), the coordinator's limits,
+ * the data files (existence, format, sizes) and the model against the data. What passes is the resolved
+ * spec, in both forms, that the coordinator stores and sends to workers.
  */
 public final class SpecChecker {
   private final int maxWorkersPerJob;
@@ -27,11 +28,7 @@ public final class SpecChecker {
    * @throws InvalidSpecException naming every bad field
    */
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
-    JobSpec spec = SpecProtos.fromProto(proto);
-    return check(spec);
-  }
-
-  public ValidatedJob check(JobSpec spec) {
+    JobSpec spec = SpecProtos.resolve(proto);
     List<Violation> v = new ArrayList<>();
     if (spec.workers() > maxWorkersPerJob) {
       v.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
@@ -51,6 +48,6 @@ public final class SpecChecker {
       throw new InvalidSpecException(v);
     }
     DatasetInfo t = train.info();
-    return new ValidatedJob(spec, t, test.info());
+    return new ValidatedJob(spec, SpecProtos.toProto(spec), t, test.info());
   }
 }
