@@ -25,15 +25,19 @@ public final class SpecChecker {
   }
 
   /**
+   * The resolved, checked job. The coordinator's own limit (workers per job) is reported together with the
+   * spec's value problems; files and model are checked once the values are valid.
+   *
    * @throws InvalidSpecException naming every bad field
    */
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
-    JobSpec spec = SpecProtos.resolve(proto);
-    List<Violation> v = new ArrayList<>();
-    if (spec.workers() > maxWorkersPerJob) {
-      v.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
-          + " (this coordinator's limit per job), got " + spec.workers()));
+    List<Violation> limits = new ArrayList<>();
+    if (proto.getWorkers() > maxWorkersPerJob) {
+      limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
+          + " (this coordinator's limit per job), got " + proto.getWorkers()));
     }
+    JobSpec spec = SpecProtos.resolve(proto, limits);
+    List<Violation> v = new ArrayList<>();
     ProbeResult train = DataProbe.probe("spec.data.train", spec.data().train());
     ProbeResult test = DataProbe.probe("spec.data.test", spec.data().test());
     v.addAll(train.violations());

@@ -19,7 +19,17 @@ public final class SpecProtos {
    * @throws InvalidSpecException naming every bad field
    */
   public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p) {
-    List<Violation> v = new ArrayList<>();
+    return resolve(p, List.of());
+  }
+
+  /**
+   * {@link #resolve(io.ringmaster.proto.v1.JobSpec)}, reporting {@code known} (problems the caller found,
+   * such as its own limits) together with the spec's own.
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p, List<Violation> known) {
+    List<Violation> v = new ArrayList<>(known);
     JobSpec given = convert(p, v);
     return JobSpecResolver.resolve(given, v);
   }
