@@ -1,6 +1,11 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.CoordinatorAddress;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.CoordinatorLauncher;
+import io.ringmaster.cli.support.ExitCodes;
+import io.ringmaster.cli.support.ShutdownHooks;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
 import java.io.IOException;
 import java.nio.file.Path;

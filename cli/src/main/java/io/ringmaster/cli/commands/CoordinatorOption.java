@@ -1,7 +1,8 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.CoordinatorAddress;
 import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.support.CliContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

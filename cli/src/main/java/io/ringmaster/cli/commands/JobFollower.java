@@ -1,9 +1,12 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.JobClient;
 import io.ringmaster.cli.render.FinalReport;
 import io.ringmaster.cli.render.Fmt;
 import io.ringmaster.cli.render.WatchRenderer;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
 

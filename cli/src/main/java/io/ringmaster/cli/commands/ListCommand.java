@@ -1,7 +1,9 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.JobClient;
 import io.ringmaster.cli.render.JobTable;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.proto.v1.Job;
 import java.util.List;
 import java.util.concurrent.Callable;

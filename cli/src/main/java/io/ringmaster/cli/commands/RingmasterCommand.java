@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.worker.WorkerCommand;
 import java.util.concurrent.Callable;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         ListCommand.class,
         CancelCommand.class,
         CommandLine.HelpCommand.class})
-final class RingmasterCommand implements Callable<Integer> {
+public final class RingmasterCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 

@@ -1,10 +1,16 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.CoordinatorAddress;
 import io.ringmaster.cli.client.CoordinatorCallException;
 import io.ringmaster.cli.client.JobClient;
 import io.ringmaster.cli.render.Fmt;
 import io.ringmaster.cli.render.RunSummary;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.CoordinatorLauncher;
+import io.ringmaster.cli.support.ExitCodes;
+import io.ringmaster.cli.support.ShutdownHooks;
+import io.ringmaster.cli.support.SpecLoader;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobSpec;
@@ -56,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobSpec spec = SpecLoader.load(jobFile, overrides);
+    JobSpec spec = SpecLoader.load(jobFile, overrides::apply);
     CoordinatorLauncher.Running coordinator = startCoordinator();
     try {
       CoordinatorAddress address = new CoordinatorAddress("127.0.0.1", coordinator.port());

@@ -1,5 +1,7 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.job.spec.JobSpec;
 import picocli.CommandLine.Option;
 

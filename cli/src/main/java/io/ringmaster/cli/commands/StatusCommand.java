@@ -1,9 +1,11 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.ringmaster.cli.client.JobClient;
 import io.ringmaster.cli.render.JobStatusView;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.proto.v1.Job;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,9 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.ExitCodes;
+import io.ringmaster.cli.support.SpecLoader;
 import io.ringmaster.proto.v1.Job;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,7 +39,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var spec = SpecLoader.load(jobFile, overrides);
+    var spec = SpecLoader.load(jobFile, overrides::apply);
     try (JobClient client = coordinator.connect(context)) {
       Job job = client.submit(spec);
       context.out().println(job.getId());

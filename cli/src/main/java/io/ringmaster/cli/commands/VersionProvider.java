@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.commands;
 
 import picocli.CommandLine;
 
@@ -6,7 +6,7 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Main.class.getPackage().getImplementationVersion();
+    String v = VersionProvider.class.getPackage().getImplementationVersion();
     return new String[] {"ringmaster " + (v == null ? "dev" : v),
         "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
   }

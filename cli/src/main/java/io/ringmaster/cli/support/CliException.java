@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.support;
 
 import java.util.List;
 

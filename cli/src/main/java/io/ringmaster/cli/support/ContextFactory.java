@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.support;
 
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;
@@ -7,10 +7,10 @@ import picocli.CommandLine;
  * Creates picocli command objects, handing the {@link CliContext} to those with a {@code (CliContext)}
  * constructor and leaving every other class to picocli's default factory.
  */
-final class ContextFactory implements CommandLine.IFactory {
+public final class ContextFactory implements CommandLine.IFactory {
   private final CliContext context;
 
-  ContextFactory(CliContext context) {
+  public ContextFactory(CliContext context) {
     this.context = context;
   }
 

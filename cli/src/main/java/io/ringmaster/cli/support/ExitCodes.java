@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.support;
 
 /** The process exit codes of every {@code ringmaster} command. */
 public final class ExitCodes {

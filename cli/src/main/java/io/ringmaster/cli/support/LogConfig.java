@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.support;
 
 import java.util.Locale;
 
@@ -9,13 +9,13 @@ import java.util.Locale;
  * own if one is on the classpath. Override the level with {@code RINGMASTER_LOG_LEVEL} or {@code
  * -Dringmaster.log.level}, the whole file with {@code -Dlogback.configurationFile}.
  */
-final class LogConfig {
+public final class LogConfig {
   static final String CONFIG = "io/ringmaster/cli/logback-cli.xml";
   static final String LEVEL_PROPERTY = "ringmaster.log.level";
 
   private LogConfig() {}
 
-  static void apply(String[] args) {
+  public static void apply(String[] args) {
     String command = firstCommand(args);
     boolean daemon = "coordinator".equals(command) || "worker".equals(command);
     if ("worker".equals(command) && LogConfig.class.getClassLoader().getResource("logback.xml") != null) {

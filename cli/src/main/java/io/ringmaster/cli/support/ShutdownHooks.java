@@ -1,4 +1,4 @@
-package io.ringmaster.cli;
+package io.ringmaster.cli.support;
 
 /**
  * Registers actions to run when the JVM is asked to stop (Ctrl-C, SIGTERM) while a command is in
