@@ -42,11 +42,6 @@ public final class CheckpointClient {
     this.deadline = Objects.requireNonNull(deadline);
   }
 
-  /** The same client with another per-call deadline. */
-  public CheckpointClient withDeadline(Duration deadline) {
-    return new CheckpointClient(stub.getChannel(), deadline);
-  }
-
   /**
    * Stores {@code full} (with its params and updater-state bytes) on the coordinator.
    *
