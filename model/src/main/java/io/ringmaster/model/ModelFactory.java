@@ -20,6 +20,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Built-ins: {@code mlp} (dense layers of {@code hidden} sizes, {@code activation}, softmax/MCXENT
  * output, XAVIER init) and {@code lenet}. {@code dl4jJson}: a {@code MultiLayerConfiguration} in JSON whose
  * updater and seed are replaced by the job's.
+ *
+ * <p>The {@link ModelSpec} is the resolved one (built-ins carry their hidden sizes and activation; see
+ * {@code JobSpecResolver}).
  */
 public final class ModelFactory {
   private ModelFactory() {}

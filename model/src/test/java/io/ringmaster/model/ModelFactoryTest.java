@@ -122,11 +122,11 @@ class ModelFactoryTest {
         .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(784).nOut(10).activation(Activation.SOFTMAX).build())
         .build().toJson();
     return Stream.of(
-        Arguments.of(new ModelSpec.Builtin("mlp", null, "relux"), FASHION, "spec.model.activation",
+        Arguments.of(new ModelSpec.Builtin("mlp", ModelSpec.Builtin.DEFAULT_HIDDEN, "relux"), FASHION, "spec.model.activation",
             "unknown activation 'relux': use one of "),
         Arguments.of(new ModelSpec.Builtin("resnet", null, null), FASHION, "spec.model.architecture",
             "unknown architecture 'resnet'"),
-        Arguments.of(new ModelSpec.Builtin("mlp", List.of(0), null), FASHION, "spec.model.hidden[0]", "must be >= 1"),
+        Arguments.of(new ModelSpec.Builtin("mlp", List.of(0), "relu"), FASHION, "spec.model.hidden[0]", "must be >= 1"),
         Arguments.of(ModelSpec.Builtin.lenet(), CSV, "spec.model.architecture",
             "lenet needs images of at least 16x16 pixels but the training samples are 1x1x20 (CSV data is flat)"),
         Arguments.of(new ModelSpec.Dl4jJson("{\"confs\": [oops"), FASHION, "spec.model.dl4jJson",

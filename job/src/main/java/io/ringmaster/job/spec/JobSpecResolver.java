@@ -18,6 +18,12 @@ import java.util.List;
  *   <tr><td>seed</td><td>null</td><td>{@value JobSpec#DEFAULT_SEED}</td></tr>
  *   <tr><td>workers</td><td>null</td><td>1</td></tr>
  *   <tr><td>strategy</td><td>null</td><td>allreduce</td></tr>
+ *   <tr><td>model.hidden / model.activation (built-in)</td><td>null or empty / null or blank</td><td>[256,
+ *       128] / "{@value ModelSpec.Builtin#DEFAULT_ACTIVATION}"</td></tr>
+ *   <tr><td>data.*.format</td><td>null</td><td>from the path: *.csv or *.csv.gz is CSV, anything else
+ *       IDX</td></tr>
+ *   <tr><td>data.*.labelColumn (CSV)</td><td>null or blank</td><td>"{@value
+ *       DatasetRef#DEFAULT_LABEL_COLUMN}"</td></tr>
  *   <tr><td>updater.momentum</td><td>null</td><td>{@value UpdaterSpec#DEFAULT_MOMENTUM}</td></tr>
  *   <tr><td>resources.heapMb / offheapMb / threads</td><td>0 (or no resources)</td><td>{@value
  *       ResourceSpec#DEFAULT_HEAP_MB} / {@value ResourceSpec#DEFAULT_OFFHEAP_MB} / {@value
@@ -79,8 +85,8 @@ public final class JobSpecResolver {
     }
     return new JobSpec(
         given.name() == null ? "" : given.name(),
-        given.model(),
-        given.data(),
+        model(given.model()),
+        data(given.data()),
         given.epochs(),
         given.batchSize(),
         u,
@@ -89,6 +95,29 @@ public final class JobSpecResolver {
         given.strategy() == null ? Strategy.ALLREDUCE : given.strategy(),
         resources(given.resources()),
         faultTolerance(given.faultTolerance(), Math.max(1, workers)));
+  }
+
+  private static ModelSpec model(ModelSpec m) {
+    if (!(m instanceof ModelSpec.Builtin b)) {
+      return m;
+    }
+    return new ModelSpec.Builtin(b.architecture(),
+        b.hidden() == null || b.hidden().isEmpty() ? ModelSpec.Builtin.DEFAULT_HIDDEN : b.hidden(),
+        b.activation() == null || b.activation().isBlank() ? ModelSpec.Builtin.DEFAULT_ACTIVATION : b.activation());
+  }
+
+  private static DataSpec data(DataSpec d) {
+    return d == null ? null : new DataSpec(dataset(d.train()), dataset(d.test()));
+  }
+
+  private static DatasetRef dataset(DatasetRef r) {
+    if (r == null) {
+      return null;
+    }
+    DatasetRef.Format format = r.format() == null ? DatasetRef.Format.inferFrom(r.path()) : r.format();
+    String labelColumn = format == DatasetRef.Format.CSV && (r.labelColumn() == null || r.labelColumn().isBlank())
+        ? DatasetRef.DEFAULT_LABEL_COLUMN : r.labelColumn();
+    return new DatasetRef(format, r.path(), r.labelsPath(), labelColumn);
   }
 
   private static ResourceSpec resources(ResourceSpec r) {

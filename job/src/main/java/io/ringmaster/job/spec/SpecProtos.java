@@ -163,8 +163,14 @@ public final class SpecProtos {
       b.setFaultTolerance(toProto(s.faultTolerance()));
     }
     if (s.model() instanceof ModelSpec.Builtin m) {
-      b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setBuiltin(BuiltinModel.newBuilder()
-          .setArchitecture(m.architecture()).addAllHidden(m.hidden()).setActivation(m.activation())));
+      var builtin = BuiltinModel.newBuilder().setArchitecture(m.architecture());
+      if (m.hidden() != null) {
+        builtin.addAllHidden(m.hidden());
+      }
+      if (m.activation() != null) {
+        builtin.setActivation(m.activation());
+      }
+      b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setBuiltin(builtin));
     } else if (s.model() instanceof ModelSpec.Dl4jJson j) {
       b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setDl4JJson(j.json()));
     }
@@ -191,11 +197,12 @@ public final class SpecProtos {
   }
 
   private static io.ringmaster.proto.v1.DatasetRef toProto(DatasetRef d) {
-    var b = io.ringmaster.proto.v1.DatasetRef.newBuilder()
-        .setFormat(d.format() == DatasetRef.Format.CSV
-            ? io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_CSV
-            : io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_IDX)
-        .setPath(d.path());
+    var b = io.ringmaster.proto.v1.DatasetRef.newBuilder().setPath(d.path());
+    if (d.format() != null) {
+      b.setFormat(d.format() == DatasetRef.Format.CSV
+          ? io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_CSV
+          : io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_IDX);
+    }
     if (d.labelsPath() != null) {
       b.setLabelsPath(d.labelsPath());
     }

@@ -41,6 +41,27 @@ class JobSpecResolverTest {
   }
 
   @Test
+  void modelAndDatasetDefaultsAreFilledHereToo() {
+    DataSpec csv = new DataSpec(new DatasetRef(null, "/d/train.csv.gz", null, null),
+        new DatasetRef(null, "/d/test.idx", "/d/test-labels", " "));
+    JobSpec given = new JobSpec(null, new ModelSpec.Builtin("mlp", List.of(), " "), csv, 1, 8,
+        UpdaterSpec.adam(1e-3), null, null, null, null, null);
+    JobSpec s = JobSpecResolver.resolve(given);
+    assertThat(s.model()).isEqualTo(ModelSpec.Builtin.mlp());
+    assertThat(s.data().train()).isEqualTo(DatasetRef.csv("/d/train.csv.gz", DatasetRef.DEFAULT_LABEL_COLUMN));
+    assertThat(s.data().test()).isEqualTo(new DatasetRef(DatasetRef.Format.IDX, "/d/test.idx", "/d/test-labels", " "));
+  }
+
+  @Test
+  void aHiddenSizeThatCouldNotBeReadIsReportedNotThrown() {
+    JobSpec given = new JobSpec(null, new ModelSpec.Builtin("mlp", java.util.Arrays.asList(16, null), "relu"), DATA,
+        1, 8, UpdaterSpec.adam(1e-3), null, null, null, null, null);
+    assertThatThrownBy(() -> JobSpecResolver.resolve(given))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e ->
+            assertThat(e.violations()).extracting(Violation::field).containsExactly("spec.model.hidden[1]"));
+  }
+
+  @Test
   void resourcesLeftAtZeroTakeTheirDefault() {
     JobSpec given = new JobSpec("n", ModelSpec.Builtin.mlp(), DATA, 1, 8, UpdaterSpec.adam(1e-3), 7L, 2,
         Strategy.ALLREDUCE, new ResourceSpec(512, 0, 0), null);
