@@ -81,6 +81,8 @@ final class CrossHostCluster implements AutoCloseable {
   private void startWorkers() throws IOException {
     List<String> jvm = new ArrayList<>(WorkerJvmFlags.recommended());
     jvm.addAll(WorkerJvmFlags.memory(512, 512));
+    // the worker's own logging (INFO), as from the packaged CLI: the cli tests' logback-test.xml would win
+    jvm.add("-Dlogback.configurationFile=logback.xml");
     NetworkHosts.Host h1 = net.host(1);
     for (NetworkHosts.Host h : net.hosts().subList(1, net.hosts().size())) {
       workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,

@@ -65,6 +65,107 @@ class CrossHostJobsTest {
     }
   }
 
+  /**
+   * Issue 13, defect 2: long-lived workers serve job after job, whatever the job before did. A normal job,
+   * one cancelled mid-epoch, and two more: every job starts, and the ones not cancelled succeed on both
+   * workers with every sample counted once.
+   */
+  @Test
+  void jobAfterJobOnTheSameLongLivedWorkersIncludingACancelledOne() throws Exception {
+    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+      Set<String> both = Set.of(c.workerId(c.net.host(2)), c.workerId(c.net.host(3)));
+      Job first = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "first", 2, 1, 30, FAST_FAULTS)).id(),
+          Duration.ofSeconds(60));
+      assertSucceededOnAllSamples(c, first, 1);
+      assertThat(ids(first)).isEqualTo(both);
+
+      String cancelled = c.submit(CrossHostCluster.spec(data, "cancelled", 2, 3, 10, FAST_FAULTS)).id();
+      c.awaitTraining(cancelled, 1, Duration.ofSeconds(60));
+      c.cancel(cancelled);
+      Job gone = c.awaitEnd(cancelled, Duration.ofSeconds(30));
+      assertThat(gone.getState()).as(() -> gone.getMessage() + "\n" + c.diagnosis(cancelled))
+          .isEqualTo(JobState.CANCELLED);
+
+      for (String name : new String[] {"after-cancel", "fourth"}) {
+        Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, name, 2, 1, 30, FAST_FAULTS)).id(),
+            Duration.ofSeconds(60));
+        assertSucceededOnAllSamples(c, next, 1);
+        assertThat(ids(next)).as("job %s ran on the same two workers", name).isEqualTo(both);
+        assertThat(next.getEpochs(0).getWorkers()).isEqualTo(2);
+      }
+    }
+  }
+
+  /**
+   * Issue 13, defect 3: a worker whose link is cut mid-epoch (the process lives on, silent) is evicted
+   * once, never handed a slot again while it cannot answer, and the job finishes on the other worker
+   * with every sample counted once. Once its link is back the worker attaches again and serves the next
+   * job together with the other one.
+   */
+  @Test
+  void aWorkerCutOffMidEpochIsEvictedOnceAndServesTheNextJobWhenBack() throws Exception {
+    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+      NetworkHosts.Host a = c.net.host(2);
+      NetworkHosts.Host b = c.net.host(3);
+      String idA = c.workerId(a);
+      String idB = c.workerId(b);
+      CrossHostCluster.Submitted job = c.submit(CrossHostCluster.spec(data, "cut-worker", 2, 3, 10, FAST_FAULTS));
+      c.awaitTraining(job.id(), 1, Duration.ofSeconds(60));
+
+      c.net.cut(b);
+      Job done = c.awaitEnd(job.id(), Duration.ofSeconds(120));
+      JobRecorder events = job.recorder();
+      String story = "worker " + idB + " in job " + job.id() + ":\n" + events.history(idB) + "notices:\n"
+          + String.join("\n", events.notices());
+
+      assertThat(events.evictions(idB)).as(() -> "evictions of the cut worker; " + story).isEqualTo(1);
+      java.util.List<String> membership = events.membership(idB);
+      assertThat(membership.subList(membership.indexOf("lost"), membership.size()))
+          .as(() -> "the cut worker is never re-admitted while its link is down; " + story).doesNotContain("in");
+      assertSucceededOnAllSamples(c, done, 3);
+      assertThat(done.getEpochs(2).getWorkers()).as("the last epoch ran on the remaining worker").isEqualTo(1);
+      assertThat(c.workers.get(b).isAlive()).as("the cut worker's process lives on").isTrue();
+
+      c.net.restore(b);
+      c.bound("the restored worker on " + b + " attaches again", Duration.ofSeconds(60),
+          () -> c.attachments(b).size() >= 2);
+      assertThat(c.attachments(b)).as("it attaches with the id it had").containsOnly(idB);
+      Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "after-restore", 2, 1, 30, FAST_FAULTS)).id(),
+          Duration.ofSeconds(60));
+      assertSucceededOnAllSamples(c, next, 1);
+      assertThat(ids(next)).as("the next job runs on both workers").isEqualTo(Set.of(idA, idB));
+      assertThat(next.getEpochs(0).getWorkers()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * Issue 13, defect 1: the coordinator's host is cut off mid-epoch for three times workerTimeoutS (the
+   * coordinator gives up on both workers meanwhile, the workers train on), then comes back. The job must
+   * not hang: it ends SUCCEEDED with every sample counted once.
+   */
+  @Test
+  void aJobSurvivesItsCoordinatorCutOffLongerThanTheWorkerTimeout() throws Exception {
+    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+      String id = c.submit(CrossHostCluster.spec(data, "partition", 2, 3, 10, FAST_FAULTS)).id();
+      c.awaitTraining(id, 2, Duration.ofSeconds(60));
+
+      NetworkHosts.Host coordinatorHost = c.net.host(1);
+      c.net.cut(coordinatorHost);
+      // the partition itself: 3 x workerTimeoutS, during which every process stays up
+      Duration partition = Duration.ofSeconds(3 * 3);
+      org.awaitility.Awaitility.await("every process lives through the partition")
+          .during(partition).atMost(partition.plusSeconds(5))
+          .until(() -> c.net.processes().stream().allMatch(HostProcess::isAlive));
+      c.net.restore(coordinatorHost);
+
+      Job done = c.awaitEnd(id, Duration.ofSeconds(90));
+      assertSucceededOnAllSamples(c, done, 3);
+    }
+  }
+
   private static void assertSucceededOnAllSamples(CrossHostCluster c, Job done, int epochs) {
     assertThat(done.getState()).as(() -> "job " + done.getId() + ": " + done.getMessage() + "\n" + c.diagnosis(done.getId()))
         .isEqualTo(JobState.SUCCEEDED);

@@ -112,15 +112,22 @@ final class JobRecorder implements AutoCloseable {
     return events().stream().map(JobEvent::getNotice).filter(n -> !n.isEmpty()).toList();
   }
 
-  /** A worker's statuses across all snapshots, for failure messages. */
+  /** A worker's statuses as they changed from event to event (repeats left out), for failure messages. */
   String history(String workerId) {
     StringBuilder b = new StringBuilder();
+    String last = "";
     for (JobEvent e : events()) {
+      StringBuilder now = new StringBuilder();
       for (WorkerStatus w : e.getJob().getWorkersList()) {
         if (w.getWorkerId().equals(workerId)) {
-          b.append(e.getKind()).append(" gen ").append(e.getJob().getGeneration()).append(": rank ").append(w.getRank())
-              .append(' ').append(w.getState()).append(' ').append(w.getMessage()).append('\n');
+          now.append("  rank ").append(w.getRank()).append(' ').append(w.getState()).append(' ').append(w.getMessage())
+              .append('\n');
         }
+      }
+      String line = "generation " + e.getJob().getGeneration() + " " + e.getJob().getState() + ":\n" + now;
+      if (!line.equals(last)) {
+        b.append(line);
+        last = line;
       }
     }
     return b.toString();
