@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.Callable;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A coordinator ({@code ringmaster coordinator --scheduler external}) on host 1 of a {@link NetworkHosts}
@@ -33,8 +35,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * this JVM through the bridge. Workers are known by the id they attached with, which the coordinator's
  * log names ("worker ID (ADDR:PORT, pid P) attached").
  *
- * <p>Every wait is bounded; when one runs out, the error carries the job's status, its notices and the
- * tail of every process's log ({@link #diagnosis}).
+ * <p>Every wait is bounded, and ends early when what it waits for cannot happen any more (the job ended,
+ * a process died); the error then carries the job's status, workers and notices ({@link #diagnosis}).
+ * Tests print the processes' logs ({@link NetworkHosts#report}) when they fail.
  */
 final class CrossHostCluster implements AutoCloseable {
   static final int PORT = 7070;
@@ -67,9 +70,9 @@ final class CrossHostCluster implements AutoCloseable {
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();
       return c;
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       if (c != null) {
-        System.out.println(c.net.report(60));
+        System.out.println(net.report(60));
         c.close();
       } else {
         net.close();
@@ -89,7 +92,9 @@ final class CrossHostCluster implements AutoCloseable {
           List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address())));
     }
     for (NetworkHosts.Host h : workers.keySet()) {
-      bound("worker on " + h + " attaches", Duration.ofSeconds(60), () -> attachments(h).size() >= 1);
+      HostProcess w = workers.get(h);
+      bound("worker on " + h + " attaches", Duration.ofSeconds(60), () -> attachments(h).size() >= 1, null,
+          () -> !w.isAlive() || !coordinator.isAlive());
       workerIds.put(h, attachments(h).get(0));
     }
   }
@@ -144,37 +149,39 @@ final class CrossHostCluster implements AutoCloseable {
       Job j = get(id);
       return j.getState() == JobState.RUNNING && (j.getProgress().getEpoch() > epoch
           || j.getProgress().getEpoch() == epoch && j.getProgress().getStep() > 0);
-    }, id);
+    }, id, () -> ended(get(id)));
     return get(id);
   }
 
   /** Waits for a terminal state (SUCCEEDED, FAILED, CANCELLED). */
   Job awaitEnd(String id, Duration atMost) {
-    bound("job " + id + " ends", atMost, () -> {
-      JobState s = get(id).getState();
-      return s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELLED;
-    }, id);
+    bound("job " + id + " ends", atMost, () -> ended(get(id)), id, () -> !coordinator.isAlive());
     return get(id);
   }
 
+  static boolean ended(Job j) {
+    return j.getState() == JobState.SUCCEEDED || j.getState() == JobState.FAILED || j.getState() == JobState.CANCELLED;
+  }
+
   void awaitLog(HostProcess p, String text, Duration atMost) {
-    bound(p.name() + " logs \"" + text + "\"", atMost, () -> p.log().contains(text));
+    bound(p.name() + " logs \"" + text + "\"", atMost, () -> p.log().contains(text), null, () -> !p.isAlive());
   }
 
-  void bound(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
-    bound(what, atMost, condition, null);
-  }
-
-  /** Awaits {@code condition} (errors count as not yet); on timeout fails with {@link #diagnosis}. */
-  void bound(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition, String jobId) {
+  /**
+   * Awaits {@code condition} (errors count as not yet), giving up at once when {@code hopeless} holds; on
+   * either failure throws an AssertionError with {@link #diagnosis} of {@code jobId} (null: none).
+   */
+  void bound(String what, Duration atMost, Callable<Boolean> condition, String jobId, Callable<Boolean> hopeless) {
     try {
-      await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(condition);
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("not within " + atMost.toSeconds() + " s: " + what + "\n" + diagnosis(jobId), e);
+      await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .failFast("it cannot happen any more", hopeless).until(condition);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError((e instanceof TerminalFailureException ? "never (" + e.getMessage() + "): "
+          : "not within " + atMost.toSeconds() + " s: ") + what + "\n" + diagnosis(jobId), e);
     }
   }
 
-  /** The job's state, message, workers and notices (if it can be read), and every process's log tail. */
+  /** The job's state, message, workers and notices (if it can be read), and where the process logs are. */
   String diagnosis(String jobId) {
     StringBuilder b = new StringBuilder();
     if (jobId != null) {
@@ -189,7 +196,7 @@ final class CrossHostCluster implements AutoCloseable {
         b.append("job ").append(jobId).append(": cannot read it: ").append(e).append('\n');
       }
     }
-    return b.append(net.report(40)).toString();
+    return b.append("(process logs: ").append(net.processes().get(0).logFile().getParent()).append(")").toString();
   }
 
   @Override

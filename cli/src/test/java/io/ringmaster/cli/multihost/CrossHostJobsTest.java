@@ -11,11 +11,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +36,18 @@ class CrossHostJobsTest {
   static final String FAST_FAULTS = "{workerTimeoutS: 3, stallWarningS: 2, stallTimeoutS: 10}";
 
   @TempDir Path tmp;
+  /** The running test's cluster, whose logs are printed if it fails. */
+  CrossHostCluster cluster;
+
+  @RegisterExtension
+  final TestWatcher printLogsOnFailure = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (cluster != null) {
+        System.out.println(context.getDisplayName() + " failed; the processes' logs:\n" + cluster.net.report(80));
+      }
+    }
+  };
   /** Logs and job directories, kept after the run: target/cross-host/METHOD. */
   Path out;
 
@@ -55,7 +72,7 @@ class CrossHostJobsTest {
   @Test
   void twoWorkersOnTwoHostsTrainAJob() throws Exception {
     FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
-    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+    try (CrossHostCluster c = start()) {
       String id = c.submit(CrossHostCluster.spec(data, "plain", 2, 2, 30, FAST_FAULTS)).id();
       Job done = c.awaitEnd(id, Duration.ofSeconds(90));
       assertSucceededOnAllSamples(c, done, 2);
@@ -68,76 +85,92 @@ class CrossHostJobsTest {
   /**
    * Issue 13, defect 2: long-lived workers serve job after job, whatever the job before did. A normal job,
    * one cancelled mid-epoch, and two more: every job starts, and the ones not cancelled succeed on both
-   * workers with every sample counted once.
+   * workers with every sample counted once. (Soft assertions: one failed job does not hide the next.)
    */
   @Test
   void jobAfterJobOnTheSameLongLivedWorkersIncludingACancelledOne() throws Exception {
     FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
-    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+    SoftAssertions softly = new SoftAssertions();
+    try (CrossHostCluster c = start()) {
       Set<String> both = Set.of(c.workerId(c.net.host(2)), c.workerId(c.net.host(3)));
-      Job first = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "first", 2, 1, 30, FAST_FAULTS)).id(),
-          Duration.ofSeconds(60));
-      assertSucceededOnAllSamples(c, first, 1);
-      assertThat(ids(first)).isEqualTo(both);
-
-      String cancelled = c.submit(CrossHostCluster.spec(data, "cancelled", 2, 3, 10, FAST_FAULTS)).id();
-      c.awaitTraining(cancelled, 1, Duration.ofSeconds(60));
-      c.cancel(cancelled);
-      Job gone = c.awaitEnd(cancelled, Duration.ofSeconds(30));
-      assertThat(gone.getState()).as(() -> gone.getMessage() + "\n" + c.diagnosis(cancelled))
-          .isEqualTo(JobState.CANCELLED);
-
-      for (String name : new String[] {"after-cancel", "fourth"}) {
-        Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, name, 2, 1, 30, FAST_FAULTS)).id(),
+      try {
+        Job first = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "first", 2, 1, 30, FAST_FAULTS)).id(),
             Duration.ofSeconds(60));
-        assertSucceededOnAllSamples(c, next, 1);
-        assertThat(ids(next)).as("job %s ran on the same two workers", name).isEqualTo(both);
-        assertThat(next.getEpochs(0).getWorkers()).isEqualTo(2);
+        assertSucceededOnAllSamples(softly, c, first, 1);
+        softly.assertThat(ids(first)).as("job first ran on both workers").isEqualTo(both);
+
+        String cancelled = c.submit(CrossHostCluster.spec(data, "cancelled", 2, 3, 10, FAST_FAULTS)).id();
+        c.awaitTraining(cancelled, 1, Duration.ofSeconds(60));
+        c.cancel(cancelled);
+        Job gone = c.awaitEnd(cancelled, Duration.ofSeconds(30));
+        softly.assertThat(gone.getState()).as(() -> gone.getMessage() + "\n" + c.diagnosis(cancelled))
+            .isEqualTo(JobState.CANCELLED);
+
+        for (String name : new String[] {"after-cancel", "fourth"}) {
+          Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, name, 2, 1, 30, FAST_FAULTS)).id(),
+              Duration.ofSeconds(60));
+          assertSucceededOnAllSamples(softly, c, next, 1);
+          softly.assertThat(ids(next)).as("job %s ran on the same two workers", name).isEqualTo(both);
+          softly.assertThat(next.getEpochsList()).extracting(EpochMetrics::getWorkers).as("workers of %s", name)
+              .containsOnly(2);
+        }
+      } catch (AssertionError e) {
+        softly.fail("and then: " + e.getMessage(), e);
       }
     }
+    softly.assertAll();
   }
 
   /**
    * Issue 13, defect 3: a worker whose link is cut mid-epoch (the process lives on, silent) is evicted
    * once, never handed a slot again while it cannot answer, and the job finishes on the other worker
    * with every sample counted once. Once its link is back the worker attaches again and serves the next
-   * job together with the other one.
+   * job together with the other one. (Soft assertions: the second half runs even if the first fails.)
    */
   @Test
   void aWorkerCutOffMidEpochIsEvictedOnceAndServesTheNextJobWhenBack() throws Exception {
     FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
-    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+    SoftAssertions softly = new SoftAssertions();
+    try (CrossHostCluster c = start()) {
       NetworkHosts.Host a = c.net.host(2);
       NetworkHosts.Host b = c.net.host(3);
       String idA = c.workerId(a);
       String idB = c.workerId(b);
-      CrossHostCluster.Submitted job = c.submit(CrossHostCluster.spec(data, "cut-worker", 2, 3, 10, FAST_FAULTS));
-      c.awaitTraining(job.id(), 1, Duration.ofSeconds(60));
+      try {
+        CrossHostCluster.Submitted job = c.submit(CrossHostCluster.spec(data, "cut-worker", 2, 3, 10, FAST_FAULTS));
+        c.awaitTraining(job.id(), 1, Duration.ofSeconds(60));
 
-      c.net.cut(b);
-      Job done = c.awaitEnd(job.id(), Duration.ofSeconds(120));
-      JobRecorder events = job.recorder();
-      String story = "worker " + idB + " in job " + job.id() + ":\n" + events.history(idB) + "notices:\n"
-          + String.join("\n", events.notices());
+        c.net.cut(b);
+        Job done = c.awaitEnd(job.id(), Duration.ofSeconds(120));
+        JobRecorder events = job.recorder();
+        String story = "worker " + idB + " in job " + job.id() + ":\n" + events.history(idB) + "notices:\n"
+            + String.join("\n", events.notices());
 
-      assertThat(events.evictions(idB)).as(() -> "evictions of the cut worker; " + story).isEqualTo(1);
-      java.util.List<String> membership = events.membership(idB);
-      assertThat(membership.subList(membership.indexOf("lost"), membership.size()))
-          .as(() -> "the cut worker is never re-admitted while its link is down; " + story).doesNotContain("in");
-      assertSucceededOnAllSamples(c, done, 3);
-      assertThat(done.getEpochs(2).getWorkers()).as("the last epoch ran on the remaining worker").isEqualTo(1);
-      assertThat(c.workers.get(b).isAlive()).as("the cut worker's process lives on").isTrue();
+        softly.assertThat(events.evictions(idB)).as(() -> "evictions of the cut worker; " + story).isEqualTo(1);
+        List<String> membership = events.membership(idB);
+        softly.assertThat(membership.subList(Math.max(0, membership.indexOf("lost")), membership.size()))
+            .as("the cut worker is never re-admitted while its link is down (membership %s)", membership)
+            .doesNotContain("in");
+        assertSucceededOnAllSamples(softly, c, done, 3);
+        softly.assertThat(done.getEpochsList()).as("the last epoch ran on the remaining worker")
+            .last().extracting(EpochMetrics::getWorkers).isEqualTo(1);
+        softly.assertThat(c.workers.get(b).isAlive()).as("the cut worker's process lives on").isTrue();
 
-      c.net.restore(b);
-      c.bound("the restored worker on " + b + " attaches again", Duration.ofSeconds(60),
-          () -> c.attachments(b).size() >= 2);
-      assertThat(c.attachments(b)).as("it attaches with the id it had").containsOnly(idB);
-      Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "after-restore", 2, 1, 30, FAST_FAULTS)).id(),
-          Duration.ofSeconds(60));
-      assertSucceededOnAllSamples(c, next, 1);
-      assertThat(ids(next)).as("the next job runs on both workers").isEqualTo(Set.of(idA, idB));
-      assertThat(next.getEpochs(0).getWorkers()).isEqualTo(2);
+        c.net.restore(b);
+        c.bound("the restored worker on " + b + " attaches again", Duration.ofSeconds(60),
+            () -> c.attachments(b).size() >= 2, null, () -> !c.workers.get(b).isAlive());
+        softly.assertThat(c.attachments(b)).as("it attaches with the id it had").containsOnly(idB);
+        Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, "after-restore", 2, 1, 30, FAST_FAULTS)).id(),
+            Duration.ofSeconds(60));
+        assertSucceededOnAllSamples(softly, c, next, 1);
+        softly.assertThat(ids(next)).as("the next job runs on both workers").isEqualTo(Set.of(idA, idB));
+        softly.assertThat(next.getEpochsList()).extracting(EpochMetrics::getWorkers).as("workers of the next job")
+            .containsOnly(2);
+      } catch (AssertionError e) {
+        softly.fail("and then: " + e.getMessage(), e);
+      }
     }
+    softly.assertAll();
   }
 
   /**
@@ -148,7 +181,7 @@ class CrossHostJobsTest {
   @Test
   void aJobSurvivesItsCoordinatorCutOffLongerThanTheWorkerTimeout() throws Exception {
     FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
-    try (CrossHostCluster c = CrossHostCluster.start(out, 2)) {
+    try (CrossHostCluster c = start()) {
       String id = c.submit(CrossHostCluster.spec(data, "partition", 2, 3, 10, FAST_FAULTS)).id();
       c.awaitTraining(id, 2, Duration.ofSeconds(60));
 
@@ -166,13 +199,30 @@ class CrossHostJobsTest {
     }
   }
 
+  private CrossHostCluster start() throws IOException {
+    cluster = CrossHostCluster.start(out, 2);
+    return cluster;
+  }
+
   private static void assertSucceededOnAllSamples(CrossHostCluster c, Job done, int epochs) {
-    assertThat(done.getState()).as(() -> "job " + done.getId() + ": " + done.getMessage() + "\n" + c.diagnosis(done.getId()))
+    SoftAssertions softly = new SoftAssertions();
+    assertSucceededOnAllSamples(softly, c, done, epochs);
+    softly.assertAll();
+  }
+
+  /** SUCCEEDED, {@code epochs} epochs, each on every training and test sample once, on the workers it names. */
+  private static void assertSucceededOnAllSamples(SoftAssertions softly, CrossHostCluster c, Job done, int epochs) {
+    String diagnosis = c.diagnosis(done.getId());
+    softly.assertThat(done.getState()).as(() -> "job " + done.getId() + ": " + done.getMessage() + "\n" + diagnosis)
         .isEqualTo(JobState.SUCCEEDED);
-    assertThat(done.getEpochsList()).hasSize(epochs);
+    softly.assertThat(done.getEpochsList()).as("epochs of " + done.getId()).hasSize(epochs);
     for (EpochMetrics e : done.getEpochsList()) {
-      assertThat(e.getSamples()).as("training samples of epoch %d of %s", e.getEpoch(), done.getId()).isEqualTo(TRAIN);
-      assertThat(e.getTestSamples()).as("test samples of epoch %d of %s", e.getEpoch(), done.getId()).isEqualTo(TEST);
+      softly.assertThat(e.getSamples()).as("training samples of epoch %d of %s", e.getEpoch(), done.getId())
+          .isEqualTo(TRAIN);
+      softly.assertThat(e.getTestSamples()).as("test samples of epoch %d of %s", e.getEpoch(), done.getId())
+          .isEqualTo(TEST);
+      softly.assertThat(e.getWorkers()).as("workers of epoch %d of %s", e.getEpoch(), done.getId())
+          .isBetween(1, done.getSpec().getWorkers());
     }
   }
 
