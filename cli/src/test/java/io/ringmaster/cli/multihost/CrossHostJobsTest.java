@@ -86,6 +86,9 @@ class CrossHostJobsTest {
    * Issue 13, defect 2: long-lived workers serve job after job, whatever the job before did. A normal job,
    * one cancelled mid-epoch, and two more: every job starts, and the ones not cancelled succeed on both
    * workers with every sample counted once. (Soft assertions: one failed job does not hide the next.)
+   * Without job-scoped ring generations on the worker, a job here fails to start only when a ring stream
+   * races a worker's join (1 run in 4 here); the job after a recovery, in {@link
+   * #aWorkerCutOffMidEpochIsEvictedOnceAndServesTheNextJobWhenBack}, fails every time.
    */
   @Test
   void jobAfterJobOnTheSameLongLivedWorkersIncludingACancelledOne() throws Exception {
