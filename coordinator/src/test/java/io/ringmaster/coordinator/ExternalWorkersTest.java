@@ -202,6 +202,43 @@ class ExternalWorkersTest {
     }
   }
 
+  /**
+   * After a coordinator restart on the same data directory, a job that was running waits (RECOVERING)
+   * for a whole gang of free workers, then resumes on the workers that attach again by themselves.
+   */
+  @Test
+  void afterACoordinatorRestartARunningJobResumesWhenItsWholeGangIsBack() throws Exception {
+    JobSpec spec = spec(2, 3_000, 6, "{}");
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    String id;
+    try (WorkerRuntime a = worker("127.0.0.1:" + port, "lib-a");
+        WorkerRuntime b = worker("127.0.0.1:" + port, "lib-b")) {
+      try (CoordinatorServer first = externalCoordinator(port, Duration.ofSeconds(60))) {
+        ManagedChannel channel = channel(first);
+        try {
+          id = submitAndAwaitTraining(JobServiceGrpc.newBlockingStub(channel), spec);
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+      try (CoordinatorServer second = externalCoordinator(port, Duration.ofSeconds(60))) {
+        ManagedChannel channel = channel(second);
+        try {
+          var jobs = JobServiceGrpc.newBlockingStub(channel);
+          Job done = awaitEnd(jobs, id);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
+          assertThat(done.getEpochsList()).hasSize(6).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+  }
+
   /** A 2-worker MLP job on the first {@code trainSamples} training samples, batch 30. */
   private JobSpec spec(int trainSamples, int epochs, String faultTolerance) throws java.io.IOException {
     return spec(2, trainSamples, epochs, faultTolerance);
@@ -227,7 +264,11 @@ class ExternalWorkersTest {
 
   /** {@code startTimeout}: how long a job may wait for enough workers to be attached at all. */
   private CoordinatorServer externalCoordinator(Duration startTimeout) throws java.io.IOException {
-    return CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
+    return externalCoordinator(0, startTimeout);
+  }
+
+  private CoordinatorServer externalCoordinator(int port, Duration startTimeout) throws java.io.IOException {
+    return CoordinatorServer.builder().port(port).dataDir(tmp.resolve("runs"))
         .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)
         .settings(new JobSettings(1, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(10),
             startTimeout, Duration.ofSeconds(2)))

@@ -416,10 +416,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
 
   /** Another admission round and slot filling, off the caller's thread. */
   private void handOutLater() {
-    timers.execute(() -> {
-      admit();
-      offerFreeWorkers();
-    });
+    try {
+      timers.execute(() -> {
+        admit();
+        offerFreeWorkers();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("coordinator shutting down: no more hand-outs");
+    }
   }
 
   // ------------------------------------------------------------------ WorkerEvents
