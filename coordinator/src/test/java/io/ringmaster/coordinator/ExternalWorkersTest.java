@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;
@@ -195,6 +196,50 @@ class ExternalWorkersTest {
             .setSpec(spec(2, 1_200, 1, "{}")).build()).getId());
         assertThat(next.getState()).as(next.getMessage()).isEqualTo(JobState.SUCCEEDED);
         assertThat(next.getWorkersList()).extracting(WorkerStatus::getWorkerId)
+            .containsExactlyInAnyOrder("lib-a", "lib-b");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * A free worker whose link is cut is never handed to a job: a 2-worker job waits QUEUED with one worker
+   * free of two attached; after the coordinator's heartbeat timeout the silent worker is dropped (one
+   * attached); once the link is back the worker attaches again, beats, and the job runs on both.
+   */
+  @Test
+  void aSilentFreeWorkerIsNeverHandedOutAndIsDroppedUntilItAttachesAgain() throws Exception {
+    JobSpec probe = spec(3, 1_200, 1, "{}"); // can never start with 2 workers: shows the counts
+    JobSpec job = spec(2, 1_200, 1, "{}");
+    try (CoordinatorServer coordinator = externalCoordinator(Duration.ofSeconds(120));
+        CuttableLink link = new CuttableLink(coordinator.port());
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(link.address(), "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String probeId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(probe).build()).getId();
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 2 free, 2 attached"));
+
+        link.cut();
+        await().atMost(Duration.ofSeconds(20)) // beyond the default workerTimeoutS of 6 s
+            .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 1 free, 2 attached"));
+        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(job).build()).getId();
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 2 attached"));
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        await().atMost(Duration.ofSeconds(30)) // the coordinator's heartbeat timeout is 10 s
+            .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 1 attached"));
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(probeId).build());
+
+        link.restore();
+
+        Job done = awaitEnd(jobs, id);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId)
             .containsExactlyInAnyOrder("lib-a", "lib-b");
       } finally {
         channel.shutdownNow();
