@@ -68,7 +68,7 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
           events.attached(session);
           return;
         }
-        if (!session.isOpen()) {
+        if (session.hasEnded()) {
           return; // closed by the coordinator: the worker must attach again
         }
         session.heard(nanoClock.getAsLong());

@@ -131,6 +131,11 @@ public final class WorkerSession {
     return ended.compareAndSet(false, true);
   }
 
+  /** The session's end was reported: anything still arriving on its stream is ignored. */
+  boolean hasEnded() {
+    return ended.get();
+  }
+
   @Override
   public String toString() {
     return "worker " + workerId() + " (" + host() + ":" + port() + ", pid " + pid() + ")";
