@@ -135,7 +135,7 @@ class ExternalWorkersTest {
       try {
         var jobs = JobServiceGrpc.newBlockingStub(channel);
         String bigId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(big).build()).getId();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
             .until(() -> get(jobs, bigId).getMessage().equals("waiting for 3 worker(s): 2 free, 2 attached"));
         assertThat(get(jobs, bigId).getState()).isEqualTo(JobState.QUEUED);
         assertThat(get(jobs, bigId).getWorkersList()).isEmpty();
@@ -220,14 +220,14 @@ class ExternalWorkersTest {
       try {
         var jobs = JobServiceGrpc.newBlockingStub(channel);
         String probeId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(probe).build()).getId();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
             .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 2 free, 2 attached"));
 
         link.cut();
         await().atMost(Duration.ofSeconds(20)) // beyond the default workerTimeoutS of 6 s
             .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 1 free, 2 attached"));
         String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(job).build()).getId();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
             .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 2 attached"));
         assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
         await().atMost(Duration.ofSeconds(30)) // the coordinator's heartbeat timeout is 10 s
