@@ -99,6 +99,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final FreeWorkerPool<WorkerSession> pool;
   /** Gang admission to hand-started workers; used only when the scheduler launches no workers. */
   private final GangAdmission<WorkerSession> gangs;
+  /** The QUEUED message last stored for each job waiting for its gang. Guarded by lock. */
+  private final Map<String, String> shownMessages = new java.util.HashMap<>();
   /** Which driver each busy worker's session belongs to (sessions compare by identity). */
   private final Map<WorkerSession, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
 
@@ -290,7 +292,11 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         log.warn("job {} failed: {}", failed.getId(), failed.getMessage());
         after.add(() -> hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder()));
       }
+      shownMessages.keySet().retainAll(queue.keySet());
       round.waiting().forEach((id, message) -> {
+        if (message.equals(shownMessages.put(id, message))) {
+          return; // unchanged since the last round
+        }
         Job j = store.get(id).orElseThrow();
         if (!j.getMessage().equals(message)) {
           Job updated = j.toBuilder().setMessage(message).build();
