@@ -7,9 +7,12 @@ public interface WorkerEvents {
   /** A worker said Hello. */
   void attached(WorkerSession session);
 
+  /** A worker sent a heartbeat. */
+  void heartbeat(WorkerSession session);
+
   /** A worker sent anything after Hello (heartbeats excluded). */
   void message(WorkerSession session, WorkerMessage message);
 
-  /** A worker's stream ended; {@code why} describes how. */
+  /** A worker's session ended (either side ended it; reported once); {@code why} describes how. */
   void detached(WorkerSession session, String why);
 }
