@@ -30,11 +30,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,11 +99,10 @@ final class JobRunner implements AutoCloseable {
   private final CollectiveService inbound;
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
-  private final ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "checkpoint-upload");
-    t.setDaemon(true);
-    return t;
-  });
+  private final LongSupplier nanoClock;
+  /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
+  private final ExecutorService uploads;
+  private final StepWait stepWait;
   private Future<?> pendingUpload;
 
   private Dataset train;
@@ -115,17 +116,22 @@ final class JobRunner implements AutoCloseable {
   private volatile Servable servable;
   /** The replica holds the job's state at the cursor (false until an Assign fully succeeded). */
   private boolean holdsState;
-  /** Step being waited on in the all-reduce, for the stall watchdog: -1 when not in one. */
-  private volatile long waitingStep = -1;
-  private volatile long waitingSinceNanos;
 
-  JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers) {
+  /**
+   * @param nanoClock monotonic clock for timings, stall waits and the ring's timeouts
+   * @param uploads where rank 0 uploads checkpoints in the background (not shut down by this runner)
+   */
+  JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
+      LongSupplier nanoClock, ExecutorService uploads) {
     this.first = first;
     this.jobId = first.getJobId();
     this.spec = SpecProtos.fromProto(first.getSpec());
     this.inbound = inbound;
     this.coordinator = coordinator;
     this.peers = peers;
+    this.nanoClock = nanoClock;
+    this.uploads = uploads;
+    this.stepWait = new StepWait(nanoClock);
   }
 
   /** After this long waiting in one step, the worker sends a StallReport (spec.faultTolerance.stallWarningS). */
@@ -150,7 +156,7 @@ final class JobRunner implements AutoCloseable {
    * builds the replica the first time, then keeps, fetches or downloads its state, and connects.
    */
   void assign(Assign a) throws DatasetException, CollectiveException, IOException {
-    long t0 = System.nanoTime();
+    long t0 = nanoClock.getAsLong();
     RingMembership next = RingMembership.fromProto(a.getMembership());
     if (membership != null && next.generation() <= membership.generation()) {
       throw new IllegalStateException("generation " + next.generation() + " is not newer than "
@@ -191,10 +197,10 @@ final class JobRunner implements AutoCloseable {
     membership = next;
     // keep serving the paused snapshot: joiners of this generation fetch it until training resumes
     pauseRequested = false;
-    collective = RingAllReduce.join(inbound, next, RingOptions.defaults());
+    collective = RingAllReduce.join(inbound, next, RingOptions.defaults(), nanoClock);
     holdsState = true;
     log.info("job {}: rank {}/{} of generation {} ready in {} ms at epoch {} step {} ({} params)", jobId,
-        next.rank(), next.worldSize(), next.generation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+        next.rank(), next.worldSize(), next.generation(), TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - t0),
         cursor.epoch, cursor.completed, replica.numParams());
   }
 
@@ -244,7 +250,7 @@ final class JobRunner implements AutoCloseable {
     int rank = membership.rank();
     int world = membership.worldSize();
     int[] indices = new int[spec.batchSize()];
-    long t0 = System.nanoTime();
+    long t0 = nanoClock.getAsLong();
     long lastReport = t0;
     int every = spec.ft().checkpointEverySteps();
     for (int step = (int) startStep; step < steps; step++) {
@@ -253,8 +259,7 @@ final class JobRunner implements AutoCloseable {
       }
       int n = plan.indices(step, rank, world, indices);
       StepResult local = replica.computeGradient(indices, n);
-      waitingSinceNanos = System.nanoTime();
-      waitingStep = step;
+      stepWait.started(step);
       try {
         collective.allReduceSum(replica.reduceBuffer());
       } catch (CollectiveException e) {
@@ -263,7 +268,7 @@ final class JobRunner implements AutoCloseable {
         }
         throw e;
       } finally {
-        waitingStep = -1;
+        stepWait.ended();
       }
       ReducedStep global = replica.reduced();
       if (global.nonFiniteRanks() > 0) {
@@ -280,7 +285,7 @@ final class JobRunner implements AutoCloseable {
       }
       cursor.samples += global.samples();
       cursor.completed = step + 1;
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       if (now - lastReport >= PROGRESS_EVERY_NANOS || step == steps - 1) {
         lastReport = now;
         progress.accept(StepProgress.newBuilder().setJobId(jobId).setEpoch(epoch).setSteps(cursor.completed)
@@ -290,12 +295,12 @@ final class JobRunner implements AutoCloseable {
         uploadCheckpoint(steps);
       }
     }
-    double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    long e0 = System.nanoTime();
+    double trainSeconds = (nanoClock.getAsLong() - t0) / 1e9;
+    long e0 = nanoClock.getAsLong();
     int from = (int) ((long) rank * test.size() / world);
     int to = (int) ((long) (rank + 1) * test.size() / world);
     EvalResult eval = replica.evaluate(test, from, to);
-    double evalSeconds = (System.nanoTime() - e0) / 1e9;
+    double evalSeconds = (nanoClock.getAsLong() - e0) / 1e9;
     return EpochResult.newBuilder()
         .setJobId(jobId).setEpoch(epoch).setGeneration(generation()).setSteps(steps)
         .setTrainSamples(cursor.samples).setTrainLossSum(cursor.lossSum)
@@ -366,12 +371,12 @@ final class JobRunner implements AutoCloseable {
 
   /** If the job thread has waited in one step for longer than {@code afterMillis}: a report. Any thread. */
   StallReport stall(long afterMillis) {
-    long step = waitingStep;
+    long step = stepWait.step();
+    long waited = stepWait.waitedMillis();
     Collective c = collective;
-    if (step < 0 || c == null) {
+    if (step < 0 || waited < 0 || c == null) {
       return null;
     }
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSinceNanos);
     if (waited < afterMillis) {
       return null;
     }
@@ -411,11 +416,15 @@ final class JobRunner implements AutoCloseable {
   @Override
   public void close() {
     abort();
-    uploads.shutdown();
-    try {
-      uploads.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Future<?> upload = pendingUpload;
+    if (upload != null) {
+      try {
+        upload.get(10, TimeUnit.SECONDS); // let the last checkpoint reach the coordinator
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+        log.warn("job {}: the last checkpoint upload did not finish: {}", jobId, e.toString());
+      }
     }
     if (replica != null) {
       replica.close();

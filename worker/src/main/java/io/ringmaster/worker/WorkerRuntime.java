@@ -28,7 +28,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final long STALL_REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * @param coordinatorTarget host:port of the coordinator
@@ -68,7 +68,8 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
-  private final CollectiveService collective = new CollectiveService();
+  private final WorkerEnvironment env;
+  private final CollectiveService collective;
   private final ExecutorService jobThread;
   private final ScheduledExecutorService timer;
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -83,16 +84,19 @@ public final class WorkerRuntime implements AutoCloseable {
   private volatile boolean closing;
   private volatile String exitReason = "";
 
+  /** A worker on the system clocks and its own threads ({@link WorkerEnvironment#system()}). */
   public WorkerRuntime(Config config) {
-    this.config = config;
-    this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "worker-job"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-timer"));
+    this(config, WorkerEnvironment.system());
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+  /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
+  public WorkerRuntime(Config config, WorkerEnvironment env) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.env = Objects.requireNonNull(env, "env");
+    this.jobThread = env.jobThread();
+    this.timer = env.timer();
+    this.collective = new CollectiveService(CollectiveService.DEFAULT_PENDING_HELLO_TIMEOUT, timer);
+    this.lastStallReportNanos = env.nanoClock().getAsLong() - STALL_REPORT_EVERY_NANOS; // the first may go at once
   }
 
   /** Starts the server and attaches to the coordinator; returns this. */
@@ -179,7 +183,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId())) {
           closeRunner();
-          r = new JobRunner(a, collective, channel, peerState);
+          r = new JobRunner(a, collective, channel, peerState, env.nanoClock(), env.uploads());
           runner = r;
         }
         r.assign(a);
@@ -249,15 +253,15 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /** Heartbeat, plus a stall report while a step has waited too long on the ring (every 2 s at most). */
   private void beat() {
-    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMs(System.currentTimeMillis()))
+    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMs(env.wallClockMillis().getAsLong()))
         .build());
     JobRunner r = runner;
     if (r == null) {
       return;
     }
     var stall = r.stall(r.stallReportMs());
-    long now = System.nanoTime();
-    if (stall != null && now - lastStallReportNanos >= TimeUnit.SECONDS.toNanos(2)) {
+    long now = env.nanoClock().getAsLong();
+    if (stall != null && now - lastStallReportNanos >= STALL_REPORT_EVERY_NANOS) {
       lastStallReportNanos = now;
       log.warn("job {}: step {} of epoch {} has waited {} ms for rank(s) {}", stall.getJobId(), stall.getStep(),
           stall.getEpoch(), stall.getWaitingMs(), stall.getWaitingForList());
@@ -382,8 +386,8 @@ public final class WorkerRuntime implements AutoCloseable {
         outbound = null;
       }
     }
-    timer.shutdownNow();
-    jobThread.shutdownNow();
+    collective.close();
+    env.shutdownNow();
     if (channel != null) {
       channel.shutdownNow();
     }

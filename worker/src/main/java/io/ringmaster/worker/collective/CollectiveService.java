@@ -39,6 +39,7 @@ public final class CollectiveService implements BindableService, AutoCloseable {
 
   private final Duration pendingHelloTimeout;
   private final ScheduledExecutorService timer;
+  private final boolean ownsTimer;
   private final Map<Long, RingInbox> inboxes = new HashMap<>();
   private final Map<InboundCall, ScheduledFuture<?>> pending = new HashMap<>();
   private long newestGeneration = Long.MIN_VALUE;
@@ -53,15 +54,28 @@ public final class CollectiveService implements BindableService, AutoCloseable {
    *     wait for the join before it is rejected with ABORTED
    */
   public CollectiveService(Duration pendingHelloTimeout) {
+    this(pendingHelloTimeout, Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ringmaster-collective-timer");
+      t.setDaemon(true);
+      return t;
+    }), true);
+  }
+
+  /**
+   * @param pendingHelloTimeout as in {@link #CollectiveService(Duration)}
+   * @param timer runs the pending-hello timeouts; owned by the caller ({@link #close()} leaves it running)
+   */
+  public CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer) {
+    this(pendingHelloTimeout, timer, false);
+  }
+
+  private CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer, boolean ownsTimer) {
     if (pendingHelloTimeout.isNegative() || pendingHelloTimeout.isZero()) {
       throw new IllegalArgumentException("pendingHelloTimeout " + pendingHelloTimeout + " must be positive");
     }
     this.pendingHelloTimeout = pendingHelloTimeout;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ringmaster-collective-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = java.util.Objects.requireNonNull(timer, "timer");
+    this.ownsTimer = ownsTimer;
   }
 
   @Override
@@ -74,7 +88,7 @@ public final class CollectiveService implements BindableService, AutoCloseable {
         .build();
   }
 
-  /** Rejects waiting streams and stops the timer. Rings already joined are not affected. */
+  /** Rejects waiting streams and stops the timer if it owns it. Rings already joined are not affected. */
   @Override
   public void close() {
     List<InboundCall> rejected;
@@ -86,7 +100,9 @@ public final class CollectiveService implements BindableService, AutoCloseable {
     }
     rejected.forEach(c -> c.finish(Status.ABORTED.withDescription(
         "the worker's collective service is shutting down").asRuntimeException()));
-    timer.shutdownNow();
+    if (ownsTimer) {
+      timer.shutdownNow();
+    }
   }
 
   private StreamObserver<InboundFrame> openCall(StreamObserver<RingAck> responses) {

@@ -4,6 +4,7 @@ import io.ringmaster.proto.v1.RingHello;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Ring all-reduce (sum of float32 vectors) over gRPC, one instance per rank per membership generation,
@@ -61,6 +62,7 @@ public final class RingAllReduce implements Collective {
   private final RingMembership membership;
   private final RingOptions options;
   private final CollectiveService service;
+  private final LongSupplier nanoClock;
   private final RingEvents events = new RingEvents();
   private final RingInbox inbox;
   private final RingOutbox outbox;
@@ -73,8 +75,10 @@ public final class RingAllReduce implements Collective {
   private volatile AllReduceOp currentOp;
   private volatile long nextOpSeq;
 
-  private RingAllReduce(CollectiveService service, RingMembership membership, RingOptions options) {
+  private RingAllReduce(CollectiveService service, RingMembership membership, RingOptions options,
+      LongSupplier nanoClock) {
     this.service = service;
+    this.nanoClock = nanoClock;
     this.membership = membership;
     this.options = options;
     boolean networked = membership.worldSize() > 1;
@@ -95,10 +99,20 @@ public final class RingAllReduce implements Collective {
    * @throws IllegalStateException if this process already joined this or a newer generation
    */
   public static RingAllReduce join(CollectiveService inbound, RingMembership membership, RingOptions options) {
+    return join(inbound, membership, options, System::nanoTime);
+  }
+
+  /**
+   * As {@link #join(CollectiveService, RingMembership, RingOptions)}, measuring op timeouts and progress
+   * on {@code nanoClock} (monotonic nanoseconds, like {@link System#nanoTime}).
+   */
+  public static RingAllReduce join(CollectiveService inbound, RingMembership membership, RingOptions options,
+      LongSupplier nanoClock) {
     Objects.requireNonNull(inbound, "inbound");
     Objects.requireNonNull(membership, "membership");
     Objects.requireNonNull(options, "options");
-    RingAllReduce ring = new RingAllReduce(inbound, membership, options);
+    Objects.requireNonNull(nanoClock, "nanoClock");
+    RingAllReduce ring = new RingAllReduce(inbound, membership, options, nanoClock);
     if (ring.inbox != null) {
       try {
         inbound.register(ring.inbox);
@@ -155,7 +169,7 @@ public final class RingAllReduce implements Collective {
         return; // the sum over one rank is the buffer itself
       }
       AllReduceOp op = new AllReduceOp(this, inbox, outbox, events, codec, staging,
-          new RingSchedule(worldSize(), rank(), buffer.limit(), options.chunkBytes() / 4), buffer, seq);
+          new RingSchedule(worldSize(), rank(), buffer.limit(), options.chunkBytes() / 4), buffer, seq, nanoClock);
       currentOp = op;
       op.run();
     } finally {
@@ -194,6 +208,11 @@ public final class RingAllReduce implements Collective {
       service.unregister(inbox);
       outbox.shutdown();
     }
+  }
+
+  /** Test seam: wakes a running op so that it re-reads its (fake) clock at once. */
+  void wakeForTest() {
+    events.signal();
   }
 
   /**
