@@ -157,7 +157,7 @@ final class JobRunner implements AutoCloseable {
    */
   void assign(Assign a) throws DatasetException, CollectiveException, IOException {
     long t0 = nanoClock.getAsLong();
-    RingMembership next = RingMembership.fromProto(a.getMembership());
+    RingMembership next = RingMembership.fromProto(jobId, a.getMembership());
     if (membership != null && next.generation() <= membership.generation()) {
       throw new IllegalStateException("generation " + next.generation() + " is not newer than "
           + membership.generation());
@@ -413,9 +413,11 @@ final class JobRunner implements AutoCloseable {
     closeRing();
   }
 
+  /** Stops everything and leaves the job's rings for good; the runner cannot be used afterwards. */
   @Override
   public void close() {
     abort();
+    inbound.leave(jobId); // late streams of this job are refused; the next job starts at any generation
     Future<?> upload = pendingUpload;
     if (upload != null) {
       try {

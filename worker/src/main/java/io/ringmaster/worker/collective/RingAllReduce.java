@@ -7,18 +7,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Ring all-reduce (sum of float32 vectors) over gRPC, one instance per rank per membership generation,
+ * Ring all-reduce (sum of float32 vectors) over gRPC, one instance per rank per ring (one membership
+ * generation of one job: a worker serves jobs one after another and each job numbers its generations),
  * like Horovod's or NCCL's ring: every rank ends with the bit-identical element-wise sum.
  *
  * <h2>Protocol, step by step</h2>
  * <ol>
  *   <li><b>Join.</b> Every worker process runs one gRPC server hosting one {@link CollectiveService}.
- *       {@link #join} registers this generation's inbox with that service, then opens ONE
+ *       {@link #join} registers this ring's inbox with that service, then opens ONE
  *       client-streaming call {@code Collective/Ring} to the right neighbour {@code (rank + 1) % N} and
- *       sends a {@code RingHello(generation, rank, N)}. The right neighbour's service attaches the call
- *       to its inbox of that generation (waiting for its own join if it is behind; rejecting it with
- *       ABORTED if it already joined a newer generation). The call lives until the ring is closed or
- *       fails and carries every frame of every op of the generation. N = 1 opens nothing.</li>
+ *       sends a {@code RingHello(job, generation, rank, N)}. The right neighbour's service attaches the
+ *       call to its inbox of that job and generation (waiting for its own join if it is behind;
+ *       rejecting it with ABORTED if it already joined a newer generation of the job or left the job).
+ *       The call lives until the ring is closed or fails and carries every frame of every op of the
+ *       ring, so every frame belongs to the hello's job: frames of two jobs never meet in one ring.
+ *       N = 1 opens nothing.</li>
  *   <li><b>Schedule.</b> {@link #allReduceSum} numbers ops 0, 1, 2, ... ({@code op_seq}). The vector of
  *       L elements is split into N segments, segment s = {@code [s*L/N, (s+1)*L/N)}, each streamed as
  *       chunks of at most {@link RingOptions#chunkBytes()} bytes (an empty segment is one empty chunk).
@@ -96,7 +99,7 @@ public final class RingAllReduce implements Collective {
    * op waits for the ring to be complete (within {@link RingOptions#opTimeout()}).
    *
    * @param inbound the {@link CollectiveService} hosted by this process's gRPC server
-   * @throws IllegalStateException if this process already joined this or a newer generation
+   * @throws IllegalStateException if this process already joined this or a newer generation of the job
    */
   public static RingAllReduce join(CollectiveService inbound, RingMembership membership, RingOptions options) {
     return join(inbound, membership, options, System::nanoTime);
@@ -121,6 +124,7 @@ public final class RingAllReduce implements Collective {
         throw e;
       }
       ring.outbox.start(RingHello.newBuilder()
+          .setJobId(membership.jobId())
           .setGeneration(membership.generation())
           .setSenderRank(membership.rank())
           .setWorldSize(membership.worldSize())
