@@ -15,6 +15,7 @@ import io.ringmaster.proto.v1.Paused;
 import io.ringmaster.proto.v1.ResumePoint;
 import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.worker.checkpoint.CheckpointClient;
 import io.ringmaster.worker.collective.Collective;
 import io.ringmaster.worker.collective.CollectiveException;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -64,8 +66,15 @@ import org.slf4j.LoggerFactory;
  * ({@code ReplicaState.Fetch}). The next {@code Assign} (a new generation) says where the replica's state
  * comes from: kept as is, fetched from a peer that is ahead, or downloaded from a checkpoint.
  *
- * <p>Threading: every method except {@link #requestPause}, {@link #servable} and {@link #abort} runs on the
- * worker's single job thread (ND4J workspaces belong to a thread).
+ * <p><b>Pauses are scoped by generation.</b> A {@code Pause} names the generation it stops; it stops that
+ * generation for good (a later RunEpoch of it stops before its first step and answers Paused again) and
+ * never a newer one, so a Pause that crosses the next Assign on the wire, or arrives late, cannot stop
+ * the next ring. An aborted runner (released, or its coordinator was lost) is never reused: the worker
+ * builds a new one for the next Assign.
+ *
+ * <p>Threading: every method except {@link #requestPause}, {@link #servable}, {@link #abort}, {@link
+ * #activity}, {@link #stall} and the accessors runs on the worker's single job thread (ND4J workspaces
+ * belong to a thread).
  */
 final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -73,8 +82,9 @@ final class JobRunner implements AutoCloseable {
 
   /** Where the replica stands. Mutated on the job thread only. */
   private static final class Cursor {
-    int epoch = 1;
-    long completed;
+    // volatile: the heartbeat reads them (WorkerActivity) from the timer thread
+    volatile int epoch = 1;
+    volatile long completed;
     double lossSum;
     long samples;
     long lossSamples;
@@ -108,11 +118,22 @@ final class JobRunner implements AutoCloseable {
   private Dataset train;
   private Dataset test;
   private Replica replica;
-  private RingMembership membership;
+  private volatile RingMembership membership;
   private volatile Collective collective;
   private final Cursor cursor = new Cursor();
-  private volatile boolean pauseRequested;
+  /**
+   * The newest generation a Pause was requested for (a Pause names its generation). It stops the loop
+   * while the runner is in that generation or an older one; the next Assign (a newer generation) is
+   * not affected, and a stale Pause (of a generation older than the current one) changes nothing.
+   */
+  private final AtomicLong pausedUpTo = new AtomicLong(Long.MIN_VALUE);
   private volatile boolean aborted;
+  /** What the job thread is doing with this runner, for the heartbeat's {@link WorkerActivity}. */
+  private volatile WorkerActivity.Kind doing = WorkerActivity.Kind.PREPARING;
+  /** Generation of the Assign being carried out (PREPARING), else of the ring joined. */
+  private volatile long activityGeneration;
+  /** Generation of the last Paused this runner described, so a Pause already answered is not re-answered. */
+  private volatile long pausedAnsweredFor = Long.MIN_VALUE;
   private volatile Servable servable;
   /** The replica holds the job's state at the cursor (false until an Assign fully succeeded). */
   private boolean holdsState;
@@ -144,7 +165,21 @@ final class JobRunner implements AutoCloseable {
   }
 
   long generation() {
-    return membership == null ? 0 : membership.generation();
+    RingMembership m = membership;
+    return m == null ? 0 : m.generation();
+  }
+
+  /** Whether the runner has been aborted (released, or the coordinator was lost): it takes no more commands. */
+  boolean aborted() {
+    return aborted;
+  }
+
+  /** What this runner is doing now, as the heartbeat reports it. Any thread. */
+  WorkerActivity activity() {
+    WorkerActivity.Kind kind = doing;
+    return WorkerActivity.newBuilder().setKind(kind).setJobId(jobId)
+        .setGeneration(kind == WorkerActivity.Kind.PREPARING ? activityGeneration : generation())
+        .setEpoch(cursor.epoch).setCompletedSteps(cursor.completed).build();
   }
 
   int rank() {
@@ -156,6 +191,16 @@ final class JobRunner implements AutoCloseable {
    * builds the replica the first time, then keeps, fetches or downloads its state, and connects.
    */
   void assign(Assign a) throws DatasetException, CollectiveException, IOException {
+    activityGeneration = a.getMembership().getGeneration();
+    doing = WorkerActivity.Kind.PREPARING;
+    try {
+      join(a);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private void join(Assign a) throws DatasetException, CollectiveException, IOException {
     long t0 = nanoClock.getAsLong();
     RingMembership next = RingMembership.fromProto(jobId, a.getMembership());
     if (membership != null && next.generation() <= membership.generation()) {
@@ -195,8 +240,8 @@ final class JobRunner implements AutoCloseable {
           "checkpoint " + resume.getCheckpointId());
     }
     membership = next;
-    // keep serving the paused snapshot: joiners of this generation fetch it until training resumes
-    pauseRequested = false;
+    // keep serving the paused snapshot: joiners of this generation fetch it until training resumes.
+    // A pause requested for an older generation does not apply to this one (see pausedUpTo).
     collective = RingAllReduce.join(inbound, next, RingOptions.defaults(), nanoClock);
     holdsState = true;
     log.info("job {}: rank {}/{} of generation {} ready in {} ms at epoch {} step {} ({} params)", jobId,
@@ -236,6 +281,16 @@ final class JobRunner implements AutoCloseable {
    */
   EpochResult runEpoch(int epoch, long startStep, Consumer<StepProgress> progress)
       throws CollectiveException, PausedException, NonFiniteException {
+    doing = WorkerActivity.Kind.TRAINING;
+    try {
+      return train(epoch, startStep, progress);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private EpochResult train(int epoch, long startStep, Consumer<StepProgress> progress)
+      throws CollectiveException, PausedException, NonFiniteException {
     ShardPlan plan = ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
     int steps = plan.steps();
     if (epoch == cursor.epoch + 1 && cursor.completed == stepsOf(cursor.epoch) && startStep == 0) {
@@ -254,8 +309,9 @@ final class JobRunner implements AutoCloseable {
     long lastReport = t0;
     int every = spec.ft().checkpointEverySteps();
     for (int step = (int) startStep; step < steps; step++) {
-      if (pauseRequested || aborted) {
-        throw new PausedException("paused before step " + step);
+      if (pauseApplies() || aborted) {
+        throw new PausedException("paused before step " + step + " of generation " + generation()
+            + (aborted ? " (the runner was aborted)" : " (the coordinator paused this generation)"));
       }
       int n = plan.indices(step, rank, world, indices);
       StepResult local = replica.computeGradient(indices, n);
@@ -263,8 +319,9 @@ final class JobRunner implements AutoCloseable {
       try {
         collective.allReduceSum(replica.reduceBuffer());
       } catch (CollectiveException e) {
-        if (pauseRequested || aborted) {
-          throw new PausedException("paused during step " + step);
+        if (pauseApplies() || aborted) {
+          throw new PausedException("paused during step " + step + " of generation " + generation()
+              + (aborted ? " (the runner was aborted)" : " (the coordinator paused this generation)"));
         }
         throw e;
       } finally {
@@ -296,6 +353,7 @@ final class JobRunner implements AutoCloseable {
       }
     }
     double trainSeconds = (nanoClock.getAsLong() - t0) / 1e9;
+    doing = WorkerActivity.Kind.EVALUATING;
     long e0 = nanoClock.getAsLong();
     int from = (int) ((long) rank * test.size() / world);
     int to = (int) ((long) (rank + 1) * test.size() / world);
@@ -346,6 +404,7 @@ final class JobRunner implements AutoCloseable {
    * the cursor. {@code generation} is the ring generation the answer is about (the one a Pause named).
    */
   Paused paused(String reason, long generation) {
+    pausedAnsweredFor = generation;
     boolean trained = holdsState && cursor.completed == stepsOf(cursor.epoch);
     if (holdsState) {
       servable = new Servable(cursor.epoch, cursor.completed, snapshot());
@@ -360,13 +419,34 @@ final class JobRunner implements AutoCloseable {
     return servable;
   }
 
+  /** Whether a Paused for {@code generation} was already sent (by the epoch it stopped, or an earlier Pause). */
+  boolean pauseAnswered(long generation) {
+    return pausedAnsweredFor == generation;
+  }
+
   /**
-   * Makes a running epoch stop at the next step boundary: the pending all-reduce is aborted on every
-   * rank (closing the ring tells the neighbours). Any thread.
+   * A Pause for {@code generation}: makes a running epoch of that generation stop at the next step
+   * boundary (the pending all-reduce is aborted on every rank: closing the ring tells the neighbours),
+   * and keeps this generation from training again. A Pause for a generation older than the current one
+   * is stale (the ring was re-formed since) and changes nothing. Any thread.
+   *
+   * @return false when the Pause was stale and ignored
    */
-  void requestPause() {
-    pauseRequested = true;
-    closeRing();
+  boolean requestPause(long generation) {
+    if (generation < generation()) {
+      return false;
+    }
+    pausedUpTo.accumulateAndGet(generation, Math::max);
+    Collective c = collective;
+    if (c != null && c.generation() <= generation) {
+      c.close();
+    }
+    return true;
+  }
+
+  /** Whether a Pause applies to the current generation. */
+  private boolean pauseApplies() {
+    return pausedUpTo.get() >= generation();
   }
 
   /** If the job thread has waited in one step for longer than {@code afterMillis}: a report. Any thread. */
@@ -393,6 +473,15 @@ final class JobRunner implements AutoCloseable {
 
   /** Saves the replica (with updater state) atomically: temp file, then rename. */
   Path save(Path path) throws IOException {
+    doing = WorkerActivity.Kind.SAVING;
+    try {
+      return saveAtomically(path);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private Path saveAtomically(Path path) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
     Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
     replica.save(tmp);

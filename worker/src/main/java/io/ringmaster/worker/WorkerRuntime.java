@@ -15,6 +15,7 @@ import io.ringmaster.proto.v1.Heartbeat;
 import io.ringmaster.proto.v1.Hello;
 import io.ringmaster.proto.v1.ModelSaved;
 import io.ringmaster.proto.v1.Ready;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
 import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
@@ -40,8 +41,15 @@ import org.slf4j.LoggerFactory;
  * commands it receives (Assign, RunEpoch, SaveModel, Release) on one job thread. {@link WorkerCommand}
  * wraps it in a process; a Spark executor can host one in-process.
  *
- * <p>Losing the coordinator ends the current job. A worker launched for one job ({@code jobId} set)
- * then stops; a free worker keeps running and re-attaches.
+ * <p>Every command ends in an answer: Assign in Ready or WorkerFailure; RunEpoch in EpochResult, Paused
+ * (for the worker's current generation) or WorkerFailure; Pause in Paused for its generation, unless it
+ * is stale (the ring was re-formed since: ignored) or the stopped epoch already answered it; SaveModel
+ * in ModelSaved or WorkerFailure. Every heartbeat carries the worker's {@link WorkerActivity}: NO_JOB
+ * without a job, WAITING between commands, else what the running command does.
+ *
+ * <p>Losing the coordinator ends the current job: the worker drops its replica and leaves the job's
+ * rings. A worker launched for one job ({@code jobId} set) then stops; a free worker keeps running,
+ * re-attaches, and serves whatever job it is given next (the same one included, built afresh).
  */
 public final class WorkerRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -181,8 +189,9 @@ public final class WorkerRuntime implements AutoCloseable {
       case ASSIGN -> onJobThread(() -> {
         var a = m.getAssign();
         JobRunner r = runner;
-        if (r == null || !r.jobId().equals(a.getJobId())) {
-          closeRunner();
+        if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
+          closeRunner(); // another job, or one this worker abandoned: start afresh
+
           r = new JobRunner(a, collective, channel, peerState, env.nanoClock(), env.uploads());
           runner = r;
         }
@@ -194,12 +203,20 @@ public final class WorkerRuntime implements AutoCloseable {
       case RUN_EPOCH -> onJobThread(() -> {
         var cmd = m.getRunEpoch();
         JobRunner r = requireRunner(cmd.getJobId());
+        if (cmd.getGeneration() != r.generation()) {
+          throw new IllegalStateException("RunEpoch of job " + cmd.getJobId() + " for generation "
+              + cmd.getGeneration() + " but this worker is in generation " + r.generation()
+              + " (its Assign failed or was never received): re-form the ring");
+        }
         try {
           var result = r.runEpoch(cmd.getEpoch(), cmd.getStartStep(),
               p -> send(WorkerMessage.newBuilder().setProgress(p).build()));
           send(WorkerMessage.newBuilder().setEpochResult(result).build());
         } catch (JobRunner.PausedException e) {
-          log.info("job {}: {}", r.jobId(), e.getMessage()); // the Pause task reports the cursor
+          log.info("job {}: {}", r.jobId(), e.getMessage());
+          if (!r.aborted()) { // aborted: released, or the coordinator is gone; nobody waits for an answer
+            send(WorkerMessage.newBuilder().setPaused(r.paused(e.getMessage(), r.generation())).build());
+          }
         } catch (CollectiveException e) {
           // the ring broke under us (a peer died or stalled): stop at this step boundary and say where
           String why = "collective " + e.reason() + ": " + e.getMessage();
@@ -213,17 +230,14 @@ public final class WorkerRuntime implements AutoCloseable {
       case PAUSE -> {
         var pause = m.getPause();
         JobRunner running = runner;
-        if (running != null && running.jobId().equals(pause.getJobId())) {
-          running.requestPause(); // the running step, if any, stops at once
+        if (running != null && running.jobId().equals(pause.getJobId())
+            && !running.requestPause(pause.getGeneration())) { // the running step, if any, stops at once
+          log.info("job {}: ignoring a Pause of generation {}: this worker is in generation {}",
+              pause.getJobId(), pause.getGeneration(), running.generation());
+          return;
         }
         // answered on the job thread, after whatever it is doing (an Assign still being set up included)
-        onJobThread(() -> {
-          JobRunner r = runner;
-          if (r != null && r.jobId().equals(pause.getJobId())) {
-            send(WorkerMessage.newBuilder().setPaused(
-                r.paused("paused by the coordinator: " + pause.getReason(), pause.getGeneration())).build());
-          }
-        });
+        onJobThread(() -> answerPause(pause));
       }
       case SAVE_MODEL -> onJobThread(() -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());
@@ -251,11 +265,31 @@ public final class WorkerRuntime implements AutoCloseable {
     }
   }
 
-  /** Heartbeat, plus a stall report while a step has waited too long on the ring (every 2 s at most). */
-  private void beat() {
-    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMs(env.wallClockMillis().getAsLong()))
-        .build());
+  /**
+   * Answers a Pause with the cursor, for the Pause's generation, unless the runner already answered it (an
+   * epoch it stopped said Paused) or the runner has moved on to a newer generation since. Requests the
+   * pause again: the runner may not have existed yet when the Pause arrived (its Assign was queued).
+   */
+  private void answerPause(io.ringmaster.proto.v1.Pause pause) {
     JobRunner r = runner;
+    if (r == null || !r.jobId().equals(pause.getJobId()) || r.aborted()) {
+      return;
+    }
+    if (!r.requestPause(pause.getGeneration()) || r.pauseAnswered(pause.getGeneration())) {
+      return; // stale (the ring was re-formed since), or already answered
+    }
+    send(WorkerMessage.newBuilder().setPaused(
+        r.paused("paused by the coordinator: " + pause.getReason(), pause.getGeneration())).build());
+  }
+
+  /**
+   * Heartbeat with what this worker is doing, plus a stall report while a step has waited too long on
+   * the ring (every 2 s at most).
+   */
+  private void beat() {
+    JobRunner r = runner;
+    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        .setTimeMs(env.wallClockMillis().getAsLong()).setActivity(activity(r))).build());
     if (r == null) {
       return;
     }
@@ -267,6 +301,24 @@ public final class WorkerRuntime implements AutoCloseable {
           stall.getEpoch(), stall.getWaitingMs(), stall.getWaitingForList());
       send(WorkerMessage.newBuilder().setStall(stall).build());
     }
+  }
+
+  /** What this worker is doing: NO_JOB without a runner (or with one it abandoned), else the runner's view. */
+  static WorkerActivity activity(JobRunner r) {
+    if (r == null || r.aborted()) {
+      return WorkerActivity.newBuilder().setKind(WorkerActivity.Kind.NO_JOB).build();
+    }
+    return r.activity();
+  }
+
+  /** The job this worker holds, or null (for tests of this package). */
+  JobRunner runner() {
+    return runner;
+  }
+
+  /** What this worker would report in a heartbeat now. */
+  public WorkerActivity activity() {
+    return activity(runner);
   }
 
   /** Logs which nd4j-native build JavaCPP loaded (generic or avx2), once. */
@@ -344,7 +396,13 @@ public final class WorkerRuntime implements AutoCloseable {
     }
     JobRunner r = runner;
     if (r != null) {
-      r.abort();
+      r.abort(); // the job is over for this worker: the coordinator's plan is gone with it
+      onJobThread(() -> {
+        if (runner == r) {
+          log.info("job {}: abandoned after losing the coordinator", r.jobId());
+          closeRunner();
+        }
+      });
     }
     log.warn("{}", why);
     if (!config.jobId().isEmpty()) {
