@@ -110,6 +110,7 @@ final class JobRunner implements AutoCloseable {
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
   private final LongSupplier nanoClock;
+  private final LongSupplier wallClockMillis;
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
   private final ExecutorService uploads;
   private final StepWait stepWait;
@@ -139,19 +140,20 @@ final class JobRunner implements AutoCloseable {
   private boolean holdsState;
 
   /**
-   * @param nanoClock monotonic clock for timings, stall waits and the ring's timeouts
-   * @param uploads where rank 0 uploads checkpoints in the background (not shut down by this runner)
+   * @param env the worker's clocks (monotonic for timings, stall waits and the ring's timeouts; wall
+   *     clock for checkpoints' creation time) and its upload thread (not shut down by this runner)
    */
   JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
-      LongSupplier nanoClock, ExecutorService uploads) {
+      WorkerEnvironment env) {
     this.first = first;
     this.jobId = first.getJobId();
     this.spec = SpecProtos.fromProto(first.getSpec());
     this.inbound = inbound;
     this.coordinator = coordinator;
     this.peers = peers;
-    this.nanoClock = nanoClock;
-    this.uploads = uploads;
+    this.nanoClock = env.nanoClock();
+    this.wallClockMillis = env.wallClockMillis();
+    this.uploads = env.uploads();
     this.stepWait = new StepWait(nanoClock);
   }
 
@@ -378,7 +380,7 @@ final class JobRunner implements AutoCloseable {
     int steps = stepsOf(cursor.epoch);
     return ReplicaCheckpoints.checkpoint(replica.state(), jobId, cursor.epoch, cursor.completed, steps,
             cursor.lossSum, cursor.samples, cursor.lossSamples, cursor.skipped, spec.seed(), membership.worldSize(),
-            replica.paramsChecksum(), first.getProvenance());
+            replica.paramsChecksum(), first.getProvenance(), wallClockMillis.getAsLong());
   }
 
   /** Rank 0: hands a snapshot to the background uploader; skips it if the previous upload is still going. */

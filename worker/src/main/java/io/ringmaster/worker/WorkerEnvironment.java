@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * @param nanoClock monotonic nanoseconds ({@link System#nanoTime}): step and op timeouts, stall waits,
  *     epoch durations, report throttles
  * @param wallClockMillis Unix epoch milliseconds ({@link System#currentTimeMillis}): only for values sent
- *     as wall time (the heartbeat's {@code time_ms})
+ *     as wall time (the heartbeat's {@code time_ms}, a checkpoint's {@code created_at_ms})
  * @param jobThread runs every job command in order (Assign, RunEpoch, Pause answers, SaveModel, Release):
  *     it must be single-threaded, since ND4J workspaces belong to a thread
  * @param timer heartbeats, re-attaching to the coordinator, the collective service's pending-hello

@@ -192,7 +192,7 @@ public final class WorkerRuntime implements AutoCloseable {
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
 
-          r = new JobRunner(a, collective, channel, peerState, env.nanoClock(), env.uploads());
+          r = new JobRunner(a, collective, channel, peerState, env);
           runner = r;
         }
         r.assign(a);
