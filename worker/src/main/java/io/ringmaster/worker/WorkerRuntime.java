@@ -186,12 +186,11 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         heartbeats = timer.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
       }
-      case ASSIGN -> onJobThread(() -> {
+      case ASSIGN -> onJobThread(m.getAssign().getJobId(), () -> {
         var a = m.getAssign();
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
-
           r = new JobRunner(a, collective, channel, peerState, env);
           runner = r;
         }
@@ -200,7 +199,7 @@ public final class WorkerRuntime implements AutoCloseable {
         send(WorkerMessage.newBuilder().setReady(Ready.newBuilder().setJobId(r.jobId())
             .setGeneration(r.generation())).build());
       });
-      case RUN_EPOCH -> onJobThread(() -> {
+      case RUN_EPOCH -> onJobThread(m.getRunEpoch().getJobId(), () -> {
         var cmd = m.getRunEpoch();
         JobRunner r = requireRunner(cmd.getJobId());
         if (cmd.getGeneration() != r.generation()) {
@@ -237,9 +236,9 @@ public final class WorkerRuntime implements AutoCloseable {
           return;
         }
         // answered on the job thread, after whatever it is doing (an Assign still being set up included)
-        onJobThread(() -> answerPause(pause));
+        onJobThread(pause.getJobId(), () -> answerPause(pause));
       }
-      case SAVE_MODEL -> onJobThread(() -> {
+      case SAVE_MODEL -> onJobThread(m.getSaveModel().getJobId(), () -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());
         Path saved = r.save(Path.of(m.getSaveModel().getPath()));
         send(WorkerMessage.newBuilder().setModelSaved(ModelSaved.newBuilder().setJobId(r.jobId())
@@ -253,7 +252,7 @@ public final class WorkerRuntime implements AutoCloseable {
         boolean shutdown = m.getRelease().getShutdown();
         log.info("released from job {} ({}){}", m.getRelease().getJobId(), m.getRelease().getReason(),
             shutdown ? "; shutting down" : "");
-        onJobThread(() -> {
+        onJobThread(m.getRelease().getJobId(), () -> {
           closeRunner();
           if (shutdown) {
             exitReason = "released";
@@ -342,7 +341,11 @@ public final class WorkerRuntime implements AutoCloseable {
     JobRunner r = runner;
     if (r == null || !r.jobId().equals(jobId)) {
       throw new IllegalStateException("command for job " + jobId + " but this worker holds "
-          + (r == null ? "no job" : "job " + r.jobId()));
+          + (r == null ? "no job" : "job " + r.jobId()) + ": assign it to the job first");
+    }
+    if (r.aborted()) {
+      throw new IllegalStateException("command for job " + jobId + " but this worker has abandoned that job"
+          + " (released, or it lost the coordinator): assign it to the job again");
     }
     return r;
   }
@@ -351,34 +354,37 @@ public final class WorkerRuntime implements AutoCloseable {
     void run() throws Exception;
   }
 
-  /** Runs a command on the job thread; a failure is reported to the coordinator with a reason code. */
-  private void onJobThread(JobTask task) {
+  /**
+   * Runs a command of job {@code jobId} on the job thread; a failure is reported to the coordinator as a
+   * WorkerFailure of that job with a reason code (even when this worker holds no runner for it, e.g. a
+   * RunEpoch after the runner was dropped: the command must not end silently).
+   */
+  private void onJobThread(String jobId, JobTask task) {
     jobThread.execute(() -> {
       try {
         task.run();
       } catch (JobRunner.PausedException e) {
         log.info("{}", e.getMessage());
       } catch (CollectiveException e) {
-        reportFailure(FailureReason.FAILURE_REASON_COLLECTIVE_ERROR, "collective " + e.reason() + ": " + e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_COLLECTIVE_ERROR, "collective " + e.reason() + ": " + e.getMessage());
       } catch (io.ringmaster.job.data.DatasetException e) {
-        reportFailure(FailureReason.FAILURE_REASON_DATA_ERROR, e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_DATA_ERROR, e.getMessage());
       } catch (IOException e) {
-        reportFailure(FailureReason.FAILURE_REASON_IO_ERROR, e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_IO_ERROR, e.getMessage());
       } catch (Exception | Error e) {
         log.error("job command failed", e);
-        reportFailure(FailureReason.FAILURE_REASON_INTERNAL, e.toString());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_INTERNAL, e.toString());
       }
     });
   }
 
-  private void reportFailure(FailureReason reason, String message) {
-    JobRunner r = runner;
-    if (closing || r == null) {
-      log.warn("{}: {} (no job to report it to)", reason, message);
+  private void reportFailure(String jobId, FailureReason reason, String message) {
+    if (closing) {
+      log.warn("job {}: {}: {} (not reported: this worker is shutting down)", jobId, reason, message);
       return;
     }
-    log.error("job {} failed on this worker: {}: {}", r.jobId(), reason, message);
-    send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(r.jobId())
+    log.error("job {} failed on this worker: {}: {}", jobId, reason, message);
+    send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(jobId)
         .setReason(reason).setMessage(message)).build());
   }
 
@@ -397,7 +403,7 @@ public final class WorkerRuntime implements AutoCloseable {
     JobRunner r = runner;
     if (r != null) {
       r.abort(); // the job is over for this worker: the coordinator's plan is gone with it
-      onJobThread(() -> {
+      onJobThread(r.jobId(), () -> {
         if (runner == r) {
           log.info("job {}: abandoned after losing the coordinator", r.jobId());
           closeRunner();

@@ -153,6 +153,31 @@ class WorkerRuntimeProtocolTest {
     }
   }
 
+  @Test
+  void aRunEpochTheWorkerCannotCarryOutIsAnsweredWithAFailureNamingItsJob() throws Exception {
+    try (FakeCoordinator coordinator = new FakeCoordinator();
+        WorkerRuntime worker = worker(coordinator, WorkerEnvironment.system())) {
+      coordinator.next(BodyCase.HELLO);
+      coordinator.send(runEpoch(1, 1)); // no Assign yet
+      var noJob = coordinator.next(BodyCase.FAILURE).getFailure();
+      assertThat(noJob.getJobId()).isEqualTo(JOB);
+      assertThat(noJob.getReason()).isEqualTo(FailureReason.FAILURE_REASON_INTERNAL);
+      assertThat(noJob.getMessage()).contains("holds no job");
+
+      coordinator.send(assign(3, alone(worker), fresh()));
+      coordinator.next(BodyCase.READY);
+      coordinator.send(runEpoch(1, 2)); // a generation the worker never joined
+      assertThat(coordinator.next(BodyCase.FAILURE).getFailure().getMessage())
+          .contains("for generation 2 but this worker is in generation 3");
+
+      coordinator.send(CoordinatorMessage.newBuilder().setRelease(Release.newBuilder().setJobId(JOB)
+          .setReason("cancelled")).build());
+      coordinator.send(runEpoch(1, 3)); // after the release
+      assertThat(coordinator.next(BodyCase.FAILURE).getFailure().getMessage()).contains("holds no job");
+      assertThat(coordinator.taken(BodyCase.EPOCH_RESULT)).isEmpty();
+    }
+  }
+
   /**
    * Rank 1 of a 2-rank ring is played by the test: it joins but never starts the all-reduce (so the
    * worker's step waits, TRAINING, and a stall report measures the wait on the worker's fake clock), and
