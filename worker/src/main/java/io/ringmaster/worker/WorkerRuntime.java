@@ -272,6 +272,8 @@ public final class WorkerRuntime implements AutoCloseable {
   private void answerPause(io.ringmaster.proto.v1.Pause pause) {
     JobRunner r = runner;
     if (r == null || !r.jobId().equals(pause.getJobId()) || r.aborted()) {
+      log.info("ignoring a Pause of job {}: this worker holds {}", pause.getJobId(),
+          r == null || r.aborted() ? "no job" : "job " + r.jobId());
       return;
     }
     if (!r.requestPause(pause.getGeneration()) || r.pauseAnswered(pause.getGeneration())) {
