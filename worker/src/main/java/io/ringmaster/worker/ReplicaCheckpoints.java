@@ -11,7 +11,7 @@ final class ReplicaCheckpoints {
 
   static Checkpoint checkpoint(ReplicaState s, String jobId, int epoch, long step, long stepsInEpoch,
       double trainLossSum, long trainSamples, long trainLossSamples, long skippedSteps, long seed, int worldSize, long paramsChecksum,
-      Provenance provenance) {
+      Provenance provenance, long createdAtMs) {
     return Checkpoint.newBuilder()
         .setJobId(jobId)
         .setEpoch(epoch)
@@ -30,7 +30,7 @@ final class ReplicaCheckpoints {
         .setSkippedSteps(skippedSteps)
         .setSeed(seed)
         .setWorldSize(worldSize)
-        .setCreatedAtMs(System.currentTimeMillis())
+        .setCreatedAtMs(createdAtMs)
         .setParamsChecksum(paramsChecksum)
         .setProvenance(provenance)
         .build();

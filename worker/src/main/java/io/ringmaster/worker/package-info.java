@@ -9,7 +9,8 @@
  * worker: its replica ({@code engine}), datasets, place in the current ring and cursor (epoch, completed
  * steps).
  *
- * <p><b>Threads.</b> Every command that touches the replica runs on one job thread ({@code worker-job}):
+ * <p><b>Threads and time.</b> Clocks and threads come from a {@link io.ringmaster.worker.WorkerEnvironment}
+ * (the system's by default), injected so that tests drive time. Every command that touches the replica runs on one job thread ({@code worker-job}):
  * ND4J workspaces belong to a thread, and commands are carried out in the order they arrived. A timer thread
  * ({@code worker-timer}) sends heartbeats, with a stall report when a step has waited too long in the
  * all-reduce, and re-attaches after losing the coordinator. A {@code checkpoint-upload} thread sends rank
@@ -33,8 +34,15 @@
  *   <li>{@code SaveModel} (rank 0): writes the model zip, answers {@code ModelSaved}.</li>
  *   <li>{@code Release}: drops the job; with {@code shutdown} the worker stops.</li>
  * </ol>
- * A command that fails is answered with a {@code WorkerFailure} carrying a {@code FailureReason}. Losing the
+ * Every command ends in an answer (Ready, EpochResult, Paused for the current generation, ModelSaved or
+ * a {@code WorkerFailure} carrying a {@code FailureReason}); every heartbeat says what the worker is doing
+ * ({@code WorkerActivity}), so the coordinator can tell a busy worker from one that waits for it. Losing the
  * coordinator ends the current job: a worker started for one job then exits, a free worker (started by
  * hand) re-attaches and waits for the next job.
+ *
+ * <p><b>One job at a time, any job after any other.</b> A new {@code JobRunner} is built for every job, and
+ * again for the same job after the worker abandoned it (released, or the coordinator was lost); closing it
+ * leaves the job's rings, which are keyed by (job id, generation), so the next job starts at any ring
+ * generation whatever this worker did before.
  */
 package io.ringmaster.worker;
