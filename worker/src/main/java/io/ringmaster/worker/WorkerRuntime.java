@@ -119,8 +119,11 @@ public final class WorkerRuntime implements AutoCloseable {
     CollectiveTransport.configure(sb);
     server = sb.build().start();
     health.setStatus("", ServingStatus.SERVING);
+    // the coordinator sends nothing routinely, so a ping every 10 s (the most the coordinator permits)
+    // unanswered for 10 s is how a worker notices a coordinator that vanished without closing its stream
+    // (a partition, a dead host): it then drops its job and re-attaches
     channel = NettyChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext()
-        .keepAliveTime(30, TimeUnit.SECONDS).build();
+        .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
     attach();
     return this;
   }
