@@ -39,7 +39,7 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
 mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
   -Dmdep.includeScope=runtime >/dev/null
-CP="bench/target/classes:worker/target/classes:job/target/classes:proto/target/classes:$(cat bench/target/bench-classpath.txt)"
+CP="bench/target/classes:worker/target/classes:model/target/classes:job/target/classes:proto/target/classes:$(cat bench/target/bench-classpath.txt)"
 case "$ND4J_BUILD" in
   avx2) CP=$(tr ':' '\n' <<<"$CP" | grep -v 'nd4j-native-[^/]*-linux-x86_64\.jar$' | paste -sd:) ;;
   generic) CP=$(tr ':' '\n' <<<"$CP" | grep -v 'nd4j-native-[^/]*-linux-x86_64-avx2\.jar$' | paste -sd:) ;;

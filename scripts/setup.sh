@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Ringmaster needs on a Debian/Ubuntu machine and is a no-op when it is all there:
-# Java 17+, Maven, and the Fashion-MNIST dataset (Debian package dataset-fashion-mnist).
+# Java 17+, Maven, the Fashion-MNIST dataset (Debian package dataset-fashion-mnist), and iproute2 (`ip`,
+# `tc`: the cross-host tests build hosts from network namespaces; they run as root, as CI does).
 set -euo pipefail
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
+has_sbin() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; } # not on a user's PATH
+{ has_sbin ip && has_sbin tc; } || need_apt+=(iproute2)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2

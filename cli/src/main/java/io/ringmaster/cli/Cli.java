@@ -1,6 +1,11 @@
 package io.ringmaster.cli;
 
 import io.ringmaster.cli.client.CoordinatorCallException;
+import io.ringmaster.cli.commands.RingmasterCommand;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.ContextFactory;
+import io.ringmaster.cli.support.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import picocli.CommandLine;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.ringmaster.cli.client.ChannelFactory;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.JobState;

@@ -2,6 +2,8 @@ package io.ringmaster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringmaster.cli.support.CoordinatorLauncher;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
 import java.io.IOException;
 import java.nio.file.Path;

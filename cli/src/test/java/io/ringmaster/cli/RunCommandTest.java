@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.ringmaster.cli.client.ChannelFactory;
+import io.ringmaster.cli.support.CoordinatorLauncher;
+import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.JobState;

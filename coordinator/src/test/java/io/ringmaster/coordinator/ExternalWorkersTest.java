@@ -8,6 +8,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobServiceGrpc;
@@ -18,6 +20,7 @@ import io.ringmaster.proto.v1.WorkerStatus;
 import io.ringmaster.worker.WorkerRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The by-hand multi-machine mode: a coordinator with the external scheduler and workers started on their
  * own (here as libraries inside this JVM, as a Spark executor would host them). Free workers are handed
- * to a job, and return to the pool when it ends, ready for the next one.
+ * to a job as a whole gang, and return to the pool when it ends, ready for the next one; a worker the
+ * coordinator gives up on is evicted and must attach again.
  */
 class ExternalWorkersTest {
   @TempDir Path tmp;
@@ -114,10 +118,181 @@ class ExternalWorkersTest {
     }
   }
 
+  /**
+   * Gang admission: a 3-worker job with only 2 workers attached waits QUEUED, saying so, and holds
+   * neither worker, so a 2-worker job submitted after it runs on both; the 3-worker job fails once fewer
+   * workers than it needs have been attached for longer than the start timeout.
+   */
+  @Test
+  void aJobNeedingMoreWorkersThanAttachedWaitsQueuedWithoutHoldingThemThenFailsAfterTheStartTimeout()
+      throws Exception {
+    JobSpec big = spec(3, 1_200, 1, "{}");
+    JobSpec small = spec(2, 1_200, 1, "{}");
+    try (CoordinatorServer coordinator = externalCoordinator(Duration.ofSeconds(15));
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(coordinator, "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String bigId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(big).build()).getId();
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> get(jobs, bigId).getMessage().equals("waiting for 3 worker(s): 2 free, 2 attached"));
+        assertThat(get(jobs, bigId).getState()).isEqualTo(JobState.QUEUED);
+        assertThat(get(jobs, bigId).getWorkersList()).isEmpty();
+
+        Job done = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(small).build()).getId());
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId)
+            .containsExactlyInAnyOrder("lib-a", "lib-b");
+
+        Job failed = awaitEnd(jobs, bigId);
+        assertThat(failed.getState()).isEqualTo(JobState.FAILED);
+        assertThat(failed.getReason()).isEqualTo(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT);
+        assertThat(failed.getMessage()).contains("needs 3 worker(s) but only 2 worker(s) attached")
+            .contains("start timeout 15 s");
+        assertThat(failed.getWorkersList()).isEmpty();
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * A worker whose link is cut mid-epoch (alive, hearing nothing) is evicted once, its session closed;
+   * it is not handed the job's open slot while the link is down, and the job finishes on the other worker
+   * with every sample counted once per epoch. When the link comes back the worker attaches again by
+   * itself and serves the next job.
+   */
+  @Test
+  void aWorkerCutOffMidEpochIsEvictedOnceNotReadmittedAndServesTheNextJobAfterReattaching()
+      throws Exception {
+    JobSpec spec = spec(2, 3_000, 6, "{minWorkers: 1, maxReplacements: 3, workerTimeoutS: 3}");
+    try (CoordinatorServer coordinator = externalCoordinator(Duration.ofSeconds(60));
+        CuttableLink link = new CuttableLink(coordinator.port());
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(link.address(), "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String id = submitAndAwaitTraining(jobs, spec);
+
+        link.cut();
+
+        Job done = awaitEnd(jobs, id);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getEpochsList()).hasSize(6).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+        List<WorkerStatus> ofB = done.getWorkersList().stream()
+            .filter(w -> w.getWorkerId().equals("lib-b")).toList();
+        assertThat(ofB).as("lib-b was evicted once and never handed a slot again: %s", done.getWorkersList())
+            .singleElement().satisfies(w -> {
+              assertThat(w.getState()).isEqualTo(io.ringmaster.proto.v1.WorkerState.WORKER_LOST);
+              assertThat(w.getMessage()).contains("no heartbeat");
+            });
+        assertThat(done.getEpochs(5).getWorkers()).isEqualTo(1);
+
+        link.restore();
+
+        Job next = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder()
+            .setSpec(spec(2, 1_200, 1, "{}")).build()).getId());
+        assertThat(next.getState()).as(next.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(next.getWorkersList()).extracting(WorkerStatus::getWorkerId)
+            .containsExactlyInAnyOrder("lib-a", "lib-b");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * A free worker whose link is cut is never handed to a job: a 2-worker job waits QUEUED with one worker
+   * free of two attached; after the coordinator's heartbeat timeout the silent worker is dropped (one
+   * attached); once the link is back the worker attaches again, beats, and the job runs on both.
+   */
+  @Test
+  void aSilentFreeWorkerIsNeverHandedOutAndIsDroppedUntilItAttachesAgain() throws Exception {
+    JobSpec probe = spec(3, 1_200, 1, "{}"); // can never start with 2 workers: shows the counts
+    JobSpec job = spec(2, 1_200, 1, "{}");
+    try (CoordinatorServer coordinator = externalCoordinator(Duration.ofSeconds(120));
+        CuttableLink link = new CuttableLink(coordinator.port());
+        WorkerRuntime a = worker(coordinator, "lib-a");
+        WorkerRuntime b = worker(link.address(), "lib-b")) {
+      ManagedChannel channel = channel(coordinator);
+      try {
+        var jobs = JobServiceGrpc.newBlockingStub(channel);
+        String probeId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(probe).build()).getId();
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 2 free, 2 attached"));
+
+        link.cut();
+        await().atMost(Duration.ofSeconds(20)) // beyond the default workerTimeoutS of 6 s
+            .until(() -> get(jobs, probeId).getMessage().startsWith("waiting for 3 worker(s): 1 free, 2 attached"));
+        String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(job).build()).getId();
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 2 attached"));
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        await().atMost(Duration.ofSeconds(30)) // the coordinator's heartbeat timeout is 10 s
+            .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 1 attached"));
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(probeId).build());
+
+        link.restore();
+
+        Job done = awaitEnd(jobs, id);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId)
+            .containsExactlyInAnyOrder("lib-a", "lib-b");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * After a coordinator restart on the same data directory, a job that was running waits (RECOVERING)
+   * for a whole gang of free workers, then resumes on the workers that attach again by themselves.
+   */
+  @Test
+  void afterACoordinatorRestartARunningJobResumesWhenItsWholeGangIsBack() throws Exception {
+    JobSpec spec = spec(2, 3_000, 6, "{}");
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    String id;
+    try (WorkerRuntime a = worker("127.0.0.1:" + port, "lib-a");
+        WorkerRuntime b = worker("127.0.0.1:" + port, "lib-b")) {
+      try (CoordinatorServer first = externalCoordinator(port, Duration.ofSeconds(60))) {
+        ManagedChannel channel = channel(first);
+        try {
+          id = submitAndAwaitTraining(JobServiceGrpc.newBlockingStub(channel), spec);
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+      try (CoordinatorServer second = externalCoordinator(port, Duration.ofSeconds(60))) {
+        ManagedChannel channel = channel(second);
+        try {
+          var jobs = JobServiceGrpc.newBlockingStub(channel);
+          Job done = awaitEnd(jobs, id);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
+          assertThat(done.getEpochsList()).hasSize(6).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+  }
+
   /** A 2-worker MLP job on the first {@code trainSamples} training samples, batch 30. */
   private JobSpec spec(int trainSamples, int epochs, String faultTolerance) throws java.io.IOException {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), trainSamples, 300);
-    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, epochs, 30, faultTolerance), tmp));
+    return spec(2, trainSamples, epochs, faultTolerance);
+  }
+
+  /** A {@code workers}-worker MLP job on the first {@code trainSamples} training samples, batch 30. */
+  private JobSpec spec(int workers, int trainSamples, int epochs, String faultTolerance) throws java.io.IOException {
+    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data-" + trainSamples), trainSamples, 300);
+    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, 30, faultTolerance), tmp));
   }
 
   private static Job awaitEnd(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
@@ -129,16 +304,28 @@ class ExternalWorkersTest {
   }
 
   private CoordinatorServer externalCoordinator() throws java.io.IOException {
-    return CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
+    return externalCoordinator(Duration.ofSeconds(60));
+  }
+
+  /** {@code startTimeout}: how long a job may wait for enough workers to be attached at all. */
+  private CoordinatorServer externalCoordinator(Duration startTimeout) throws java.io.IOException {
+    return externalCoordinator(0, startTimeout);
+  }
+
+  private CoordinatorServer externalCoordinator(int port, Duration startTimeout) throws java.io.IOException {
+    return CoordinatorServer.builder().port(port).dataDir(tmp.resolve("runs"))
         .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)
         .settings(new JobSettings(1, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(60), Duration.ofSeconds(2)))
+            startTimeout, Duration.ofSeconds(2)))
         .build().start();
   }
 
   private static WorkerRuntime worker(CoordinatorServer coordinator, String id) throws java.io.IOException {
-    return new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + coordinator.port(), "127.0.0.1", 0, "", id, -1,
-        "")).start();
+    return worker("127.0.0.1:" + coordinator.port(), id);
+  }
+
+  private static WorkerRuntime worker(String coordinatorTarget, String id) throws java.io.IOException {
+    return new WorkerRuntime(new WorkerRuntime.Config(coordinatorTarget, "127.0.0.1", 0, "", id, -1, "")).start();
   }
 
   private static ManagedChannel channel(CoordinatorServer coordinator) {

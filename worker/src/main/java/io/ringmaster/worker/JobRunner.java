@@ -15,6 +15,7 @@ import io.ringmaster.proto.v1.Paused;
 import io.ringmaster.proto.v1.ResumePoint;
 import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.worker.checkpoint.CheckpointClient;
 import io.ringmaster.worker.collective.Collective;
 import io.ringmaster.worker.collective.CollectiveException;
@@ -30,11 +31,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +66,15 @@ import org.slf4j.LoggerFactory;
  * ({@code ReplicaState.Fetch}). The next {@code Assign} (a new generation) says where the replica's state
  * comes from: kept as is, fetched from a peer that is ahead, or downloaded from a checkpoint.
  *
- * <p>Threading: every method except {@link #requestPause}, {@link #servable} and {@link #abort} runs on the
- * worker's single job thread (ND4J workspaces belong to a thread).
+ * <p><b>Pauses are scoped by generation.</b> A {@code Pause} names the generation it stops; it stops that
+ * generation for good (a later RunEpoch of it stops before its first step and answers Paused again) and
+ * never a newer one, so a Pause that crosses the next Assign on the wire, or arrives late, cannot stop
+ * the next ring. An aborted runner (released, or its coordinator was lost) is never reused: the worker
+ * builds a new one for the next Assign.
+ *
+ * <p>Threading: every method except {@link #requestPause}, {@link #servable}, {@link #abort}, {@link
+ * #activity}, {@link #stall} and the accessors runs on the worker's single job thread (ND4J workspaces
+ * belong to a thread).
  */
 final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -71,8 +82,9 @@ final class JobRunner implements AutoCloseable {
 
   /** Where the replica stands. Mutated on the job thread only. */
   private static final class Cursor {
-    int epoch = 1;
-    long completed;
+    // volatile: the heartbeat reads them (WorkerActivity) from the timer thread
+    volatile int epoch = 1;
+    volatile long completed;
     double lossSum;
     long samples;
     long lossSamples;
@@ -97,35 +109,52 @@ final class JobRunner implements AutoCloseable {
   private final CollectiveService inbound;
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
-  private final ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "checkpoint-upload");
-    t.setDaemon(true);
-    return t;
-  });
+  private final LongSupplier nanoClock;
+  private final LongSupplier wallClockMillis;
+  /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
+  private final ExecutorService uploads;
+  private final StepWait stepWait;
   private Future<?> pendingUpload;
 
   private Dataset train;
   private Dataset test;
   private Replica replica;
-  private RingMembership membership;
+  private volatile RingMembership membership;
   private volatile Collective collective;
   private final Cursor cursor = new Cursor();
-  private volatile boolean pauseRequested;
+  /**
+   * The newest generation a Pause was requested for (a Pause names its generation). It stops the loop
+   * while the runner is in that generation or an older one; the next Assign (a newer generation) is
+   * not affected, and a stale Pause (of a generation older than the current one) changes nothing.
+   */
+  private final AtomicLong pausedUpTo = new AtomicLong(Long.MIN_VALUE);
   private volatile boolean aborted;
+  /** What the job thread is doing with this runner, for the heartbeat's {@link WorkerActivity}. */
+  private volatile WorkerActivity.Kind doing = WorkerActivity.Kind.PREPARING;
+  /** Generation of the Assign being carried out (PREPARING), else of the ring joined. */
+  private volatile long activityGeneration;
+  /** Generation of the last Paused this runner described, so a Pause already answered is not re-answered. */
+  private volatile long pausedAnsweredFor = Long.MIN_VALUE;
   private volatile Servable servable;
   /** The replica holds the job's state at the cursor (false until an Assign fully succeeded). */
   private boolean holdsState;
-  /** Step being waited on in the all-reduce, for the stall watchdog: -1 when not in one. */
-  private volatile long waitingStep = -1;
-  private volatile long waitingSinceNanos;
 
-  JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers) {
+  /**
+   * @param env the worker's clocks (monotonic for timings, stall waits and the ring's timeouts; wall
+   *     clock for checkpoints' creation time) and its upload thread (not shut down by this runner)
+   */
+  JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
+      WorkerEnvironment env) {
     this.first = first;
     this.jobId = first.getJobId();
     this.spec = SpecProtos.fromProto(first.getSpec());
     this.inbound = inbound;
     this.coordinator = coordinator;
     this.peers = peers;
+    this.nanoClock = env.nanoClock();
+    this.wallClockMillis = env.wallClockMillis();
+    this.uploads = env.uploads();
+    this.stepWait = new StepWait(nanoClock);
   }
 
   /** After this long waiting in one step, the worker sends a StallReport (spec.faultTolerance.stallWarningS). */
@@ -138,7 +167,21 @@ final class JobRunner implements AutoCloseable {
   }
 
   long generation() {
-    return membership == null ? 0 : membership.generation();
+    RingMembership m = membership;
+    return m == null ? 0 : m.generation();
+  }
+
+  /** Whether the runner has been aborted (released, or the coordinator was lost): it takes no more commands. */
+  boolean aborted() {
+    return aborted;
+  }
+
+  /** What this runner is doing now, as the heartbeat reports it. Any thread. */
+  WorkerActivity activity() {
+    WorkerActivity.Kind kind = doing;
+    return WorkerActivity.newBuilder().setKind(kind).setJobId(jobId)
+        .setGeneration(kind == WorkerActivity.Kind.PREPARING ? activityGeneration : generation())
+        .setEpoch(cursor.epoch).setCompletedSteps(cursor.completed).build();
   }
 
   int rank() {
@@ -150,8 +193,18 @@ final class JobRunner implements AutoCloseable {
    * builds the replica the first time, then keeps, fetches or downloads its state, and connects.
    */
   void assign(Assign a) throws DatasetException, CollectiveException, IOException {
-    long t0 = System.nanoTime();
-    RingMembership next = RingMembership.fromProto(a.getMembership());
+    activityGeneration = a.getMembership().getGeneration();
+    doing = WorkerActivity.Kind.PREPARING;
+    try {
+      join(a);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private void join(Assign a) throws DatasetException, CollectiveException, IOException {
+    long t0 = nanoClock.getAsLong();
+    RingMembership next = RingMembership.fromProto(jobId, a.getMembership());
     if (membership != null && next.generation() <= membership.generation()) {
       throw new IllegalStateException("generation " + next.generation() + " is not newer than "
           + membership.generation());
@@ -189,12 +242,12 @@ final class JobRunner implements AutoCloseable {
           "checkpoint " + resume.getCheckpointId());
     }
     membership = next;
-    // keep serving the paused snapshot: joiners of this generation fetch it until training resumes
-    pauseRequested = false;
-    collective = RingAllReduce.join(inbound, next, RingOptions.defaults());
+    // keep serving the paused snapshot: joiners of this generation fetch it until training resumes.
+    // A pause requested for an older generation does not apply to this one (see pausedUpTo).
+    collective = RingAllReduce.join(inbound, next, RingOptions.defaults(), nanoClock);
     holdsState = true;
     log.info("job {}: rank {}/{} of generation {} ready in {} ms at epoch {} step {} ({} params)", jobId,
-        next.rank(), next.worldSize(), next.generation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+        next.rank(), next.worldSize(), next.generation(), TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - t0),
         cursor.epoch, cursor.completed, replica.numParams());
   }
 
@@ -230,6 +283,16 @@ final class JobRunner implements AutoCloseable {
    */
   EpochResult runEpoch(int epoch, long startStep, Consumer<StepProgress> progress)
       throws CollectiveException, PausedException, NonFiniteException {
+    doing = WorkerActivity.Kind.TRAINING;
+    try {
+      return train(epoch, startStep, progress);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private EpochResult train(int epoch, long startStep, Consumer<StepProgress> progress)
+      throws CollectiveException, PausedException, NonFiniteException {
     ShardPlan plan = ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
     int steps = plan.steps();
     if (epoch == cursor.epoch + 1 && cursor.completed == stepsOf(cursor.epoch) && startStep == 0) {
@@ -244,26 +307,27 @@ final class JobRunner implements AutoCloseable {
     int rank = membership.rank();
     int world = membership.worldSize();
     int[] indices = new int[spec.batchSize()];
-    long t0 = System.nanoTime();
+    long t0 = nanoClock.getAsLong();
     long lastReport = t0;
     int every = spec.ft().checkpointEverySteps();
     for (int step = (int) startStep; step < steps; step++) {
-      if (pauseRequested || aborted) {
-        throw new PausedException("paused before step " + step);
+      if (pauseApplies() || aborted) {
+        throw new PausedException("paused before step " + step + " of generation " + generation()
+            + (aborted ? " (the runner was aborted)" : " (the coordinator paused this generation)"));
       }
       int n = plan.indices(step, rank, world, indices);
       StepResult local = replica.computeGradient(indices, n);
-      waitingSinceNanos = System.nanoTime();
-      waitingStep = step;
+      stepWait.started(step);
       try {
         collective.allReduceSum(replica.reduceBuffer());
       } catch (CollectiveException e) {
-        if (pauseRequested || aborted) {
-          throw new PausedException("paused during step " + step);
+        if (pauseApplies() || aborted) {
+          throw new PausedException("paused during step " + step + " of generation " + generation()
+              + (aborted ? " (the runner was aborted)" : " (the coordinator paused this generation)"));
         }
         throw e;
       } finally {
-        waitingStep = -1;
+        stepWait.ended();
       }
       ReducedStep global = replica.reduced();
       if (global.nonFiniteRanks() > 0) {
@@ -280,7 +344,7 @@ final class JobRunner implements AutoCloseable {
       }
       cursor.samples += global.samples();
       cursor.completed = step + 1;
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       if (now - lastReport >= PROGRESS_EVERY_NANOS || step == steps - 1) {
         lastReport = now;
         progress.accept(StepProgress.newBuilder().setJobId(jobId).setEpoch(epoch).setSteps(cursor.completed)
@@ -290,12 +354,13 @@ final class JobRunner implements AutoCloseable {
         uploadCheckpoint(steps);
       }
     }
-    double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    long e0 = System.nanoTime();
+    double trainSeconds = (nanoClock.getAsLong() - t0) / 1e9;
+    doing = WorkerActivity.Kind.EVALUATING;
+    long e0 = nanoClock.getAsLong();
     int from = (int) ((long) rank * test.size() / world);
     int to = (int) ((long) (rank + 1) * test.size() / world);
     EvalResult eval = replica.evaluate(test, from, to);
-    double evalSeconds = (System.nanoTime() - e0) / 1e9;
+    double evalSeconds = (nanoClock.getAsLong() - e0) / 1e9;
     return EpochResult.newBuilder()
         .setJobId(jobId).setEpoch(epoch).setGeneration(generation()).setSteps(steps)
         .setTrainSamples(cursor.samples).setTrainLossSum(cursor.lossSum)
@@ -315,7 +380,7 @@ final class JobRunner implements AutoCloseable {
     int steps = stepsOf(cursor.epoch);
     return ReplicaCheckpoints.checkpoint(replica.state(), jobId, cursor.epoch, cursor.completed, steps,
             cursor.lossSum, cursor.samples, cursor.lossSamples, cursor.skipped, spec.seed(), membership.worldSize(),
-            replica.paramsChecksum(), first.getProvenance());
+            replica.paramsChecksum(), first.getProvenance(), wallClockMillis.getAsLong());
   }
 
   /** Rank 0: hands a snapshot to the background uploader; skips it if the previous upload is still going. */
@@ -341,6 +406,7 @@ final class JobRunner implements AutoCloseable {
    * the cursor. {@code generation} is the ring generation the answer is about (the one a Pause named).
    */
   Paused paused(String reason, long generation) {
+    pausedAnsweredFor = generation;
     boolean trained = holdsState && cursor.completed == stepsOf(cursor.epoch);
     if (holdsState) {
       servable = new Servable(cursor.epoch, cursor.completed, snapshot());
@@ -355,23 +421,44 @@ final class JobRunner implements AutoCloseable {
     return servable;
   }
 
+  /** Whether a Paused for {@code generation} was already sent (by the epoch it stopped, or an earlier Pause). */
+  boolean pauseAnswered(long generation) {
+    return pausedAnsweredFor == generation;
+  }
+
   /**
-   * Makes a running epoch stop at the next step boundary: the pending all-reduce is aborted on every
-   * rank (closing the ring tells the neighbours). Any thread.
+   * A Pause for {@code generation}: makes a running epoch of that generation stop at the next step
+   * boundary (the pending all-reduce is aborted on every rank: closing the ring tells the neighbours),
+   * and keeps this generation from training again. A Pause for a generation older than the current one
+   * is stale (the ring was re-formed since) and changes nothing. Any thread.
+   *
+   * @return false when the Pause was stale and ignored
    */
-  void requestPause() {
-    pauseRequested = true;
-    closeRing();
+  boolean requestPause(long generation) {
+    if (generation < generation()) {
+      return false;
+    }
+    pausedUpTo.accumulateAndGet(generation, Math::max);
+    Collective c = collective;
+    if (c != null && c.generation() <= generation) {
+      c.close();
+    }
+    return true;
+  }
+
+  /** Whether a Pause applies to the current generation. */
+  private boolean pauseApplies() {
+    return pausedUpTo.get() >= generation();
   }
 
   /** If the job thread has waited in one step for longer than {@code afterMillis}: a report. Any thread. */
   StallReport stall(long afterMillis) {
-    long step = waitingStep;
+    long step = stepWait.step();
+    long waited = stepWait.waitedMillis();
     Collective c = collective;
-    if (step < 0 || c == null) {
+    if (step < 0 || waited < 0 || c == null) {
       return null;
     }
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSinceNanos);
     if (waited < afterMillis) {
       return null;
     }
@@ -388,6 +475,15 @@ final class JobRunner implements AutoCloseable {
 
   /** Saves the replica (with updater state) atomically: temp file, then rename. */
   Path save(Path path) throws IOException {
+    doing = WorkerActivity.Kind.SAVING;
+    try {
+      return saveAtomically(path);
+    } finally {
+      doing = WorkerActivity.Kind.WAITING;
+    }
+  }
+
+  private Path saveAtomically(Path path) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
     Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
     replica.save(tmp);
@@ -408,14 +504,20 @@ final class JobRunner implements AutoCloseable {
     closeRing();
   }
 
+  /** Stops everything and leaves the job's rings for good; the runner cannot be used afterwards. */
   @Override
   public void close() {
     abort();
-    uploads.shutdown();
-    try {
-      uploads.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    inbound.leave(jobId); // late streams of this job are refused; the next job starts at any generation
+    Future<?> upload = pendingUpload;
+    if (upload != null) {
+      try {
+        upload.get(10, TimeUnit.SECONDS); // let the last checkpoint reach the coordinator
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+        log.warn("job {}: the last checkpoint upload did not finish: {}", jobId, e.toString());
+      }
     }
     if (replica != null) {
       replica.close();

@@ -5,7 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.FetchStateRequest;
 import io.ringmaster.proto.v1.ReplicaStateGrpc;
-import io.ringmaster.worker.checkpoint.CheckpointAssembler;
+import io.ringmaster.job.checkpoint.CheckpointAssembler;
 import io.ringmaster.worker.collective.CollectiveTransport;
 import io.ringmaster.worker.collective.PeerAddress;
 import io.ringmaster.worker.collective.RingOptions;

@@ -2,7 +2,7 @@ package io.ringmaster.worker;
 
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.Provenance;
-import io.ringmaster.worker.checkpoint.FloatBytes;
+import io.ringmaster.job.checkpoint.FloatBytes;
 import io.ringmaster.worker.engine.ReplicaState;
 
 /** Converts a replica's state plus the data cursor to and from a {@link Checkpoint}. */
@@ -11,7 +11,7 @@ final class ReplicaCheckpoints {
 
   static Checkpoint checkpoint(ReplicaState s, String jobId, int epoch, long step, long stepsInEpoch,
       double trainLossSum, long trainSamples, long trainLossSamples, long skippedSteps, long seed, int worldSize, long paramsChecksum,
-      Provenance provenance) {
+      Provenance provenance, long createdAtMs) {
     return Checkpoint.newBuilder()
         .setJobId(jobId)
         .setEpoch(epoch)
@@ -30,7 +30,7 @@ final class ReplicaCheckpoints {
         .setSkippedSteps(skippedSteps)
         .setSeed(seed)
         .setWorldSize(worldSize)
-        .setCreatedAtMs(System.currentTimeMillis())
+        .setCreatedAtMs(createdAtMs)
         .setParamsChecksum(paramsChecksum)
         .setProvenance(provenance)
         .build();

@@ -5,7 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.ringmaster.proto.v1.CheckpointChunk;
 import io.ringmaster.proto.v1.FetchStateRequest;
 import io.ringmaster.proto.v1.ReplicaStateGrpc;
-import io.ringmaster.worker.checkpoint.CheckpointSender;
+import io.ringmaster.job.checkpoint.CheckpointSender;
 import java.util.function.Supplier;
 
 /**

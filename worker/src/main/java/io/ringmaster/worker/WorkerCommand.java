@@ -40,7 +40,7 @@ public final class WorkerCommand implements Callable<Integer> {
     String slotEnv = System.getenv(ENV_SLOT);
     int slot = slotEnv == null || slotEnv.isBlank() ? -1 : Integer.parseInt(slotEnv.trim());
     WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
-        slot, System.getenv(ENV_LOG))).start();
+        slot, System.getenv(ENV_LOG)), WorkerEnvironment.system()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;

@@ -9,12 +9,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.job.Version;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Heartbeat;
 import io.ringmaster.proto.v1.Hello;
 import io.ringmaster.proto.v1.ModelSaved;
 import io.ringmaster.proto.v1.Ready;
+import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
 import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
@@ -28,7 +30,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +42,19 @@ import org.slf4j.LoggerFactory;
  * commands it receives (Assign, RunEpoch, SaveModel, Release) on one job thread. {@link WorkerCommand}
  * wraps it in a process; a Spark executor can host one in-process.
  *
- * <p>Losing the coordinator ends the current job. A worker launched for one job ({@code jobId} set)
- * then stops; a free worker keeps running and re-attaches.
+ * <p>Every command ends in an answer: Assign in Ready or WorkerFailure; RunEpoch in EpochResult, Paused
+ * (for the worker's current generation) or WorkerFailure; Pause in Paused for its generation, unless it
+ * is stale (the ring was re-formed since: ignored) or the stopped epoch already answered it; SaveModel
+ * in ModelSaved or WorkerFailure. Every heartbeat carries the worker's {@link WorkerActivity}: NO_JOB
+ * without a job, WAITING between commands, else what the running command does.
+ *
+ * <p>Losing the coordinator ends the current job: the worker drops its replica and leaves the job's
+ * rings. A worker launched for one job ({@code jobId} set) then stops; a free worker keeps running,
+ * re-attaches, and serves whatever job it is given next (the same one included, built afresh).
  */
 public final class WorkerRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final long STALL_REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * @param coordinatorTarget host:port of the coordinator
@@ -68,7 +77,8 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
-  private final CollectiveService collective = new CollectiveService();
+  private final WorkerEnvironment env;
+  private final CollectiveService collective;
   private final ExecutorService jobThread;
   private final ScheduledExecutorService timer;
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -83,16 +93,19 @@ public final class WorkerRuntime implements AutoCloseable {
   private volatile boolean closing;
   private volatile String exitReason = "";
 
+  /** A worker on the system clocks and its own threads ({@link WorkerEnvironment#system()}). */
   public WorkerRuntime(Config config) {
-    this.config = config;
-    this.jobThread = Executors.newSingleThreadExecutor(r -> daemon(r, "worker-job"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "worker-timer"));
+    this(config, WorkerEnvironment.system());
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+  /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
+  public WorkerRuntime(Config config, WorkerEnvironment env) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.env = Objects.requireNonNull(env, "env");
+    this.jobThread = env.jobThread();
+    this.timer = env.timer();
+    this.collective = new CollectiveService(CollectiveService.DEFAULT_PENDING_HELLO_TIMEOUT, timer);
+    this.lastStallReportNanos = env.nanoClock().getAsLong() - STALL_REPORT_EVERY_NANOS; // the first may go at once
   }
 
   /** Starts the server and attaches to the coordinator; returns this. */
@@ -106,8 +119,11 @@ public final class WorkerRuntime implements AutoCloseable {
     CollectiveTransport.configure(sb);
     server = sb.build().start();
     health.setStatus("", ServingStatus.SERVING);
+    // the coordinator sends nothing routinely, so a ping every 10 s (the most the coordinator permits)
+    // unanswered for 10 s is how a worker notices a coordinator that vanished without closing its stream
+    // (a partition, a dead host): it then drops its job and re-attaches
     channel = NettyChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext()
-        .keepAliveTime(30, TimeUnit.SECONDS).build();
+        .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
     attach();
     return this;
   }
@@ -174,12 +190,12 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         heartbeats = timer.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
       }
-      case ASSIGN -> onJobThread(() -> {
+      case ASSIGN -> onJobThread(m.getAssign().getJobId(), () -> {
         var a = m.getAssign();
         JobRunner r = runner;
-        if (r == null || !r.jobId().equals(a.getJobId())) {
-          closeRunner();
-          r = new JobRunner(a, collective, channel, peerState);
+        if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
+          closeRunner(); // another job, or one this worker abandoned: start afresh
+          r = new JobRunner(a, collective, channel, peerState, env);
           runner = r;
         }
         r.assign(a);
@@ -187,15 +203,23 @@ public final class WorkerRuntime implements AutoCloseable {
         send(WorkerMessage.newBuilder().setReady(Ready.newBuilder().setJobId(r.jobId())
             .setGeneration(r.generation())).build());
       });
-      case RUN_EPOCH -> onJobThread(() -> {
+      case RUN_EPOCH -> onJobThread(m.getRunEpoch().getJobId(), () -> {
         var cmd = m.getRunEpoch();
         JobRunner r = requireRunner(cmd.getJobId());
+        if (cmd.getGeneration() != r.generation()) {
+          throw new IllegalStateException("RunEpoch of job " + cmd.getJobId() + " for generation "
+              + cmd.getGeneration() + " but this worker is in generation " + r.generation()
+              + " (its Assign failed or was never received): re-form the ring");
+        }
         try {
           var result = r.runEpoch(cmd.getEpoch(), cmd.getStartStep(),
               p -> send(WorkerMessage.newBuilder().setProgress(p).build()));
           send(WorkerMessage.newBuilder().setEpochResult(result).build());
         } catch (JobRunner.PausedException e) {
-          log.info("job {}: {}", r.jobId(), e.getMessage()); // the Pause task reports the cursor
+          log.info("job {}: {}", r.jobId(), e.getMessage());
+          if (!r.aborted()) { // aborted: released, or the coordinator is gone; nobody waits for an answer
+            send(WorkerMessage.newBuilder().setPaused(r.paused(e.getMessage(), r.generation())).build());
+          }
         } catch (CollectiveException e) {
           // the ring broke under us (a peer died or stalled): stop at this step boundary and say where
           String why = "collective " + e.reason() + ": " + e.getMessage();
@@ -209,19 +233,16 @@ public final class WorkerRuntime implements AutoCloseable {
       case PAUSE -> {
         var pause = m.getPause();
         JobRunner running = runner;
-        if (running != null && running.jobId().equals(pause.getJobId())) {
-          running.requestPause(); // the running step, if any, stops at once
+        if (running != null && running.jobId().equals(pause.getJobId())
+            && !running.requestPause(pause.getGeneration())) { // the running step, if any, stops at once
+          log.info("job {}: ignoring a Pause of generation {}: this worker is in generation {}",
+              pause.getJobId(), pause.getGeneration(), running.generation());
+          return;
         }
         // answered on the job thread, after whatever it is doing (an Assign still being set up included)
-        onJobThread(() -> {
-          JobRunner r = runner;
-          if (r != null && r.jobId().equals(pause.getJobId())) {
-            send(WorkerMessage.newBuilder().setPaused(
-                r.paused("paused by the coordinator: " + pause.getReason(), pause.getGeneration())).build());
-          }
-        });
+        onJobThread(pause.getJobId(), () -> answerPause(pause));
       }
-      case SAVE_MODEL -> onJobThread(() -> {
+      case SAVE_MODEL -> onJobThread(m.getSaveModel().getJobId(), () -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());
         Path saved = r.save(Path.of(m.getSaveModel().getPath()));
         send(WorkerMessage.newBuilder().setModelSaved(ModelSaved.newBuilder().setJobId(r.jobId())
@@ -235,7 +256,7 @@ public final class WorkerRuntime implements AutoCloseable {
         boolean shutdown = m.getRelease().getShutdown();
         log.info("released from job {} ({}){}", m.getRelease().getJobId(), m.getRelease().getReason(),
             shutdown ? "; shutting down" : "");
-        onJobThread(() -> {
+        onJobThread(m.getRelease().getJobId(), () -> {
           closeRunner();
           if (shutdown) {
             exitReason = "released";
@@ -247,22 +268,62 @@ public final class WorkerRuntime implements AutoCloseable {
     }
   }
 
-  /** Heartbeat, plus a stall report while a step has waited too long on the ring (every 2 s at most). */
-  private void beat() {
-    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMs(System.currentTimeMillis()))
-        .build());
+  /**
+   * Answers a Pause with the cursor, for the Pause's generation, unless the runner already answered it (an
+   * epoch it stopped said Paused) or the runner has moved on to a newer generation since. Requests the
+   * pause again: the runner may not have existed yet when the Pause arrived (its Assign was queued).
+   */
+  private void answerPause(io.ringmaster.proto.v1.Pause pause) {
     JobRunner r = runner;
+    if (r == null || !r.jobId().equals(pause.getJobId()) || r.aborted()) {
+      log.info("ignoring a Pause of job {}: this worker holds {}", pause.getJobId(),
+          r == null || r.aborted() ? "no job" : "job " + r.jobId());
+      return;
+    }
+    if (!r.requestPause(pause.getGeneration()) || r.pauseAnswered(pause.getGeneration())) {
+      return; // stale (the ring was re-formed since), or already answered
+    }
+    send(WorkerMessage.newBuilder().setPaused(
+        r.paused("paused by the coordinator: " + pause.getReason(), pause.getGeneration())).build());
+  }
+
+  /**
+   * Heartbeat with what this worker is doing, plus a stall report while a step has waited too long on
+   * the ring (every 2 s at most).
+   */
+  private void beat() {
+    JobRunner r = runner;
+    send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        .setTimeMs(env.wallClockMillis().getAsLong()).setActivity(activity(r))).build());
     if (r == null) {
       return;
     }
     var stall = r.stall(r.stallReportMs());
-    long now = System.nanoTime();
-    if (stall != null && now - lastStallReportNanos >= TimeUnit.SECONDS.toNanos(2)) {
+    long now = env.nanoClock().getAsLong();
+    if (stall != null && now - lastStallReportNanos >= STALL_REPORT_EVERY_NANOS) {
       lastStallReportNanos = now;
       log.warn("job {}: step {} of epoch {} has waited {} ms for rank(s) {}", stall.getJobId(), stall.getStep(),
           stall.getEpoch(), stall.getWaitingMs(), stall.getWaitingForList());
       send(WorkerMessage.newBuilder().setStall(stall).build());
     }
+  }
+
+  /** What this worker is doing: NO_JOB without a runner (or with one it abandoned), else the runner's view. */
+  static WorkerActivity activity(JobRunner r) {
+    if (r == null || r.aborted()) {
+      return WorkerActivity.newBuilder().setKind(WorkerActivity.Kind.NO_JOB).build();
+    }
+    return r.activity();
+  }
+
+  /** The job this worker holds, or null (for tests of this package). */
+  JobRunner runner() {
+    return runner;
+  }
+
+  /** What this worker would report in a heartbeat now. */
+  public WorkerActivity activity() {
+    return activity(runner);
   }
 
   /** Logs which nd4j-native build JavaCPP loaded (generic or avx2), once. */
@@ -286,7 +347,11 @@ public final class WorkerRuntime implements AutoCloseable {
     JobRunner r = runner;
     if (r == null || !r.jobId().equals(jobId)) {
       throw new IllegalStateException("command for job " + jobId + " but this worker holds "
-          + (r == null ? "no job" : "job " + r.jobId()));
+          + (r == null ? "no job" : "job " + r.jobId()) + ": assign it to the job first");
+    }
+    if (r.aborted()) {
+      throw new IllegalStateException("command for job " + jobId + " but this worker has abandoned that job"
+          + " (released, or it lost the coordinator): assign it to the job again");
     }
     return r;
   }
@@ -295,34 +360,37 @@ public final class WorkerRuntime implements AutoCloseable {
     void run() throws Exception;
   }
 
-  /** Runs a command on the job thread; a failure is reported to the coordinator with a reason code. */
-  private void onJobThread(JobTask task) {
+  /**
+   * Runs a command of job {@code jobId} on the job thread; a failure is reported to the coordinator as a
+   * WorkerFailure of that job with a reason code (even when this worker holds no runner for it, e.g. a
+   * RunEpoch after the runner was dropped: the command must not end silently).
+   */
+  private void onJobThread(String jobId, JobTask task) {
     jobThread.execute(() -> {
       try {
         task.run();
       } catch (JobRunner.PausedException e) {
         log.info("{}", e.getMessage());
       } catch (CollectiveException e) {
-        reportFailure(FailureReason.FAILURE_REASON_COLLECTIVE_ERROR, "collective " + e.reason() + ": " + e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_COLLECTIVE_ERROR, "collective " + e.reason() + ": " + e.getMessage());
       } catch (io.ringmaster.job.data.DatasetException e) {
-        reportFailure(FailureReason.FAILURE_REASON_DATA_ERROR, e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_DATA_ERROR, e.getMessage());
       } catch (IOException e) {
-        reportFailure(FailureReason.FAILURE_REASON_IO_ERROR, e.getMessage());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_IO_ERROR, e.getMessage());
       } catch (Exception | Error e) {
         log.error("job command failed", e);
-        reportFailure(FailureReason.FAILURE_REASON_INTERNAL, e.toString());
+        reportFailure(jobId, FailureReason.FAILURE_REASON_INTERNAL, e.toString());
       }
     });
   }
 
-  private void reportFailure(FailureReason reason, String message) {
-    JobRunner r = runner;
-    if (closing || r == null) {
-      log.warn("{}: {} (no job to report it to)", reason, message);
+  private void reportFailure(String jobId, FailureReason reason, String message) {
+    if (closing) {
+      log.warn("job {}: {}: {} (not reported: this worker is shutting down)", jobId, reason, message);
       return;
     }
-    log.error("job {} failed on this worker: {}: {}", r.jobId(), reason, message);
-    send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(r.jobId())
+    log.error("job {} failed on this worker: {}: {}", jobId, reason, message);
+    send(WorkerMessage.newBuilder().setFailure(WorkerFailure.newBuilder().setJobId(jobId)
         .setReason(reason).setMessage(message)).build());
   }
 
@@ -340,7 +408,13 @@ public final class WorkerRuntime implements AutoCloseable {
     }
     JobRunner r = runner;
     if (r != null) {
-      r.abort();
+      r.abort(); // the job is over for this worker: the coordinator's plan is gone with it
+      onJobThread(r.jobId(), () -> {
+        if (runner == r) {
+          log.info("job {}: abandoned after losing the coordinator", r.jobId());
+          closeRunner();
+        }
+      });
     }
     log.warn("{}", why);
     if (!config.jobId().isEmpty()) {
@@ -382,8 +456,8 @@ public final class WorkerRuntime implements AutoCloseable {
         outbound = null;
       }
     }
-    timer.shutdownNow();
-    jobThread.shutdownNow();
+    collective.close();
+    env.shutdownNow();
     if (channel != null) {
       channel.shutdownNow();
     }

@@ -6,7 +6,7 @@ import io.ringmaster.job.plan.ShardPlan;
 import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
-import io.ringmaster.worker.engine.ModelFactory;
+import io.ringmaster.model.ModelFactory;
 import io.ringmaster.worker.engine.Replica;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -3,7 +3,7 @@ package io.ringmaster.coordinator.checkpoint;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.CheckpointRef;
-import io.ringmaster.worker.checkpoint.CheckpointChunks;
+import io.ringmaster.job.checkpoint.CheckpointChunks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

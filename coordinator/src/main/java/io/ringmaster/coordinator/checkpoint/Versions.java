@@ -13,7 +13,7 @@ public final class Versions {
 
   /** The Ringmaster version (from the jar manifest; "dev" when run from classes). */
   public static String ringmaster() {
-    return io.ringmaster.worker.Version.get();
+    return io.ringmaster.job.Version.get();
   }
 
   /** The DL4J version on the classpath (from deeplearning4j-nn's Maven metadata), or "unknown". */

@@ -4,7 +4,6 @@ import io.ringmaster.coordinator.scheduler.LaunchRequest;
 import io.ringmaster.coordinator.scheduler.SchedulerException;
 import io.ringmaster.coordinator.scheduler.WorkerExit;
 import io.ringmaster.coordinator.workers.WorkerSession;
-import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.Provenance;
@@ -61,7 +60,7 @@ final class JobDriver {
     this.validated = validated;
     this.jobDir = Path.of(stored.getJobDir());
     this.thread = thread;
-    this.lifecycle = new JobLifecycle(stored, validated, SpecProtos.toProto(validated.spec()), resuming,
+    this.lifecycle = new JobLifecycle(stored, validated, validated.specProto(), resuming,
         resumeFrom, services.scheduler().launchesWorkers(), services.settings(), services.nanoClock(),
         services.wallClock());
   }

@@ -95,7 +95,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>WAITING_FOR_WORKERS</td><td>{@code spec.workers} workers to attach (launched by the
  *       scheduler, or free workers handed over)</td><td>all attached: the first ring is formed
  *       (PREPARING); a launched worker dies before attaching: replaced if allowed, else FAILED</td>
- *       <td>START (launching schedulers)</td></tr>
+ *       <td>START</td></tr>
  *   <tr><td>PREPARING</td><td>Ready of the current generation from every member</td><td>all Ready:
  *       TRAINING (or SAVING, or PAUSING when joiners wait); a member lost or Paused: PAUSING</td>
  *       <td>START (first ring), NO_PROGRESS</td></tr>
@@ -371,9 +371,11 @@ final class JobLifecycle {
       moveTo(JobState.STARTING, "waiting for " + workers() + " worker(s)");
     }
     enter(Phase.WAITING_FOR_WORKERS);
+    // bounds the start for both kinds of scheduler: launched workers must attach and get ready, and a
+    // handed-over gang that lost a member before its first ring must not hold the others for ever
+    startTimer(JobTimer.of(Kind.START), settings.workerStartTimeout().toMillis());
     if (launchesWorkers) {
       launch(workers());
-      startTimer(JobTimer.of(Kind.START), settings.workerStartTimeout().toMillis());
     } else {
       formFirstRingIfComplete(); // free workers may have been handed over before the start ran
     }

@@ -6,22 +6,24 @@ import io.ringmaster.coordinator.checkpoint.ProvenanceFactory;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.coordinator.store.JobStore;
+import io.ringmaster.coordinator.workers.FreeWorkerPool;
 import io.ringmaster.coordinator.workers.WorkerEvents;
 import io.ringmaster.coordinator.workers.WorkerSession;
 import io.ringmaster.job.JobState;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.CoordinatorMessage;
+import io.ringmaster.proto.v1.Heartbeat;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.Release;
 import io.ringmaster.proto.v1.WorkerMessage;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The job layer of the coordinator: accepts jobs, keeps them in the {@link JobStore}, admits queued
  * jobs up to {@link JobSettings#maxConcurrentJobs()}, and routes worker events to the
- * {@link JobDriver} of the job each worker belongs to. Free workers (started by hand, no job id) wait in
- * a pool until a job needs them.
+ * {@link JobDriver} of the job each worker belongs to.
+ *
+ * <p><b>Admission.</b> With a scheduler that launches workers (local processes), a queued job is
+ * admitted as soon as a job slot is free and its driver launches its workers. With workers started by
+ * hand (external scheduler) admission is by gang ({@link GangAdmission}): a job leaves the queue only
+ * when all the workers it needs are free and fresh at once, and gets all of them together; it fails with
+ * {@code FAILURE_REASON_WORKER_START_TIMEOUT} when fewer workers than it needs are attached for longer
+ * than {@link JobSettings#workerStartTimeout()}; jobs are taken in submission order, and a smaller job may
+ * start before a bigger one that cannot, until that one has waited {@link JobSettings#workerStartTimeout()}
+ * (then nothing overtakes it). After a coordinator restart, jobs that were active wait at the front of
+ * the queue for their gang in the same way.
+ *
+ * <p><b>Hand-started workers.</b> They wait in a {@link FreeWorkerPool} that records their heartbeats;
+ * only workers that sent a heartbeat after attaching, within the job's {@code workerTimeoutS}, are
+ * handed out (whole gangs to new jobs, single workers to fill a running job's replacement slots). A free
+ * worker silent for longer than {@link JobSettings#heartbeatTimeout()} is dropped and its session closed.
+ * Every eviction goes through {@link #evict}: the scheduler kills the process if it started one, and the
+ * worker's session is closed, so a worker still alive must attach again and beat before it is chosen.
  */
 public final class JobManager implements WorkerEvents, JobServices, CheckpointSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobManager.class);
@@ -68,15 +86,26 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private volatile String coordinatorTarget = "";
   private volatile Supplier<Collection<WorkerSession>> sessions = List::of;
 
+  /**
+   * A job waiting for admission: validated, and for a job resumed after a coordinator restart
+   * (external scheduler only) where it resumes from and what was wrong with newer checkpoints.
+   */
+  private record Queued(ValidatedJob validated, boolean resuming, RecoveryPlan.CheckpointCursor resumeFrom,
+      List<String> problems, long queuedAtNanos) {}
+
   private final Object lock = new Object();
-  /** Validated specs of QUEUED jobs, in submission order. */
-  private final LinkedHashMap<String, ValidatedJob> queue = new LinkedHashMap<>();
+  /** Jobs waiting for admission, in admission order (submission order; resumed jobs first). */
+  private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
   /** Drivers of STARTING / RUNNING jobs. */
   private final Map<String, JobDriver> active = new ConcurrentHashMap<>();
-  /** Free workers (attached without a job id and not in a job), oldest first. */
-  private final Deque<WorkerSession> freeWorkers = new ArrayDeque<>();
-  /** Which driver each busy worker belongs to. */
-  private final Map<String, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
+  /** Hand-started workers (attached without a job id): free or held by a job. Guarded by lock. */
+  private final FreeWorkerPool<WorkerSession> pool;
+  /** Gang admission to hand-started workers; used only when the scheduler launches no workers. */
+  private final GangAdmission<WorkerSession> gangs;
+  /** The QUEUED message last stored for each job waiting for its gang. Guarded by lock. */
+  private final Map<String, String> shownMessages = new java.util.HashMap<>();
+  /** Which driver each busy worker's session belongs to (sessions compare by identity). */
+  private final Map<WorkerSession, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
 
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock) {
@@ -91,6 +120,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     this.nanoClock = nanoClock;
     this.wallClock = wallClock;
     this.hub = new JobEventHub(wallClock);
+    this.pool = new FreeWorkerPool<>(nanoClock);
+    this.gangs = new GangAdmission<>(pool, nanoClock, settings.workerStartTimeout(), settings.workerStartTimeout());
   }
 
   /**
@@ -102,7 +133,13 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     this.sessions = sessions;
     recoverJobs();
     long period = settings.heartbeatInterval().toMillis();
-    timers.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+    timers.scheduleAtFixedRate(() -> {
+      try {
+        checkHeartbeats();
+      } catch (RuntimeException e) {
+        log.error("heartbeat check failed; it runs again in {} ms", period, e);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   // ------------------------------------------------------------------ public API (JobService)
@@ -118,7 +155,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     String id = JobIds.next(v.spec().label());
     Job job = Job.newBuilder()
         .setId(id)
-        .setSpec(SpecProtos.toProto(v.spec()))
+        .setSpec(v.specProto())
         .setState(io.ringmaster.proto.v1.JobState.QUEUED)
         .setMessage("queued")
         .setJobDir(jobsDir.resolve(id).toAbsolutePath().toString())
@@ -132,7 +169,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
             + settings.maxQueuedJobs() + "); retry when some have finished");
       }
       store.put(job);
-      queue.put(id, v);
+      queue.put(id, new Queued(v, false, null, List.of(), nanoClock.getAsLong()));
     }
     log.info("job {} queued: {} worker(s), {} epoch(s)", id, v.spec().workers(), v.spec().epochs());
     admit();
@@ -155,9 +192,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   /** Cancels a job; a finished job is returned unchanged. Empty for an unknown id. */
   public Optional<CompletableFuture<Job>> cancel(String id) {
     synchronized (lock) {
-      if (queue.remove(id) != null) {
+      Queued q = queue.remove(id);
+      if (q != null) {
         Job j = store.get(id).orElseThrow().toBuilder()
-            .setState(io.ringmaster.proto.v1.JobState.CANCELLED).setMessage("cancelled by user while queued")
+            .setState(io.ringmaster.proto.v1.JobState.CANCELLED)
+            .setMessage(q.resuming() ? "cancelled by user while waiting for workers after a coordinator restart"
+                : "cancelled by user while queued")
             .setFinishedAtMs(wallClock.getAsLong()).build();
         store.put(j);
         hub.publish(JobEvent.Kind.STATE_CHANGED, j, JobEvent.newBuilder());
@@ -188,13 +228,23 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   // ------------------------------------------------------------------ admission
 
   private void admit() {
+    if (scheduler.launchesWorkers()) {
+      admitToLaunch();
+    } else {
+      admitGangs();
+    }
+  }
+
+  /** A scheduler that launches workers: start queued jobs while job slots are free. */
+  private void admitToLaunch() {
     List<JobDriver> toStart = new ArrayList<>();
     synchronized (lock) {
       while (!queue.isEmpty() && active.size() < settings.maxConcurrentJobs()) {
         var first = queue.entrySet().iterator().next();
         queue.remove(first.getKey());
         Job stored = store.get(first.getKey()).orElseThrow();
-        JobDriver d = new JobDriver(this, stored, first.getValue(), false, null, newJobThread(stored.getId()));
+        JobDriver d = new JobDriver(this, stored, first.getValue().validated(), false, null,
+            newJobThread(stored.getId()));
         active.put(d.id(), d);
         toStart.add(d);
       }
@@ -202,6 +252,69 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     for (JobDriver d : toStart) {
       startDriver(d, store.get(d.id()).orElseThrow().getSpec());
     }
+  }
+
+  /**
+   * Hand-started workers: one {@link GangAdmission} round. Admitted jobs get their drivers and their
+   * whole gang at once (handed over before the driver starts; it forms the ring when it starts), jobs
+   * that cannot start fail, and the others' QUEUED message says what they wait for.
+   */
+  private void admitGangs() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      if (queue.isEmpty()) {
+        return;
+      }
+      List<GangAdmission.Waiting> waiting = new ArrayList<>();
+      queue.forEach((id, q) -> waiting.add(new GangAdmission.Waiting(id, q.validated().spec().workers(),
+          workerTimeoutNanos(q.validated()), q.queuedAtNanos())));
+      var round = gangs.round(waiting, settings.maxConcurrentJobs() - active.size());
+      for (var admitted : round.admitted()) {
+        Queued q = queue.remove(admitted.jobId());
+        Job stored = store.get(admitted.jobId()).orElseThrow();
+        JobDriver d = new JobDriver(this, stored, q.validated(), q.resuming(), q.resumeFrom(),
+            newJobThread(stored.getId()));
+        active.put(d.id(), d);
+        for (WorkerSession w : admitted.gang()) {
+          d.claimFreeWorkerSlot();
+          driverOfWorker.put(w, d);
+          d.attached(w); // queued on the job's thread before anything else can report this worker gone
+        }
+        log.info("job {}: admitted with workers {}", d.id(),
+            admitted.gang().stream().map(WorkerSession::workerId).toList());
+        after.add(() -> {
+          q.problems().forEach(d::notice);
+          startDriver(d, stored.getSpec());
+        });
+      }
+      for (var timedOut : round.timedOut()) {
+        queue.remove(timedOut.jobId());
+        Job failed = store.get(timedOut.jobId()).orElseThrow().toBuilder()
+            .setState(io.ringmaster.proto.v1.JobState.FAILED)
+            .setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT)
+            .setMessage(timedOut.message()).setFinishedAtMs(wallClock.getAsLong()).build();
+        store.put(failed);
+        log.warn("job {} failed: {}", failed.getId(), failed.getMessage());
+        after.add(() -> hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder()));
+      }
+      shownMessages.keySet().retainAll(queue.keySet());
+      round.waiting().forEach((id, message) -> {
+        if (message.equals(shownMessages.put(id, message))) {
+          return; // unchanged since the last round
+        }
+        Job j = store.get(id).orElseThrow();
+        if (!j.getMessage().equals(message)) {
+          Job updated = j.toBuilder().setMessage(message).build();
+          store.put(updated);
+          after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
+        }
+      });
+    }
+    after.forEach(Runnable::run);
+  }
+
+  private static long workerTimeoutNanos(ValidatedJob v) {
+    return (long) (v.spec().ft().workerTimeoutS() * 1e9);
   }
 
   private void startDriver(JobDriver d, io.ringmaster.proto.v1.JobSpec spec) {
@@ -235,6 +348,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    * newest valid checkpoint with new workers, finished jobs stay as they are.
    */
   private void recoverJobs() {
+    LinkedHashMap<String, Queued> resumedFirst = new LinkedHashMap<>();
     List<Job> all = new ArrayList<>(store.list());
     java.util.Collections.reverse(all); // oldest first, to keep the queue's order
     for (Job j : all) {
@@ -255,7 +369,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       if (state == JobState.QUEUED) {
         synchronized (lock) {
-          queue.put(j.getId(), v);
+          queue.put(j.getId(), new Queued(v, false, null, List.of(), nanoClock.getAsLong()));
         }
         log.info("job {}: still queued after the restart", j.getId());
         continue;
@@ -268,6 +382,17 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       if (cursor != null) {
         resumed = resumed.toBuilder().setLatestCheckpoint(cursor.ref()).build();
       }
+      if (!scheduler.launchesWorkers()) {
+        // hand-started workers: wait at the front of the queue for a whole gang, like a new job
+        resumed = resumed.toBuilder().setState(io.ringmaster.proto.v1.JobState.RECOVERING)
+            .setMessage("coordinator restarted: waiting for " + v.spec().workers() + " free worker(s) to resume "
+                + (cursor == null ? "from the start (no checkpoint)" : "from checkpoint " + cursor.ref().getId()))
+            .build();
+        store.put(resumed);
+        resumedFirst.put(j.getId(), new Queued(v, true, cursor, problems, nanoClock.getAsLong()));
+        log.info("job {}: waiting for its workers to resume after the restart", j.getId());
+        continue;
+      }
       JobDriver d = new JobDriver(this, resumed, v, true, cursor, newJobThread(j.getId()));
       active.put(j.getId(), d);
       log.info("job {}: resuming after the restart from {}", j.getId(),
@@ -275,22 +400,41 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       problems.forEach(d::notice);
       startDriver(d, j.getSpec());
     }
+    synchronized (lock) {
+      resumedFirst.putAll(queue);
+      queue.clear();
+      queue.putAll(resumedFirst);
+    }
     admit();
   }
 
+  /**
+   * Fills active jobs' open free-worker slots (replacements for lost workers, external scheduler only),
+   * one fresh free worker per slot.
+   */
   private void offerFreeWorkers() {
-    List<Runnable> offers = new ArrayList<>();
     synchronized (lock) {
       for (JobDriver d : active.values()) {
-        freeWorkers.removeIf(w -> !w.isOpen());
-        while (!freeWorkers.isEmpty() && d.claimFreeWorkerSlot()) {
-          WorkerSession w = freeWorkers.pollFirst();
-          driverOfWorker.put(w.workerId(), d);
-          offers.add(() -> d.attached(w));
+        while (pool.ready(d.workerTimeoutNanos()) > 0 && d.claimFreeWorkerSlot()) {
+          WorkerSession w = pool.reserveOne(d.workerTimeoutNanos()).orElseThrow();
+          driverOfWorker.put(w, d);
+          log.info("job {}: {} fills an open slot", d.id(), w);
+          d.attached(w); // queued on the job's thread before anything else can report this worker gone
         }
       }
     }
-    offers.forEach(Runnable::run);
+  }
+
+  /** Another admission round and slot filling, off the caller's thread. */
+  private void handOutLater() {
+    try {
+      timers.execute(() -> {
+        admit();
+        offerFreeWorkers();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("coordinator shutting down: no more hand-outs");
+    }
   }
 
   // ------------------------------------------------------------------ WorkerEvents
@@ -304,51 +448,80 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         releaseUnneeded(s, jobId);
         return;
       }
-      driverOfWorker.put(s.workerId(), d);
+      driverOfWorker.put(s, d);
       d.attached(s);
       return;
     }
     synchronized (lock) {
-      freeWorkers.addLast(s);
+      pool.attached(s); // handed out only after its first heartbeat
     }
-    offerFreeWorkers();
+  }
+
+  @Override
+  public void heartbeat(WorkerSession s, Heartbeat beat) {
+    boolean eligible;
+    synchronized (lock) {
+      eligible = pool.heartbeat(s, 2 * settings.heartbeatInterval().toNanos());
+    }
+    if (eligible) {
+      handOutLater();
+    }
+    JobDriver d = driverOfWorker.get(s);
+    if (d != null && beat.hasActivity()) {
+      d.activity(s, beat.getActivity()); // feeds the job's no-progress watchdog
+    }
   }
 
   @Override
   public void message(WorkerSession s, WorkerMessage m) {
-    JobDriver d = driverOfWorker.get(s.workerId());
-    if (d == null) {
-      return;
+    JobDriver d = driverOfWorker.get(s);
+    if (d != null) {
+      d.message(s, m);
     }
-    if (m.hasHeartbeat()) {
-      if (m.getHeartbeat().hasActivity()) {
-        d.activity(s, m.getHeartbeat().getActivity());
-      }
-      return;
-    }
-    d.message(s, m);
   }
 
   @Override
   public void detached(WorkerSession s, String why) {
+    boolean handStarted;
     synchronized (lock) {
-      freeWorkers.remove(s);
+      handStarted = pool.contains(s);
+      pool.remove(s);
     }
-    JobDriver d = driverOfWorker.remove(s.workerId());
+    JobDriver d = driverOfWorker.remove(s);
     if (d != null) {
       d.detached(s, why);
     }
+    if (handStarted && !scheduler.launchesWorkers()) {
+      handOutLater(); // fewer workers known: waiting jobs' messages (and start timeouts) change
+    }
   }
 
+  /**
+   * Every heartbeat interval: workers of jobs silent for longer than their job's worker timeout are
+   * reported to their job (which evicts them); free workers silent for longer than the coordinator's
+   * heartbeat timeout are dropped and their sessions closed; then another hand-out round.
+   */
   private void checkHeartbeats() {
     long now = nanoClock.getAsLong();
     for (WorkerSession s : sessions.get()) {
-      JobDriver d = driverOfWorker.get(s.workerId());
-      long limit = d != null ? d.workerTimeoutNanos() : settings.heartbeatTimeout().toNanos();
-      long silent = now - s.lastHeardNanos();
-      if (silent > limit && d != null) {
-        d.unresponsive(s, TimeUnit.NANOSECONDS.toMillis(silent));
+      JobDriver d = driverOfWorker.get(s);
+      if (d != null && now - s.lastHeardNanos() > d.workerTimeoutNanos()) {
+        d.unresponsive(s, TimeUnit.NANOSECONDS.toMillis(now - s.lastHeardNanos()));
       }
+    }
+    List<WorkerSession> silent;
+    synchronized (lock) {
+      silent = pool.silentFree(settings.heartbeatTimeout().toNanos());
+    }
+    for (WorkerSession s : silent) {
+      String why = "no heartbeat for " + String.format(Locale.ROOT, "%.1f", (now - s.lastHeardNanos()) / 1e9)
+          + " s (coordinator heartbeat timeout " + settings.heartbeatTimeout().toSeconds() + " s): dropped from"
+          + " the free workers; attach again to be given work";
+      log.warn("{}: {}", s, why);
+      s.close(Status.UNAVAILABLE.withDescription(why));
+    }
+    if (!scheduler.launchesWorkers()) {
+      admit();
     }
     offerFreeWorkers();
   }
@@ -424,9 +597,17 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     return coordinatorTarget;
   }
 
+  /**
+   * The one way a job gives up on a worker: the scheduler kills the process if it started it, and the
+   * worker's session is closed (ABORTED, saying why) and forgotten, so that a worker still alive (e.g.
+   * behind a cut link) is never handed work on its old session: it must attach again and send a
+   * heartbeat first. The session's end is reported through {@link #detached} like any other.
+   */
   @Override
   public void evict(String jobId, WorkerSession s) {
     scheduler.evict(jobId, s.pid());
+    s.close(Status.ABORTED.withDescription("evicted from job " + jobId + ": the coordinator gave up on this"
+        + " worker (silent, stalled or not pausing); attach again to be given work"));
   }
 
   @Override
@@ -435,21 +616,28 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         .setReason("job " + jobId + " does not need this worker").setShutdown(!s.requestedJobId().isEmpty()))
         .build());
     if (s.requestedJobId().isEmpty()) {
-      driverOfWorker.remove(s.workerId());
+      driverOfWorker.remove(s);
       synchronized (lock) {
-        freeWorkers.addLast(s);
+        pool.release(s);
       }
+      handOutLater();
     }
   }
 
   @Override
   public void jobFinished(JobDriver driver, List<WorkerSession> freed) {
     active.remove(driver.id());
+    List<WorkerSession> held = new ArrayList<>(freed);
+    driverOfWorker.forEach((w, d) -> {
+      if (d == driver && !held.contains(w)) {
+        held.add(w);
+      }
+    });
     driverOfWorker.values().removeIf(d -> d == driver);
     synchronized (lock) {
-      for (WorkerSession w : freed) {
+      for (WorkerSession w : held) {
         if (w.isOpen()) {
-          freeWorkers.addLast(w);
+          pool.release(w); // only hand-started workers are in the pool
         }
       }
     }

@@ -7,14 +7,15 @@ import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.job.spec.Violation;
-import io.ringmaster.worker.engine.ModelFactory;
+import io.ringmaster.model.ModelFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Everything checked before a job is accepted, so that a bad job fails at submission and not on a
- * worker: the spec's values, the coordinator's limits, the data files (existence, format, sizes) and the
- * model against the data.
+ * worker: the spec's values (resolved once here: {@link SpecProtos#resolve}), the coordinator's limits,
+ * the data files (existence, format, sizes) and the model against the data. What passes is the resolved
+ * spec, in both forms, that the coordinator stores and sends to workers.
  */
 public final class SpecChecker {
   private final int maxWorkersPerJob;
@@ -24,19 +25,19 @@ public final class SpecChecker {
   }
 
   /**
+   * The resolved, checked job. The coordinator's own limit (workers per job) is reported together with the
+   * spec's value problems; files and model are checked once the values are valid.
+   *
    * @throws InvalidSpecException naming every bad field
    */
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
-    JobSpec spec = SpecProtos.fromProto(proto);
-    return check(spec);
-  }
-
-  public ValidatedJob check(JobSpec spec) {
-    List<Violation> v = new ArrayList<>();
-    if (spec.workers() > maxWorkersPerJob) {
-      v.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
-          + " (this coordinator's limit per job), got " + spec.workers()));
+    List<Violation> limits = new ArrayList<>();
+    if (proto.getWorkers() > maxWorkersPerJob) {
+      limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
+          + " (this coordinator's limit per job), got " + proto.getWorkers()));
     }
+    JobSpec spec = SpecProtos.resolve(proto, limits);
+    List<Violation> v = new ArrayList<>();
     ProbeResult train = DataProbe.probe("spec.data.train", spec.data().train());
     ProbeResult test = DataProbe.probe("spec.data.test", spec.data().test());
     v.addAll(train.violations());
@@ -51,6 +52,6 @@ public final class SpecChecker {
       throw new InvalidSpecException(v);
     }
     DatasetInfo t = train.info();
-    return new ValidatedJob(spec, t, test.info());
+    return new ValidatedJob(spec, SpecProtos.toProto(spec), t, test.info());
   }
 }

@@ -2,7 +2,10 @@ package io.ringmaster.coordinator.scheduler;
 
 /**
  * Starts nothing: jobs take idle workers that were started by hand ({@code ringmaster worker
- * --coordinator HOST:PORT}) and attached to the coordinator without a job id.
+ * --coordinator HOST:PORT}) and attached to the coordinator without a job id. The job manager admits
+ * jobs to them by gang (all the workers a job needs at once, each with a fresh heartbeat, or none) and
+ * fills lost ranks' slots with fresh free workers; {@link #evict} kills nothing (the manager closes the
+ * worker's session instead, so it must attach again).
  */
 public final class ExternalScheduler implements WorkerScheduler {
   @Override

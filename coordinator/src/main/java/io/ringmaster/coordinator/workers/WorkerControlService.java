@@ -16,7 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server side of the {@code WorkerControl.Attach} stream: turns each worker's stream into a
- * {@link WorkerSession} and forwards what it says to {@link WorkerEvents}.
+ * {@link WorkerSession} and forwards what it says to {@link WorkerEvents}: {@code attached} on Hello,
+ * {@code heartbeat} for each heartbeat, {@code message} for anything else, and {@code detached} exactly
+ * once when the session ends, whichever side ends it: the worker's stream completes or fails, the
+ * coordinator closes the session ({@link WorkerSession#close}), or a new stream attaches with the same
+ * worker id (the old session is closed with ALREADY_EXISTS and reported detached before the new one is
+ * reported attached). A session that ended is forgotten; messages still arriving on it are ignored.
  */
 public final class WorkerControlService extends WorkerControlGrpc.WorkerControlImplBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerControlService.class);
@@ -51,7 +56,7 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
                 .asRuntimeException());
             return;
           }
-          session = new WorkerSession(m.getHello(), out, nanoClock.getAsLong());
+          session = new WorkerSession(m.getHello(), out, nanoClock.getAsLong(), WorkerControlService.this::closed);
           WorkerSession previous = sessions.put(session.workerId(), session);
           if (previous != null) {
             previous.close(Status.ALREADY_EXISTS.withDescription("another stream attached with this worker id"));
@@ -63,8 +68,15 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
           events.attached(session);
           return;
         }
+        if (session.hasEnded()) {
+          return; // closed by the coordinator: the worker must attach again
+        }
         session.heard(nanoClock.getAsLong());
-        events.message(session, m);
+        if (m.hasHeartbeat()) {
+          events.heartbeat(session, m.getHeartbeat());
+        } else {
+          events.message(session, m);
+        }
       }
 
       @Override
@@ -87,10 +99,17 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
           return;
         }
         session.markClosed();
-        sessions.remove(session.workerId(), session);
-        log.info("{} detached: {}", session, why);
-        events.detached(session, why);
+        closed(session, why);
       }
     };
+  }
+
+  /** Forgets a session that ended and reports it detached, once. */
+  private void closed(WorkerSession session, String why) {
+    sessions.remove(session.workerId(), session);
+    if (session.markEnded()) {
+      log.info("{} detached: {}", session, why);
+      events.detached(session, why);
+    }
   }
 }

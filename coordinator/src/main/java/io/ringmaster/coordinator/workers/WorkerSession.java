@@ -5,21 +5,35 @@ import io.grpc.stub.StreamObserver;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.Hello;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
- * One attached worker: what it said in its Hello and the stream to send it commands. Thread-safe:
- * sends are serialised because gRPC stream observers are not.
+ * One attached worker: what it said in its Hello and the stream to send it commands. A session lives
+ * from the worker's Hello until its stream ends, from either side: the worker closes it or its
+ * connection breaks, or the coordinator {@linkplain #close closes} it (eviction, a silent free worker,
+ * a second stream with the same worker id). A closed session is never reused: a worker that is still
+ * alive attaches again and gets a new one. Sessions compare by identity.
+ *
+ * <p>Thread-safe: sends are serialised because gRPC stream observers are not.
  */
 public final class WorkerSession {
   private final Hello hello;
   private final StreamObserver<CoordinatorMessage> outbound;
   private final AtomicBoolean open = new AtomicBoolean(true);
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final BiConsumer<WorkerSession, String> closedByCoordinator;
   private volatile long lastHeardNanos;
 
-  WorkerSession(Hello hello, StreamObserver<CoordinatorMessage> outbound, long nowNanos) {
+  /**
+   * @param closedByCoordinator told once when {@link #close} ends the stream, with the reason, so that
+   *     the control service forgets the session and reports it detached
+   */
+  WorkerSession(Hello hello, StreamObserver<CoordinatorMessage> outbound, long nowNanos,
+      BiConsumer<WorkerSession, String> closedByCoordinator) {
     this.hello = hello;
     this.outbound = outbound;
     this.lastHeardNanos = nowNanos;
+    this.closedByCoordinator = closedByCoordinator;
   }
 
   public String workerId() {
@@ -80,10 +94,17 @@ public final class WorkerSession {
     }
   }
 
-  /** Ends the stream from the coordinator's side (the worker sees it as the coordinator leaving). */
+  /**
+   * Ends the stream from the coordinator's side with {@code status} (its description says why; the
+   * worker sees the stream fail with it and, if it is a free worker, attaches again), and forgets the
+   * session: it is reported detached at once, whether or not the worker ever hears of it (a worker whose
+   * link is cut does not).
+   */
   public void close(Status status) {
+    boolean closedNow = false;
     synchronized (outbound) {
       if (open.compareAndSet(true, false)) {
+        closedNow = true;
         try {
           if (status.isOk()) {
             outbound.onCompleted();
@@ -95,10 +116,24 @@ public final class WorkerSession {
         }
       }
     }
+    if (closedNow) {
+      closedByCoordinator.accept(this, "closed by the coordinator: " + status.getCode()
+          + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"));
+    }
   }
 
   void markClosed() {
     open.set(false);
+  }
+
+  /** True the first time only: the session's end is reported exactly once, whichever side ended it. */
+  boolean markEnded() {
+    return ended.compareAndSet(false, true);
+  }
+
+  /** The session's end was reported: anything still arriving on its stream is ignored. */
+  boolean hasEnded() {
+    return ended.get();
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.ringmaster.coordinator.checkpoint;
 
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.Provenance;
-import io.ringmaster.worker.checkpoint.FloatBytes;
+import io.ringmaster.job.checkpoint.FloatBytes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;

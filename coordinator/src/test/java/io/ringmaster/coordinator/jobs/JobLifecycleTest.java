@@ -109,6 +109,19 @@ class JobLifecycleTest {
   }
 
   @Test
+  void aHandedOverGangThatLostAMemberBeforeItsFirstRingDoesNotHoldTheOthersForEver() {
+    LifecycleHarness h = new LifecycleHarness(2, 1, ft(0, 0), false);
+    h.start();
+    assertThat(h.timerRunning(Kind.START)).isTrue();
+    h.attach(); // the other member of the gang detached before it was handed over
+    h.advance(JobSettings.DEFAULTS.workerStartTimeout());
+    h.fire(Kind.START);
+    assertThat(h.state()).isEqualTo(JobState.FAILED);
+    assertThat(h.job().getReason()).isEqualTo(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT);
+    assertThat(h.job().getMessage()).startsWith("only 1 of 2 workers attached within 180 s");
+  }
+
+  @Test
   void aLaunchTheSchedulerRefusesFailsTheJobWithItsReason() {
     LifecycleHarness h = new LifecycleHarness(2, 1, ft(0, 0), true);
     h.start();

@@ -7,9 +7,10 @@ import java.nio.FloatBuffer;
  * {@link #features()} values per sample, in the order the caller asks for; how they are stored is up to
  * the implementation (IDX images stay as bytes and are scaled to [0, 1] per batch).
  *
- * <p>Instances are immutable and safe to share between threads.
+ * <p>Implementations: {@link ByteImageDataset} (IDX images as bytes) and {@link FloatDataset} (CSV values).
+ * Instances are immutable and safe to share between threads.
  */
-public sealed interface Dataset permits ByteImageDataset, FloatDataset {
+public sealed interface Dataset permits InMemoryDataset {
 
   /** Shape and class count. {@code info().samples() == size()}. */
   DatasetInfo info();

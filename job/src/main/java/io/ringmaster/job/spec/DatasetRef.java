@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * One dataset on a filesystem every worker sees.
  *
- * @param format IDX (images + labels files, gzipped or not) or CSV (header row, one label column)
+ * @param format IDX (images + labels files, gzipped or not) or CSV (header row, one label column); default
+ *     (null as given) from the path: see {@link Format#inferFrom}
  * @param path IDX: images file; CSV: the CSV file
  * @param labelsPath IDX only: labels file; null for CSV
- * @param labelColumn CSV only: name of the label column (default "label")
+ * @param labelColumn CSV only: name of the label column (default "label"; null or blank as given: unset)
  */
 public record DatasetRef(Format format, String path, String labelsPath, String labelColumn) {
   public static final String DEFAULT_LABEL_COLUMN = "label";
@@ -27,12 +28,6 @@ public record DatasetRef(Format format, String path, String labelsPath, String l
 
   public DatasetRef {
     Objects.requireNonNull(path, "path");
-    if (format == null) {
-      format = Format.inferFrom(path);
-    }
-    if (format == Format.CSV && (labelColumn == null || labelColumn.isBlank())) {
-      labelColumn = DEFAULT_LABEL_COLUMN;
-    }
   }
 
   public static DatasetRef idx(String images, String labels) {

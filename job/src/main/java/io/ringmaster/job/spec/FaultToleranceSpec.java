@@ -1,8 +1,9 @@
 package io.ringmaster.job.spec;
 
 /**
- * What happens when workers die or stall. Zero (or negative) values mean "use the default"; the
- * defaults are resolved against the job's worker count by {@link #resolve(int)}.
+ * What happens when workers die or stall. As given, a field left out holds its "unset" value (0, or -1
+ * for {@code maxReplacements}); {@link JobSpecResolver} replaces every unset value by its default, resolved
+ * against the job's worker count, and leaves every other value as it is for the validator to judge.
  *
  * @param minWorkers fewest live workers the job keeps training with (default 1); below it the job
  *     waits up to {@code replacementTimeoutS} for replacements, then fails
@@ -20,25 +21,12 @@ public record FaultToleranceSpec(int minWorkers, int maxWorkers, int maxReplacem
     int checkpointEverySteps, boolean skipNonFiniteSteps, double workerTimeoutS, double stallWarningS,
     double stallTimeoutS) {
 
+  public static final int DEFAULT_MIN_WORKERS = 1;
   public static final int DEFAULT_REPLACEMENT_TIMEOUT_S = 120;
   public static final double DEFAULT_WORKER_TIMEOUT_S = 6;
   public static final double DEFAULT_STALL_WARNING_S = 5;
   public static final double DEFAULT_STALL_TIMEOUT_S = 30;
 
-  /** Everything unset: the defaults. */
-  public static final FaultToleranceSpec DEFAULTS = new FaultToleranceSpec(0, 0, -1, 0, 0, false, 0, 0, 0);
-
-  /** The same settings with every default filled in for a job of {@code workers} workers. */
-  public FaultToleranceSpec resolve(int workers) {
-    return new FaultToleranceSpec(
-        minWorkers > 0 ? minWorkers : 1,
-        maxWorkers > 0 ? maxWorkers : workers,
-        maxReplacements >= 0 ? maxReplacements : 2 * workers,
-        replacementTimeoutS > 0 ? replacementTimeoutS : DEFAULT_REPLACEMENT_TIMEOUT_S,
-        Math.max(0, checkpointEverySteps),
-        skipNonFiniteSteps,
-        workerTimeoutS > 0 ? workerTimeoutS : DEFAULT_WORKER_TIMEOUT_S,
-        stallWarningS > 0 ? stallWarningS : DEFAULT_STALL_WARNING_S,
-        stallTimeoutS > 0 ? stallTimeoutS : DEFAULT_STALL_TIMEOUT_S);
-  }
+  /** The "unset" value of {@code maxReplacements} (0 is a real value: no replacements). */
+  public static final int UNSET_MAX_REPLACEMENTS = -1;
 }

@@ -3,17 +3,23 @@ package io.ringmaster.job.spec;
 import java.util.Objects;
 
 /**
- * A training job: model, data and hyper-parameters. Values are as given by the user, with documented
- * defaults filled in by the parsers ({@link JobSpecYaml}, {@link SpecProtos}); whether they make sense
- * is {@link JobSpecValidator}'s job, so that every problem is reported at once.
+ * A training job: model, data and hyper-parameters.
  *
- * @param name free-form, may be empty
+ * <p>Two forms share this record. As <em>given</em> (read from YAML or a proto by {@link JobSpecYaml} and
+ * {@link SpecProtos}), a field the user left out is null (or the documented "unset" value of its
+ * component record) and nothing is checked. As <em>resolved</em> ({@link JobSpecResolver#resolve}), every
+ * default is filled in and the values are valid: this is the form the coordinator stores, sends to workers
+ * in {@code Assign}, and everything after validation reads.
+ *
+ * @param name free-form, may be empty; default ""
  * @param epochs passes over the training set, >= 1
  * @param batchSize global batch size in samples, summed over workers, >= workers
  * @param seed parameter initialisation and shuffles; default {@value #DEFAULT_SEED}
  * @param workers number of ranks; default 1
- * @param faultTolerance what happens when workers die or stall, as given (see {@link #ft()} for the
- *     resolved values)
+ * @param strategy default {@link Strategy#ALLREDUCE}
+ * @param resources bounds of one worker JVM; default {@link ResourceSpec#DEFAULTS}
+ * @param faultTolerance what happens when workers die or stall; see {@link FaultToleranceSpec} for the
+ *     defaults, which depend on {@code workers}
  */
 public record JobSpec(
     String name,
@@ -22,46 +28,36 @@ public record JobSpec(
     int epochs,
     int batchSize,
     UpdaterSpec updater,
-    long seed,
-    int workers,
+    Long seed,
+    Integer workers,
     Strategy strategy,
     ResourceSpec resources,
     FaultToleranceSpec faultTolerance) {
 
   public static final long DEFAULT_SEED = 42L;
 
-  public JobSpec {
-    name = name == null ? "" : name;
-    strategy = strategy == null ? Strategy.ALLREDUCE : strategy;
-    resources = resources == null ? ResourceSpec.DEFAULTS : resources.withDefaults();
-    faultTolerance = faultTolerance == null ? FaultToleranceSpec.DEFAULTS : faultTolerance;
-  }
-
-  /** Fault-tolerance settings with every default resolved against this job's worker count. */
+  /**
+   * The fault-tolerance settings of a resolved spec (every default filled in): the same as {@link
+   * #faultTolerance()}.
+   */
   public FaultToleranceSpec ft() {
-    return faultTolerance.resolve(Math.max(1, workers));
+    return Objects.requireNonNull(faultTolerance, "faultTolerance: the spec is not resolved (JobSpecResolver)");
   }
 
+  /** The same spec with {@code n} workers. */
   public JobSpec withWorkers(int n) {
     return new JobSpec(name, model, data, epochs, batchSize, updater, seed, n, strategy, resources,
         faultTolerance);
   }
 
+  /** The same spec with {@code e} epochs. */
   public JobSpec withEpochs(int e) {
     return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources, faultTolerance);
   }
 
-  public JobSpec withSeed(long s) {
-    return new JobSpec(name, model, data, epochs, batchSize, updater, s, workers, strategy, resources, faultTolerance);
-  }
-
-  public JobSpec withBatchSize(int b) {
-    return new JobSpec(name, model, data, epochs, b, updater, seed, workers, strategy, resources, faultTolerance);
-  }
-
   /** A short label for logs: the name, or the model kind. */
   public String label() {
-    if (!name.isEmpty()) {
+    if (name != null && !name.isEmpty()) {
       return name;
     }
     return Objects.requireNonNullElse(

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a {@link JobSpec} on its own, without touching files or building models: everything that can
- * be wrong with the values themselves. File contents and model JSON are checked later by the
- * coordinator ({@code DataProbe}, {@code ModelFactory}). Returns every violation, never throws.
+ * Checks a spec on its own, without touching files or building models: everything that can be wrong with
+ * the values themselves. It sees the spec with its defaults filled in ({@link JobSpecResolver} calls it;
+ * values the user set are kept as written, so messages quote them). File contents and model JSON are
+ * checked later by the coordinator ({@code DataProbe}, {@code ModelFactory}). Returns every violation,
+ * never throws.
  */
 public final class JobSpecValidator {
   /** Upper bounds that protect the coordinator from absurd values. */
@@ -17,7 +19,7 @@ public final class JobSpecValidator {
 
   private JobSpecValidator() {}
 
-  public static List<Violation> validate(JobSpec spec) {
+  static List<Violation> validate(JobSpec spec) {
     List<Violation> v = new ArrayList<>();
     if (spec == null) {
       v.add(new Violation("spec", "missing: give model, data, epochs, batchSize and updater"));
@@ -58,51 +60,43 @@ public final class JobSpecValidator {
     return v;
   }
 
-  /** Throws {@link InvalidSpecException} with every violation, if any. */
-  public static JobSpec requireValid(JobSpec spec) {
-    List<Violation> v = validate(spec);
-    if (!v.isEmpty()) {
-      throw new InvalidSpecException(v);
-    }
-    return spec;
-  }
-
   private static void validateFaultTolerance(JobSpec spec, List<Violation> v) {
-    FaultToleranceSpec raw = spec.faultTolerance();
+    FaultToleranceSpec ft = spec.faultTolerance();
     String f = "spec.faultTolerance.";
-    if (raw.minWorkers() < 0) {
-      v.add(new Violation(f + "minWorkers", "must be >= 1, got " + raw.minWorkers()));
+    if (ft.minWorkers() < 0) {
+      v.add(new Violation(f + "minWorkers", "must be >= 1, got " + ft.minWorkers()));
     }
-    if (raw.maxWorkers() < 0) {
-      v.add(new Violation(f + "maxWorkers", "must be >= 1, got " + raw.maxWorkers()));
+    if (ft.maxWorkers() < 0) {
+      v.add(new Violation(f + "maxWorkers", "must be >= 1, got " + ft.maxWorkers()));
     }
-    if (raw.maxReplacements() < -1) {
-      v.add(new Violation(f + "maxReplacements", "must be >= 0, got " + raw.maxReplacements()));
+    if (ft.maxReplacements() < 0) {
+      v.add(new Violation(f + "maxReplacements", "must be >= 0, got " + ft.maxReplacements()));
     }
-    if (raw.replacementTimeoutS() < 0) {
-      v.add(new Violation(f + "replacementTimeoutS", "must be >= 0, got " + raw.replacementTimeoutS()));
+    if (ft.replacementTimeoutS() < 0) {
+      v.add(new Violation(f + "replacementTimeoutS", "must be >= 0, got " + ft.replacementTimeoutS()));
     }
-    if (raw.checkpointEverySteps() < 0) {
+    if (ft.checkpointEverySteps() < 0) {
       v.add(new Violation(f + "checkpointEverySteps", "must be >= 0 (0: epoch ends only), got "
-          + raw.checkpointEverySteps()));
+          + ft.checkpointEverySteps()));
     }
-    for (var e : java.util.Map.of("workerTimeoutS", raw.workerTimeoutS(), "stallWarningS", raw.stallWarningS(),
-        "stallTimeoutS", raw.stallTimeoutS()).entrySet()) {
+    boolean secondsValid = true;
+    for (var e : java.util.Map.of("workerTimeoutS", ft.workerTimeoutS(), "stallWarningS", ft.stallWarningS(),
+        "stallTimeoutS", ft.stallTimeoutS()).entrySet()) {
       if (e.getValue() < 0 || Double.isNaN(e.getValue()) || Double.isInfinite(e.getValue())) {
         v.add(new Violation(f + e.getKey(), "must be a finite number of seconds >= 0, got " + e.getValue()));
+        secondsValid = false;
       }
     }
     if (spec.workers() < 1) {
       return;
     }
-    FaultToleranceSpec ft = spec.ft();
-    if (raw.minWorkers() > spec.workers()) {
-      v.add(new Violation(f + "minWorkers", "must be <= workers (" + spec.workers() + "), got " + raw.minWorkers()));
+    if (ft.minWorkers() > spec.workers()) {
+      v.add(new Violation(f + "minWorkers", "must be <= workers (" + spec.workers() + "), got " + ft.minWorkers()));
     }
-    if (raw.maxWorkers() > 0 && raw.maxWorkers() < spec.workers()) {
-      v.add(new Violation(f + "maxWorkers", "must be >= workers (" + spec.workers() + "), got " + raw.maxWorkers()));
+    if (ft.maxWorkers() > 0 && ft.maxWorkers() < spec.workers()) {
+      v.add(new Violation(f + "maxWorkers", "must be >= workers (" + spec.workers() + "), got " + ft.maxWorkers()));
     }
-    if (ft.stallTimeoutS() <= ft.stallWarningS()) {
+    if (secondsValid && ft.stallTimeoutS() <= ft.stallWarningS()) {
       v.add(new Violation(f + "stallTimeoutS", "must be greater than stallWarningS (" + ft.stallWarningS()
           + " s), got " + ft.stallTimeoutS()));
     }

@@ -12,11 +12,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * Reads a job file (YAML). Field names are the proto's in lowerCamelCase; see {@code examples/}.
- * Relative data and model paths are resolved against the job file's directory. Unknown fields, wrong
- * types and invalid values are all reported at once, each with its field path.
+ * Reads a job file (YAML) into the resolved spec ({@link JobSpecResolver}: defaults filled in, values
+ * validated). Field names are the proto's in lowerCamelCase; see {@code examples/}. Relative data and model
+ * paths are resolved against the job file's directory. Unknown fields, wrong types and invalid values are
+ * all reported at once, each with its field path.
  *
  * <pre>
  * name: fashion-mlp
@@ -53,8 +55,17 @@ public final class JobSpecYaml {
     this.baseDir = baseDir;
   }
 
-  /** Reads and validates a job file. */
+  /** Reads a job file: the resolved spec. */
   public static JobSpec read(Path file) {
+    return read(file, UnaryOperator.identity());
+  }
+
+  /**
+   * Reads a job file, changes the spec as given with {@code overrides} (e.g. the command line's
+   * {@code --workers}), then resolves it: the overridden values are validated and defaulted like the
+   * file's.
+   */
+  public static JobSpec read(Path file, UnaryOperator<JobSpec> overrides) {
     String text;
     try {
       text = Files.readString(file);
@@ -64,11 +75,16 @@ public final class JobSpecYaml {
       throw new InvalidSpecException("spec", "cannot read job file " + file.toAbsolutePath() + ": " + e);
     }
     Path dir = file.toAbsolutePath().getParent();
-    return parse(text, dir == null ? Path.of(".").toAbsolutePath() : dir);
+    return parse(text, dir == null ? Path.of(".").toAbsolutePath() : dir, overrides);
   }
 
-  /** Parses and validates YAML text; relative paths resolve against {@code baseDir}. */
+  /** Parses YAML text into the resolved spec; relative paths resolve against {@code baseDir}. */
   public static JobSpec parse(String yaml, Path baseDir) {
+    return parse(yaml, baseDir, UnaryOperator.identity());
+  }
+
+  /** Parses YAML text, applies {@code overrides} to the spec as given, and resolves it. */
+  public static JobSpec parse(String yaml, Path baseDir, UnaryOperator<JobSpec> overrides) {
     JsonNode root;
     try {
       root = MAPPER.readTree(yaml);
@@ -81,9 +97,7 @@ public final class JobSpecYaml {
       throw new InvalidSpecException("spec", "the job file must be a YAML mapping of fields (name, model, data, ...)");
     }
     JobSpecYaml p = new JobSpecYaml(baseDir);
-    JobSpec spec = p.spec(root);
-    SpecProtos.throwIfInvalid(p.violations, spec);
-    return spec;
+    return JobSpecResolver.resolve(overrides.apply(p.spec(root)), p.violations);
   }
 
   private JobSpec spec(JsonNode n) {
@@ -101,16 +115,16 @@ public final class JobSpecYaml {
         intOr("spec.epochs", n.get("epochs"), 0),
         intOr("spec.batchSize", n.get("batchSize"), 0),
         updater(n.get("updater")),
-        seed == null ? JobSpec.DEFAULT_SEED : seed,
-        workers == null ? 1 : workers.intValue(),
-        Strategy.ALLREDUCE,
+        seed,
+        workers == null ? null : workers.intValue(),
+        strategy == null ? null : Strategy.ALLREDUCE,
         resources(n.get("resources")),
         faultTolerance(n.get("faultTolerance")));
   }
 
   private FaultToleranceSpec faultTolerance(JsonNode n) {
     if (n == null || n.isNull() || !object("spec.faultTolerance", n)) {
-      return FaultToleranceSpec.DEFAULTS;
+      return null;
     }
     unknown("spec.faultTolerance", n, FT);
     String f = "spec.faultTolerance.";
@@ -122,7 +136,8 @@ public final class JobSpecYaml {
     return new FaultToleranceSpec(
         intOr(f + "minWorkers", n.get("minWorkers"), 0),
         intOr(f + "maxWorkers", n.get("maxWorkers"), 0),
-        maxRepl == null ? -1 : (int) Math.max(-1, Math.min(maxRepl, Integer.MAX_VALUE)),
+        maxRepl == null ? FaultToleranceSpec.UNSET_MAX_REPLACEMENTS
+            : (int) Math.max(FaultToleranceSpec.UNSET_MAX_REPLACEMENTS, Math.min(maxRepl, Integer.MAX_VALUE)),
         intOr(f + "replacementTimeoutS", n.get("replacementTimeoutS"), 0),
         intOr(f + "checkpointEverySteps", n.get("checkpointEverySteps"), 0),
         skip != null && skip,
@@ -239,15 +254,12 @@ public final class JobSpecYaml {
       return null;
     }
     Double m = number("spec.updater.momentum", n.get("momentum"));
-    return new UpdaterSpec(t, lr == null ? Double.NaN : lr, m == null ? UpdaterSpec.DEFAULT_MOMENTUM : m);
+    return new UpdaterSpec(t, lr == null ? Double.NaN : lr, m);
   }
 
   private ResourceSpec resources(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return ResourceSpec.DEFAULTS;
-    }
     if (!object("spec.resources", n)) {
-      return ResourceSpec.DEFAULTS;
+      return null;
     }
     unknown("spec.resources", n, RESOURCES);
     return new ResourceSpec(intOr("spec.resources.heapMb", n.get("heapMb"), 0),

@@ -1,5 +1,7 @@
 package io.ringmaster.job.spec;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,8 +16,9 @@ public sealed interface ModelSpec permits ModelSpec.Builtin, ModelSpec.Dl4jJson 
    * A built-in architecture.
    *
    * @param architecture {@value #MLP} or {@value #LENET}
-   * @param hidden mlp only: hidden dense layer sizes, input to output (default [256, 128])
-   * @param activation mlp only: hidden activation name (default "relu")
+   * @param hidden mlp only: hidden dense layer sizes, input to output (default [256, 128]; null or empty
+   *     as given: unset; a null element is a size that could not be read)
+   * @param activation mlp only: hidden activation name (default "relu"; null or blank as given: unset)
    */
   record Builtin(String architecture, List<Integer> hidden, String activation) implements ModelSpec {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 128);
@@ -23,16 +26,17 @@ public sealed interface ModelSpec permits ModelSpec.Builtin, ModelSpec.Dl4jJson 
 
     public Builtin {
       Objects.requireNonNull(architecture, "architecture");
-      hidden = hidden == null || hidden.isEmpty() ? DEFAULT_HIDDEN : List.copyOf(hidden);
-      activation = activation == null || activation.isBlank() ? DEFAULT_ACTIVATION : activation;
+      hidden = hidden == null ? null : Collections.unmodifiableList(new ArrayList<>(hidden));
     }
 
+    /** The default mlp, resolved. */
     public static Builtin mlp() {
       return new Builtin(MLP, DEFAULT_HIDDEN, DEFAULT_ACTIVATION);
     }
 
+    /** LeNet, resolved (hidden and activation hold their defaults, which LeNet does not use). */
     public static Builtin lenet() {
-      return new Builtin(LENET, null, null);
+      return new Builtin(LENET, DEFAULT_HIDDEN, DEFAULT_ACTIVATION);
     }
   }
 

@@ -4,17 +4,57 @@ import io.ringmaster.proto.v1.BuiltinModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Converts job specs between the proto form (wire) and {@link JobSpec} (everything else). */
+/**
+ * Converts job specs between the proto form (wire, store) and {@link JobSpec}. The conversions are plain:
+ * no defaults, no validation. {@link #resolve} is the coordinator's entry point (convert, then {@link
+ * JobSpecResolver}); {@link #fromProto} is the worker's, for the resolved spec it receives in
+ * {@code Assign}.
+ */
 public final class SpecProtos {
   private SpecProtos() {}
 
   /**
-   * Reads a proto spec, fills documented defaults and validates it.
+   * Reads a submitted proto spec, fills every default and validates it: the resolved spec.
    *
    * @throws InvalidSpecException naming every bad field
    */
+  public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p) {
+    return resolve(p, List.of());
+  }
+
+  /**
+   * {@link #resolve(io.ringmaster.proto.v1.JobSpec)}, reporting {@code known} (problems the caller found,
+   * such as its own limits) together with the spec's own.
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p, List<Violation> known) {
+    List<Violation> v = new ArrayList<>(known);
+    JobSpec given = convert(p, v);
+    return JobSpecResolver.resolve(given, v);
+  }
+
+  /**
+   * A plain conversion of a spec that was resolved before (by the coordinator, which sends and stores only
+   * resolved specs): fields map one to one, nothing is filled in or checked.
+   *
+   * @throws IllegalArgumentException when a field has no record form (a blank architecture, an unknown
+   *     updater): never for a resolved spec
+   */
   public static JobSpec fromProto(io.ringmaster.proto.v1.JobSpec p) {
     List<Violation> v = new ArrayList<>();
+    JobSpec spec = convert(p, v);
+    if (!v.isEmpty()) {
+      throw new IllegalArgumentException("not a resolved job spec: " + v);
+    }
+    return spec;
+  }
+
+  /**
+   * Field by field; proto3 zero values of fields without presence (workers, resources, fault tolerance)
+   * become "unset". A field with no record form is reported to {@code violations} and left unset.
+   */
+  private static JobSpec convert(io.ringmaster.proto.v1.JobSpec p, List<Violation> v) {
     ModelSpec model = null;
     switch (p.getModel().getKindCase()) {
       case BUILTIN -> {
@@ -43,49 +83,32 @@ public final class SpecProtos {
             "unknown updater '" + p.getUpdater().getType() + "': use sgd, nesterov or adam"));
       } else {
         updater = new UpdaterSpec(type, p.getUpdater().getLearningRate(),
-            p.getUpdater().hasMomentum() ? p.getUpdater().getMomentum() : UpdaterSpec.DEFAULT_MOMENTUM);
+            p.getUpdater().hasMomentum() ? p.getUpdater().getMomentum() : null);
       }
     }
     ResourceSpec resources = p.hasResources()
         ? new ResourceSpec(p.getResources().getHeapMb(), p.getResources().getOffheapMb(),
             p.getResources().getThreads())
-        : ResourceSpec.DEFAULTS;
-    JobSpec spec = new JobSpec(
+        : null;
+    return new JobSpec(
         p.getName(),
         model,
         data,
         p.getEpochs(),
         p.getBatchSize(),
         updater,
-        p.hasSeed() ? p.getSeed() : JobSpec.DEFAULT_SEED,
-        p.getWorkers() == 0 ? 1 : p.getWorkers(),
-        Strategy.ALLREDUCE,
+        p.hasSeed() ? p.getSeed() : null,
+        p.getWorkers() == 0 ? null : p.getWorkers(),
+        p.getStrategy() == io.ringmaster.proto.v1.Strategy.STRATEGY_ALLREDUCE ? Strategy.ALLREDUCE : null,
         resources,
-        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : FaultToleranceSpec.DEFAULTS);
-    throwIfInvalid(v, spec);
-    return spec;
-  }
-
-  /** Combines parse violations with the validator's, dropping validator reports on fields already named. */
-  static void throwIfInvalid(List<Violation> parseViolations, JobSpec spec) {
-    List<Violation> all = new ArrayList<>(parseViolations);
-    for (Violation later : JobSpecValidator.validate(spec)) {
-      boolean covered = parseViolations.stream()
-          .anyMatch(e -> e.field().startsWith(later.field()) || later.field().startsWith(e.field()));
-      if (!covered) {
-        all.add(later);
-      }
-    }
-    if (!all.isEmpty()) {
-      throw new InvalidSpecException(all);
-    }
+        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : null);
   }
 
   private static FaultToleranceSpec faultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec f) {
     return new FaultToleranceSpec(f.getMinWorkers(), f.getMaxWorkers(),
-        f.hasMaxReplacements() ? f.getMaxReplacements() : -1, f.getReplacementTimeoutS(),
-        f.getCheckpointEverySteps(), f.getSkipNonFiniteSteps(), f.getWorkerTimeoutS(), f.getStallWarningS(),
-        f.getStallTimeoutS());
+        f.hasMaxReplacements() ? f.getMaxReplacements() : FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
+        f.getReplacementTimeoutS(), f.getCheckpointEverySteps(), f.getSkipNonFiniteSteps(), f.getWorkerTimeoutS(),
+        f.getStallWarningS(), f.getStallTimeoutS());
   }
 
   private static io.ringmaster.proto.v1.FaultToleranceSpec toProto(FaultToleranceSpec f) {
@@ -94,7 +117,7 @@ public final class SpecProtos {
         .setReplacementTimeoutS(f.replacementTimeoutS()).setCheckpointEverySteps(f.checkpointEverySteps())
         .setSkipNonFiniteSteps(f.skipNonFiniteSteps()).setWorkerTimeoutS(f.workerTimeoutS())
         .setStallWarningS(f.stallWarningS()).setStallTimeoutS(f.stallTimeoutS());
-    if (f.maxReplacements() >= 0) {
+    if (f.maxReplacements() != FaultToleranceSpec.UNSET_MAX_REPLACEMENTS) {
       b.setMaxReplacements(f.maxReplacements());
     }
     return b.build();
@@ -113,22 +136,41 @@ public final class SpecProtos {
     return s == null || s.isEmpty() ? null : s;
   }
 
+  /** The proto form, field by field; unset fields stay unset. Send and store only resolved specs. */
   public static io.ringmaster.proto.v1.JobSpec toProto(JobSpec s) {
     var b = io.ringmaster.proto.v1.JobSpec.newBuilder()
-        .setName(s.name())
         .setEpochs(s.epochs())
-        .setBatchSize(s.batchSize())
-        .setSeed(s.seed())
-        .setWorkers(s.workers())
-        .setStrategy(io.ringmaster.proto.v1.Strategy.STRATEGY_ALLREDUCE)
-        .setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder()
-            .setHeapMb(s.resources().heapMb())
-            .setOffheapMb(s.resources().offheapMb())
-            .setThreads(s.resources().threads()))
-        .setFaultTolerance(toProto(s.faultTolerance()));
+        .setBatchSize(s.batchSize());
+    if (s.name() != null) {
+      b.setName(s.name());
+    }
+    if (s.seed() != null) {
+      b.setSeed(s.seed());
+    }
+    if (s.workers() != null) {
+      b.setWorkers(s.workers());
+    }
+    if (s.strategy() == Strategy.ALLREDUCE) {
+      b.setStrategy(io.ringmaster.proto.v1.Strategy.STRATEGY_ALLREDUCE);
+    }
+    if (s.resources() != null) {
+      b.setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder()
+          .setHeapMb(s.resources().heapMb())
+          .setOffheapMb(s.resources().offheapMb())
+          .setThreads(s.resources().threads()));
+    }
+    if (s.faultTolerance() != null) {
+      b.setFaultTolerance(toProto(s.faultTolerance()));
+    }
     if (s.model() instanceof ModelSpec.Builtin m) {
-      b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setBuiltin(BuiltinModel.newBuilder()
-          .setArchitecture(m.architecture()).addAllHidden(m.hidden()).setActivation(m.activation())));
+      var builtin = BuiltinModel.newBuilder().setArchitecture(m.architecture());
+      if (m.hidden() != null) {
+        builtin.addAllHidden(m.hidden());
+      }
+      if (m.activation() != null) {
+        builtin.setActivation(m.activation());
+      }
+      b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setBuiltin(builtin));
     } else if (s.model() instanceof ModelSpec.Dl4jJson j) {
       b.setModel(io.ringmaster.proto.v1.ModelSpec.newBuilder().setDl4JJson(j.json()));
     }
@@ -143,20 +185,24 @@ public final class SpecProtos {
       b.setData(d);
     }
     if (s.updater() != null) {
-      b.setUpdater(io.ringmaster.proto.v1.UpdaterSpec.newBuilder()
+      var u = io.ringmaster.proto.v1.UpdaterSpec.newBuilder()
           .setType(s.updater().type().id())
-          .setLearningRate(s.updater().learningRate())
-          .setMomentum(s.updater().momentum()));
+          .setLearningRate(s.updater().learningRate());
+      if (s.updater().momentum() != null) {
+        u.setMomentum(s.updater().momentum());
+      }
+      b.setUpdater(u);
     }
     return b.build();
   }
 
   private static io.ringmaster.proto.v1.DatasetRef toProto(DatasetRef d) {
-    var b = io.ringmaster.proto.v1.DatasetRef.newBuilder()
-        .setFormat(d.format() == DatasetRef.Format.CSV
-            ? io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_CSV
-            : io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_IDX)
-        .setPath(d.path());
+    var b = io.ringmaster.proto.v1.DatasetRef.newBuilder().setPath(d.path());
+    if (d.format() != null) {
+      b.setFormat(d.format() == DatasetRef.Format.CSV
+          ? io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_CSV
+          : io.ringmaster.proto.v1.DatasetRef.Format.FORMAT_IDX);
+    }
     if (d.labelsPath() != null) {
       b.setLabelsPath(d.labelsPath());
     }

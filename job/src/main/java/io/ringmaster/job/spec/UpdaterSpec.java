@@ -8,9 +8,9 @@ import java.util.Objects;
  *
  * @param type sgd, nesterov or adam
  * @param learningRate step size, > 0
- * @param momentum nesterov only, in [0, 1); default {@value #DEFAULT_MOMENTUM}
+ * @param momentum nesterov only, in [0, 1); default {@value #DEFAULT_MOMENTUM} (null as given: unset)
  */
-public record UpdaterSpec(Type type, double learningRate, double momentum) {
+public record UpdaterSpec(Type type, double learningRate, Double momentum) {
   public static final double DEFAULT_MOMENTUM = 0.9;
 
   public enum Type {
@@ -37,6 +37,11 @@ public record UpdaterSpec(Type type, double learningRate, double momentum) {
 
   public UpdaterSpec {
     Objects.requireNonNull(type, "type");
+  }
+
+  /** An updater with its momentum set (the canonical constructor also takes null: unset). */
+  public UpdaterSpec(Type type, double learningRate, double momentum) {
+    this(type, learningRate, Double.valueOf(momentum));
   }
 
   public static UpdaterSpec adam(double learningRate) {

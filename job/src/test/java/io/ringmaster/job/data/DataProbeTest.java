@@ -44,7 +44,7 @@ class DataProbeTest {
   }
 
   static DatasetRef csv(Path dir, String text) throws Exception {
-    return DatasetRef.csv(TestFiles.write(dir, "d.csv", text).toString(), null);
+    return DatasetRef.csv(TestFiles.write(dir, "d.csv", text).toString(), "label");
   }
 
   static Arguments row(String name, Setup setup, String field, String... fragments) {

@@ -5,6 +5,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.ringmaster.job.checkpoint.CheckpointChunks;
+import io.ringmaster.job.checkpoint.CheckpointReceiver;
+import io.ringmaster.job.checkpoint.ReadyPump;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.CheckpointChunk;
 import io.ringmaster.proto.v1.CheckpointRef;
@@ -37,11 +40,6 @@ public final class CheckpointClient {
   public CheckpointClient(Channel channel, Duration deadline) {
     this.stub = CheckpointsGrpc.newStub(Objects.requireNonNull(channel));
     this.deadline = Objects.requireNonNull(deadline);
-  }
-
-  /** The same client with another per-call deadline. */
-  public CheckpointClient withDeadline(Duration deadline) {
-    return new CheckpointClient(stub.getChannel(), deadline);
   }
 
   /**

@@ -5,12 +5,15 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.ringmaster.proto.v1.RingChunk;
 import io.ringmaster.proto.v1.RingFrame;
 import java.nio.FloatBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * One all-reduce on one rank, run on the caller's thread: an event loop that sends whatever the
  * schedule allows while the outgoing stream is ready, and consumes whatever the left neighbour sent,
  * until every frame of the op went both ways. It never blocks on the network: it sleeps on {@link
  * RingEvents} until a frame arrives, the stream becomes ready, the ring fails or the op times out.
+ * Timeouts are measured on the ring's injected monotonic clock ({@link RingAllReduce#join(
+ * CollectiveService, RingMembership, RingOptions, LongSupplier)}).
  */
 final class AllReduceOp {
   /** Frames consumed per loop turn before giving the sender a chance. */
@@ -25,6 +28,7 @@ final class AllReduceOp {
   private final RingSchedule schedule;
   private final FloatBuffer buffer;
   private final long opSeq;
+  private final LongSupplier nanoClock;
   private final long startNanos;
 
   private int sendStep;
@@ -37,7 +41,8 @@ final class AllReduceOp {
   private volatile boolean running = true;
 
   AllReduceOp(RingAllReduce ring, RingInbox inbox, RingOutbox outbox, RingEvents events,
-      FloatCodec codec, byte[] staging, RingSchedule schedule, FloatBuffer buffer, long opSeq) {
+      FloatCodec codec, byte[] staging, RingSchedule schedule, FloatBuffer buffer, long opSeq,
+      LongSupplier nanoClock) {
     this.ring = ring;
     this.inbox = inbox;
     this.outbox = outbox;
@@ -47,7 +52,8 @@ final class AllReduceOp {
     this.schedule = schedule;
     this.buffer = buffer;
     this.opSeq = opSeq;
-    this.startNanos = System.nanoTime();
+    this.nanoClock = nanoClock;
+    this.startNanos = nanoClock.getAsLong();
   }
 
   void run() throws CollectiveException {
@@ -61,7 +67,7 @@ final class AllReduceOp {
   OpProgress progress() {
     boolean r = running;
     return new OpProgress(ring.generation(), ring.rank(), opSeq, r, framesSent, framesReceived,
-        schedule.totalFrames(), leftStarted, r ? System.nanoTime() - startNanos : 0);
+        schedule.totalFrames(), leftStarted, r ? nanoClock.getAsLong() - startNanos : 0);
   }
 
   boolean waitingOnLeft() {
@@ -96,12 +102,12 @@ final class AllReduceOp {
       }
       if (!progressed) {
         long limit = leftStarted ? graceDeadline : deadline;
-        if (System.nanoTime() - limit >= 0) {
+        if (nanoClock.getAsLong() - limit >= 0) {
           ring.fail(timeoutFailure());
           ring.throwIfFailed();
         }
         try {
-          events.awaitChange(seen, limit);
+          events.awaitChange(seen, limit, nanoClock);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           ring.fail(RingFailure.detected(ring.rank(), CollectiveException.RING_CHANGED,
@@ -171,7 +177,7 @@ final class AllReduceOp {
 
   private RingFailure timeoutFailure() {
     int left = ring.membership().leftRank();
-    long waitedMs = (System.nanoTime() - startNanos) / 1_000_000;
+    long waitedMs = (nanoClock.getAsLong() - startNanos) / 1_000_000;
     String detail = leftStarted
         ? "op " + opSeq + " stalled for " + waitedMs + " ms: rank " + left + " sent " + framesReceived
             + " of " + schedule.totalFrames() + " frames and then nothing (it is waiting upstream)"

@@ -4,20 +4,24 @@ import io.ringmaster.proto.v1.RingHello;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
- * Ring all-reduce (sum of float32 vectors) over gRPC, one instance per rank per membership generation,
+ * Ring all-reduce (sum of float32 vectors) over gRPC, one instance per rank per ring (one membership
+ * generation of one job: a worker serves jobs one after another and each job numbers its generations),
  * like Horovod's or NCCL's ring: every rank ends with the bit-identical element-wise sum.
  *
  * <h2>Protocol, step by step</h2>
  * <ol>
  *   <li><b>Join.</b> Every worker process runs one gRPC server hosting one {@link CollectiveService}.
- *       {@link #join} registers this generation's inbox with that service, then opens ONE
+ *       {@link #join} registers this ring's inbox with that service, then opens ONE
  *       client-streaming call {@code Collective/Ring} to the right neighbour {@code (rank + 1) % N} and
- *       sends a {@code RingHello(generation, rank, N)}. The right neighbour's service attaches the call
- *       to its inbox of that generation (waiting for its own join if it is behind; rejecting it with
- *       ABORTED if it already joined a newer generation). The call lives until the ring is closed or
- *       fails and carries every frame of every op of the generation. N = 1 opens nothing.</li>
+ *       sends a {@code RingHello(job, generation, rank, N)}. The right neighbour's service attaches the
+ *       call to its inbox of that job and generation (waiting for its own join if it is behind;
+ *       rejecting it with ABORTED if it already joined a newer generation of the job or left the job).
+ *       The call lives until the ring is closed or fails and carries every frame of every op of the
+ *       ring, so every frame belongs to the hello's job: frames of two jobs never meet in one ring.
+ *       N = 1 opens nothing.</li>
  *   <li><b>Schedule.</b> {@link #allReduceSum} numbers ops 0, 1, 2, ... ({@code op_seq}). The vector of
  *       L elements is split into N segments, segment s = {@code [s*L/N, (s+1)*L/N)}, each streamed as
  *       chunks of at most {@link RingOptions#chunkBytes()} bytes (an empty segment is one empty chunk).
@@ -61,6 +65,7 @@ public final class RingAllReduce implements Collective {
   private final RingMembership membership;
   private final RingOptions options;
   private final CollectiveService service;
+  private final LongSupplier nanoClock;
   private final RingEvents events = new RingEvents();
   private final RingInbox inbox;
   private final RingOutbox outbox;
@@ -73,8 +78,10 @@ public final class RingAllReduce implements Collective {
   private volatile AllReduceOp currentOp;
   private volatile long nextOpSeq;
 
-  private RingAllReduce(CollectiveService service, RingMembership membership, RingOptions options) {
+  private RingAllReduce(CollectiveService service, RingMembership membership, RingOptions options,
+      LongSupplier nanoClock) {
     this.service = service;
+    this.nanoClock = nanoClock;
     this.membership = membership;
     this.options = options;
     boolean networked = membership.worldSize() > 1;
@@ -92,13 +99,23 @@ public final class RingAllReduce implements Collective {
    * op waits for the ring to be complete (within {@link RingOptions#opTimeout()}).
    *
    * @param inbound the {@link CollectiveService} hosted by this process's gRPC server
-   * @throws IllegalStateException if this process already joined this or a newer generation
+   * @throws IllegalStateException if this process already joined this or a newer generation of the job
    */
   public static RingAllReduce join(CollectiveService inbound, RingMembership membership, RingOptions options) {
+    return join(inbound, membership, options, System::nanoTime);
+  }
+
+  /**
+   * As {@link #join(CollectiveService, RingMembership, RingOptions)}, measuring op timeouts and progress
+   * on {@code nanoClock} (monotonic nanoseconds, like {@link System#nanoTime}).
+   */
+  public static RingAllReduce join(CollectiveService inbound, RingMembership membership, RingOptions options,
+      LongSupplier nanoClock) {
     Objects.requireNonNull(inbound, "inbound");
     Objects.requireNonNull(membership, "membership");
     Objects.requireNonNull(options, "options");
-    RingAllReduce ring = new RingAllReduce(inbound, membership, options);
+    Objects.requireNonNull(nanoClock, "nanoClock");
+    RingAllReduce ring = new RingAllReduce(inbound, membership, options, nanoClock);
     if (ring.inbox != null) {
       try {
         inbound.register(ring.inbox);
@@ -107,6 +124,7 @@ public final class RingAllReduce implements Collective {
         throw e;
       }
       ring.outbox.start(RingHello.newBuilder()
+          .setJobId(membership.jobId())
           .setGeneration(membership.generation())
           .setSenderRank(membership.rank())
           .setWorldSize(membership.worldSize())
@@ -155,7 +173,7 @@ public final class RingAllReduce implements Collective {
         return; // the sum over one rank is the buffer itself
       }
       AllReduceOp op = new AllReduceOp(this, inbox, outbox, events, codec, staging,
-          new RingSchedule(worldSize(), rank(), buffer.limit(), options.chunkBytes() / 4), buffer, seq);
+          new RingSchedule(worldSize(), rank(), buffer.limit(), options.chunkBytes() / 4), buffer, seq, nanoClock);
       currentOp = op;
       op.run();
     } finally {
@@ -194,6 +212,11 @@ public final class RingAllReduce implements Collective {
       service.unregister(inbox);
       outbox.shutdown();
     }
+  }
+
+  /** Test seam: wakes a running op so that it re-reads its (fake) clock at once. */
+  void wakeForTest() {
+    events.signal();
   }
 
   /**

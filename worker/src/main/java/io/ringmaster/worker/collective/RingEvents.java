@@ -3,6 +3,7 @@ package io.ringmaster.worker.collective;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Wakes the thread running an all-reduce when something it may be waiting for happened: a frame
@@ -34,14 +35,15 @@ final class RingEvents {
   }
 
   /**
-   * Waits until the version differs from {@code seen} or {@code deadlineNanos} ({@link System#nanoTime})
-   * passes.
+   * Waits until the version differs from {@code seen} or {@code deadlineNanos} (on {@code nanoClock})
+   * passes. The wait re-reads the clock at least once a second, so a clock that jumps (a test's fake
+   * clock) is noticed without a signal.
    */
-  void awaitChange(long seen, long deadlineNanos) throws InterruptedException {
+  void awaitChange(long seen, long deadlineNanos, LongSupplier nanoClock) throws InterruptedException {
     lock.lock();
     try {
       while (version == seen) {
-        long left = deadlineNanos - System.nanoTime();
+        long left = deadlineNanos - nanoClock.getAsLong();
         if (left <= 0) {
           return;
         }

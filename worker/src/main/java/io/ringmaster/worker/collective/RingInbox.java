@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * a broken stream (left neighbour lost), an early half-close (left neighbour left the ring).
  */
 final class RingInbox {
+  private final String jobId;
   private final long generation;
   private final int rank;
   private final int leftRank;
@@ -32,6 +33,7 @@ final class RingInbox {
 
   RingInbox(RingMembership membership, RingOptions options, RingEvents events,
       Consumer<RingFailure> failures) {
+    this.jobId = membership.jobId();
     this.generation = membership.generation();
     this.rank = membership.rank();
     this.leftRank = membership.leftRank();
@@ -40,6 +42,10 @@ final class RingInbox {
     this.framesAhead = options.framesAhead();
     this.events = events;
     this.failures = failures;
+  }
+
+  String jobId() {
+    return jobId;
   }
 
   long generation() {
@@ -146,11 +152,20 @@ final class RingInbox {
     events.signal();
   }
 
-  /** A newer generation was joined in this process: this ring is obsolete. */
-  void supersededBy(long newer) {
+  /** Another ring (a newer generation of this job, or a ring of another job) was joined in this process. */
+  void supersededBy(String newerJob, long newerGeneration) {
+    String what = newerJob.equals(jobId)
+        ? "this worker joined generation " + newerGeneration + "; generation " + generation + " is obsolete"
+        : "this worker joined " + RingMembership.describe(newerJob, newerGeneration) + "; the ring of "
+            + RingMembership.describe(jobId, generation) + " is obsolete";
+    failures.accept(RingFailure.detected(rank, CollectiveException.RING_CHANGED, what, new int[0], null));
+  }
+
+  /** This process left the job (it no longer serves it): this ring is over. */
+  void jobLeft() {
     failures.accept(RingFailure.detected(rank, CollectiveException.RING_CHANGED,
-        "this worker joined generation " + newer + "; generation " + generation + " is obsolete",
-        new int[0], null));
+        "this worker left job " + jobId + "; the ring of " + RingMembership.describe(jobId, generation)
+            + " is over", new int[0], null));
   }
 
   /** Next queued chunk, or null. */

@@ -7,14 +7,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One generation of a ring, as seen by one rank: every rank's address, indexed by rank.
+ * One generation of one job's ring, as seen by one rank: every rank's address, indexed by rank. A worker
+ * serves jobs one after another, and each job numbers its generations from its own start, so a ring is
+ * named by (job, generation), never by the generation alone.
  *
- * @param generation membership generation; increases every time the ring is re-formed
+ * @param jobId the job the ring trains; empty for a standalone ring (benchmarks, tests)
+ * @param generation membership generation within the job; increases every time the ring is re-formed
  * @param rank this rank, 0 .. peers.size()-1
  * @param peers every rank's gRPC server address; {@code peers.get(i)} is rank i (this rank included)
  */
-public record RingMembership(long generation, int rank, List<PeerAddress> peers) {
+public record RingMembership(String jobId, long generation, int rank, List<PeerAddress> peers) {
   public RingMembership {
+    Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(peers, "peers");
     peers = List.copyOf(peers);
     if (peers.isEmpty()) {
@@ -27,12 +31,17 @@ public record RingMembership(long generation, int rank, List<PeerAddress> peers)
     }
   }
 
+  /** A standalone ring, outside any job (benchmarks, tests): job id empty. */
+  public RingMembership(long generation, int rank, List<PeerAddress> peers) {
+    this("", generation, rank, peers);
+  }
+
   /**
-   * Converts the control plane's membership message.
+   * Converts the control plane's membership message, which {@code Assign} carries for job {@code jobId}.
    *
    * @throws IllegalArgumentException if the peers are not listed in rank order 0..N-1
    */
-  public static RingMembership fromProto(Membership membership) {
+  public static RingMembership fromProto(String jobId, Membership membership) {
     List<PeerAddress> peers = new ArrayList<>(membership.getPeersCount());
     for (int i = 0; i < membership.getPeersCount(); i++) {
       Peer peer = membership.getPeers(i);
@@ -43,7 +52,16 @@ public record RingMembership(long generation, int rank, List<PeerAddress> peers)
       }
       peers.add(new PeerAddress(peer.getHost(), peer.getPort()));
     }
-    return new RingMembership(membership.getGeneration(), membership.getRank(), peers);
+    return new RingMembership(jobId, membership.getGeneration(), membership.getRank(), peers);
+  }
+
+  /** "job J generation G" (or "generation G" for a standalone ring), for messages. */
+  public String describe() {
+    return describe(jobId, generation);
+  }
+
+  static String describe(String jobId, long generation) {
+    return (jobId.isEmpty() ? "" : "job " + jobId + " ") + "generation " + generation;
   }
 
   /** Number of ranks N. */

@@ -114,11 +114,6 @@ public record RingOptions(
         keepAliveTime, keepAliveTimeout);
   }
 
-  public RingOptions withKeepAlive(Duration time, Duration timeout) {
-    return new RingOptions(chunkBytes, opTimeout, stallGrace, sendBufferBytes, framesAhead,
-        flowControlWindowBytes, time, timeout);
-  }
-
   private static void requirePositive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isZero() || d.isNegative()) {

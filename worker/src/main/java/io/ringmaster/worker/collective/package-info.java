@@ -9,5 +9,12 @@
  * io.ringmaster.worker.collective.PeerAddress}, {@link io.ringmaster.worker.collective.RingOptions} and
  * {@link io.ringmaster.worker.collective.OpProgress}. The protocol is described in {@link
  * io.ringmaster.worker.collective.RingAllReduce}.
+ *
+ * <p>A ring is one generation of one job. A worker process serves jobs one after another and each job
+ * numbers its generations from its own start, so the service keys rings by (job id, generation), the
+ * hello of every ring stream names both, and a worker that is done with a job {@linkplain
+ * io.ringmaster.worker.collective.CollectiveService#leave leaves} it; see {@link
+ * io.ringmaster.worker.collective.CollectiveService} for which streams are attached, kept waiting or
+ * rejected.
  */
 package io.ringmaster.worker.collective;

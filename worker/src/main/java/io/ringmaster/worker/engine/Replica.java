@@ -3,6 +3,7 @@ package io.ringmaster.worker.engine;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
+import io.ringmaster.model.ModelFactory;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 /**
- * The training engine inside a worker: builds the DL4J network of a job ({@link
- * io.ringmaster.worker.engine.ModelFactory}) and runs it as one data-parallel replica ({@link
+ * The training engine inside a worker: runs the job's DL4J network (built by {@code
+ * io.ringmaster.model.ModelFactory}) as one data-parallel replica ({@link
  * io.ringmaster.worker.engine.Replica}): local gradient, external all-reduce over one flat buffer that
  * holds the gradient and the step's counters ({@link io.ringmaster.worker.engine.Replica#reduceBuffer()},
  * read back as a {@link io.ringmaster.worker.engine.ReducedStep}), NaN/infinity detection before the

@@ -62,14 +62,23 @@ final class LoopbackRanks implements AutoCloseable {
   }
 
   RingMembership membership(long generation, int rank) {
-    return new RingMembership(generation, rank, addresses());
+    return membership("", generation, rank);
   }
 
-  /** Every rank joins {@code generation}; returns the rings indexed by rank. */
+  RingMembership membership(String jobId, long generation, int rank) {
+    return new RingMembership(jobId, generation, rank, addresses());
+  }
+
+  /** Every rank joins {@code generation} of a standalone ring; returns the rings indexed by rank. */
   List<RingAllReduce> join(long generation) {
+    return join("", generation);
+  }
+
+  /** Every rank joins {@code generation} of job {@code jobId}; returns the rings indexed by rank. */
+  List<RingAllReduce> join(String jobId, long generation) {
     List<RingAllReduce> joined = new ArrayList<>();
     for (int r = 0; r < servers.size(); r++) {
-      RingAllReduce ring = RingAllReduce.join(services.get(r), membership(generation, r), options);
+      RingAllReduce ring = RingAllReduce.join(services.get(r), membership(jobId, generation, r), options);
       rings.add(ring);
       joined.add(ring);
     }

@@ -19,7 +19,7 @@ class ValueTypesTest {
 
   @Test
   void membershipKnowsItsNeighboursAndConvertsFromTheControlPlane() {
-    RingMembership m = new RingMembership(4, 0, THREE);
+    RingMembership m = new RingMembership("job-7", 4, 0, THREE);
     assertThat(m.worldSize()).isEqualTo(3);
     assertThat(m.leftRank()).isEqualTo(2);
     assertThat(m.rightRank()).isEqualTo(1);
@@ -30,7 +30,8 @@ class ValueTypesTest {
         .addPeers(Peer.newBuilder().setRank(1).setHost("10.0.0.2").setPort(7002))
         .addPeers(Peer.newBuilder().setRank(2).setHost("::1").setPort(7003))
         .build();
-    assertThat(RingMembership.fromProto(proto)).isEqualTo(m);
+    assertThat(RingMembership.fromProto("job-7", proto)).isEqualTo(m);
+    assertThat(m.describe()).isEqualTo("job job-7 generation 4");
   }
 
   @Test
@@ -38,7 +39,7 @@ class ValueTypesTest {
     assertThatThrownBy(() -> new RingMembership(1, 3, THREE)).hasMessageContaining("rank 3 is outside 0..2");
     assertThatThrownBy(() -> new RingMembership(1, 0, List.of())).hasMessageContaining("no peers");
     assertThatThrownBy(() -> new PeerAddress("h", 0)).hasMessageContaining("outside 1-65535");
-    assertThatThrownBy(() -> RingMembership.fromProto(Membership.newBuilder()
+    assertThatThrownBy(() -> RingMembership.fromProto("j", Membership.newBuilder()
         .addPeers(Peer.newBuilder().setRank(1).setHost("h").setPort(1)).build()))
         .hasMessageContaining("sorted by rank");
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
+import io.ringmaster.model.ModelFactory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

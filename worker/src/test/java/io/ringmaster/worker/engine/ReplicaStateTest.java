@@ -47,7 +47,7 @@ class ReplicaStateTest {
   void setStateRejectsAnotherModel() {
     Dataset train = FashionData.train();
     Replica a = Replica.create(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 1, train, 8);
-    Replica small = Replica.create(new ModelSpec.Builtin("mlp", java.util.List.of(8), null),
+    Replica small = Replica.create(new ModelSpec.Builtin("mlp", java.util.List.of(8), "relu"),
         UpdaterSpec.adam(1e-3), 1, train, 8);
     assertThatThrownBy(() -> small.setState(a.state())).hasMessageContaining("is it the same model?");
     Replica sgd = Replica.create(ModelSpec.Builtin.mlp(), new UpdaterSpec(UpdaterSpec.Type.SGD, 0.1, 0), 1, train, 8);

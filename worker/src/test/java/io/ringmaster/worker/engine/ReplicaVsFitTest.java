@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
+import io.ringmaster.model.ModelFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,0 +1,34 @@
+package io.ringmaster.cli.commands;
+
+import io.ringmaster.cli.client.CoordinatorAddress;
+import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.support.CliContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** {@code --coordinator HOST:PORT} for the client commands; defaults to $RINGMASTER_COORDINATOR or localhost:7070. */
+final class CoordinatorOption {
+  static final String ENV = "RINGMASTER_COORDINATOR";
+
+  @Option(names = "--coordinator", paramLabel = "HOST:PORT", converter = AddressConverter.class,
+      defaultValue = "${env:" + ENV + ":-localhost:7070}",
+      description = "Coordinator to talk to (default: ${DEFAULT-VALUE}; set $" + ENV + " to change it).")
+  CoordinatorAddress address;
+
+  /** A client for the chosen coordinator; close it when done. */
+  JobClient connect(CliContext context) {
+    return new JobClient(context.channels().open(address), address);
+  }
+
+  /** Parses {@code HOST:PORT} with {@link CoordinatorAddress#parse}. */
+  static final class AddressConverter implements CommandLine.ITypeConverter<CoordinatorAddress> {
+    @Override
+    public CoordinatorAddress convert(String value) {
+      try {
+        return CoordinatorAddress.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

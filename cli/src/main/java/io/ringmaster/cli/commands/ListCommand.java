@@ -1,0 +1,41 @@
+package io.ringmaster.cli.commands;
+
+import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.render.JobTable;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.ExitCodes;
+import io.ringmaster.proto.v1.Job;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ringmaster list}: every job the coordinator knows, newest first. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = {"List the coordinator's jobs, newest first.",
+        "Columns: id, name, state, epochs done/total (with the current epoch's",
+        "progress while running), latest test accuracy, creation time."})
+final class ListCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Mixin
+  CoordinatorOption coordinator;
+
+  ListCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    try (JobClient client = coordinator.connect(context)) {
+      List<Job> jobs = client.list();
+      if (jobs.isEmpty()) {
+        context.out().println("No jobs on the coordinator at " + client.address() + ".");
+      } else {
+        context.out().print(JobTable.render(jobs, context.clock().getZone()));
+      }
+      context.out().flush();
+      return ExitCodes.OK;
+    }
+  }
+}

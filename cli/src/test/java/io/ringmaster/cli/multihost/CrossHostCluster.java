@@ -1,0 +1,208 @@
+package io.ringmaster.cli.multihost;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
+import io.ringmaster.job.spec.JobSpecYaml;
+import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.GetJobRequest;
+import io.ringmaster.proto.v1.Job;
+import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.proto.v1.JobSpec;
+import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.SubmitJobRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+/**
+ * A coordinator ({@code ringmaster coordinator --scheduler external}) on host 1 of a {@link NetworkHosts}
+ * and one hand-started worker ({@code ringmaster worker --coordinator HOST1:PORT --host HOSTi}) on each
+ * other host, each its own JVM, as a user would run them on separate machines; and a gRPC client from
+ * this JVM through the bridge. Workers are known by the id they attached with, which the coordinator's
+ * log names ("worker ID (ADDR:PORT, pid P) attached").
+ *
+ * <p>Every wait is bounded, and ends early when what it waits for cannot happen any more (the job ended,
+ * a process died); the error then carries the job's status, workers and notices ({@link #diagnosis}).
+ * Tests print the processes' logs ({@link NetworkHosts#report}) when they fail.
+ */
+final class CrossHostCluster implements AutoCloseable {
+  static final int PORT = 7070;
+  private static final Pattern ATTACHED =
+      Pattern.compile("worker (\\S+) \\((198\\.1[89]\\.\\d+\\.\\d+):\\d+, pid \\d+\\) attached");
+
+  final NetworkHosts net;
+  final HostProcess coordinator;
+  final Map<NetworkHosts.Host, HostProcess> workers = new LinkedHashMap<>();
+  private final Map<NetworkHosts.Host, String> workerIds = new LinkedHashMap<>();
+  private final ManagedChannel channel;
+  private final List<JobRecorder> recorders = new ArrayList<>();
+
+  private CrossHostCluster(NetworkHosts net, HostProcess coordinator) {
+    this.net = net;
+    this.coordinator = coordinator;
+    this.channel = NettyChannelBuilder.forAddress(net.host(1).address(), PORT).usePlaintext().build();
+  }
+
+  /** Hosts 1..1+workers: the coordinator on host 1, a worker on each other one, all attached. */
+  static CrossHostCluster start(Path dir, int workerCount) throws IOException {
+    NetworkHosts net = NetworkHosts.create(1 + workerCount, dir.resolve("logs"));
+    CrossHostCluster c = null;
+    try {
+      NetworkHosts.Host h1 = net.host(1);
+      HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
+          List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
+              "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
+      c = new CrossHostCluster(net, coordinator);
+      c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
+      c.startWorkers();
+      return c;
+    } catch (IOException | RuntimeException | Error e) {
+      if (c != null) {
+        System.out.println(net.report(60));
+        c.close();
+      } else {
+        net.close();
+      }
+      throw e;
+    }
+  }
+
+  private void startWorkers() throws IOException {
+    List<String> jvm = new ArrayList<>(WorkerJvmFlags.recommended());
+    jvm.addAll(WorkerJvmFlags.memory(512, 512));
+    // the worker's own logging (INFO), as from the packaged CLI: the cli tests' logback-test.xml would win
+    jvm.add("-Dlogback.configurationFile=logback.xml");
+    NetworkHosts.Host h1 = net.host(1);
+    for (NetworkHosts.Host h : net.hosts().subList(1, net.hosts().size())) {
+      workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,
+          List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address())));
+    }
+    for (NetworkHosts.Host h : workers.keySet()) {
+      HostProcess w = workers.get(h);
+      bound("worker on " + h + " attaches", Duration.ofSeconds(60), () -> attachments(h).size() >= 1, null,
+          () -> !w.isAlive() || !coordinator.isAlive());
+      workerIds.put(h, attachments(h).get(0));
+    }
+  }
+
+  /** The id the worker on {@code h} attached with. */
+  String workerId(NetworkHosts.Host h) {
+    return workerIds.get(h);
+  }
+
+  /** The ids the worker on {@code h} attached with, one entry per attachment, from the coordinator's log. */
+  List<String> attachments(NetworkHosts.Host h) {
+    List<String> ids = new ArrayList<>();
+    Matcher m = ATTACHED.matcher(coordinator.log());
+    while (m.find()) {
+      if (m.group(2).equals(h.address())) {
+        ids.add(m.group(1));
+      }
+    }
+    return ids;
+  }
+
+  JobServiceGrpc.JobServiceBlockingStub jobs() {
+    return JobServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+  }
+
+  static JobSpec spec(FashionFiles data, String name, int workers, int epochs, int batch, String faultTolerance) {
+    return SpecProtos.toProto(JobSpecYaml.parse(data.yaml(name, workers, epochs, batch, faultTolerance),
+        data.trainImages().getParent()));
+  }
+
+  /** Submits the job and starts recording its events. */
+  Submitted submit(JobSpec spec) {
+    String id = jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
+    JobRecorder r = new JobRecorder(channel, id);
+    recorders.add(r);
+    return new Submitted(id, r);
+  }
+
+  record Submitted(String id, JobRecorder recorder) {}
+
+  Job get(String id) {
+    return jobs().getJob(GetJobRequest.newBuilder().setJobId(id).build());
+  }
+
+  Job cancel(String id) {
+    return jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(id).build());
+  }
+
+  /** Waits until the job has trained at least one step of epoch {@code epoch} (and is RUNNING). */
+  Job awaitTraining(String id, int epoch, Duration atMost) {
+    bound("job " + id + " trains in epoch " + epoch, atMost, () -> {
+      Job j = get(id);
+      return j.getState() == JobState.RUNNING && (j.getProgress().getEpoch() > epoch
+          || j.getProgress().getEpoch() == epoch && j.getProgress().getStep() > 0);
+    }, id, () -> ended(get(id)));
+    return get(id);
+  }
+
+  /** Waits for a terminal state (SUCCEEDED, FAILED, CANCELLED). */
+  Job awaitEnd(String id, Duration atMost) {
+    bound("job " + id + " ends", atMost, () -> ended(get(id)), id, () -> !coordinator.isAlive());
+    return get(id);
+  }
+
+  static boolean ended(Job j) {
+    return j.getState() == JobState.SUCCEEDED || j.getState() == JobState.FAILED || j.getState() == JobState.CANCELLED;
+  }
+
+  void awaitLog(HostProcess p, String text, Duration atMost) {
+    bound(p.name() + " logs \"" + text + "\"", atMost, () -> p.log().contains(text), null, () -> !p.isAlive());
+  }
+
+  /**
+   * Awaits {@code condition} (errors count as not yet), giving up at once when {@code hopeless} holds; on
+   * either failure throws an AssertionError with {@link #diagnosis} of {@code jobId} (null: none).
+   */
+  void bound(String what, Duration atMost, Callable<Boolean> condition, String jobId, Callable<Boolean> hopeless) {
+    try {
+      await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .failFast("it cannot happen any more", hopeless).until(condition);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError((e instanceof TerminalFailureException ? "never (" + e.getMessage() + "): "
+          : "not within " + atMost.toSeconds() + " s: ") + what + "\n" + diagnosis(jobId), e);
+    }
+  }
+
+  /** The job's state, message, workers and notices (if it can be read), and where the process logs are. */
+  String diagnosis(String jobId) {
+    StringBuilder b = new StringBuilder();
+    if (jobId != null) {
+      try {
+        Job j = get(jobId);
+        b.append("job ").append(jobId).append(": ").append(j.getState()).append(" ").append(j.getReason())
+            .append(" \"").append(j.getMessage()).append("\" generation ").append(j.getGeneration())
+            .append(" progress ").append(j.getProgress().getEpoch()).append('/').append(j.getProgress().getStep())
+            .append("\nworkers:\n").append(j.getWorkersList()).append("notices:\n");
+        j.getNoticesList().forEach(n -> b.append("  ").append(n).append('\n'));
+      } catch (RuntimeException e) {
+        b.append("job ").append(jobId).append(": cannot read it: ").append(e).append('\n');
+      }
+    }
+    return b.append("(process logs: ").append(net.processes().get(0).logFile().getParent()).append(")").toString();
+  }
+
+  @Override
+  public void close() {
+    recorders.forEach(JobRecorder::close);
+    channel.shutdownNow();
+    net.close();
+  }
+}
