@@ -18,6 +18,26 @@ public interface WorkerScheduler extends AutoCloseable {
    */
   default void evict(String jobId, long pid) {}
 
+  /**
+   * Kills one worker of the job, named by pid and by the slot it was launched as (a scheduler that cannot
+   * know pids, such as Kubernetes, uses the slot). By default: {@link #evict(String, long)}.
+   */
+  default void evict(String jobId, long pid, int slot) {
+    evict(jobId, pid);
+  }
+
+  /**
+   * Gang admission of a queued job, asked before it leaves the queue (schedulers that launch workers
+   * only): can all of its {@code spec.workers} workers be started now? A scheduler that cannot tell says
+   * yes (the default). A job told to wait stays QUEUED with the reason in its message and is asked again
+   * after {@link GangDecision#retryAfter()}.
+   *
+   * @param spec the job's resolved spec (workers, resources, placement)
+   */
+  default GangDecision admit(String jobId, io.ringmaster.job.spec.JobSpec spec) {
+    return GangDecision.admit();
+  }
+
   /** True when workers come from {@link #launch}; false when the coordinator must wait for idle ones. */
   boolean launchesWorkers();
 
