@@ -444,8 +444,8 @@ public final class KubernetesScheduler implements WorkerScheduler {
     String reason = stuck + " of " + jp.gangSize + " worker pod(s) could not be placed within "
         + options.gangTimeout().toSeconds() + " s (" + example + "); all its pods were removed so it holds"
         + " nothing while it waits";
-    backoffs.put(jp.jobId, new Backoff(now + delay.toNanos(), delay, "the last placement failed: " + stuck + " of "
-        + jp.gangSize + " pod(s) unschedulable (" + example + ")"));
+    backoffs.put(jp.jobId, new Backoff(now + delay.toNanos(), delay, "requeued: " + stuck + " of " + jp.gangSize
+        + " worker pod(s) could not be placed within " + options.gangTimeout().toSeconds() + " s (" + example + ")"));
     jobs.remove(jp.jobId);
     jp.done.addAll(jp.slotByPod.keySet());
     if (jp.jobId.equals(placing)) {
@@ -459,6 +459,12 @@ public final class KubernetesScheduler implements WorkerScheduler {
     }
     var listener = jp.request.gangListener();
     return () -> listener.gangReleased(reason + "; trying again in " + delay.toSeconds() + " s");
+  }
+
+  /** How many of the job's pods the informer has seen Pending as Unschedulable (for tests). */
+  synchronized int unschedulablePods(String jobId) {
+    JobPods jp = jobs.get(jobId);
+    return jp == null ? 0 : jp.unschedulableSince.size();
   }
 
   // ------------------------------------------------------------------ helpers

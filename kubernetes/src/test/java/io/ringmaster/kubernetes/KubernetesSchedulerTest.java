@@ -166,4 +166,167 @@ class KubernetesSchedulerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
     assertThat(client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get()).isNull();
   }
+
+  enum Failure { OOM_KILLED, EVICTED, IMAGE_PULL_BACK_OFF }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Failure.class)
+  void aPodThatEndsIsReportedInPlainWordsAndReplaced(Failure failure) throws Exception {
+    kubelet.node("cpu-a", 8, 32, 0);
+    CoordinatorServer c = coordinator(scheduler());
+    String id = submit(c, "fail-" + failure, 2, 256, "resources: {heapMb: 256, offheapMb: 256}\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).size() == 2);
+    Pod victim = kubelet.pods(id).get(1);
+    assertThat(victim.getSpec().getContainers().get(0).getImage()).isEqualTo(CPU_IMAGE);
+
+    switch (failure) {
+      case OOM_KILLED -> kubelet.oomKilled(victim);
+      case EVICTED -> kubelet.evicted(victim);
+      case IMAGE_PULL_BACK_OFF -> kubelet.imagePullBackOff(victim);
+    }
+
+    String words = switch (failure) {
+      case OOM_KILLED -> "was OOM-killed";
+      case EVICTED -> "was evicted by the kubelet: The node was low on resource: memory.";
+      case IMAGE_PULL_BACK_OFF -> "cannot pull its image " + CPU_IMAGE + " (ImagePullBackOff";
+    };
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, id).getWorkersList().stream()
+        .anyMatch(w -> w.getMessage().contains(words)));
+    assertThat(job(c, id).getWorkersList()).anySatisfy(w -> assertThat(w.getMessage())
+        .contains("pod " + victim.getMetadata().getName()).contains(words));
+    // replaced: a pod for slot 2, as a local worker would be
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).stream()
+        .anyMatch(p -> p.getMetadata().getLabels().get(WorkerPods.SLOT).equals("2")));
+    assertThat(job(c, id).getReplacements()).isEqualTo(1);
+    if (failure == Failure.IMAGE_PULL_BACK_OFF) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).stream()
+          .noneMatch(p -> p.getMetadata().getName().equals(victim.getMetadata().getName())));
+    }
+    if (failure == Failure.OOM_KILLED) {
+      // the replacement and the survivor train the job to the end
+      for (Pod p : kubelet.pods(id)) {
+        if (!p.getMetadata().getName().equals(victim.getMetadata().getName())) {
+          kubelet.running(p, "cpu-a");
+          workerFor(c, p);
+        }
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.SUCCEEDED
+          || job(c, id).getState() == JobState.FAILED);
+      assertThat(job(c, id).getState()).as(job(c, id).getMessage()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void cancelDeletesEveryPodAndTheOwner() throws Exception {
+    kubelet.node("cpu-a", 8, 32, 0);
+    CoordinatorServer c = coordinator(scheduler());
+    String id = submit(c, "cancel", 3, 256, "resources: {heapMb: 256, offheapMb: 256}\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).size() == 3);
+
+    Job cancelled = c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
+    assertThat(client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get()).isNull();
+  }
+
+  /**
+   * Two jobs that each need the whole cluster's 4 GPUs: only one gang holds pods at a time. The first
+   * gets 2 pods placed and 2 unschedulable; after the gang timeout its pods are removed and it is QUEUED
+   * again with the scheduler's reason, and the second is admitted. While the second runs, the first waits
+   * for capacity; once the second is cancelled, the first gets its pods.
+   */
+  @Test
+  void anUnschedulableGangIsReleasedAndRequeuedAndCompetingJobsDoNotDeadlock() throws Exception {
+    kubelet.node("gpu-a", 8, 32, 2);
+    kubelet.node("gpu-b", 8, 32, 2);
+    KubernetesScheduler scheduler = scheduler();
+    CoordinatorServer c = coordinator(scheduler);
+    String gpus = "resources: {heapMb: 256, offheapMb: 256, gpus: 1}\n";
+    String a = submit(c, "job-a", 4, 256, gpus);
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(a).size() == 4);
+    String b = submit(c, "job-b", 4, 256, gpus);
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, b).getMessage().contains("waiting for job " + a));
+    assertThat(job(c, b).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(kubelet.pods(b)).isEmpty();
+
+    List<Pod> podsOfA = kubelet.pods(a);
+    kubelet.running(podsOfA.get(0), "gpu-a");
+    kubelet.running(podsOfA.get(1), "gpu-a");
+    String why = "0/2 nodes are available: 2 Insufficient nvidia.com/gpu.";
+    kubelet.unschedulable(podsOfA.get(2), why);
+    kubelet.unschedulable(podsOfA.get(3), why);
+    await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.unschedulablePods(a) == 2);
+    scheduler.checkGangs(); // nothing yet: the timeout has not passed
+    assertThat(kubelet.pods(a)).hasSize(4);
+    assertThat(job(c, a).getState()).isEqualTo(JobState.STARTING);
+
+    clock.addAndGet(GANG_TIMEOUT.plusSeconds(1).toNanos());
+    scheduler.checkGangs();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, a).getState() == JobState.QUEUED);
+    // the message says why, then how long the backoff still runs
+    assertThat(job(c, a).getMessage()).contains("requeued: 2 of 4 worker pod(s) could not be placed within 30 s")
+        .contains(why).contains("trying again in");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(b).size() == 4);
+    assertThat(kubelet.pods(a)).as("never both gangs").isEmpty();
+
+    for (Pod p : kubelet.pods(b)) {
+      kubelet.running(p, Integer.parseInt(p.getMetadata().getLabels().get(WorkerPods.SLOT)) < 2 ? "gpu-a" : "gpu-b");
+    }
+    clock.addAndGet(Duration.ofSeconds(5).toNanos()); // past job a's backoff
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, a).getMessage()
+        .contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
+    assertThat(job(c, a).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(kubelet.pods(a)).isEmpty();
+
+    c.jobs().cancel(b).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(b).isEmpty());
+    clock.addAndGet(Duration.ofSeconds(5).toNanos());
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(a).size() == 4);
+    assertThat(job(c, a).getState()).isEqualTo(JobState.STARTING);
+  }
+
+  /**
+   * A restarted coordinator's scheduler finds the job's pods by label: pods that still run or wait keep
+   * their slot (no second pod for it), an ended one is deleted and created anew, and the adopted pods'
+   * ends are reported to the new coordinator's job.
+   */
+  @Test
+  void aRestartedCoordinatorAdoptsItsPodsWithoutDuplicates() throws Exception {
+    kubelet.node("cpu-a", 8, 32, 0);
+    var resources = new io.ringmaster.job.spec.ResourceSpec(256, 256, 1);
+    List<io.ringmaster.coordinator.scheduler.WorkerExit> before = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KubernetesScheduler first = scheduler();
+    first.launch(new io.ringmaster.coordinator.scheduler.LaunchRequest("adopt-1", 0, 3, tmp, resources,
+        "ringmaster:7000", before::add));
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("adopt-1").size() == 3);
+    List<Pod> old = kubelet.pods("adopt-1");
+    kubelet.running(old.get(0), "cpu-a");
+    kubelet.oomKilled(old.get(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> before.size() == 1);
+    first.close(); // the coordinator dies; its pods stay
+
+    List<io.ringmaster.coordinator.scheduler.WorkerExit> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KubernetesScheduler second = scheduler();
+    closeLast.add(second);
+    second.launch(new io.ringmaster.coordinator.scheduler.LaunchRequest("adopt-1", 0, 3, tmp, resources,
+        "ringmaster:7000", after::add));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("adopt-1").stream()
+        .noneMatch(p -> p.getMetadata().getName().equals(old.get(2).getMetadata().getName())));
+    List<Pod> now = kubelet.pods("adopt-1");
+    assertThat(now).extracting(p -> p.getMetadata().getLabels().get(WorkerPods.SLOT)).containsExactly("0", "1", "2");
+    assertThat(now.get(0).getMetadata().getName()).isEqualTo(old.get(0).getMetadata().getName());
+    assertThat(now.get(1).getMetadata().getName()).isEqualTo(old.get(1).getMetadata().getName());
+    assertThat(now.get(2).getMetadata().getName()).isNotEqualTo(old.get(2).getMetadata().getName());
+
+    kubelet.evicted(now.get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> after.size() == 1);
+    assertThat(after.get(0).slot()).isEqualTo(0);
+    assertThat(after.get(0).pid()).isEqualTo(-1);
+    assertThat(after.get(0).describeExit()).contains("was evicted");
+    assertThat(before).hasSize(1);
+    second.stop("adopt-1");
+  }
 }

@@ -887,8 +887,9 @@ final class JobLifecycle {
         + " died before attaching: "
         + exitDetail(exit);
     rebuildWorkerStatuses();
+    boolean replaced = replaceLost(what);
     publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder().setNotice(what));
-    if (!replaceLost(what)) {
+    if (!replaced) {
       fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; no replacement allowed (faultTolerance.maxReplacements = "
           + ft.maxReplacements() + ", " + replacementsStarted + " started)", DIRECT, true);
     }
