@@ -98,6 +98,25 @@ public final class KubernetesScheduler implements WorkerScheduler {
   private boolean capacityCheckForbidden;
   private final SharedIndexInformer<Pod> informer;
   private final ScheduledFuture<?> gangChecks;
+  /** What {@link #close} also releases (the client and timer of {@link #connect}); may be empty. */
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  /**
+   * A scheduler with its own client (in-cluster service account, else {@code ~/.kube/config} or
+   * {@code KUBECONFIG}) and timer, both closed with it.
+   */
+  public static KubernetesScheduler connect(KubernetesOptions options) {
+    KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+    ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "kubernetes-gang-timeout");
+      t.setDaemon(true);
+      return t;
+    });
+    KubernetesScheduler s = new KubernetesScheduler(client, options, System::nanoTime, timer);
+    s.owned.add(timer::shutdownNow);
+    s.owned.add(client);
+    return s;
+  }
 
   /**
    * Starts following this coordinator's pods in {@code options.namespace()}.
@@ -337,6 +356,13 @@ public final class KubernetesScheduler implements WorkerScheduler {
   public void close() {
     gangChecks.cancel(false);
     informer.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {}: {}", c, e.toString());
+      }
+    }
   }
 
   // ------------------------------------------------------------------ following pods
