@@ -67,6 +67,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private JobStore store;
   private JobManager jobs;
   private HealthStatusManager health;
+  private final java.util.List<AutoCloseable> extensionsRunning = new java.util.ArrayList<>();
 
   private CoordinatorServer(Builder config) {
     this.config = config;
@@ -115,6 +116,9 @@ public final class CoordinatorServer implements AutoCloseable {
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
         control::sessions);
+    for (var extension : config.extensions) {
+      extensionsRunning.add(extension.apply(jobs));
+    }
     log.info("coordinator listening on {}:{} (scheduler {}, data {})", config.host, server.getPort(),
         config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath());
     return this;
@@ -137,6 +141,13 @@ public final class CoordinatorServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    for (AutoCloseable e : extensionsRunning) {
+      try {
+        e.close();
+      } catch (Exception ex) {
+        log.warn("closing {}: {}", e, ex.toString());
+      }
+    }
     jobs.close();
     scheduler.close();
     server.shutdown();
@@ -165,6 +176,7 @@ public final class CoordinatorServer implements AutoCloseable {
     SchedulerKind scheduler = SchedulerKind.LOCAL;
     WorkerScheduler customScheduler;
     String workerTarget;
+    final java.util.List<java.util.function.Function<JobManager, AutoCloseable>> extensions = new java.util.ArrayList<>();
     JobSettings settings = JobSettings.DEFAULTS;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
@@ -200,6 +212,15 @@ public final class CoordinatorServer implements AutoCloseable {
     public Builder scheduler(WorkerScheduler custom) {
       this.customScheduler = Objects.requireNonNull(custom);
       this.scheduler = SchedulerKind.KUBERNETES;
+      return this;
+    }
+
+    /**
+     * Something that runs beside the job layer once the coordinator serves (e.g. the Kubernetes
+     * TrainingJob reconciler): started with the {@link JobManager}, closed before it.
+     */
+    public Builder extension(java.util.function.Function<JobManager, AutoCloseable> start) {
+      this.extensions.add(Objects.requireNonNull(start));
       return this;
     }
 

@@ -157,6 +157,16 @@ public final class KubernetesScheduler implements WorkerScheduler {
     }, period, period, TimeUnit.MILLISECONDS);
   }
 
+  /** The client this scheduler uses (shared with the TrainingJob reconciler). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The namespace of the worker pods. */
+  public String namespace() {
+    return options.namespace();
+  }
+
   // ------------------------------------------------------------------ admission
 
   @Override

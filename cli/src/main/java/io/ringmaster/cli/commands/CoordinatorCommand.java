@@ -126,7 +126,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             + "): " + e.getMessage() + "; run the coordinator in a pod with a service account allowed to manage"
             + " pods and configmaps there, or set KUBECONFIG");
       }
-      b.workerTarget(target).scheduler(k8s);
+      b.workerTarget(target).scheduler(k8s).extension(jobs ->
+          new io.ringmaster.kubernetes.TrainingJobReconciler(k8s.client(), k8s.namespace(), jobs).start());
     };
   }
 
