@@ -2,8 +2,8 @@ package io.ringmaster.coordinator.scheduler;
 
 /**
  * Obtains worker processes for jobs. Implementations: {@link LocalProcessScheduler} (worker JVMs on this
- * machine), {@link ExternalScheduler} (workers started by hand attach on their own); Kubernetes and
- * Spark later. Workers a scheduler starts attach to the coordinator with {@code Hello.job_id} set.
+ * machine), {@link ExternalScheduler} (workers started by hand attach on their own), and
+ * {@code io.ringmaster.kubernetes.KubernetesScheduler} (worker pods; its own module); Spark later. Workers a scheduler starts attach to the coordinator with {@code Hello.job_id} set.
  */
 public interface WorkerScheduler extends AutoCloseable {
   /** Starts {@code request.count()} workers for the job; returns without waiting for them to attach. */
