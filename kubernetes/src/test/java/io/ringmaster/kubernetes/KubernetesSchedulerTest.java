@@ -329,4 +329,39 @@ class KubernetesSchedulerTest {
     assertThat(before).hasSize(1);
     second.stop("adopt-1");
   }
+
+  /**
+   * The coordinator stops (its job is kept in the durable store) while the job's pods wait to be
+   * scheduled; the restarted coordinator resumes the job, finds the pods by label and adopts them instead
+   * of creating new ones, and their workers train the job to the end.
+   */
+  @Test
+  void aRestartedCoordinatorResumesItsJobWithTheSamePods() throws Exception {
+    kubelet.node("cpu-a", 8, 32, 0);
+    Path data = tmp.resolve("durable");
+    KubernetesScheduler firstScheduler = scheduler();
+    CoordinatorServer first = CoordinatorServer.builder().port(0).dataDir(data).scheduler(firstScheduler)
+        .build().start();
+    String id = submit(first, "restart", 2, 256, "resources: {heapMb: 256, offheapMb: 256}\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).size() == 2);
+    List<String> before = kubelet.pods(id).stream().map(p -> p.getMetadata().getName()).toList();
+    first.close(); // a clean stop keeps the job for the next coordinator, and the pods stay
+
+    CoordinatorServer second = CoordinatorServer.builder().port(0).dataDir(data).scheduler(scheduler()).build().start();
+    closeLast.add(second);
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(second, id).getState() == JobState.RECOVERING);
+    // an absence holds over time: no second pod for any slot
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> kubelet.pods(id).stream().map(p -> p.getMetadata().getName()).toList().equals(before));
+
+    for (Pod p : kubelet.pods(id)) {
+      kubelet.running(p, "cpu-a");
+      workerFor(second, p);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(second, id).getState() == JobState.SUCCEEDED
+        || job(second, id).getState() == JobState.FAILED);
+    assertThat(job(second, id).getState()).as(job(second, id).getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(job(second, id).getCoordinatorRestarts()).isEqualTo(1);
+    assertThat(job(second, id).getReplacements()).isZero();
+  }
 }
