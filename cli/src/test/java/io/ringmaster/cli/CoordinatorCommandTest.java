@@ -73,10 +73,54 @@ class CoordinatorCommandTest {
   @Test
   void unknownSchedulerIsAUsageError() throws Exception {
     try (CliHarness cli = new CliHarness()) {
-      CliHarness.Result r = cli.run("coordinator", "--scheduler", "kubernetes");
+      CliHarness.Result r = cli.run("coordinator", "--scheduler", "mesos");
 
       assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
-      assertThat(r.err()).contains("--scheduler").contains("kubernetes");
+      assertThat(r.err()).contains("--scheduler").contains("mesos");
+    }
+  }
+
+  @Test
+  void kubernetesSchedulerFlagsAreCheckedBeforeAnythingStarts() throws Exception {
+    try (CliHarness cli = new CliHarness()) {
+      AtomicInteger started = new AtomicInteger();
+      cli.coordinators = s -> {
+        started.incrementAndGet();
+        throw new IOException("not started in this test");
+      };
+
+      CliHarness.Result noImage = cli.run("coordinator", "--scheduler", "kubernetes", "--advertise-address", "rm:7070");
+      assertThat(noImage.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(noImage.err()).contains("--k8s-worker-image IMAGE");
+
+      CliHarness.Result noAddress = cli.run("coordinator", "--scheduler", "kubernetes", "--host", "0.0.0.0",
+          "--k8s-worker-image", "w:1");
+      assertThat(noAddress.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(noAddress.err()).contains("needs --advertise-address HOST:PORT");
+
+      CliHarness.Result badPolicy = cli.run("coordinator", "--scheduler", "kubernetes", "--advertise-address",
+          "rm:7070", "--k8s-worker-image", "w:1", "--k8s-image-pull-policy", "Sometimes", "--k8s-namespace", "ml");
+      assertThat(badPolicy.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(badPolicy.err()).contains("--k8s-image-pull-policy must be Always, IfNotPresent or Never");
+
+      CliHarness.Result badAddress = cli.run("coordinator", "--advertise-address", "no-port");
+      assertThat(badAddress.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(badAddress.err()).contains("--advertise-address must be HOST:PORT");
+      assertThat(started.get()).isZero();
+    }
+  }
+
+  @Test
+  void advertiseAddressReachesTheLauncherForAnyScheduler() throws Exception {
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = s -> {
+        settings.set(s);
+        throw new IOException("not started in this test");
+      };
+      cli.run("coordinator", "--scheduler", "external", "--advertise-address", "coordinator.example:7070");
+      assertThat(settings.get().scheduler()).isEqualTo(SchedulerKind.EXTERNAL);
+      assertThat(settings.get().customize()).isNotSameAs(CoordinatorLauncher.Settings.AS_IS);
     }
   }
 }

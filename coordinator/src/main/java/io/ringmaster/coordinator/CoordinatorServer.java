@@ -51,7 +51,12 @@ public final class CoordinatorServer implements AutoCloseable {
     /** Launch worker JVMs on this machine, one process per rank (the default). */
     LOCAL,
     /** Wait for workers started by hand ({@code ringmaster worker --coordinator ...}) to attach. */
-    EXTERNAL
+    EXTERNAL,
+    /**
+     * One worker pod per rank on Kubernetes; the scheduler itself lives in the {@code kubernetes} module
+     * and is given with {@link Builder#scheduler(WorkerScheduler)}.
+     */
+    KUBERNETES
   }
 
   private final Builder config;
@@ -62,6 +67,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private JobStore store;
   private JobManager jobs;
   private HealthStatusManager health;
+  private final java.util.List<AutoCloseable> extensionsRunning = new java.util.ArrayList<>();
 
   private CoordinatorServer(Builder config) {
     this.config = config;
@@ -81,10 +87,13 @@ public final class CoordinatorServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler = config.scheduler == SchedulerKind.LOCAL
-        ? new LocalProcessScheduler(config.localOptions != null ? config.localOptions
-            : LocalProcessScheduler.Options.fromCurrentJvm())
-        : new ExternalScheduler();
+    scheduler = switch (config.scheduler) {
+      case LOCAL -> new LocalProcessScheduler(config.localOptions != null ? config.localOptions
+          : LocalProcessScheduler.Options.fromCurrentJvm());
+      case EXTERNAL -> new ExternalScheduler();
+      case KUBERNETES -> java.util.Objects.requireNonNull(config.customScheduler,
+          "scheduler KUBERNETES needs the scheduler instance: Builder.scheduler(WorkerScheduler)");
+    };
     store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
@@ -105,7 +114,11 @@ public final class CoordinatorServer implements AutoCloseable {
     health.setStatus(JobServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
-    jobs.start(workerHost + ":" + server.getPort(), control::sessions);
+    jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
+        control::sessions);
+    for (var extension : config.extensions) {
+      extensionsRunning.add(extension.apply(jobs));
+    }
     log.info("coordinator listening on {}:{} (scheduler {}, data {})", config.host, server.getPort(),
         config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath());
     return this;
@@ -128,6 +141,13 @@ public final class CoordinatorServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    for (AutoCloseable e : extensionsRunning) {
+      try {
+        e.close();
+      } catch (Exception ex) {
+        log.warn("closing {}: {}", e, ex.toString());
+      }
+    }
     jobs.close();
     scheduler.close();
     server.shutdown();
@@ -154,6 +174,9 @@ public final class CoordinatorServer implements AutoCloseable {
     int port = 7070;
     Path dataDir = Path.of("runs");
     SchedulerKind scheduler = SchedulerKind.LOCAL;
+    WorkerScheduler customScheduler;
+    String workerTarget;
+    final java.util.List<java.util.function.Function<JobManager, AutoCloseable>> extensions = new java.util.ArrayList<>();
     JobSettings settings = JobSettings.DEFAULTS;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
@@ -179,6 +202,31 @@ public final class CoordinatorServer implements AutoCloseable {
     /** Where job directories (logs, models, checkpoints) and the job store live. Default ./runs. */
     public Builder dataDir(Path dir) {
       this.dataDir = Objects.requireNonNull(dir);
+      return this;
+    }
+
+    /**
+     * A scheduler built outside this module (the Kubernetes one); the coordinator closes it. Sets the
+     * kind to KUBERNETES.
+     */
+    public Builder scheduler(WorkerScheduler custom) {
+      this.customScheduler = Objects.requireNonNull(custom);
+      this.scheduler = SchedulerKind.KUBERNETES;
+      return this;
+    }
+
+    /**
+     * Something that runs beside the job layer once the coordinator serves (e.g. the Kubernetes
+     * TrainingJob reconciler): started with the {@link JobManager}, closed before it.
+     */
+    public Builder extension(java.util.function.Function<JobManager, AutoCloseable> start) {
+      this.extensions.add(Objects.requireNonNull(start));
+      return this;
+    }
+
+    /** host:port that workers dial (e.g. a Kubernetes Service); default: the bound host and port. */
+    public Builder workerTarget(String hostPort) {
+      this.workerTarget = hostPort;
       return this;
     }
 

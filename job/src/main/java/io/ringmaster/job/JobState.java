@@ -5,16 +5,20 @@ package io.ringmaster.job;
  *
  * <pre>
  * QUEUED -> STARTING -> RUNNING -> SUCCEEDED
- *              \          ^  |
- *               \         |  v
- *                +---> RECOVERING
+ *   ^          \          ^  |
+ *   |           \         |  v
+ *   |            +---> RECOVERING
+ *   +--- STARTING | RECOVERING: the scheduler could not place all the workers (requeued)
  *    (any non-terminal) -> FAILED | CANCELLED
  * </pre>
  */
 public enum JobState {
   /**
    * Accepted and stored, waiting for capacity (a free slot under the coordinator's concurrent-job
-   * limit). Not terminal. Moved on by the coordinator's admission loop to STARTING.
+   * limit, and for the Kubernetes scheduler room in the cluster for every worker at once). Not terminal.
+   * Moved on by the coordinator's admission loop to STARTING; a STARTING (or, after a coordinator
+   * restart, RECOVERING) job whose workers could not all be placed in time comes back here, holding no
+   * workers, with the scheduler's reason in its message.
    */
   QUEUED,
   /**
@@ -58,7 +62,7 @@ public enum JobState {
       case RUNNING -> this == STARTING || this == RECOVERING;
       case SUCCEEDED -> this == RUNNING;
       case RECOVERING -> this == STARTING || this == RUNNING || this == RECOVERING;
-      case QUEUED -> false;
+      case QUEUED -> this == STARTING || this == RECOVERING;
     };
   }
 

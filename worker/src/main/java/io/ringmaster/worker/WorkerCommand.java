@@ -23,8 +23,13 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Port of this worker's gRPC server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--job", description = "Only take this job (set by the local scheduler).")
+  @Option(names = "--job", description = "Only take this job (set by the local and Kubernetes schedulers).")
   String jobId;
+
+  @Option(names = "--slot", paramLabel = "N",
+      description = "The scheduler's index of this worker among the job's (set by the Kubernetes scheduler;"
+          + " default: the " + "RINGMASTER_WORKER_SLOT environment variable, else none).")
+  Integer slotOption;
 
   /** Set by schedulers: the worker's index among the job's workers, and its log file. */
   public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
@@ -38,7 +43,12 @@ public final class WorkerCommand implements Callable<Integer> {
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
     String slotEnv = System.getenv(ENV_SLOT);
-    int slot = slotEnv == null || slotEnv.isBlank() ? -1 : Integer.parseInt(slotEnv.trim());
+    int slot = slotOption != null ? slotOption
+        : slotEnv == null || slotEnv.isBlank() ? -1 : Integer.parseInt(slotEnv.trim());
+    if (slot < -1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--slot must be >= 0, got " + slot);
+    }
     WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
         slot, System.getenv(ENV_LOG)), WorkerEnvironment.system()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));

@@ -35,13 +35,100 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Where the job store and job directories (logs, models) live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--scheduler", paramLabel = "local|external", defaultValue = "local",
-      description = "How workers are obtained: local (worker JVMs launched here) or external (workers"
-          + " attach by themselves) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scheduler", paramLabel = "local|external|kubernetes", defaultValue = "local",
+      description = "How workers are obtained: local (worker JVMs launched here), external (workers"
+          + " attach by themselves) or kubernetes (one worker pod per rank; see docs/KUBERNETES.md)"
+          + " (default: ${DEFAULT-VALUE}).")
   SchedulerKind scheduler;
+
+  @Option(names = "--advertise-address", paramLabel = "HOST:PORT",
+      description = "The address workers dial to reach this coordinator (default: --host:--port; required with"
+          + " --scheduler kubernetes when --host is 0.0.0.0, e.g. the coordinator's Service name).")
+  String advertiseAddress;
+
+  @Option(names = "--k8s-namespace", paramLabel = "NS",
+      description = "Namespace of the worker pods (default: the coordinator's own, from its service account,"
+          + " else default).")
+  String k8sNamespace;
+
+  @Option(names = "--k8s-worker-image", paramLabel = "IMAGE",
+      description = "Image of CPU worker pods; its entrypoint must be the ringmaster command.")
+  String k8sWorkerImage;
+
+  @Option(names = "--k8s-worker-image-cuda", paramLabel = "IMAGE",
+      description = "Image of worker pods that ask for GPUs (resources.gpus > 0); without it such jobs fail.")
+  String k8sWorkerImageCuda;
+
+  @Option(names = "--k8s-image-pull-policy", paramLabel = "Always|IfNotPresent|Never",
+      description = "Pull policy of the worker images (default: the cluster's).")
+  String k8sImagePullPolicy;
+
+  @Option(names = "--k8s-image-pull-secret", paramLabel = "NAME",
+      description = "Secret for pulling the worker images; repeat for several.")
+  java.util.List<String> k8sImagePullSecrets = new java.util.ArrayList<>();
+
+  @Option(names = "--k8s-service-account", paramLabel = "NAME",
+      description = "Service account of the worker pods (default: the namespace's default).")
+  String k8sServiceAccount;
+
+  @Option(names = "--k8s-gang-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "How long a job's worker pods may stay unschedulable before they are all removed and the"
+          + " job waits QUEUED, retrying with backoff (default: ${DEFAULT-VALUE}).")
+  long k8sGangTimeoutS;
 
   CoordinatorCommand(CliContext context) {
     this.context = context;
+  }
+
+  /** The address workers dial, the Kubernetes scheduler: {@code AS_IS} when neither applies. */
+  private java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> customization() {
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::");
+    if (advertiseAddress != null && !advertiseAddress.matches(".+:\\d{1,5}")) {
+      throw new CliException(ExitCodes.USAGE, "--advertise-address must be HOST:PORT, got '" + advertiseAddress + "'");
+    }
+    if (scheduler != SchedulerKind.KUBERNETES) {
+      if (advertiseAddress == null) {
+        return CoordinatorLauncher.Settings.AS_IS;
+      }
+      String target = advertiseAddress;
+      return b -> b.workerTarget(target);
+    }
+    if (k8sWorkerImage == null || k8sWorkerImage.isBlank()) {
+      throw new CliException(ExitCodes.USAGE, "--scheduler kubernetes needs --k8s-worker-image IMAGE (the worker"
+          + " pods' image; add --k8s-worker-image-cuda IMAGE for GPU jobs)");
+    }
+    if (advertiseAddress == null && (wildcard || port == 0)) {
+      throw new CliException(ExitCodes.USAGE, "--scheduler kubernetes with --host " + host + " --port " + port
+          + " needs --advertise-address HOST:PORT: the address worker pods dial (e.g. the coordinator's Service,"
+          + " ringmaster.<namespace>.svc:" + (port == 0 ? CoordinatorAddress.DEFAULT_PORT : port) + ")");
+    }
+    if (k8sGangTimeoutS < 1) {
+      throw new CliException(ExitCodes.USAGE, "--k8s-gang-timeout must be >= 1 s, got " + k8sGangTimeoutS);
+    }
+    io.ringmaster.kubernetes.KubernetesOptions options;
+    try {
+      String ns = k8sNamespace != null ? k8sNamespace : io.ringmaster.kubernetes.KubernetesOptions.currentNamespace();
+      options = new io.ringmaster.kubernetes.KubernetesOptions(ns, k8sWorkerImage, k8sWorkerImageCuda,
+          k8sImagePullPolicy, k8sImagePullSecrets, k8sServiceAccount, java.time.Duration.ofSeconds(k8sGangTimeoutS),
+          java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5),
+          io.ringmaster.kubernetes.KubernetesOptions.DEFAULT_WORKER_PORT,
+          io.ringmaster.kubernetes.KubernetesOptions.DEFAULT_MEMORY_OVERHEAD_MB);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+    String target = advertiseAddress != null ? advertiseAddress : host + ":" + port;
+    return b -> {
+      io.ringmaster.kubernetes.KubernetesScheduler k8s;
+      try {
+        k8s = io.ringmaster.kubernetes.KubernetesScheduler.connect(options);
+      } catch (RuntimeException e) {
+        throw new CliException(ExitCodes.FAILED, "cannot use the Kubernetes API (namespace " + options.namespace()
+            + "): " + e.getMessage() + "; run the coordinator in a pod with a service account allowed to manage"
+            + " pods and configmaps there, or set KUBECONFIG");
+      }
+      b.workerTarget(target).scheduler(k8s).extension(jobs ->
+          new io.ringmaster.kubernetes.TrainingJobReconciler(k8s.client(), k8s.namespace(), jobs).start());
+    };
   }
 
   @Override
@@ -51,7 +138,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     CoordinatorLauncher.Running coordinator;
     try {
-      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true));
+      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true,
+          customization()));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the coordinator on " + host + ":" + port + ": "
           + e.getMessage() + (port == 0 ? "" : " (is another coordinator running there? choose another --port)"));

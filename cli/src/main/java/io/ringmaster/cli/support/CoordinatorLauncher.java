@@ -18,12 +18,23 @@ public interface CoordinatorLauncher {
    * @param durable keep jobs in {@code <dataDir>/ringmaster.db} so that a restarted coordinator resumes
    *     them ({@code ringmaster coordinator}); false keeps them in memory ({@code ringmaster run}: the job
    *     lives and dies with the command, and several runs may share a data directory)
+   * @param customize last changes to the coordinator's builder (the Kubernetes scheduler, the address
+   *     workers dial); {@link #AS_IS} for none
    */
-  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
+  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable,
+      java.util.function.Consumer<CoordinatorServer.Builder> customize) {
+    /** No further changes to the coordinator's builder. */
+    public static final java.util.function.Consumer<CoordinatorServer.Builder> AS_IS = b -> { };
+
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(scheduler, "scheduler");
+      Objects.requireNonNull(customize, "customize");
+    }
+
+    public Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
+      this(host, port, dataDir, scheduler, durable, AS_IS);
     }
   }
 
@@ -53,6 +64,7 @@ public interface CoordinatorLauncher {
       if (!settings.durable()) {
         builder.store(new InMemoryJobStore());
       }
+      settings.customize().accept(builder); // e.g. the Kubernetes scheduler, the address workers dial
       CoordinatorServer server = builder.build().start();
       AtomicBoolean closed = new AtomicBoolean();
       return new Running() {

@@ -42,6 +42,12 @@ sealed interface JobAction {
   /** The job reached a terminal state; {@code freed} workers may take other jobs. */
   record Finished(List<WorkerRef> freed) implements JobAction {}
 
+  /**
+   * The job's gang could not be placed: it is QUEUED again (stored and published before this action);
+   * handle no more events, the manager queues the job for another admission.
+   */
+  record Requeued(String reason) implements JobAction {}
+
   /** The job was suspended for a coordinator shutdown: handle no more events. */
   record Suspended() implements JobAction {}
 }

@@ -47,6 +47,8 @@ final class JobDriver {
   private final Map<WorkerRef, WorkerSession> sessions = new HashMap<>();
   private long attachments;
   private final Map<JobTimer, ScheduledFuture<?>> timers = new HashMap<>();
+  private final boolean resuming;
+  private final RecoveryPlan.CheckpointCursor resumeFrom;
 
   /**
    * @param thread the job's single thread (from {@link JobServices#newJobThread(String)}); shut down when
@@ -60,6 +62,8 @@ final class JobDriver {
     this.validated = validated;
     this.jobDir = Path.of(stored.getJobDir());
     this.thread = thread;
+    this.resuming = resuming;
+    this.resumeFrom = resumeFrom;
     this.lifecycle = new JobLifecycle(stored, validated, validated.specProto(), resuming,
         resumeFrom, services.scheduler().launchesWorkers(), services.settings(), services.nanoClock(),
         services.wallClock());
@@ -72,6 +76,26 @@ final class JobDriver {
   /** The job as of the last handled event. */
   Job snapshot() {
     return lifecycle.snapshot();
+  }
+
+  /** The validated job, for queueing it again. */
+  ValidatedJob validated() {
+    return validated;
+  }
+
+  /** True for a job resumed after a coordinator restart. */
+  boolean resuming() {
+    return resuming;
+  }
+
+  /** Where a resumed job resumes from (null: the start). */
+  RecoveryPlan.CheckpointCursor resumeFrom() {
+    return resumeFrom;
+  }
+
+  /** The scheduler removed the job's workers: its gang could not be placed in time. */
+  void gangReleased(String reason) {
+    run(() -> feed(new JobInput.GangReleased(reason)));
   }
 
   /** Silence after which a worker of this job is declared dead. */
@@ -194,7 +218,8 @@ final class JobDriver {
     } else if (action instanceof JobAction.Launch l) {
       try {
         services.scheduler().launch(new LaunchRequest(id(), l.firstSlot(), l.count(), jobDir,
-            validated.spec().resources(), services.coordinatorTarget(), this::workerExited));
+            validated.spec().resources(), services.coordinatorTarget(), this::workerExited,
+            validated.spec().kubernetes(), this::gangReleased));
       } catch (SchedulerException e) {
         followUps.add(new JobInput.LaunchFailed(e.reason(), e.getMessage()));
       }
@@ -221,6 +246,9 @@ final class JobDriver {
       stop();
     } else if (action instanceof JobAction.Suspended) {
       stop();
+    } else if (action instanceof JobAction.Requeued r) {
+      stop();
+      services.jobRequeued(this, r.reason());
     } else {
       throw new IllegalArgumentException("unknown action " + action);
     }

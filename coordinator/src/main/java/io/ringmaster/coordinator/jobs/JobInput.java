@@ -40,6 +40,12 @@ sealed interface JobInput {
   /** The scheduler refused to start workers. */
   record LaunchFailed(FailureReason reason, String message) implements JobInput {}
 
+  /**
+   * The scheduler could not place the job's whole gang in time and removed the workers it had started
+   * (pods Pending as Unschedulable past the gang timeout); {@code reason} is the scheduler's.
+   */
+  record GangReleased(String reason) implements JobInput {}
+
   /** A checkpoint of this job was stored. */
   record CheckpointStored(CheckpointRef ref) implements JobInput {}
 

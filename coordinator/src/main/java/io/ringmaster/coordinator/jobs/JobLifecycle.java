@@ -81,6 +81,7 @@ import org.slf4j.LoggerFactory;
  *                                                                                                                  (FAILED)
  *  PREPARING ─all Ready─▶ SAVING when a save was pending (a member was lost while saving).
  *  any phase ─fail / Cancel─▶ DONE (FAILED / CANCELLED);   any phase ─Suspend─▶ DONE (public state kept)
+ *  WAITING_FOR_WORKERS ─GangReleased─▶ DONE (public state QUEUED: the manager queues the job again)
  * </pre>
  * The public {@link JobState} in each phase: NEW = QUEUED; WAITING_FOR_WORKERS = STARTING (RECOVERING
  * when resumed after a coordinator restart); PREPARING = STARTING for the first ring, RECOVERING for a
@@ -94,7 +95,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>Phase</th><th>Waits for</th><th>Moves on when</th><th>Timers</th></tr>
  *   <tr><td>WAITING_FOR_WORKERS</td><td>{@code spec.workers} workers to attach (launched by the
  *       scheduler, or free workers handed over)</td><td>all attached: the first ring is formed
- *       (PREPARING); a launched worker dies before attaching: replaced if allowed, else FAILED</td>
+ *       (PREPARING); a launched worker dies before attaching: replaced if allowed, else FAILED; the
+ *       scheduler cannot place the gang (GangReleased): QUEUED again</td>
  *       <td>START</td></tr>
  *   <tr><td>PREPARING</td><td>Ready of the current generation from every member</td><td>all Ready:
  *       TRAINING (or SAVING, or PAUSING when joiners wait); a member lost or Paused: PAUSING</td>
@@ -324,6 +326,8 @@ final class JobLifecycle {
       onUnresponsive(u.worker(), u.silentMillis());
     } else if (input instanceof JobInput.LaunchFailed f) {
       fail(f.reason(), f.message(), DIRECT, true);
+    } else if (input instanceof JobInput.GangReleased g) {
+      onGangReleased(g.reason());
     } else if (input instanceof JobInput.CheckpointStored c) {
       onCheckpointStored(c.ref());
     } else if (input instanceof JobInput.Notice n) {
@@ -405,6 +409,9 @@ final class JobLifecycle {
 
   private void onAttached(WorkerRef s) {
     attachedPids.add(s.pid());
+    if (s.slot() >= 0) {
+      attachedPids.add(slotKey(s.slot()));
+    }
     if (s.slot() >= 0 && launchesPending > 0) {
       launchesPending--;
     }
@@ -800,8 +807,25 @@ final class JobLifecycle {
 
   // ---------------------------------------------------------------- losing workers, pausing, re-forming
 
+  /**
+   * Exits are matched to workers by pid; a scheduler that cannot know the worker's pid (a pod) reports
+   * pid -1 and the slot it started, kept under a negative key that no pid can take.
+   */
+  private static long slotKey(int slot) {
+    return -1L - slot;
+  }
+
+  private static long exitKey(WorkerExit e) {
+    return e.pid() > 0 ? e.pid() : slotKey(e.slot());
+  }
+
+  private WorkerExit exitOf(WorkerRef s) {
+    WorkerExit e = exitsByPid.get(s.pid());
+    return e != null || s.slot() < 0 ? e : exitsByPid.get(slotKey(s.slot()));
+  }
+
   private void onDetached(WorkerRef s, String why) {
-    WorkerExit exit = exitsByPid.get(s.pid());
+    WorkerExit exit = exitOf(s);
     if (exit != null || !launchesWorkers) {
       workerLost(s, exit != null ? exitDetail(exit) : why, exit);
       return;
@@ -814,7 +838,7 @@ final class JobLifecycle {
 
   private void exitGraceOver(WorkerRef s) {
     String why = detachedWhy.remove(s);
-    WorkerExit late = exitsByPid.get(s.pid());
+    WorkerExit late = exitOf(s);
     if (late == null) {
       out.add(new Evict(s)); // its stream is gone: make sure the process is too
     }
@@ -840,16 +864,16 @@ final class JobLifecycle {
   }
 
   private void onExited(WorkerExit exit) {
-    exitsByPid.put(exit.pid(), exit);
+    exitsByPid.put(exitKey(exit), exit);
     if (phase == Phase.DONE) {
       return;
     }
-    WorkerRef s = roster.byPid(exit.pid());
+    WorkerRef s = exit.pid() > 0 ? roster.byPid(exit.pid()) : roster.bySlot(exit.slot());
     if (s != null) {
       workerLost(s, exitDetail(exit), exit);
       return;
     }
-    if (attachedPids.contains(exit.pid())) {
+    if (attachedPids.contains(exitKey(exit))) {
       return; // a worker already handled as lost (or released) has now exited too
     }
     // a launched worker died before attaching
@@ -859,9 +883,13 @@ final class JobLifecycle {
     roster.depart(WorkerStatus.newBuilder().setRank(-1).setPid(exit.pid()).setState(WorkerState.WORKER_LOST)
         .setExitCode(exit.exitCode()).setLogPath(exit.logPath().toString())
         .setMessage("exited before attaching: " + exit.describeExit()).build());
-    String what = "worker slot " + exit.slot() + " (pid " + exit.pid() + ") died before attaching: "
+    String what = "worker slot " + exit.slot() + (exit.pid() > 0 ? " (pid " + exit.pid() + ")" : "")
+        + " died before attaching: "
         + exitDetail(exit);
-    if (!replaceLost(what)) {
+    rebuildWorkerStatuses();
+    boolean replaced = replaceLost(what);
+    publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder().setNotice(what));
+    if (!replaced) {
       fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; no replacement allowed (faultTolerance.maxReplacements = "
           + ft.maxReplacements() + ", " + replacementsStarted + " started)", DIRECT, true);
     }
@@ -1163,6 +1191,32 @@ final class JobLifecycle {
     moveTo(state, message);
     log.info("job {}: {} {}", id(), state, message);
     out.add(new Finished(launchesWorkers ? List.of() : everyone));
+  }
+
+  /**
+   * The scheduler gave up placing the first ring's gang and removed its workers: before the first ring
+   * (WAITING_FOR_WORKERS) the job goes back to QUEUED holding nothing (DONE for this lifecycle; the
+   * manager queues it again with the scheduler's reason). Later, a replacement that cannot be placed is
+   * the replacement timeout's business: the event is only reported.
+   */
+  private void onGangReleased(String reason) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    if (phase != Phase.WAITING_FOR_WORKERS) {
+      publish(JobEvent.Kind.NOTICE, JobEvent.newBuilder().setNotice("scheduler: " + reason));
+      return;
+    }
+    enter(Phase.DONE);
+    cancelAllTimers();
+    for (WorkerRef w : roster.everyoneAttached()) {
+      send(w, CoordinatorMessage.newBuilder().setRelease(Release.newBuilder().setJobId(id())
+          .setReason("the job's workers could not all be placed; it waits in the queue")
+          .setShutdown(launchesWorkers)).build());
+    }
+    job.setReason(FailureReason.FAILURE_REASON_UNSPECIFIED);
+    moveTo(JobState.QUEUED, "requeued: " + reason);
+    out.add(new JobAction.Requeued(reason));
   }
 
   private void onSuspend() {

@@ -3,6 +3,7 @@ package io.ringmaster.coordinator.jobs;
 import io.ringmaster.coordinator.checkpoint.CheckpointSink;
 import io.ringmaster.coordinator.checkpoint.CheckpointStore;
 import io.ringmaster.coordinator.checkpoint.ProvenanceFactory;
+import io.ringmaster.coordinator.scheduler.GangDecision;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.coordinator.store.JobStore;
@@ -94,6 +95,11 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       List<String> problems, long queuedAtNanos) {}
 
   private final Object lock = new Object();
+  /** Held for a whole admission round of a launching scheduler: one round at a time. */
+  private final Object admission = new Object();
+  /** The next admission retry a scheduler asked for, and when it is due (guarded by lock). */
+  private java.util.concurrent.ScheduledFuture<?> admissionRetry;
+  private long admissionRetryDue;
   /** Jobs waiting for admission, in admission order (submission order; resumed jobs first). */
   private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
   /** Drivers of STARTING / RUNNING jobs. */
@@ -235,22 +241,85 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     }
   }
 
-  /** A scheduler that launches workers: start queued jobs while job slots are free. */
+  /**
+   * A scheduler that launches workers: start queued jobs, in queue order, while job slots are free and the
+   * scheduler admits their gang ({@link WorkerScheduler#admit}: always for local processes; for Kubernetes
+   * when the cluster can hold every pod of the job at once). A job the scheduler cannot admit stays QUEUED
+   * with the scheduler's reason as its message, and admission runs again after the scheduler's
+   * {@link GangDecision#retryAfter()}; later jobs in the queue may start meanwhile. One round at a time.
+   */
   private void admitToLaunch() {
-    List<JobDriver> toStart = new ArrayList<>();
-    synchronized (lock) {
-      while (!queue.isEmpty() && active.size() < settings.maxConcurrentJobs()) {
-        var first = queue.entrySet().iterator().next();
-        queue.remove(first.getKey());
-        Job stored = store.get(first.getKey()).orElseThrow();
-        JobDriver d = new JobDriver(this, stored, first.getValue().validated(), false, null,
-            newJobThread(stored.getId()));
-        active.put(d.id(), d);
-        toStart.add(d);
+    synchronized (admission) {
+      List<Map.Entry<String, Queued>> candidates;
+      synchronized (lock) {
+        candidates = new ArrayList<>(queue.entrySet());
+      }
+      List<JobDriver> toStart = new ArrayList<>();
+      List<Runnable> after = new ArrayList<>();
+      for (Map.Entry<String, Queued> c : candidates) {
+        synchronized (lock) {
+          if (active.size() >= settings.maxConcurrentJobs()) {
+            break;
+          }
+          if (!queue.containsKey(c.getKey())) {
+            continue;
+          }
+        }
+        GangDecision gang = scheduler.admit(c.getKey(), c.getValue().validated().spec());
+        synchronized (lock) {
+          if (!queue.containsKey(c.getKey())) {
+            scheduler.stop(c.getKey()); // cancelled meanwhile: give back what was reserved
+            continue;
+          }
+          if (!gang.admitted()) {
+            showQueuedMessage(c.getKey(), gang.reason(), after);
+            retryAdmissionAfter(gang.retryAfter());
+            continue;
+          }
+          queue.remove(c.getKey());
+          shownMessages.remove(c.getKey());
+          Queued q = c.getValue();
+          Job stored = store.get(c.getKey()).orElseThrow();
+          JobDriver d = new JobDriver(this, stored, q.validated(), q.resuming(), q.resumeFrom(),
+              newJobThread(stored.getId()));
+          active.put(d.id(), d);
+          toStart.add(d);
+        }
+      }
+      after.forEach(Runnable::run);
+      for (JobDriver d : toStart) {
+        startDriver(d, store.get(d.id()).orElseThrow().getSpec());
       }
     }
-    for (JobDriver d : toStart) {
-      startDriver(d, store.get(d.id()).orElseThrow().getSpec());
+  }
+
+  /** Stores (and publishes as a NOTICE) a waiting job's new QUEUED message; caller holds the lock. */
+  private void showQueuedMessage(String id, String message, List<Runnable> after) {
+    if (message.equals(shownMessages.put(id, message))) {
+      return; // unchanged since the last round
+    }
+    Job j = store.get(id).orElseThrow();
+    if (!j.getMessage().equals(message)) {
+      Job updated = j.toBuilder().setMessage(message).build();
+      store.put(updated);
+      after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
+    }
+  }
+
+  /** Runs an admission round after {@code delay} unless one is already due sooner; caller holds the lock. */
+  private void retryAdmissionAfter(java.time.Duration delay) {
+    long due = nanoClock.getAsLong() + delay.toNanos();
+    if (admissionRetry != null && !admissionRetry.isDone() && admissionRetryDue <= due) {
+      return;
+    }
+    if (admissionRetry != null) {
+      admissionRetry.cancel(false);
+    }
+    admissionRetryDue = due;
+    try {
+      admissionRetry = timers.schedule(this::handOutLater, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("coordinator shutting down: no admission retry");
     }
   }
 
@@ -605,7 +674,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   @Override
   public void evict(String jobId, WorkerSession s) {
-    scheduler.evict(jobId, s.pid());
+    scheduler.evict(jobId, s.pid(), s.slot());
     s.close(Status.ABORTED.withDescription("evicted from job " + jobId + ": the coordinator gave up on this"
         + " worker (silent, stalled or not pausing); attach again to be given work"));
   }
@@ -622,6 +691,26 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       handOutLater();
     }
+  }
+
+  /**
+   * The job's gang could not be placed (the scheduler removed its workers) and the job is QUEUED again:
+   * it goes to the back of the queue, keeping how it resumes, and admission asks the scheduler again
+   * (which applies its own backoff).
+   */
+  @Override
+  public void jobRequeued(JobDriver driver, String reason) {
+    active.remove(driver.id());
+    driverOfWorker.values().removeIf(d -> d == driver);
+    log.info("job {}: requeued ({})", driver.id(), reason);
+    timers.execute(() -> {
+      scheduler.stop(driver.id());
+      synchronized (lock) {
+        queue.put(driver.id(), new Queued(driver.validated(), driver.resuming(), driver.resumeFrom(), List.of(),
+            nanoClock.getAsLong()));
+      }
+      admit();
+    });
   }
 
   @Override

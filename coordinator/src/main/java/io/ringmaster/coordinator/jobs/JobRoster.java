@@ -104,6 +104,21 @@ final class JobRoster {
   }
 
   /** The attached live member or joiner with this process id, or null. */
+  /** The live ring member or joiner the scheduler started as {@code slot}, or null. */
+  WorkerRef bySlot(int slot) {
+    for (WorkerRef w : ring) {
+      if (w.slot() == slot && !lost.contains(w.workerId())) {
+        return w;
+      }
+    }
+    for (WorkerRef w : joiners) {
+      if (w.slot() == slot) {
+        return w;
+      }
+    }
+    return null;
+  }
+
   WorkerRef byPid(long pid) {
     for (WorkerRef w : ring) {
       if (w.pid() == pid && !lost.contains(w.workerId())) {

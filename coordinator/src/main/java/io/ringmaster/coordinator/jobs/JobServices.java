@@ -42,6 +42,12 @@ interface JobServices {
   /** A worker attached for a job that does not need it (any more): tell it to go. */
   void releaseUnneeded(WorkerSession session, String jobId);
 
+  /**
+   * The job's gang could not be placed and the job is QUEUED again (stored and published): stop its
+   * workers and queue it for another admission.
+   */
+  void jobRequeued(JobDriver driver, String reason);
+
   /** The driver reached a terminal state; {@code freed} workers may take other jobs. */
   void jobFinished(JobDriver driver, List<WorkerSession> freed);
 }

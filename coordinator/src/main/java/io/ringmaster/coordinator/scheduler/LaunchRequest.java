@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.scheduler;
 
+import io.ringmaster.job.spec.KubernetesSpec;
 import io.ringmaster.job.spec.ResourceSpec;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -8,23 +9,35 @@ import java.util.Objects;
  * Workers to start for a job.
  *
  * @param jobId the job the workers take (passed as {@code --job})
- * @param firstSlot index of the first worker (slots name log files: {@code worker-<slot>.log})
+ * @param firstSlot index of the first worker (slots name log files: {@code worker-<slot>.log}, and pods)
  * @param count how many workers
  * @param jobDir the job's directory; logs go under {@code jobDir/logs}
- * @param resources heap, off-heap and thread bounds per worker
+ * @param resources heap, off-heap, thread and GPU bounds per worker
  * @param coordinatorTarget host:port the workers dial
  * @param listener told when a started worker process exits, for any reason
+ * @param kubernetes placement and volumes of worker pods (read by the Kubernetes scheduler only)
+ * @param gangListener told when the scheduler gave up placing the job's gang and removed its workers (the
+ *     job goes back to the queue)
  */
 public record LaunchRequest(String jobId, int firstSlot, int count, Path jobDir, ResourceSpec resources,
-    String coordinatorTarget, WorkerExitListener listener) {
+    String coordinatorTarget, WorkerExitListener listener, KubernetesSpec kubernetes,
+    GangReleaseListener gangListener) {
   public LaunchRequest {
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(jobDir, "jobDir");
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
     Objects.requireNonNull(listener, "listener");
+    kubernetes = kubernetes == null ? KubernetesSpec.EMPTY : kubernetes;
+    gangListener = gangListener == null ? reason -> { } : gangListener;
     if (count < 1 || firstSlot < 0) {
       throw new IllegalArgumentException("count must be >= 1 and firstSlot >= 0");
     }
+  }
+
+  /** Workers without Kubernetes placement, whose gang is never released. */
+  public LaunchRequest(String jobId, int firstSlot, int count, Path jobDir, ResourceSpec resources,
+      String coordinatorTarget, WorkerExitListener listener) {
+    this(jobId, firstSlot, count, jobDir, resources, coordinatorTarget, listener, null, null);
   }
 }

@@ -64,6 +64,11 @@ public final class LocalProcessScheduler implements WorkerScheduler {
 
   @Override
   public void launch(LaunchRequest req) throws SchedulerException {
+    if (req.resources().gpus() > 0) {
+      throw new SchedulerException(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_LAUNCH_FAILED,
+          "spec.resources.gpus = " + req.resources().gpus() + ": the local scheduler starts CPU workers only;"
+              + " run the coordinator with --scheduler kubernetes for GPU workers, or set gpus to 0", null);
+    }
     Path logs = req.jobDir().resolve("logs");
     try {
       Files.createDirectories(logs);

@@ -60,6 +60,9 @@ class JobDriverTest {
       @Override public String coordinatorTarget() { return "127.0.0.1:1"; }
       @Override public void evict(String jobId, WorkerSession session) { }
       @Override public void releaseUnneeded(WorkerSession session, String jobId) { }
+      @Override
+      public void jobRequeued(JobDriver driver, String reason) {}
+
       @Override public void jobFinished(JobDriver driver, List<WorkerSession> freed) {
         finishedOn.complete(Thread.currentThread().getName());
       }

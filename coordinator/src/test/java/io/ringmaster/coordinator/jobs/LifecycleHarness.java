@@ -108,6 +108,13 @@ final class LifecycleHarness {
     return w;
   }
 
+  /** A given worker attaches (e.g. with a slot, as a launched pod does). */
+  WorkerRef feedAttached(WorkerRef w) {
+    attached++;
+    feed(new JobInput.Attached(w));
+    return w;
+  }
+
   List<WorkerRef> attach(int n) {
     List<WorkerRef> ws = new ArrayList<>();
     for (int i = 0; i < n; i++) {

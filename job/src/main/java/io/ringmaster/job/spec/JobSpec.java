@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param resources bounds of one worker JVM; default {@link ResourceSpec#DEFAULTS}
  * @param faultTolerance what happens when workers die or stall; see {@link FaultToleranceSpec} for the
  *     defaults, which depend on {@code workers}
+ * @param kubernetes placement and volumes of worker pods (Kubernetes scheduler only); default {@link
+ *     KubernetesSpec#EMPTY}
  */
 public record JobSpec(
     String name,
@@ -32,7 +34,14 @@ public record JobSpec(
     Integer workers,
     Strategy strategy,
     ResourceSpec resources,
-    FaultToleranceSpec faultTolerance) {
+    FaultToleranceSpec faultTolerance,
+    KubernetesSpec kubernetes) {
+
+  /** A spec without a Kubernetes section. */
+  public JobSpec(String name, ModelSpec model, DataSpec data, int epochs, int batchSize, UpdaterSpec updater,
+      Long seed, Integer workers, Strategy strategy, ResourceSpec resources, FaultToleranceSpec faultTolerance) {
+    this(name, model, data, epochs, batchSize, updater, seed, workers, strategy, resources, faultTolerance, null);
+  }
 
   public static final long DEFAULT_SEED = 42L;
 
@@ -47,12 +56,13 @@ public record JobSpec(
   /** The same spec with {@code n} workers. */
   public JobSpec withWorkers(int n) {
     return new JobSpec(name, model, data, epochs, batchSize, updater, seed, n, strategy, resources,
-        faultTolerance);
+        faultTolerance, kubernetes);
   }
 
   /** The same spec with {@code e} epochs. */
   public JobSpec withEpochs(int e) {
-    return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources, faultTolerance);
+    return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources, faultTolerance,
+        kubernetes);
   }
 
   /** A short label for logs: the name, or the model kind. */

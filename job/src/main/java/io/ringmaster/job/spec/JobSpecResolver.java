@@ -28,6 +28,8 @@ import java.util.List;
  *   <tr><td>resources.heapMb / offheapMb / threads</td><td>0 (or no resources)</td><td>{@value
  *       ResourceSpec#DEFAULT_HEAP_MB} / {@value ResourceSpec#DEFAULT_OFFHEAP_MB} / {@value
  *       ResourceSpec#DEFAULT_THREADS}</td></tr>
+ *   <tr><td>resources.gpus</td><td>0</td><td>0 (no GPUs)</td></tr>
+ *   <tr><td>kubernetes (and each of its fields)</td><td>null</td><td>empty ({@link KubernetesSpec#EMPTY})</td></tr>
  *   <tr><td>faultTolerance.minWorkers</td><td>0</td><td>{@value FaultToleranceSpec#DEFAULT_MIN_WORKERS}</td></tr>
  *   <tr><td>faultTolerance.maxWorkers</td><td>0</td><td>workers</td></tr>
  *   <tr><td>faultTolerance.maxReplacements</td><td>-1</td><td>2 x workers</td></tr>
@@ -97,7 +99,8 @@ public final class JobSpecResolver {
         workers,
         given.strategy() == null ? Strategy.ALLREDUCE : given.strategy(),
         resources(given.resources()),
-        faultTolerance(given.faultTolerance(), Math.max(1, workers)));
+        faultTolerance(given.faultTolerance(), Math.max(1, workers)),
+        kubernetes(given.kubernetes()));
   }
 
   private static ModelSpec model(ModelSpec m) {
@@ -130,7 +133,23 @@ public final class JobSpecResolver {
     return new ResourceSpec(
         r.heapMb() == 0 ? ResourceSpec.DEFAULT_HEAP_MB : r.heapMb(),
         r.offheapMb() == 0 ? ResourceSpec.DEFAULT_OFFHEAP_MB : r.offheapMb(),
-        r.threads() == 0 ? ResourceSpec.DEFAULT_THREADS : r.threads());
+        r.threads() == 0 ? ResourceSpec.DEFAULT_THREADS : r.threads(),
+        r.gpus());
+  }
+
+  private static KubernetesSpec kubernetes(KubernetesSpec k) {
+    if (k == null) {
+      return KubernetesSpec.EMPTY;
+    }
+    return new KubernetesSpec(
+        k.nodeSelector() == null ? java.util.Map.of() : k.nodeSelector(),
+        k.tolerations() == null ? List.of() : k.tolerations(),
+        k.affinityJson() == null ? "" : k.affinityJson(),
+        k.priorityClassName() == null ? "" : k.priorityClassName(),
+        k.image() == null ? "" : k.image(),
+        k.volumes() == null ? List.of() : k.volumes(),
+        k.schedulerName() == null ? "" : k.schedulerName(),
+        k.queue() == null ? "" : k.queue());
   }
 
   private static FaultToleranceSpec faultTolerance(FaultToleranceSpec f, int workers) {

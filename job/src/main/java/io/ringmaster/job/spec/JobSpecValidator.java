@@ -16,6 +16,7 @@ public final class JobSpecValidator {
   public static final int MAX_WORKERS = 256;
   public static final int MIN_HEAP_MB = 128;
   public static final int MIN_OFFHEAP_MB = 128;
+  public static final int MAX_GPUS_PER_WORKER = 16;
 
   private JobSpecValidator() {}
 
@@ -56,7 +57,12 @@ public final class JobSpecValidator {
     if (r.threads() < 1) {
       v.add(new Violation("spec.resources.threads", "must be >= 1, got " + r.threads()));
     }
+    if (r.gpus() < 0 || r.gpus() > MAX_GPUS_PER_WORKER) {
+      v.add(new Violation("spec.resources.gpus", "must be between 0 and " + MAX_GPUS_PER_WORKER
+          + " (GPUs per worker), got " + r.gpus()));
+    }
     validateFaultTolerance(spec, v);
+    KubernetesSpecValidator.validate(spec.kubernetes(), v);
     return v;
   }
 

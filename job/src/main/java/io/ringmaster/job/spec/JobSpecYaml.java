@@ -37,7 +37,7 @@ public final class JobSpecYaml {
   private static final YAMLMapper MAPPER = new YAMLMapper();
 
   private static final Set<String> TOP = Set.of("name", "model", "data", "epochs", "batchSize", "updater",
-      "seed", "workers", "strategy", "resources", "faultTolerance");
+      "seed", "workers", "strategy", "resources", "faultTolerance", "kubernetes");
   private static final Set<String> FT = Set.of("minWorkers", "maxWorkers", "maxReplacements",
       "replacementTimeoutS", "checkpointEverySteps", "skipNonFiniteSteps", "workerTimeoutS", "stallWarningS",
       "stallTimeoutS");
@@ -46,7 +46,11 @@ public final class JobSpecYaml {
   private static final Set<String> DATA = Set.of("train", "test");
   private static final Set<String> DATASET = Set.of("format", "path", "labels", "labelColumn");
   private static final Set<String> UPDATER = Set.of("type", "learningRate", "momentum");
-  private static final Set<String> RESOURCES = Set.of("heapMb", "offheapMb", "threads");
+  private static final Set<String> RESOURCES = Set.of("heapMb", "offheapMb", "threads", "gpus");
+  private static final Set<String> KUBERNETES = Set.of("nodeSelector", "tolerations", "affinity",
+      "priorityClassName", "image", "volumes", "schedulerName", "queue");
+  private static final Set<String> TOLERATION = Set.of("key", "operator", "value", "effect", "tolerationSeconds");
+  private static final Set<String> VOLUME = Set.of("claimName", "mountPath", "readOnly");
 
   private final Path baseDir;
   private final List<Violation> violations = new ArrayList<>();
@@ -119,7 +123,73 @@ public final class JobSpecYaml {
         workers == null ? null : workers.intValue(),
         strategy == null ? null : Strategy.ALLREDUCE,
         resources(n.get("resources")),
-        faultTolerance(n.get("faultTolerance")));
+        faultTolerance(n.get("faultTolerance")),
+        kubernetes(n.get("kubernetes")));
+  }
+
+  private KubernetesSpec kubernetes(JsonNode n) {
+    String f = "spec.kubernetes";
+    if (!object(f, n)) {
+      return null;
+    }
+    unknown(f, n, KUBERNETES);
+    java.util.Map<String, String> selector = new java.util.LinkedHashMap<>();
+    JsonNode sel = n.get("nodeSelector");
+    if (object(f + ".nodeSelector", sel)) {
+      sel.fields().forEachRemaining(e -> {
+        String v = text(f + ".nodeSelector." + e.getKey(), e.getValue());
+        if (v != null) {
+          selector.put(e.getKey(), v);
+        }
+      });
+    }
+    List<KubernetesSpec.Toleration> tolerations = new ArrayList<>();
+    JsonNode tl = n.get("tolerations");
+    if (list(f + ".tolerations", tl)) {
+      for (int i = 0; i < tl.size(); i++) {
+        String t = f + ".tolerations[" + i + "]";
+        JsonNode e = tl.get(i);
+        if (object(t, e)) {
+          unknown(t, e, TOLERATION);
+          tolerations.add(new KubernetesSpec.Toleration(text(t + ".key", e.get("key")),
+              text(t + ".operator", e.get("operator")), text(t + ".value", e.get("value")),
+              text(t + ".effect", e.get("effect")), integer(t + ".tolerationSeconds", e.get("tolerationSeconds"))));
+        }
+      }
+    }
+    String affinity = null;
+    JsonNode af = n.get("affinity");
+    if (object(f + ".affinity", af)) {
+      affinity = af.toString();
+    }
+    List<KubernetesSpec.Volume> volumes = new ArrayList<>();
+    JsonNode vl = n.get("volumes");
+    if (list(f + ".volumes", vl)) {
+      for (int i = 0; i < vl.size(); i++) {
+        String v = f + ".volumes[" + i + "]";
+        JsonNode e = vl.get(i);
+        if (object(v, e)) {
+          unknown(v, e, VOLUME);
+          Boolean ro = bool(v + ".readOnly", e.get("readOnly"));
+          volumes.add(new KubernetesSpec.Volume(text(v + ".claimName", e.get("claimName")),
+              text(v + ".mountPath", e.get("mountPath")), ro != null && ro));
+        }
+      }
+    }
+    return new KubernetesSpec(selector, tolerations, affinity, text(f + ".priorityClassName",
+        n.get("priorityClassName")), text(f + ".image", n.get("image")), volumes,
+        text(f + ".schedulerName", n.get("schedulerName")), text(f + ".queue", n.get("queue")));
+  }
+
+  private boolean list(String field, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isArray()) {
+      violations.add(new Violation(field, "must be a list, got " + describe(n)));
+      return false;
+    }
+    return true;
   }
 
   private FaultToleranceSpec faultTolerance(JsonNode n) {
@@ -264,7 +334,8 @@ public final class JobSpecYaml {
     unknown("spec.resources", n, RESOURCES);
     return new ResourceSpec(intOr("spec.resources.heapMb", n.get("heapMb"), 0),
         intOr("spec.resources.offheapMb", n.get("offheapMb"), 0),
-        intOr("spec.resources.threads", n.get("threads"), 0));
+        intOr("spec.resources.threads", n.get("threads"), 0),
+        intOr("spec.resources.gpus", n.get("gpus"), 0));
   }
 
   // ---- helpers: each records a violation and returns null on a wrong type ----

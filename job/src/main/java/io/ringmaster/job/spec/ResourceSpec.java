@@ -5,12 +5,20 @@ package io.ringmaster.job.spec;
  *
  * @param heapMb maximum Java heap, MiB (default {@value #DEFAULT_HEAP_MB})
  * @param offheapMb maximum ND4J off-heap memory, MiB (default {@value #DEFAULT_OFFHEAP_MB})
- * @param threads math threads (OMP_NUM_THREADS), default {@value #DEFAULT_THREADS}
+ * @param threads math threads (OMP_NUM_THREADS), default {@value #DEFAULT_THREADS}; under Kubernetes
+ *     also the pod's CPU request
+ * @param gpus GPUs per worker (Kubernetes: {@code nvidia.com/gpu} request and limit), default 0; the local
+ *     scheduler refuses jobs that ask for GPUs
  */
-public record ResourceSpec(int heapMb, int offheapMb, int threads) {
+public record ResourceSpec(int heapMb, int offheapMb, int threads, int gpus) {
   public static final int DEFAULT_HEAP_MB = 1024;
   public static final int DEFAULT_OFFHEAP_MB = 2048;
   public static final int DEFAULT_THREADS = 1;
   /** Every bound at its default. */
-  public static final ResourceSpec DEFAULTS = new ResourceSpec(DEFAULT_HEAP_MB, DEFAULT_OFFHEAP_MB, DEFAULT_THREADS);
+  public static final ResourceSpec DEFAULTS = new ResourceSpec(DEFAULT_HEAP_MB, DEFAULT_OFFHEAP_MB, DEFAULT_THREADS, 0);
+
+  /** Bounds without GPUs. */
+  public ResourceSpec(int heapMb, int offheapMb, int threads) {
+    this(heapMb, offheapMb, threads, 0);
+  }
 }

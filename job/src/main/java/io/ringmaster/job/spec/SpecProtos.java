@@ -88,7 +88,7 @@ public final class SpecProtos {
     }
     ResourceSpec resources = p.hasResources()
         ? new ResourceSpec(p.getResources().getHeapMb(), p.getResources().getOffheapMb(),
-            p.getResources().getThreads())
+            p.getResources().getThreads(), p.getResources().getGpus())
         : null;
     return new JobSpec(
         p.getName(),
@@ -101,7 +101,48 @@ public final class SpecProtos {
         p.getWorkers() == 0 ? null : p.getWorkers(),
         p.getStrategy() == io.ringmaster.proto.v1.Strategy.STRATEGY_ALLREDUCE ? Strategy.ALLREDUCE : null,
         resources,
-        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : null);
+        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : null,
+        p.hasKubernetes() ? kubernetes(p.getKubernetes()) : null);
+  }
+
+  private static KubernetesSpec kubernetes(io.ringmaster.proto.v1.KubernetesSpec k) {
+    return new KubernetesSpec(
+        java.util.Map.copyOf(k.getNodeSelectorMap()),
+        k.getTolerationsList().stream().map(t -> new KubernetesSpec.Toleration(t.getKey(), t.getOperator(),
+            t.getValue(), t.getEffect(), t.hasTolerationSeconds() ? t.getTolerationSeconds() : null)).toList(),
+        k.getAffinityJson(), k.getPriorityClassName(), k.getImage(),
+        k.getVolumesList().stream().map(v -> new KubernetesSpec.Volume(v.getClaimName(), v.getMountPath(),
+            v.getReadOnly())).toList(),
+        k.getSchedulerName(), k.getQueue());
+  }
+
+  private static io.ringmaster.proto.v1.KubernetesSpec toProto(KubernetesSpec k) {
+    var b = io.ringmaster.proto.v1.KubernetesSpec.newBuilder();
+    if (k.nodeSelector() != null) {
+      b.putAllNodeSelector(k.nodeSelector());
+    }
+    if (k.tolerations() != null) {
+      for (KubernetesSpec.Toleration t : k.tolerations()) {
+        var tb = io.ringmaster.proto.v1.Toleration.newBuilder().setKey(nz(t.key())).setOperator(nz(t.operator()))
+            .setValue(nz(t.value())).setEffect(nz(t.effect()));
+        if (t.tolerationSeconds() != null) {
+          tb.setTolerationSeconds(t.tolerationSeconds());
+        }
+        b.addTolerations(tb);
+      }
+    }
+    if (k.volumes() != null) {
+      for (KubernetesSpec.Volume v : k.volumes()) {
+        b.addVolumes(io.ringmaster.proto.v1.PodVolume.newBuilder().setClaimName(nz(v.claimName()))
+            .setMountPath(nz(v.mountPath())).setReadOnly(v.readOnly()));
+      }
+    }
+    return b.setAffinityJson(nz(k.affinityJson())).setPriorityClassName(nz(k.priorityClassName()))
+        .setImage(nz(k.image())).setSchedulerName(nz(k.schedulerName())).setQueue(nz(k.queue())).build();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
   }
 
   private static FaultToleranceSpec faultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec f) {
@@ -157,10 +198,14 @@ public final class SpecProtos {
       b.setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder()
           .setHeapMb(s.resources().heapMb())
           .setOffheapMb(s.resources().offheapMb())
-          .setThreads(s.resources().threads()));
+          .setThreads(s.resources().threads())
+          .setGpus(s.resources().gpus()));
     }
     if (s.faultTolerance() != null) {
       b.setFaultTolerance(toProto(s.faultTolerance()));
+    }
+    if (s.kubernetes() != null) {
+      b.setKubernetes(toProto(s.kubernetes()));
     }
     if (s.model() instanceof ModelSpec.Builtin m) {
       var builtin = BuiltinModel.newBuilder().setArchitecture(m.architecture());
