@@ -1,6 +1,7 @@
 package io.ringmaster.deploy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.nio.file.Files;
@@ -54,6 +55,18 @@ final class Chart {
       template = template.set(set.getKey(), set.getValue());
     }
     return template.call();
+  }
+
+  /**
+   * The text {@code helm install --dry-run} prints (a client-only install: no cluster is contacted),
+   * which holds the rendered NOTES.txt.
+   */
+  String dryRunInstallOutput(Map<String, ?> sets) {
+    InstallCommand install = new Helm(dir).install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly();
+    for (Map.Entry<String, ?> set : new LinkedHashMap<>(sets).entrySet()) {
+      install = install.set(set.getKey(), set.getValue());
+    }
+    return install.call().getOutput();
   }
 
   RenderedChart render(Path valuesFile, Map<String, ?> sets) {
