@@ -269,7 +269,11 @@ class ChartValuesTest {
               assertThat(chart.coordinator().getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
                   .isTrue();
               assertThat(volume(chart, mountAt(chart.coordinatorContainer(), "/tmp").getName()).getEmptyDir()).isNotNull();
-            }));
+            }),
+
+        new Case("no Service environment variables in the coordinator (a release named ringmaster would set RINGMASTER_PORT)",
+            Map.of(), chart -> assertThat(chart.coordinator().getSpec().getTemplate().getSpec().getEnableServiceLinks())
+                .isFalse()));
   }
 
   @ParameterizedTest(name = "{0}")
