@@ -7,10 +7,14 @@ import java.util.Iterator;
 import java.util.List;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.cfg.MapperConfig;
 import tools.jackson.databind.introspect.Annotated;
 import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -20,13 +24,21 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <p>fabric8's model classes keep unknown fields in an {@code additionalProperties} map (a Jackson
  * "any setter"), so by default a misspelt field ({@code replicaz}) or one at the wrong level parses
  * silently. This parser turns the any-setters off and makes unknown properties fail, so the parse error
- * names the field and its path. The class of each document comes from its {@code apiVersion} and
+ * names the field and its path. Scalars are not coerced either: a quoted number where the API wants an
+ * integer, or a bare number where it wants a string (container args, env values, labels), fails as the API
+ * server would refuse it. The class of each document comes from its {@code apiVersion} and
  * {@code kind} through fabric8's registry of model classes; a kind fabric8 does not know fails too.
  */
 final class StrictManifests {
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .annotationIntrospector(new NoAnySetters())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // the API server does not turn "7070" into 7070, nor 7070 into "7070" (args, env values, labels)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, config -> config
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .build();
   private static final KubernetesSerialization KINDS = new KubernetesSerialization();
 

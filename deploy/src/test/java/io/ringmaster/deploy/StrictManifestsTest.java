@@ -64,6 +64,26 @@ class StrictManifestsTest {
   }
 
   @Test
+  void aQuotedNumberWhereTheApiWantsAnIntegerFails() {
+    String yaml = STATEFUL_SET.formatted("replicas: \"1\"", "");
+
+    assertThatThrownBy(() -> StrictManifests.parseAll(yaml)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("replicas");
+  }
+
+  @Test
+  void aBareNumberWhereTheApiWantsAStringFails() {
+    for (String container : List.of("args: [--port, 7070]", "env: [{name: N, value: 120}]", "ports: [{containerPort: 7070, name: 7}]")) {
+      assertThatThrownBy(() -> StrictManifests.parseAll(STATEFUL_SET.formatted("replicas: 1", container)))
+          .as(container).isInstanceOf(AssertionError.class);
+    }
+    String label = STATEFUL_SET.formatted("replicas: 1", "").replace("name: c\nspec", "name: c\n  labels: {tier: 1}\nspec");
+    assertThat(label).contains("tier: 1");
+    assertThatThrownBy(() -> StrictManifests.parseAll(label)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("tier");
+  }
+
+  @Test
   void anUnknownKindOrApiVersionFails() {
     assertThatThrownBy(() -> StrictManifests.parseAll("apiVersion: apps/v1\nkind: StatefullSet\nmetadata: {name: x}\n"))
         .isInstanceOf(AssertionError.class)
