@@ -140,6 +140,18 @@ class ChartValuesTest {
                   .containsEntry("app.kubernetes.io/component", "coordinator");
             }),
 
+        new Case("workers.collectivePort=0 (workers pick their ports) lets workers reach each other on any port, still only each other",
+            sets("workers.collectivePort", 0), chart -> {
+              NetworkPolicy workers = chart.named(NetworkPolicy.class, "rm-ringmaster-workers");
+              assertThat(workers.getSpec().getIngress()).singleElement().satisfies(rule -> {
+                assertThat(rule.getPorts()).isEmpty();
+                assertThat(rule.getFrom()).singleElement().satisfies(peer ->
+                    assertThat(peer.getPodSelector().getMatchExpressions().get(0).getKey()).isEqualTo("ringmaster.io/job"));
+              });
+              assertThat(workers.getSpec().getEgress()).extracting(rule -> ports(rule.getPorts()))
+                  .containsExactly(List.of("TCP/7070"), List.of(), List.of("UDP/53", "TCP/53"));
+            }),
+
         new Case("the Role grants no verbs beyond the list, in the release namespace only", Map.of(), chart -> {
           Role role = chart.one(Role.class);
           assertThat(verbsByResource(role.getRules())).isEqualTo(sorted(ALLOWED_VERBS));
