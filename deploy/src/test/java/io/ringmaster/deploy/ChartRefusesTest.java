@@ -1,0 +1,57 @@
+package io.ringmaster.deploy;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Values the chart refuses at {@code helm template}/{@code install} time, with a message that names the
+ * value: values.schema.json (types, ranges, unknown names) and the placeholders of the security issue.
+ */
+class ChartRefusesTest {
+  private static final Chart CHART = Chart.ringmaster();
+
+  record Refusal(String what, String key, Object value, String messagePart) {
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  static Stream<Refusal> refusals() {
+    return Stream.of(
+        new Refusal("values.schema.json rejects a negative storage size", "persistence.size", "-5Gi", "persistence.size: Does not match pattern"),
+        new Refusal("values.schema.json rejects a storage size that is not a quantity", "persistence.size", "lots", "persistence.size: Does not match pattern"),
+        new Refusal("values.schema.json rejects negative GPUs per worker", "workers.gpusPerWorker", -1,
+            "workers.gpusPerWorker: Must be greater than or equal to 0"),
+        new Refusal("values.schema.json rejects GPUs per worker given as text", "workers.gpusPerWorker", "two",
+            "workers.gpusPerWorker: Invalid type. Expected: integer"),
+        new Refusal("values.schema.json rejects an unknown pull policy", "images.workerPullPolicy", "Sometimes",
+            "images.workerPullPolicy must be one of the following"),
+        new Refusal("values.schema.json rejects a port out of range", "coordinator.port", 70000,
+            "coordinator.port: Must be less than or equal to 65535"),
+        new Refusal("values.schema.json rejects a misspelt value name", "worker.gpusPerWorker", 2,
+            "Additional property worker is not allowed"),
+        new Refusal("values.schema.json rejects a zero gang timeout", "scheduler.gangTimeoutSeconds", 0,
+            "scheduler.gangTimeoutSeconds: Must be greater than or equal to 1"),
+        new Refusal("values.schema.json rejects a relative data mount path", "data.mountPath", "data", "data.mountPath: Does not match pattern"),
+        new Refusal("tls.enabled=true is refused until the coordinator serves TLS", "tls.enabled", true,
+            "tls.enabled=true: the coordinator does not serve TLS yet"),
+        new Refusal("tls.certManager.enabled=true is refused until the coordinator serves TLS", "tls.certManager.enabled", true,
+            "does not serve TLS yet"),
+        new Refusal("auth.tokensSecret is refused until the coordinator authenticates clients", "auth.tokensSecret", "tokens",
+            "does not authenticate clients yet"),
+        new Refusal("serviceAccount.create=false needs serviceAccount.name", "serviceAccount.create", false,
+            "serviceAccount.name: name an existing ServiceAccount"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refused(Refusal refusal) {
+    assertThatThrownBy(() -> CHART.template(null, Map.of(refusal.key(), refusal.value())))
+        .hasMessageContaining(refusal.messagePart());
+  }
+}
