@@ -65,7 +65,8 @@ class ChartValuesTest {
                 "--k8s-image-pull-policy", "IfNotPresent",
                 "--k8s-service-account", "rm-ringmaster-worker",
                 "--advertise-address", "rm-ringmaster.training.svc.cluster.local:7070",
-                "--k8s-gang-timeout", "120")),
+                "--k8s-gang-timeout", "120",
+                "--k8s-worker-port", "7071")),
 
         new Case("workers.gpusPerWorker=2 puts gpus: 2 and the GPU placement in the workers' settings, none on the coordinator",
             sets("workers.gpusPerWorker", 2, "workers.gpuNodeSelector.gpu-pool", "a100"),
@@ -260,8 +261,12 @@ class ChartValuesTest {
         new Case("scheduler.gangTimeoutSeconds becomes --k8s-gang-timeout", sets("scheduler.gangTimeoutSeconds", 600),
             chart -> assertThat(chart.flag("--k8s-gang-timeout")).isEqualTo("600")),
 
+        new Case("workers.collectivePort becomes --k8s-worker-port (the port the NetworkPolicy opens)",
+            sets("workers.collectivePort", 7100),
+            chart -> assertThat(chart.flag("--k8s-worker-port")).isEqualTo("7100")),
+
         new Case("coordinator.extraArgs are appended after the chart's flags", sets("coordinator.extraArgs[0]", "--verbose"),
-            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-gang-timeout", "120", "--verbose")),
+            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-worker-port", "7071", "--verbose")),
 
         new Case("a changed ConfigMap changes the pod template (and so rolls the coordinator)",
             sets("workers.gpusPerWorker", 1), chart -> {

@@ -64,7 +64,7 @@ class TrainingJobCrdTest {
     assertThat(spec.getProperties().get("epochs").getType()).isEqualTo("integer");
     assertThat(spec.getProperties().get("resources").getProperties()).containsKey("gpus");
     Map<String, JSONSchemaProps> status = root.getProperties().get("status").getProperties();
-    assertThat(status).containsOnlyKeys("state", "epoch", "testAccuracy", "message", "jobId");
+    assertThat(status).containsOnlyKeys("state", "epoch", "testAccuracy", "message", "jobId", "modelPath", "observedGeneration");
     assertThat(status.get("testAccuracy").getType()).isEqualTo("number");
   }
 

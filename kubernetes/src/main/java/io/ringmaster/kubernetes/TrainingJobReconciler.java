@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles {@code TrainingJob} resources ({@code ringmaster.io/v1alpha1}, CRD in
- * {@code crds/trainingjobs.ringmaster.io-v1.yml}) in one namespace with the coordinator's jobs.
+ * {@code crds/trainingjobs.ringmaster.io.yaml}) in one namespace with the coordinator's jobs.
  *
  * <p>A resource seen (added, updated, or listed again after a restart) whose job does not exist yet is
  * submitted once: its {@code spec} is read as a job file ({@link JobSpecYaml}: same fields, same

@@ -76,6 +76,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " job waits QUEUED, retrying with backoff (default: ${DEFAULT-VALUE}).")
   long k8sGangTimeoutS;
 
+  @Option(names = "--k8s-worker-port", paramLabel = "PORT", defaultValue = "7070",
+      description = "Port of each worker pod's gRPC server (the collective ring between workers); 0 lets"
+          + " every worker pick one (default: ${DEFAULT-VALUE}).")
+  int k8sWorkerPort;
+
   CoordinatorCommand(CliContext context) {
     this.context = context;
   }
@@ -102,6 +107,9 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " needs --advertise-address HOST:PORT: the address worker pods dial (e.g. the coordinator's Service,"
           + " ringmaster.<namespace>.svc:" + (port == 0 ? CoordinatorAddress.DEFAULT_PORT : port) + ")");
     }
+    if (k8sWorkerPort < 0 || k8sWorkerPort > 65535) {
+      throw new CliException(ExitCodes.USAGE, "--k8s-worker-port must be a port number (0-65535), got " + k8sWorkerPort);
+    }
     if (k8sGangTimeoutS < 1) {
       throw new CliException(ExitCodes.USAGE, "--k8s-gang-timeout must be >= 1 s, got " + k8sGangTimeoutS);
     }
@@ -111,7 +119,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       options = new io.ringmaster.kubernetes.KubernetesOptions(ns, k8sWorkerImage, k8sWorkerImageCuda,
           k8sImagePullPolicy, k8sImagePullSecrets, k8sServiceAccount, java.time.Duration.ofSeconds(k8sGangTimeoutS),
           java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5),
-          io.ringmaster.kubernetes.KubernetesOptions.DEFAULT_WORKER_PORT,
+          k8sWorkerPort,
           io.ringmaster.kubernetes.KubernetesOptions.DEFAULT_MEMORY_OVERHEAD_MB);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
