@@ -26,6 +26,11 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--job", description = "Only take this job (set by the local scheduler).")
   String jobId;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "This worker's own data directory: datasets fetched from the coordinator are cached here by"
+          + " hash (default: ringmaster-worker in the system's temporary directory).")
+  java.nio.file.Path dataDir;
+
   /** Set by schedulers: the worker's index among the job's workers, and its log file. */
   public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
   public static final String ENV_LOG = "RINGMASTER_WORKER_LOG";
@@ -40,7 +45,7 @@ public final class WorkerCommand implements Callable<Integer> {
     String slotEnv = System.getenv(ENV_SLOT);
     int slot = slotEnv == null || slotEnv.isBlank() ? -1 : Integer.parseInt(slotEnv.trim());
     WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
-        slot, System.getenv(ENV_LOG)), WorkerEnvironment.system()).start();
+        slot, System.getenv(ENV_LOG), dataDir), WorkerEnvironment.system()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;
