@@ -3,6 +3,10 @@ package io.ringmaster.coordinator.datasets;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.job.transfer.Sha256;
+import io.ringmaster.coordinator.checkpoint.FileDigests;
+import io.ringmaster.proto.v1.CheckFilesRequest;
+import io.ringmaster.proto.v1.CheckFilesResponse;
+import io.ringmaster.proto.v1.DataFileHash;
 import io.ringmaster.proto.v1.Dataset;
 import io.ringmaster.proto.v1.DatasetServiceGrpc;
 import io.ringmaster.proto.v1.DeleteDatasetRequest;
@@ -36,6 +40,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
 
   private final DatasetStore store;
   private final JobFiles jobs;
+  private final FileDigests digests = new FileDigests();
 
   public DatasetServiceImpl(DatasetStore store, JobFiles jobs) {
     this.store = store;
@@ -114,6 +119,24 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
       return;
     }
     FileSender.send(model, id, sha, responses);
+  }
+
+  @Override
+  public void checkFiles(CheckFilesRequest request, StreamObserver<CheckFilesResponse> response) {
+    CheckFilesResponse.Builder b = CheckFilesResponse.newBuilder();
+    for (DataFileHash f : request.getFilesList()) {
+      boolean visible = false;
+      try {
+        Path p = Path.of(f.getPath());
+        visible = p.isAbsolute() && Files.isRegularFile(p) && Files.isReadable(p)
+            && digests.digest(p).getSha256().equals(f.getSha256());
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        log.debug("CheckFiles: {} not readable here: {}", f.getPath(), e.toString());
+      }
+      b.addVisible(visible);
+    }
+    response.onNext(b.build());
+    response.onCompleted();
   }
 
   @Override
