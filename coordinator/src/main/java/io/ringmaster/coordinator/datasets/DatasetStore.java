@@ -54,14 +54,17 @@ public final class DatasetStore implements StoredDatasets {
   private final Object catalogue = new Object();
   private final Map<String, Upload> open = new ConcurrentHashMap<>();
 
-  /** An unfinished upload. Fields change under the object's own lock. */
+  /**
+   * An unfinished upload. Fields change under the object's own lock; they are volatile because {@link
+   * #start} reads them without it (lock order: an upload, then the catalogue).
+   */
   private static final class Upload {
     final String id;
     final StartUploadRequest announced;
     final Path part;
-    long offset;
-    long touchedMs;
-    boolean gone;
+    volatile long offset;
+    volatile long touchedMs;
+    volatile boolean gone;
 
     Upload(String id, StartUploadRequest announced, Path part, long offset, long touchedMs) {
       this.id = id;
@@ -129,12 +132,12 @@ public final class DatasetStore implements StoredDatasets {
             .setDataset(stored.get().toBuilder().setName(name)).build();
       }
       for (Upload u : open.values()) {
-        synchronized (u) {
-          if (!u.gone && u.announced.getSha256().equals(request.getSha256())
-              && u.announced.getSizeBytes() == request.getSizeBytes()) {
-            u.touchedMs = wallMillis.getAsLong();
-            return status(u);
-          }
+        // no lock on u here: locks are taken upload first, then catalogue (append -> complete), never the
+        // other way; the offset read may be behind a stream still writing (its next chunk then says so)
+        if (!u.gone && u.announced.getSha256().equals(request.getSha256())
+            && u.announced.getSizeBytes() == request.getSizeBytes()) {
+          u.touchedMs = wallMillis.getAsLong();
+          return status(u);
         }
       }
       String id = UUID.randomUUID().toString();
