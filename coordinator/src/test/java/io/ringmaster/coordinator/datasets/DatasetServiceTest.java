@@ -139,6 +139,24 @@ class DatasetServiceTest {
   }
 
   @Test
+  void checkFilesSaysWhichFilesTheCoordinatorReadsWithTheClientsHash() throws Exception {
+    byte[] bytes = SampleFiles.idxLabels(5, 2);
+    Path here = file("here.idx", bytes);
+    var files = List.of(
+        io.ringmaster.proto.v1.DataFileHash.newBuilder().setPath(here.toString()).setSha256(Sha256.of(bytes)).build(),
+        io.ringmaster.proto.v1.DataFileHash.newBuilder().setPath(here.toString()).setSha256(Sha256.of(new byte[1])).build(),
+        io.ringmaster.proto.v1.DataFileHash.newBuilder().setPath(dir.resolve("absent").toString())
+            .setSha256(Sha256.of(bytes)).build(),
+        io.ringmaster.proto.v1.DataFileHash.newBuilder().setPath("here.idx").setSha256(Sha256.of(bytes)).build());
+
+    var visible = DatasetServiceGrpc.newBlockingStub(channel).checkFiles(
+        io.ringmaster.proto.v1.CheckFilesRequest.newBuilder().addAllFiles(files).build()).getVisibleList();
+
+    assertThat(visible).as("same bytes / other bytes there / no file / not an absolute path")
+        .containsExactly(true, false, false, false);
+  }
+
+  @Test
   void aChunkOverOneMebibyteIsRefused() throws Exception {
     byte[] big = new byte[FileChunks.CHUNK_BYTES + 1];
     UploadStatus opened = DatasetServiceGrpc.newBlockingStub(channel).startUpload(SampleFiles.announce("x", big));
