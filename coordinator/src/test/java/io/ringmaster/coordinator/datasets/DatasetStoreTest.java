@@ -63,7 +63,15 @@ class DatasetStoreTest {
     assertThat(csv.getSampleShapeList()).containsExactly(3L);
     assertThat(csv.getClasses()).isEqualTo(3);
 
-    assertThat(store.list()).extracting(Dataset::getName).containsExactly("table.csv", "train-images", "train-labels");
+    Dataset otherLabel = push("y.csv", "a,b,y\n1,2,0\n3,4,1\n5,6,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .getDataset();
+    assertThat(otherLabel.getFormat()).as("a job names its label column").isEqualTo(Dataset.Format.FORMAT_CSV);
+    assertThat(otherLabel.getSamples()).isEqualTo(3);
+    assertThat(otherLabel.getSampleShapeList()).containsExactly(3L);
+    assertThat(otherLabel.getClasses()).isZero();
+
+    assertThat(store.list()).extracting(Dataset::getName)
+        .containsExactly("table.csv", "train-images", "train-labels", "y.csv");
     assertThat(store.get(d.getSha256()).getSamples()).isEqualTo(5);
     assertThat(store.get("train-images").getSha256()).isEqualTo(d.getSha256());
   }

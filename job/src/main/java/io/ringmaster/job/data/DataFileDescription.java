@@ -15,7 +15,8 @@ import java.util.List;
  * @param kind the file's format
  * @param gzipped whether the bytes are gzip-compressed
  * @param samples images, labels or CSV rows
- * @param sampleShape IDX images: [rows, cols]; CSV: [features]; labels: empty
+ * @param sampleShape IDX images: [rows, cols]; CSV: [features] (with a {@code label} column), else
+ *     [columns]; labels: empty
  * @param classes largest label + 1 (labels, CSV with a {@code label} column); 0 when unknown
  */
 public record DataFileDescription(Kind kind, boolean gzipped, long samples, List<Long> sampleShape, int classes) {
@@ -29,7 +30,7 @@ public record DataFileDescription(Kind kind, boolean gzipped, long samples, List
   /**
    * Reads the file and says what it is. A file starting with an IDX magic number is read as IDX (and must
    * be a valid one); anything else is parsed as CSV with a header row and a {@code label} column (or, if it
-   * has none, every column a feature and no classes).
+   * has none, only its rows and columns are counted and its classes are unknown).
    *
    * @throws DatasetException when the file cannot be read or is neither valid IDX nor valid CSV
    */
@@ -61,9 +62,28 @@ public record DataFileDescription(Kind kind, boolean gzipped, long samples, List
         throw new DatasetException(Source.PATH, "neither IDX (no IDX magic number at its start) nor valid CSV: "
             + e.getMessage(), e);
       }
-      throw new DatasetException(Source.PATH, "a CSV file without a '" + DEFAULT_LABEL
-          + "' column cannot be described (its classes are unknown); rename its label column to '"
-          + DEFAULT_LABEL + "': " + e.getMessage(), e);
+      return csvWithoutLabelColumn(p);
+    }
+  }
+
+  /**
+   * A CSV file whose label column is not called {@code label} (a job names it with labelColumn): its rows
+   * and columns are counted, its classes are unknown (0); the job's validation checks the rest.
+   */
+  private static DataFileDescription csvWithoutLabelColumn(Path p) throws DatasetException {
+    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+        DataFiles.open(p, Source.PATH), java.nio.charset.StandardCharsets.UTF_8))) {
+      String header = r.readLine();
+      long columns = header == null ? 0 : header.split(",", -1).length;
+      long rows = 0;
+      for (String line; (line = r.readLine()) != null; ) {
+        if (!line.isBlank()) {
+          rows++;
+        }
+      }
+      return new DataFileDescription(Kind.CSV, DataFiles.isGzip(p, Source.PATH), rows, List.of(columns), 0);
+    } catch (IOException e) {
+      throw DataFiles.readError(p, Source.PATH, e);
     }
   }
 
