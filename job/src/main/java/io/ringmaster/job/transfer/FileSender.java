@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.ringmaster.job.checkpoint.ReadyPump;
 import io.ringmaster.proto.v1.FileChunk;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** Serves a file on a server-streaming call, as the client's flow control allows. */
@@ -26,29 +27,20 @@ public final class FileSender {
       return;
     }
     ServerCallStreamObserver<FileChunk> call = (ServerCallStreamObserver<FileChunk>) responses;
-    ReadyPump<FileChunk> pump = new ReadyPump<>(call, new SafeIterator(chunks, call));
+    ReadyPump<FileChunk> pump = new ReadyPump<>(call, chunks);
     call.setOnCancelHandler(() -> {
       pump.stop();
       chunks.close();
     });
-    call.setOnReadyHandler(pump);
-  }
-
-  /** Turns a read failure into the call's error instead of an exception in gRPC's executor. */
-  private record SafeIterator(FileChunks chunks, ServerCallStreamObserver<FileChunk> call)
-      implements java.util.Iterator<FileChunk> {
-    @Override
-    public boolean hasNext() {
-      return chunks.hasNext();
-    }
-
-    @Override
-    public FileChunk next() {
+    call.setOnReadyHandler(() -> {
       try {
-        return chunks.next();
-      } catch (java.io.UncheckedIOException e) {
-        throw Status.INTERNAL.withDescription("reading the file failed: " + e.getCause()).asRuntimeException();
+        pump.run();
+      } catch (UncheckedIOException e) {
+        pump.stop();
+        chunks.close();
+        call.onError(Status.INTERNAL.withDescription("the coordinator failed reading " + file + ": " + e.getCause())
+            .asRuntimeException());
       }
-    }
+    });
   }
 }
