@@ -1,6 +1,7 @@
 package io.ringmaster.coordinator.datasets;
 
 import io.ringmaster.coordinator.datasets.DatasetStoreException.Kind;
+import io.ringmaster.coordinator.datasets.UploadArea.Upload;
 import io.ringmaster.job.data.DataFileDescription;
 import io.ringmaster.job.data.DatasetException;
 import io.ringmaster.job.transfer.AtomicFiles;
@@ -9,7 +10,6 @@ import io.ringmaster.proto.v1.Dataset;
 import io.ringmaster.proto.v1.StartUploadRequest;
 import io.ringmaster.proto.v1.UploadStatus;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's content-addressed dataset store (layout and upload states: see the package javadoc).
- * Thread-safe: the catalogue (names, blobs) changes under one lock; each upload appends under its own.
+ * Thread-safe: the catalogue (names, blobs) changes under one lock; each upload appends under its own
+ * ({@link UploadArea}); the only order is an upload's lock, then the catalogue's.
  */
 public final class DatasetStore implements StoredDatasets {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
@@ -47,33 +45,11 @@ public final class DatasetStore implements StoredDatasets {
 
   private final Path blobs;
   private final Path names;
-  private final Path uploads;
+  private final UploadArea uploads;
   private final long maxDatasetBytes;
   private final long uploadTimeoutMs;
   private final LongSupplier wallMillis;
   private final Object catalogue = new Object();
-  private final Map<String, Upload> open = new ConcurrentHashMap<>();
-
-  /**
-   * An unfinished upload. Fields change under the object's own lock; they are volatile because {@link
-   * #start} reads them without it (lock order: an upload, then the catalogue).
-   */
-  private static final class Upload {
-    final String id;
-    final StartUploadRequest announced;
-    final Path part;
-    volatile long offset;
-    volatile long touchedMs;
-    volatile boolean gone;
-
-    Upload(String id, StartUploadRequest announced, Path part, long offset, long touchedMs) {
-      this.id = id;
-      this.announced = announced;
-      this.part = part;
-      this.offset = offset;
-      this.touchedMs = touchedMs;
-    }
-  }
 
   /**
    * Opens (creating it if needed) the store under {@code root}. Unfinished uploads found on disk (a
@@ -87,11 +63,10 @@ public final class DatasetStore implements StoredDatasets {
       throws IOException {
     this.blobs = Files.createDirectories(root.resolve("blobs"));
     this.names = Files.createDirectories(root.resolve("names"));
-    this.uploads = Files.createDirectories(root.resolve("uploads"));
     this.maxDatasetBytes = maxDatasetBytes;
     this.uploadTimeoutMs = uploadTimeout.toMillis();
     this.wallMillis = wallMillis;
-    reopenUploads();
+    this.uploads = new UploadArea(root.resolve("uploads"), wallMillis.getAsLong());
   }
 
   /** Largest dataset this store accepts, in bytes. */
@@ -131,24 +106,17 @@ public final class DatasetStore implements StoredDatasets {
         return UploadStatus.newBuilder().setOffset(request.getSizeBytes()).setSizeBytes(request.getSizeBytes())
             .setDataset(stored.get().toBuilder().setName(name)).build();
       }
-      for (Upload u : open.values()) {
-        // no lock on u here: locks are taken upload first, then catalogue (append -> complete), never the
-        // other way; the offset read may be behind a stream still writing (its next chunk then says so)
-        if (!u.gone && u.announced.getSha256().equals(request.getSha256())
-            && u.announced.getSizeBytes() == request.getSizeBytes()) {
-          u.touchedMs = wallMillis.getAsLong();
-          return status(u);
-        }
+      // no lock on an upload here: locks are taken upload first, then catalogue (append -> complete), never
+      // the other way; the offset read may be behind a stream still writing (its next chunk then says so)
+      Optional<Upload> same = uploads.find(request.getSha256(), request.getSizeBytes());
+      if (same.isPresent()) {
+        same.get().touchedMs = wallMillis.getAsLong();
+        return same.get().status();
       }
-      String id = UUID.randomUUID().toString();
-      Path part = uploads.resolve(id + ".part");
-      Files.createFile(part);
-      writeAtomically(uploads.resolve(id + ".upload"), request.toByteArray());
-      Upload u = new Upload(id, request, part, 0, wallMillis.getAsLong());
-      open.put(id, u);
-      log.info("upload {} of dataset {} ({} bytes, sha256 {}) opened", id, name, request.getSizeBytes(),
+      Upload u = uploads.create(request, wallMillis.getAsLong());
+      log.info("upload {} of dataset {} ({} bytes, sha256 {}) opened", u.id, name, request.getSizeBytes(),
           request.getSha256());
-      return status(u);
+      return u.status();
     }
   }
 
@@ -174,17 +142,9 @@ public final class DatasetStore implements StoredDatasets {
             + u.announced.getName() + " announced " + size + " bytes; " + (u.offset + data.length)
             + " were sent");
       }
-      try (FileChannel ch = FileChannel.open(u.part, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(data);
-        long pos = u.offset;
-        while (b.hasRemaining()) {
-          pos += ch.write(b, pos);
-        }
-      }
-      u.offset += data.length;
-      u.touchedMs = wallMillis.getAsLong();
+      UploadArea.write(u, data, wallMillis.getAsLong());
       if (u.offset < size) {
-        return status(u);
+        return u.status();
       }
       return complete(u);
     }
@@ -197,7 +157,7 @@ public final class DatasetStore implements StoredDatasets {
       if (u.gone) {
         throw notFound(uploadId);
       }
-      return status(u);
+      return u.status();
     }
   }
 
@@ -310,12 +270,12 @@ public final class DatasetStore implements StoredDatasets {
   public int sweepExpired() {
     long now = wallMillis.getAsLong();
     int n = 0;
-    for (Upload u : List.copyOf(open.values())) {
+    for (Upload u : uploads.all()) {
       synchronized (u) {
         if (!u.gone && now - u.touchedMs > uploadTimeoutMs) {
           log.info("upload {} of dataset {} expired at byte {} of {} (untouched for {} ms); deleted", u.id,
               u.announced.getName(), u.offset, u.announced.getSizeBytes(), now - u.touchedMs);
-          discard(u);
+          uploads.discard(u);
           n++;
         }
       }
@@ -329,7 +289,7 @@ public final class DatasetStore implements StoredDatasets {
     StartUploadRequest a = u.announced;
     String actual = Sha256.ofFile(u.part);
     if (!actual.equals(a.getSha256())) {
-      discard(u);
+      uploads.discard(u);
       throw new DatasetStoreException(Kind.CORRUPT, "upload " + u.id + " of dataset " + a.getName()
           + ": the " + a.getSizeBytes() + " bytes received have SHA-256 " + actual + " but " + a.getSha256()
           + " was announced; the upload was deleted: start it again");
@@ -338,7 +298,7 @@ public final class DatasetStore implements StoredDatasets {
     try {
       desc = DataFileDescription.of(u.part);
     } catch (DatasetException e) {
-      discard(u);
+      uploads.discard(u);
       throw new DatasetStoreException(Kind.INVALID, "dataset " + a.getName() + " is not a dataset file Ringmaster"
           + " reads (IDX images, IDX labels or CSV, gzipped or not): " + e.getMessage().replace(u.part.toString(),
               "the uploaded file"));
@@ -364,9 +324,7 @@ public final class DatasetStore implements StoredDatasets {
         syncDir(blobs);
       }
       pointName(a.getName(), actual);
-      u.gone = true;
-      open.remove(u.id);
-      Files.deleteIfExists(uploads.resolve(u.id + ".upload"));
+      uploads.finished(u);
       Dataset stored = describeBlob(actual).orElse(d).toBuilder().setName(a.getName()).build();
       log.info("dataset {} stored: sha256 {}, {} bytes, {}", a.getName(), actual, a.getSizeBytes(), stored.getFormat());
       return UploadStatus.newBuilder().setUploadId(u.id).setOffset(u.offset).setSizeBytes(a.getSizeBytes())
@@ -374,28 +332,8 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
-  private void discard(Upload u) {
-    u.gone = true;
-    open.remove(u.id);
-    try {
-      Files.deleteIfExists(u.part);
-      Files.deleteIfExists(uploads.resolve(u.id + ".upload"));
-    } catch (IOException e) {
-      log.warn("cannot delete the files of upload {}: {}", u.id, e.toString());
-    }
-  }
-
-  private static UploadStatus status(Upload u) {
-    return UploadStatus.newBuilder().setUploadId(u.id).setOffset(u.offset)
-        .setSizeBytes(u.announced.getSizeBytes()).build();
-  }
-
   private Upload upload(String id) throws DatasetStoreException {
-    Upload u = id == null ? null : open.get(id);
-    if (u == null) {
-      throw notFound(id);
-    }
-    return u;
+    return uploads.get(id).orElseThrow(() -> notFound(id));
   }
 
   private DatasetStoreException notFound(String uploadId) {
@@ -449,28 +387,7 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
-  private void reopenUploads() throws IOException {
-    long now = wallMillis.getAsLong();
-    try (Stream<Path> s = Files.list(uploads)) {
-      for (Path p : s.toList()) {
-        String f = p.getFileName().toString();
-        if (!f.endsWith(".upload")) {
-          continue;
-        }
-        String id = f.substring(0, f.length() - ".upload".length());
-        Path part = uploads.resolve(id + ".part");
-        if (!Files.exists(part)) {
-          Files.deleteIfExists(p);
-          continue;
-        }
-        StartUploadRequest a = StartUploadRequest.parseFrom(Files.readAllBytes(p));
-        long offset = Math.min(Files.size(part), a.getSizeBytes());
-        open.put(id, new Upload(id, a, part, offset, now));
-      }
-    }
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path tmp = AtomicFiles.tempFor(target);
     try {
       Files.write(tmp, bytes);
