@@ -26,6 +26,7 @@ final class CliHarness implements AutoCloseable {
   record Result(int exitCode, String out, String err) {}
 
   final FakeJobService service = new FakeJobService();
+  final FakeDatasetService datasets = new FakeDatasetService();
   final MutableClock clock = new MutableClock(Instant.ofEpochMilli(TestJobs.T0));
   private final String name = InProcessServerBuilder.generateName();
   private final Server server;
@@ -42,7 +43,8 @@ final class CliHarness implements AutoCloseable {
   };
 
   CliHarness() throws IOException {
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).addService(datasets).build()
+        .start();
   }
 
   ManagedChannel channel() {

@@ -16,6 +16,10 @@ import io.ringmaster.coordinator.checkpoint.CheckpointStore;
 import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
+import io.ringmaster.coordinator.datasets.DatasetServiceImpl;
+import io.ringmaster.coordinator.datasets.DatasetStore;
+import io.ringmaster.coordinator.datasets.JobFiles;
+import io.ringmaster.proto.v1.DatasetServiceGrpc;
 import io.ringmaster.proto.v1.JobServiceGrpc;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
 import java.io.IOException;
@@ -96,8 +100,35 @@ public final class CoordinatorServer implements AutoCloseable {
     };
     store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
+    DatasetStore datasets = new DatasetStore(config.dataDir.resolve("datasets").toAbsolutePath(),
+        config.maxDatasetBytes, config.uploadTimeout, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
-        System::currentTimeMillis);
+        System::currentTimeMillis, datasets);
+    long sweepMs = Math.max(1000, Math.min(60_000, config.uploadTimeout.toMillis() / 4));
+    timers.scheduleAtFixedRate(() -> {
+      try {
+        datasets.sweepExpired();
+      } catch (RuntimeException e) {
+        log.warn("sweeping expired dataset uploads failed; it runs again in {} ms", sweepMs, e);
+      }
+    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+    JobManager manager = jobs;
+    JobFiles jobFiles = new JobFiles() {
+      @Override
+      public java.util.Optional<io.ringmaster.proto.v1.Job> job(String jobId) {
+        return manager.get(jobId);
+      }
+
+      @Override
+      public java.util.Optional<Path> dataFile(String sha256) {
+        return manager.dataFile(sha256);
+      }
+
+      @Override
+      public java.util.List<String> jobsUsing(String sha256) {
+        return manager.jobsUsing(sha256);
+      }
+    };
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
     health = new HealthStatusManager();
@@ -105,6 +136,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .addService(new JobServiceImpl(jobs))
         .addService(control)
         .addService(new CheckpointService(checkpoints, jobs))
+        .addService(new DatasetServiceImpl(datasets, jobFiles))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -113,6 +145,7 @@ public final class CoordinatorServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(JobServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(DatasetServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
         control::sessions);
@@ -180,6 +213,26 @@ public final class CoordinatorServer implements AutoCloseable {
     JobSettings settings = JobSettings.DEFAULTS;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
+    long maxDatasetBytes = DatasetStore.DEFAULT_MAX_DATASET_BYTES;
+    java.time.Duration uploadTimeout = DatasetStore.DEFAULT_UPLOAD_TIMEOUT;
+
+    /** Largest dataset accepted by {@code DatasetService} uploads, in bytes; default 8 GiB. */
+    public Builder maxDatasetBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxDatasetBytes must be >= 1, got " + bytes);
+      }
+      this.maxDatasetBytes = bytes;
+      return this;
+    }
+
+    /** How long an unfinished dataset upload may go untouched before it is deleted; default 1 h. */
+    public Builder uploadTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("uploadTimeout must be positive, got " + timeout);
+      }
+      this.uploadTimeout = timeout;
+      return this;
+    }
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
@@ -199,7 +252,10 @@ public final class CoordinatorServer implements AutoCloseable {
       return this;
     }
 
-    /** Where job directories (logs, models, checkpoints) and the job store live. Default ./runs. */
+    /**
+     * Where job directories (logs, models, checkpoints), stored datasets ({@code datasets/}) and the job
+     * store live. Default ./runs.
+     */
     public Builder dataDir(Path dir) {
       this.dataDir = Objects.requireNonNull(dir);
       return this;

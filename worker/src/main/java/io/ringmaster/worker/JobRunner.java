@@ -17,6 +17,7 @@ import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
 import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.worker.checkpoint.CheckpointClient;
+import io.ringmaster.worker.data.DataFetcher;
 import io.ringmaster.worker.collective.Collective;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
@@ -109,6 +110,7 @@ final class JobRunner implements AutoCloseable {
   private final CollectiveService inbound;
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
+  private final DataFetcher data;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClockMillis;
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
@@ -144,7 +146,8 @@ final class JobRunner implements AutoCloseable {
    *     clock for checkpoints' creation time) and its upload thread (not shut down by this runner)
    */
   JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
-      WorkerEnvironment env) {
+      WorkerEnvironment env, DataFetcher data) {
+    this.data = data;
     this.first = first;
     this.jobId = first.getJobId();
     this.spec = SpecProtos.fromProto(first.getSpec());
@@ -212,8 +215,8 @@ final class JobRunner implements AutoCloseable {
     closeRing();
     holdsState = false;
     if (replica == null) {
-      train = DatasetLoader.load(spec.data().train());
-      test = DatasetLoader.load(spec.data().test());
+      train = DatasetLoader.load(data.localize(spec.data().train(), a.getProvenance()));
+      test = DatasetLoader.load(data.localize(spec.data().test(), a.getProvenance()));
       checkShape("train", DatasetInfo.fromProto(a.getTrain()), train.info());
       checkShape("test", DatasetInfo.fromProto(a.getTest()), test.info());
       int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
@@ -474,19 +477,27 @@ final class JobRunner implements AutoCloseable {
   }
 
   /** Saves the replica (with updater state) atomically: temp file, then rename. */
-  Path save(Path path) throws IOException {
+  /**
+   * Writes the model zip with its provenance to {@code path} (on this worker's disk) and uploads it to the
+   * coordinator; returns where the coordinator stored it.
+   *
+   * @param last the metrics of the last epoch, recorded in the provenance (null when unknown)
+   */
+  io.ringmaster.proto.v1.ModelRef save(Path path, io.ringmaster.proto.v1.EpochMetrics last) throws IOException {
     doing = WorkerActivity.Kind.SAVING;
     try {
-      return saveAtomically(path);
+      saveAtomically(path, last);
+      return ModelArchive.upload(coordinator, jobId, path);
     } finally {
       doing = WorkerActivity.Kind.WAITING;
     }
   }
 
-  private Path saveAtomically(Path path) throws IOException {
+  private Path saveAtomically(Path path, io.ringmaster.proto.v1.EpochMetrics last) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
     Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
     replica.save(tmp);
+    ModelArchive.addProvenance(tmp, ModelArchive.provenance(first, spec.seed(), last, replica.paramsChecksum()));
     Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return path;
   }

@@ -31,6 +31,11 @@ public final class WorkerCommand implements Callable<Integer> {
           + " default: the " + "RINGMASTER_WORKER_SLOT environment variable, else none).")
   Integer slotOption;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "This worker's own data directory: datasets fetched from the coordinator are cached here by"
+          + " hash (default: ringmaster-worker in the system's temporary directory).")
+  java.nio.file.Path dataDir;
+
   /** Set by schedulers: the worker's index among the job's workers, and its log file. */
   public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
   public static final String ENV_LOG = "RINGMASTER_WORKER_LOG";
@@ -50,7 +55,7 @@ public final class WorkerCommand implements Callable<Integer> {
           "--slot must be >= 0, got " + slot);
     }
     WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
-        slot, System.getenv(ENV_LOG)), WorkerEnvironment.system()).start();
+        slot, System.getenv(ENV_LOG), dataDir), WorkerEnvironment.system()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;

@@ -20,6 +20,7 @@ import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
 import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
+import io.ringmaster.worker.data.DataFetcher;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
 import io.ringmaster.worker.collective.CollectiveTransport;
@@ -64,10 +65,22 @@ public final class WorkerRuntime implements AutoCloseable {
    * @param workerId unique id; empty picks a random one
    * @param slot the scheduler's index of this worker; -1 when started by hand
    * @param logPath where the scheduler sends this worker's output; empty if unknown
+   * @param dataDir this worker's own data directory: datasets fetched from the coordinator are cached there
+   *     by hash, rank 0 writes the model there before uploading it; null means {@link #DEFAULT_DATA_DIR}
    */
   public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
-      String logPath) {
+      String logPath, Path dataDir) {
+    /** Default data directory: {@code ringmaster-worker} in the system's temporary directory. */
+    public static final Path DEFAULT_DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ringmaster-worker");
+
+    /** A worker with the default data directory. */
+    public Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
+        String logPath) {
+      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, null);
+    }
+
     public Config {
+      dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir.toAbsolutePath();
       Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
       Objects.requireNonNull(host, "host");
       jobId = jobId == null ? "" : jobId;
@@ -88,6 +101,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
   private final PeerStateClient peerState = new PeerStateClient();
+  private DataFetcher data;
   private volatile long lastStallReportNanos;
   private boolean nativeBuildLogged;
   private volatile boolean closing;
@@ -195,7 +209,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
-          r = new JobRunner(a, collective, channel, peerState, env);
+          r = new JobRunner(a, collective, channel, peerState, env, data());
           runner = r;
         }
         r.assign(a);
@@ -244,9 +258,13 @@ public final class WorkerRuntime implements AutoCloseable {
       }
       case SAVE_MODEL -> onJobThread(m.getSaveModel().getJobId(), () -> {
         JobRunner r = requireRunner(m.getSaveModel().getJobId());
-        Path saved = r.save(Path.of(m.getSaveModel().getPath()));
+        // written on this worker's own disk, then uploaded: the coordinator's path may not exist here
+        Path local = config.dataDir().resolve("models").resolve(r.jobId()).resolve("model.zip");
+        var stored = r.save(local, m.getSaveModel().getFinalMetrics());
+        log.info("job {}: model saved to {} and uploaded to the coordinator ({} bytes, sha256 {})", r.jobId(), local,
+            stored.getSizeBytes(), stored.getSha256());
         send(WorkerMessage.newBuilder().setModelSaved(ModelSaved.newBuilder().setJobId(r.jobId())
-            .setPath(saved.toString())).build());
+            .setPath(stored.getPath()).setSha256(stored.getSha256()).setSizeBytes(stored.getSizeBytes())).build());
       });
       case RELEASE -> {
         JobRunner r = runner;
@@ -266,6 +284,14 @@ public final class WorkerRuntime implements AutoCloseable {
       }
       default -> log.warn("ignoring unknown command {}", m.getBodyCase());
     }
+  }
+
+  /** The fetcher of this worker's data (one cache for every job); on the job thread. */
+  private DataFetcher data() {
+    if (data == null) {
+      data = new DataFetcher(config.dataDir(), channel);
+    }
+    return data;
   }
 
   /**

@@ -24,14 +24,17 @@
  * <ol>
  *   <li>{@code Assign}: the job's resolved spec, dataset shapes and the ring {@code Membership} (generation,
  *       rank, peers), with where the replica's state comes from (fresh from the seed, kept, fetched from a
- *       peer, or downloaded from a checkpoint). The worker loads the data, builds or restores the replica,
- *       joins the ring and answers {@code Ready}. A later {@code Assign} of the same job (a new generation)
+ *       peer, or downloaded from a checkpoint). The worker makes the data local ({@code data.DataFetcher}:
+ *       fetched from the coordinator and cached by hash when it does not see the files), loads it, builds
+ *       or restores the replica, joins the ring and answers {@code Ready}. A later {@code Assign} of the same job (a new generation)
  *       re-forms the ring around the same replica.</li>
  *   <li>{@code RunEpoch}: trains the epoch from the given step, sending {@code StepProgress}, then
  *       evaluates its slice of the test set and answers {@code EpochResult}; rank 0 uploads checkpoints.</li>
  *   <li>{@code Pause}, or a broken ring: stops at a step boundary and answers {@code Paused} with its
  *       cursor; the next {@code Assign} resumes it.</li>
- *   <li>{@code SaveModel} (rank 0): writes the model zip, answers {@code ModelSaved}.</li>
+ *   <li>{@code SaveModel} (rank 0): writes the model zip with {@code provenance.json} in its own data
+ *       directory, uploads it to the coordinator ({@code DatasetService.UploadModel}), answers
+ *       {@code ModelSaved} with where the coordinator stored it.</li>
  *   <li>{@code Release}: drops the job; with {@code shutdown} the worker stops.</li>
  * </ol>
  * Every command ends in an answer (Ready, EpochResult, Paused for the current generation, ModelSaved or

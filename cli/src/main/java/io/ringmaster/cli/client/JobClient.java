@@ -38,6 +38,11 @@ public final class JobClient implements AutoCloseable {
     this.stub = JobServiceGrpc.newBlockingStub(channel);
   }
 
+  /** The channel to the coordinator (for its other services, e.g. {@code DatasetService}). */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
   public CoordinatorAddress address() {
     return address;
   }

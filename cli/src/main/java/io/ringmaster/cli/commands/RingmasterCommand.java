@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         WatchCommand.class,
         ListCommand.class,
         CancelCommand.class,
+        DatasetsCommand.class,
+        DownloadCommand.class,
         CommandLine.HelpCommand.class})
 public final class RingmasterCommand implements Callable<Integer> {
   @Spec

@@ -1,6 +1,8 @@
 package io.ringmaster.cli.commands;
 
+import io.ringmaster.cli.client.DatasetClient;
 import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.support.DataUploads;
 import io.ringmaster.cli.support.CliContext;
 import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.cli.support.SpecLoader;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "submit", mixinStandardHelpOptions = true,
     description = {"Submit a job to a running coordinator and print its id.",
         "Relative data paths in the job file are resolved against the file's",
-        "directory on this machine; the coordinator and its workers must see the",
-        "same paths."})
+        "directory on this machine. Data files the coordinator cannot see (it is",
+        "asked) are uploaded to it first, with a progress line; its workers fetch",
+        "them from it. Use --no-upload to send the paths as they are."})
 final class SubmitCommand implements Callable<Integer> {
   private final CliContext context;
 
@@ -33,14 +36,20 @@ final class SubmitCommand implements Callable<Integer> {
   @Mixin
   CoordinatorOption coordinator;
 
+  @Option(names = "--no-upload", description = "Never upload data files; the coordinator must see the paths.")
+  boolean noUpload;
+
   SubmitCommand(CliContext context) {
     this.context = context;
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     var spec = SpecLoader.load(jobFile, overrides::apply);
     try (JobClient client = coordinator.connect(context)) {
+      if (!noUpload) {
+        spec = DataUploads.prepare(spec, DatasetClient.of(client), context.err());
+      }
       Job job = client.submit(spec);
       context.out().println(job.getId());
       if (!watch) {

@@ -51,7 +51,10 @@ final class CrossHostCluster implements AutoCloseable {
   private final ManagedChannel channel;
   private final List<JobRecorder> recorders = new ArrayList<>();
 
-  private CrossHostCluster(NetworkHosts net, HostProcess coordinator) {
+  private final Path dir;
+
+  private CrossHostCluster(NetworkHosts net, HostProcess coordinator, Path dir) {
+    this.dir = dir;
     this.net = net;
     this.coordinator = coordinator;
     this.channel = NettyChannelBuilder.forAddress(net.host(1).address(), PORT).usePlaintext().build();
@@ -66,7 +69,7 @@ final class CrossHostCluster implements AutoCloseable {
       HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
           List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
               "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
-      c = new CrossHostCluster(net, coordinator);
+      c = new CrossHostCluster(net, coordinator, dir);
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();
       return c;
@@ -89,7 +92,8 @@ final class CrossHostCluster implements AutoCloseable {
     NetworkHosts.Host h1 = net.host(1);
     for (NetworkHosts.Host h : net.hosts().subList(1, net.hosts().size())) {
       workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,
-          List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address())));
+          List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address(),
+              "--data-dir", workerDataDir(h).toString())));
     }
     for (NetworkHosts.Host h : workers.keySet()) {
       HostProcess w = workers.get(h);
@@ -97,6 +101,16 @@ final class CrossHostCluster implements AutoCloseable {
           () -> !w.isAlive() || !coordinator.isAlive());
       workerIds.put(h, attachments(h).get(0));
     }
+  }
+
+  /** The worker on {@code h}'s own data directory (its dataset cache, rank 0's model before upload). */
+  Path workerDataDir(NetworkHosts.Host h) {
+    return dir.resolve("worker-" + h.index() + "-data").toAbsolutePath();
+  }
+
+  /** The channel this JVM talks to the coordinator on (JobService, DatasetService). */
+  ManagedChannel channel() {
+    return channel;
   }
 
   /** The id the worker on {@code h} attached with. */

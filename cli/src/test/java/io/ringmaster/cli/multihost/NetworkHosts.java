@@ -78,6 +78,33 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /**
+   * Skips the calling test (JUnit assumption, with the reason printed) when these hosts cannot be made here,
+   * except under {@code CI=true}, where that is a failure: CI runs as root on a machine that can make them,
+   * so a cross-host test that cannot run there has silently stopped testing anything.
+   */
+  public static void assumeAvailable() {
+    assumeAvailable(unavailableBecause(), System.getenv("CI"));
+  }
+
+  /** {@link #assumeAvailable()} given why hosts cannot be made (null: they can) and the value of {@code CI}. */
+  static void assumeAvailable(String why, String ci) {
+    if (why == null) {
+      return;
+    }
+    if (isCi(ci)) {
+      throw new AssertionError("CI=true but network namespaces cannot be created here: " + why
+          + ". Cross-host tests must run in CI: run the build as root with iproute2 (scripts/setup.sh)");
+    }
+    System.out.println("skipped: " + why);
+    org.junit.jupiter.api.Assumptions.assumeTrue(false, "skipped: " + why);
+  }
+
+  /** Whether the {@code CI} environment variable's value means "running in CI". */
+  static boolean isCi(String value) {
+    return value != null && value.trim().equalsIgnoreCase("true");
+  }
+
+  /**
    * Makes {@code count} hosts (1..9) on a new bridge. Process logs go to {@code logDir}. On any failure,
    * whatever was made is removed again before the exception is thrown.
    */

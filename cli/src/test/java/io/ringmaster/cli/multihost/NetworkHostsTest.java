@@ -3,7 +3,6 @@ package io.ringmaster.cli.multihost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,8 +21,7 @@ class NetworkHostsTest {
 
   @BeforeAll
   static void needsRootAndIproute2() {
-    String why = NetworkHosts.unavailableBecause();
-    assumeTrue(why == null, () -> "skipped: " + why);
+    NetworkHosts.assumeAvailable(); // a failure under CI=true
   }
 
   @Test

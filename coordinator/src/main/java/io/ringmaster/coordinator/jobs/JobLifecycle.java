@@ -592,8 +592,11 @@ final class JobLifecycle {
   private void save() {
     pendingSave = true;
     enter(Phase.SAVING);
-    send(roster.member(0), CoordinatorMessage.newBuilder().setSaveModel(SaveModel.newBuilder()
-        .setJobId(id()).setPath(jobDir.resolve("model.zip").toString())).build());
+    SaveModel.Builder cmd = SaveModel.newBuilder().setJobId(id()).setPath(jobDir.resolve("model.zip").toString());
+    if (job.getEpochsCount() > 0) {
+      cmd.setFinalMetrics(job.getEpochs(job.getEpochsCount() - 1));
+    }
+    send(roster.member(0), CoordinatorMessage.newBuilder().setSaveModel(cmd).build());
   }
 
   private int steps(int e) {

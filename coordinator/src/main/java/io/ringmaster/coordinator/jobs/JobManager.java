@@ -4,6 +4,7 @@ import io.ringmaster.coordinator.checkpoint.CheckpointSink;
 import io.ringmaster.coordinator.checkpoint.CheckpointStore;
 import io.ringmaster.coordinator.checkpoint.ProvenanceFactory;
 import io.ringmaster.coordinator.scheduler.GangDecision;
+import io.ringmaster.coordinator.datasets.StoredDatasets;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.coordinator.store.JobStore;
@@ -76,6 +77,10 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final JobStore store;
   private final CheckpointStore checkpoints;
   private final ProvenanceFactory provenance;
+  /** Datasets stored on this coordinator, which specs may name. */
+  private final StoredDatasets datasets;
+  /** Data files of accepted jobs by SHA-256 (from their provenance), served to workers that do not see them. */
+  private final Map<String, Path> dataFilesBySha = new ConcurrentHashMap<>();
   private final WorkerScheduler scheduler;
   private final JobSettings settings;
   private final SpecChecker checker;
@@ -115,12 +120,20 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
 
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock) {
+    this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, StoredDatasets.NONE);
+  }
+
+  /** A job layer whose specs may name datasets stored in {@code datasets}. */
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
+      StoredDatasets datasets) {
+    this.datasets = datasets;
     this.store = store;
     this.checkpoints = checkpoints;
     this.provenance = new ProvenanceFactory();
     this.scheduler = scheduler;
     this.settings = settings;
-    this.checker = new SpecChecker(settings.maxWorkersPerJob());
+    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets);
     this.jobsDir = jobsDir;
     this.timers = timers;
     this.nanoClock = nanoClock;
@@ -391,6 +404,9 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       io.ringmaster.proto.v1.Provenance p;
       try {
         p = provenance.of(spec, dataFiles(spec));
+        for (var f : p.getDataFilesList()) {
+          dataFilesBySha.put(f.getSha256(), Path.of(f.getPath()));
+        }
       } catch (java.io.IOException | RuntimeException e) {
         log.warn("job {}: cannot compute provenance (data file hashes): {}", d.id(), e.toString());
         p = io.ringmaster.proto.v1.Provenance.newBuilder()
@@ -401,15 +417,46 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     });
   }
 
-  private static List<Path> dataFiles(io.ringmaster.proto.v1.JobSpec spec) {
+  private List<Path> dataFiles(io.ringmaster.proto.v1.JobSpec spec) {
     List<Path> files = new ArrayList<>();
     for (var ref : List.of(spec.getData().getTrain(), spec.getData().getTest())) {
-      files.add(Path.of(ref.getPath()));
-      if (!ref.getLabelsPath().isEmpty()) {
+      if (!ref.getDataset().isEmpty()) {
+        datasets.find(ref.getDataset()).ifPresent(f -> files.add(f.path()));
+      } else {
+        files.add(Path.of(ref.getPath()));
+      }
+      if (!ref.getLabelsDataset().isEmpty()) {
+        datasets.find(ref.getLabelsDataset()).ifPresent(f -> files.add(f.path()));
+      } else if (!ref.getLabelsPath().isEmpty()) {
         files.add(Path.of(ref.getLabelsPath()));
       }
     }
     return files;
+  }
+
+  /**
+   * A data file of a job this coordinator accepted, by its SHA-256 (as recorded in the job's provenance):
+   * what {@code DatasetService.DownloadFile} serves to workers that do not see the path.
+   */
+  public Optional<Path> dataFile(String sha256) {
+    return Optional.ofNullable(dataFilesBySha.get(sha256));
+  }
+
+  /** Ids of the jobs that have not finished whose spec names the stored dataset {@code sha256}. */
+  public List<String> jobsUsing(String sha256) {
+    List<String> ids = new ArrayList<>();
+    for (Job j : list()) {
+      if (JobState.fromProto(j.getState()).isTerminal()) {
+        continue;
+      }
+      for (var ref : List.of(j.getSpec().getData().getTrain(), j.getSpec().getData().getTest())) {
+        if (sha256.equals(ref.getDataset()) || sha256.equals(ref.getLabelsDataset())) {
+          ids.add(j.getId());
+          break;
+        }
+      }
+    }
+    return ids;
   }
 
   /**

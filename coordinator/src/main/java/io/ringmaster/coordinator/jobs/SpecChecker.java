@@ -1,8 +1,11 @@
 package io.ringmaster.coordinator.jobs;
 
+import io.ringmaster.coordinator.datasets.StoredDatasets;
 import io.ringmaster.job.data.DataProbe;
 import io.ringmaster.job.data.DatasetInfo;
 import io.ringmaster.job.data.ProbeResult;
+import io.ringmaster.job.spec.DataSpec;
+import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
@@ -10,18 +13,29 @@ import io.ringmaster.job.spec.Violation;
 import io.ringmaster.model.ModelFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything checked before a job is accepted, so that a bad job fails at submission and not on a
  * worker: the spec's values (resolved once here: {@link SpecProtos#resolve}), the coordinator's limits,
  * the data files (existence, format, sizes) and the model against the data. What passes is the resolved
  * spec, in both forms, that the coordinator stores and sends to workers.
+ *
+ * <p>A dataset stored on the coordinator ({@code data.*.dataset}, {@code labelsDataset}) is looked up by
+ * name or hash, its stored file probed like a path, and the name replaced by the SHA-256 it points at
+ * (pinned): the job trains on the bytes it was validated against even if the name moves later.
  */
 public final class SpecChecker {
   private final int maxWorkersPerJob;
+  private final StoredDatasets datasets;
 
   public SpecChecker(int maxWorkersPerJob) {
+    this(maxWorkersPerJob, StoredDatasets.NONE);
+  }
+
+  public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets) {
     this.maxWorkersPerJob = maxWorkersPerJob;
+    this.datasets = datasets;
   }
 
   /**
@@ -36,10 +50,16 @@ public final class SpecChecker {
       limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
           + " (this coordinator's limit per job), got " + proto.getWorkers()));
     }
-    JobSpec spec = SpecProtos.resolve(proto, limits);
+    JobSpec given = SpecProtos.resolve(proto, limits);
     List<Violation> v = new ArrayList<>();
-    ProbeResult train = DataProbe.probe("spec.data.train", spec.data().train());
-    ProbeResult test = DataProbe.probe("spec.data.test", spec.data().test());
+    Pinned pinnedTrain = pin("spec.data.train", given.data().train(), v);
+    Pinned pinnedTest = pin("spec.data.test", given.data().test(), v);
+    if (!v.isEmpty()) {
+      throw new InvalidSpecException(v);
+    }
+    JobSpec spec = given.withData(new DataSpec(pinnedTrain.ref(), pinnedTest.ref()));
+    ProbeResult train = pinnedTrain.probe("spec.data.train");
+    ProbeResult test = pinnedTest.probe("spec.data.test");
     v.addAll(train.violations());
     v.addAll(test.violations());
     if (train.info() != null) {
@@ -53,5 +73,51 @@ public final class SpecChecker {
     }
     DatasetInfo t = train.info();
     return new ValidatedJob(spec, SpecProtos.toProto(spec), t, test.info());
+  }
+
+  /** A dataset reference with names pinned to hashes, and the same with local files to probe. */
+  private record Pinned(DatasetRef ref, DatasetRef probeRef) {
+    ProbeResult probe(String field) {
+      ProbeResult r = DataProbe.probe(field, probeRef);
+      if (r.violations().isEmpty() || !(ref.stored() || ref.labelsStored())) {
+        return r;
+      }
+      List<Violation> renamed = r.violations().stream().map(x -> new Violation(x.field()
+          .replace(field + ".path", ref.stored() ? field + ".dataset" : field + ".path")
+          .replace(field + ".labels", ref.labelsStored() ? field + ".labelsDataset" : field + ".labels"),
+          x.message())).toList();
+      return ProbeResult.invalid(renamed);
+    }
+  }
+
+  private Pinned pin(String field, DatasetRef ref, List<Violation> v) {
+    if (ref == null || !(ref.stored() || ref.labelsStored())) {
+      return new Pinned(ref, ref);
+    }
+    String file = ref.path();
+    String sha = ref.dataset();
+    if (ref.stored()) {
+      Optional<StoredDatasets.StoredFile> f = lookup(field + ".dataset", ref.dataset(), v);
+      file = f.map(x -> x.path().toString()).orElse("");
+      sha = f.map(StoredDatasets.StoredFile::sha256).orElse(ref.dataset());
+    }
+    String labels = ref.labelsPath();
+    String labelsSha = ref.labelsDataset();
+    if (ref.labelsStored()) {
+      Optional<StoredDatasets.StoredFile> f = lookup(field + ".labelsDataset", ref.labelsDataset(), v);
+      labels = f.map(x -> x.path().toString()).orElse(null);
+      labelsSha = f.map(StoredDatasets.StoredFile::sha256).orElse(ref.labelsDataset());
+    }
+    DatasetRef pinned = new DatasetRef(ref.format(), ref.path(), ref.labelsPath(), ref.labelColumn(), sha, labelsSha);
+    return new Pinned(pinned, new DatasetRef(ref.format(), file, labels, ref.labelColumn()));
+  }
+
+  private Optional<StoredDatasets.StoredFile> lookup(String field, String nameOrHash, List<Violation> v) {
+    Optional<StoredDatasets.StoredFile> f = datasets.find(nameOrHash);
+    if (f.isEmpty()) {
+      v.add(new Violation(field, "no dataset " + nameOrHash + " is stored on this coordinator; push it first"
+          + " (`ringmaster datasets push FILE --name " + nameOrHash + "`) or see `ringmaster datasets ls`"));
+    }
+    return f;
   }
 }

@@ -59,6 +59,12 @@ public record JobSpec(
         faultTolerance, kubernetes);
   }
 
+  /** The same spec with other data (e.g. dataset names pinned to hashes). */
+  public JobSpec withData(DataSpec d) {
+    return new JobSpec(name, model, d, epochs, batchSize, updater, seed, workers, strategy, resources,
+        faultTolerance);
+  }
+
   /** The same spec with {@code e} epochs. */
   public JobSpec withEpochs(int e) {
     return new JobSpec(name, model, data, e, batchSize, updater, seed, workers, strategy, resources, faultTolerance,

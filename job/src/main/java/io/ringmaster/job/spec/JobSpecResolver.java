@@ -20,7 +20,7 @@ import java.util.List;
  *   <tr><td>strategy</td><td>null</td><td>allreduce</td></tr>
  *   <tr><td>model.hidden / model.activation (built-in)</td><td>null or empty / null or blank</td><td>[256,
  *       128] / "{@value ModelSpec.Builtin#DEFAULT_ACTIVATION}"</td></tr>
- *   <tr><td>data.*.format</td><td>null</td><td>from the path: *.csv or *.csv.gz is CSV, anything else
+ *   <tr><td>data.*.format</td><td>null</td><td>from the path (or the dataset's name): *.csv or *.csv.gz is CSV, anything else
  *       IDX</td></tr>
  *   <tr><td>data.*.labelColumn (CSV)</td><td>null or blank</td><td>"{@value
  *       DatasetRef#DEFAULT_LABEL_COLUMN}"</td></tr>
@@ -120,10 +120,16 @@ public final class JobSpecResolver {
     if (r == null) {
       return null;
     }
-    DatasetRef.Format format = r.format() == null ? DatasetRef.Format.inferFrom(r.path()) : r.format();
+    DatasetRef.Format format = r.format() != null ? r.format()
+        : DatasetRef.Format.inferFrom(r.path().isEmpty() && r.stored() ? r.dataset() : r.path());
     String labelColumn = format == DatasetRef.Format.CSV && (r.labelColumn() == null || r.labelColumn().isBlank())
         ? DatasetRef.DEFAULT_LABEL_COLUMN : r.labelColumn();
-    return new DatasetRef(format, r.path(), r.labelsPath(), labelColumn);
+    return new DatasetRef(format, r.path(), r.labelsPath(), labelColumn, blankToNull(r.dataset()),
+        blankToNull(r.labelsDataset()));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private static ResourceSpec resources(ResourceSpec r) {

@@ -144,11 +144,25 @@ public final class JobSpecValidator {
       v.add(new Violation(field, "missing: give path (and labels for IDX)"));
       return;
     }
-    if (ref.path().isBlank()) {
-      v.add(new Violation(field + ".path", "is empty"));
+    boolean hasPath = !ref.path().isBlank();
+    if (!hasPath && !ref.stored()) {
+      v.add(new Violation(field + ".path", "is empty: give a path, or a stored dataset's name or hash as "
+          + field.substring("spec.".length()) + ".dataset"));
+    } else if (hasPath && ref.stored()) {
+      v.add(new Violation(field + ".dataset", "give either path or dataset, not both (path " + ref.path()
+          + ", dataset " + ref.dataset() + ")"));
     }
-    if (ref.format() == DatasetRef.Format.IDX && (ref.labelsPath() == null || ref.labelsPath().isBlank())) {
-      v.add(new Violation(field + ".labels", "missing: IDX data needs a labels file next to the images"));
+    boolean hasLabelsPath = ref.labelsPath() != null && !ref.labelsPath().isBlank();
+    if (ref.format() == DatasetRef.Format.IDX) {
+      if (!hasLabelsPath && !ref.labelsStored()) {
+        v.add(new Violation(field + ".labels", "missing: IDX data needs a labels file next to the images"
+            + " (labels, or labelsDataset for a stored dataset)"));
+      } else if (hasLabelsPath && ref.labelsStored()) {
+        v.add(new Violation(field + ".labelsDataset", "give either labels or labelsDataset, not both"));
+      }
+    } else if (ref.labelsStored()) {
+      v.add(new Violation(field + ".labelsDataset", "only IDX data has a separate labels file; a CSV file"
+          + " holds its labels in its label column"));
     }
   }
 

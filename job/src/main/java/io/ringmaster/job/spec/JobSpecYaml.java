@@ -44,7 +44,8 @@ public final class JobSpecYaml {
   private static final Set<String> MODEL = Set.of("architecture", "hidden", "activation", "dl4jJson",
       "dl4jJsonFile");
   private static final Set<String> DATA = Set.of("train", "test");
-  private static final Set<String> DATASET = Set.of("format", "path", "labels", "labelColumn");
+  private static final Set<String> DATASET = Set.of("format", "path", "labels", "labelColumn", "dataset",
+      "labelsDataset");
   private static final Set<String> UPDATER = Set.of("type", "learningRate", "momentum");
   private static final Set<String> RESOURCES = Set.of("heapMb", "offheapMb", "threads", "gpus");
   private static final Set<String> KUBERNETES = Set.of("nodeSelector", "tolerations", "affinity",
@@ -285,8 +286,10 @@ public final class JobSpecYaml {
     }
     unknown(field, n, DATASET);
     String path = text(field + ".path", n.get("path"));
-    if (path == null) {
-      violations.add(new Violation(field + ".path", "missing: give the dataset file"));
+    String stored = text(field + ".dataset", n.get("dataset"));
+    if (path == null && stored == null) {
+      violations.add(new Violation(field + ".path", "missing: give the dataset file (path), or a dataset"
+          + " stored on the coordinator by name or hash (dataset)"));
       return null;
     }
     String format = text(field + ".format", n.get("format"));
@@ -299,8 +302,9 @@ public final class JobSpecYaml {
       }
     }
     String labels = text(field + ".labels", n.get("labels"));
-    return new DatasetRef(f, resolve(path), labels == null ? null : resolve(labels),
-        text(field + ".labelColumn", n.get("labelColumn")));
+    return new DatasetRef(f, path == null ? "" : resolve(path), labels == null ? null : resolve(labels),
+        text(field + ".labelColumn", n.get("labelColumn")), stored,
+        text(field + ".labelsDataset", n.get("labelsDataset")));
   }
 
   private UpdaterSpec updater(JsonNode n) {

@@ -170,7 +170,8 @@ public final class SpecProtos {
       case FORMAT_CSV -> DatasetRef.Format.CSV;
       default -> null;
     };
-    return new DatasetRef(format, d.getPath(), emptyToNull(d.getLabelsPath()), emptyToNull(d.getLabelColumn()));
+    return new DatasetRef(format, d.getPath(), emptyToNull(d.getLabelsPath()), emptyToNull(d.getLabelColumn()),
+        emptyToNull(d.getDataset()), emptyToNull(d.getLabelsDataset()));
   }
 
   private static String emptyToNull(String s) {
@@ -253,6 +254,12 @@ public final class SpecProtos {
     }
     if (d.labelColumn() != null) {
       b.setLabelColumn(d.labelColumn());
+    }
+    if (d.dataset() != null) {
+      b.setDataset(d.dataset());
+    }
+    if (d.labelsDataset() != null) {
+      b.setLabelsDataset(d.labelsDataset());
     }
     return b.build();
   }

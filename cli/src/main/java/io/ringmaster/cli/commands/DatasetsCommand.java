@@ -1,0 +1,129 @@
+package io.ringmaster.cli.commands;
+
+import io.ringmaster.cli.client.DatasetClient;
+import io.ringmaster.cli.client.JobClient;
+import io.ringmaster.cli.render.DatasetTable;
+import io.ringmaster.cli.render.TransferProgress;
+import io.ringmaster.cli.support.CliContext;
+import io.ringmaster.cli.support.CliException;
+import io.ringmaster.cli.support.DataUploads;
+import io.ringmaster.cli.support.ExitCodes;
+import io.ringmaster.proto.v1.Dataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ringmaster datasets ls|push|rm}: the datasets stored on a coordinator. */
+@Command(name = "datasets", mixinStandardHelpOptions = true,
+    description = {"Datasets stored on the coordinator (content-addressed: the same bytes are stored once).",
+        "A job names one with data.train.dataset (and labelsDataset for IDX labels),",
+        "by name or SHA-256."},
+    subcommands = {DatasetsCommand.Ls.class, DatasetsCommand.Push.class, DatasetsCommand.Rm.class})
+final class DatasetsCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing a command: ringmaster datasets ls | push FILE [--name NAME] | rm NAME");
+  }
+
+  /** {@code ringmaster datasets ls}. */
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the stored datasets.")
+  static final class Ls implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    CoordinatorOption coordinator;
+
+    Ls(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      try (JobClient client = coordinator.connect(context)) {
+        List<Dataset> all = DatasetClient.of(client).list();
+        context.out().print(all.isEmpty() ? "No datasets on the coordinator at " + client.address() + ".\n"
+            : DatasetTable.render(all));
+        context.out().flush();
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** {@code ringmaster datasets push FILE [--name NAME]}. */
+  @Command(name = "push", mixinStandardHelpOptions = true,
+      description = {"Upload a data file (IDX images, IDX labels or CSV, gzipped or not).",
+          "An interrupted upload resumes where it stopped; bytes already stored are not sent again."})
+  static final class Push implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--name", description = "Name of the dataset (default: the file's name).")
+    String name;
+
+    @Mixin
+    CoordinatorOption coordinator;
+
+    Push(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isRegularFile(file)) {
+        throw new CliException(ExitCodes.USAGE, "no such file " + file.toAbsolutePath());
+      }
+      String n = name != null ? name : DataUploads.datasetName(file);
+      try (JobClient client = coordinator.connect(context)) {
+        TransferProgress progress = new TransferProgress(context.err(), "uploading " + file.getFileName(),
+            Files.size(file));
+        Dataset d = DatasetClient.of(client).push(file, n, progress);
+        progress.done();
+        context.out().print(DatasetTable.render(List.of(d)));
+        context.out().println("sha256 " + d.getSha256());
+        context.out().flush();
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** {@code ringmaster datasets rm NAME}. */
+  @Command(name = "rm", mixinStandardHelpOptions = true,
+      description = {"Delete a dataset (by name or SHA-256) and every name of the same bytes.",
+          "Refused while a job that has not finished uses it."})
+  static final class Rm implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String dataset;
+
+    @Mixin
+    CoordinatorOption coordinator;
+
+    Rm(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      try (JobClient client = coordinator.connect(context)) {
+        Dataset d = DatasetClient.of(client).delete(dataset);
+        context.out().println("Deleted dataset " + dataset + " (sha256 " + d.getSha256() + ", "
+            + d.getSizeBytes() + " bytes).");
+        context.out().flush();
+        return ExitCodes.OK;
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.ringmaster.coordinator.datasets;
+
+import io.ringmaster.proto.v1.Job;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the dataset service needs to know about jobs: which exist, which use data, which files they name. */
+public interface JobFiles extends DatasetUsage {
+  /** The job, or empty when this coordinator does not know it. */
+  Optional<Job> job(String jobId);
+
+  /** A data file a known job names by path, by the SHA-256 recorded in its provenance. */
+  Optional<Path> dataFile(String sha256);
+
+  /** Name of the model file in a job's directory. */
+  String MODEL_FILE = "model.zip";
+}

@@ -1,0 +1,137 @@
+package io.ringmaster.coordinator.datasets;
+
+import io.ringmaster.proto.v1.StartUploadRequest;
+import io.ringmaster.proto.v1.UploadStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unfinished uploads of a {@link DatasetStore}, in {@code uploads/}: for each, {@code <id>.upload}
+ * (what it announced) and {@code <id>.part} (the bytes so far, written at their offset). Survives a
+ * restart: reopened uploads resume at the bytes their part file holds. Thread-safe; an {@link Upload}'s
+ * fields change under its own lock.
+ */
+final class UploadArea {
+  private static final Logger log = LoggerFactory.getLogger(UploadArea.class);
+
+  private final Path dir;
+  private final Map<String, Upload> open = new ConcurrentHashMap<>();
+
+  /**
+   * An unfinished upload. Fields change under the object's own lock; they are volatile because {@link
+   * #find} reads them without it (lock order in the store: an upload, then the catalogue).
+   */
+  static final class Upload {
+    final String id;
+    final StartUploadRequest announced;
+    final Path part;
+    volatile long offset;
+    volatile long touchedMs;
+    volatile boolean gone;
+
+    Upload(String id, StartUploadRequest announced, Path part, long offset, long touchedMs) {
+      this.id = id;
+      this.announced = announced;
+      this.part = part;
+      this.offset = offset;
+      this.touchedMs = touchedMs;
+    }
+
+    UploadStatus status() {
+      return UploadStatus.newBuilder().setUploadId(id).setOffset(offset).setSizeBytes(announced.getSizeBytes())
+          .build();
+    }
+  }
+
+  /** Opens {@code dir}, reopening the uploads found there as touched at {@code nowMs}. */
+  UploadArea(Path dir, long nowMs) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        String f = p.getFileName().toString();
+        if (!f.endsWith(".upload")) {
+          continue;
+        }
+        String id = f.substring(0, f.length() - ".upload".length());
+        Path part = dir.resolve(id + ".part");
+        if (!Files.exists(part)) {
+          Files.deleteIfExists(p);
+          continue;
+        }
+        StartUploadRequest a = StartUploadRequest.parseFrom(Files.readAllBytes(p));
+        open.put(id, new Upload(id, a, part, Math.min(Files.size(part), a.getSizeBytes()), nowMs));
+      }
+    }
+  }
+
+  /** A new, empty upload of {@code request}. */
+  Upload create(StartUploadRequest request, long nowMs) throws IOException {
+    String id = UUID.randomUUID().toString();
+    Path part = dir.resolve(id + ".part");
+    Files.createFile(part);
+    DatasetStore.writeAtomically(dir.resolve(id + ".upload"), request.toByteArray());
+    Upload u = new Upload(id, request, part, 0, nowMs);
+    open.put(id, u);
+    return u;
+  }
+
+  /** An unfinished upload of the same bytes (hash and size), if any. */
+  Optional<Upload> find(String sha256, long size) {
+    return open.values().stream().filter(u -> !u.gone && u.announced.getSha256().equals(sha256)
+        && u.announced.getSizeBytes() == size).findFirst();
+  }
+
+  /** The open upload with this id, if any. */
+  Optional<Upload> get(String id) {
+    return Optional.ofNullable(id == null ? null : open.get(id));
+  }
+
+  /** Every open upload. */
+  List<Upload> all() {
+    return List.copyOf(open.values());
+  }
+
+  /** Writes {@code data} at the upload's offset and advances it. Call holding {@code u}'s lock. */
+  static void write(Upload u, byte[] data, long nowMs) throws IOException {
+    try (FileChannel ch = FileChannel.open(u.part, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(data);
+      long pos = u.offset;
+      while (b.hasRemaining()) {
+        pos += ch.write(b, pos);
+      }
+    }
+    u.offset += data.length;
+    u.touchedMs = nowMs;
+  }
+
+  /** Forgets the upload; its part file was moved into the store. */
+  void finished(Upload u) throws IOException {
+    u.gone = true;
+    open.remove(u.id);
+    Files.deleteIfExists(dir.resolve(u.id + ".upload"));
+  }
+
+  /** Forgets the upload and deletes its files. Call holding {@code u}'s lock. */
+  void discard(Upload u) {
+    u.gone = true;
+    open.remove(u.id);
+    try {
+      Files.deleteIfExists(u.part);
+      Files.deleteIfExists(dir.resolve(u.id + ".upload"));
+    } catch (IOException e) {
+      log.warn("cannot delete the files of upload {}: {}", u.id, e.toString());
+    }
+  }
+}

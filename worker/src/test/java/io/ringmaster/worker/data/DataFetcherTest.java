@@ -1,0 +1,134 @@
+package io.ringmaster.worker.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.ringmaster.job.data.DatasetException;
+import io.ringmaster.job.spec.DatasetRef;
+import io.ringmaster.job.transfer.Sha256;
+import io.ringmaster.proto.v1.DataFileHash;
+import io.ringmaster.proto.v1.DatasetServiceGrpc;
+import io.ringmaster.proto.v1.DownloadFileRequest;
+import io.ringmaster.proto.v1.FileChunk;
+import io.ringmaster.proto.v1.FileHeader;
+import io.ringmaster.proto.v1.Provenance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker's data: used in place, fetched and cached by hash, corrupt bytes refused. */
+class DataFetcherTest {
+  @TempDir Path dir;
+  final Map<String, byte[]> served = new ConcurrentHashMap<>();
+  final AtomicInteger downloads = new AtomicInteger();
+  volatile boolean corrupt;
+  Server server;
+  ManagedChannel channel;
+
+  /** A coordinator that serves {@link #served} by hash, flipping a bit on the way when {@link #corrupt}. */
+  final DatasetServiceGrpc.DatasetServiceImplBase fake = new DatasetServiceGrpc.DatasetServiceImplBase() {
+    @Override
+    public void downloadFile(DownloadFileRequest request, StreamObserver<FileChunk> out) {
+      downloads.incrementAndGet();
+      byte[] b = served.get(request.getSha256());
+      if (b == null) {
+        out.onError(Status.NOT_FOUND.withDescription("no file " + request.getSha256()).asRuntimeException());
+        return;
+      }
+      out.onNext(FileChunk.newBuilder().setHeader(FileHeader.newBuilder().setSizeBytes(b.length)
+          .setSha256(request.getSha256())).build());
+      byte[] sent = b.clone();
+      if (corrupt) {
+        sent[sent.length / 2] ^= 1;
+      }
+      out.onNext(FileChunk.newBuilder().setData(ByteString.copyFrom(sent)).build());
+      out.onCompleted();
+    }
+  };
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(fake).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  String serve(byte[] bytes) {
+    String sha = Sha256.of(bytes);
+    served.put(sha, bytes);
+    return sha;
+  }
+
+  @Test
+  void storedDatasetsAreFetchedOnceAndThenReadFromTheCache() throws Exception {
+    String images = serve(new byte[] {1, 2, 3, 4, 5});
+    String labels = serve(new byte[] {9, 8});
+    DatasetRef ref = DatasetRef.storedIdx(images, labels);
+
+    DatasetRef local = new DataFetcher(dir.resolve("w1"), channel).localize(ref, Provenance.getDefaultInstance());
+    assertThat(Files.readAllBytes(Path.of(local.path()))).containsExactly(1, 2, 3, 4, 5);
+    assertThat(Files.readAllBytes(Path.of(local.labelsPath()))).containsExactly(9, 8);
+    assertThat(local.stored()).isFalse();
+    assertThat(downloads).hasValue(2);
+
+    DataFetcher secondJob = new DataFetcher(dir.resolve("w1"), channel); // the next job on the same worker
+    assertThat(secondJob.localize(ref, Provenance.getDefaultInstance())).isEqualTo(local);
+    assertThat(downloads).as("the second job fetches nothing").hasValue(2);
+    assertThat(secondJob.filesFetched()).isZero();
+  }
+
+  @Test
+  void aVisiblePathIsUsedAsItIsAndAnInvisibleOneIsFetchedByItsProvenanceHash() throws Exception {
+    Path visible = Files.write(dir.resolve("visible.csv"), new byte[] {7});
+    String sha = serve(new byte[] {4, 2});
+    String elsewhere = "/nowhere/on/this/worker/labels.gz";
+    Provenance p = Provenance.newBuilder().addDataFiles(DataFileHash.newBuilder().setPath(elsewhere).setSha256(sha)).build();
+
+    DatasetRef local = new DataFetcher(dir.resolve("w"), channel)
+        .localize(DatasetRef.idx(visible.toString(), elsewhere), p);
+
+    assertThat(local.path()).isEqualTo(visible.toString());
+    assertThat(Files.readAllBytes(Path.of(local.labelsPath()))).containsExactly(4, 2);
+    assertThat(downloads).hasValue(1);
+    assertThatThrownBy(() -> new DataFetcher(dir.resolve("w"), channel)
+        .localize(DatasetRef.idx("/also/missing", elsewhere), p))
+        .isInstanceOfSatisfying(DatasetException.class,
+            e -> assertThat(e.source()).isEqualTo(DatasetException.Source.PATH))
+        .hasMessageContaining("/also/missing is not readable on this worker");
+  }
+
+  @Test
+  void corruptBytesFailTheLoadAndAreNotCached() throws Exception {
+    String sha = serve(new byte[] {1, 1, 2, 3, 5, 8, 13});
+    corrupt = true;
+    DataFetcher f = new DataFetcher(dir.resolve("w"), channel);
+
+    assertThatThrownBy(() -> f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance()))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining("corrupt").hasMessageContaining(sha);
+    assertThat(dir.resolve("w").resolve("cache").resolve(sha)).doesNotExist();
+
+    corrupt = false;
+    DatasetRef ok = f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance());
+    assertThat(Files.readAllBytes(Path.of(ok.path()))).containsExactly(1, 1, 2, 3, 5, 8, 13);
+  }
+}
