@@ -64,6 +64,9 @@ class KubernetesSchedulerTest {
       closeLast.get(i).close();
     }
     timer.shutdownNow();
+    // close the client's watches before the extension stops the mock server, which otherwise may wait
+    // for them ("Unable to close MockWebServer") on a loaded machine
+    client.close();
   }
 
   private KubernetesScheduler scheduler() {
@@ -244,9 +247,9 @@ class KubernetesSchedulerTest {
     CoordinatorServer c = coordinator(scheduler);
     String gpus = "resources: {heapMb: 256, offheapMb: 256, gpus: 1}\n";
     String a = submit(c, "job-a", 4, 256, gpus);
-    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(a).size() == 4);
+    await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.pods(a).size() == 4);
     String b = submit(c, "job-b", 4, 256, gpus);
-    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, b).getMessage().contains("waiting for job " + a));
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, b).getMessage().contains("waiting for job " + a));
     assertThat(job(c, b).getState()).isEqualTo(JobState.QUEUED);
     assertThat(kubelet.pods(b)).isEmpty();
 
@@ -264,26 +267,28 @@ class KubernetesSchedulerTest {
     clock.addAndGet(GANG_TIMEOUT.plusSeconds(1).toNanos());
     scheduler.checkGangs();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, a).getState() == JobState.QUEUED);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, a).getState() == JobState.QUEUED);
     // the message says why, then how long the backoff still runs
     assertThat(job(c, a).getMessage()).contains("requeued: 2 of 4 worker pod(s) could not be placed within 30 s")
         .contains(why).contains("trying again in");
-    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(b).size() == 4);
+    await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.pods(b).size() == 4);
     assertThat(kubelet.pods(a)).as("never both gangs").isEmpty();
 
     for (Pod p : kubelet.pods(b)) {
       kubelet.running(p, Integer.parseInt(p.getMetadata().getLabels().get(WorkerPods.SLOT)) < 2 ? "gpu-a" : "gpu-b");
     }
     clock.addAndGet(Duration.ofSeconds(5).toNanos()); // past job a's backoff
-    await().atMost(Duration.ofSeconds(20)).until(() -> job(c, a).getMessage()
-        .contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
+    await().atMost(Duration.ofSeconds(60)).alias("job a's message after its backoff")
+        .conditionEvaluationListener(e -> { if (e.getRemainingTimeInMS() < 1_000) {
+          System.err.println("job a: " + job(c, a).getState() + " " + job(c, a).getMessage()); } })
+        .until(() -> job(c, a).getMessage().contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
     assertThat(job(c, a).getState()).isEqualTo(JobState.QUEUED);
     assertThat(kubelet.pods(a)).isEmpty();
 
     c.jobs().cancel(b).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(b).isEmpty());
     clock.addAndGet(Duration.ofSeconds(5).toNanos());
-    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(a).size() == 4);
+    await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.pods(a).size() == 4);
     assertThat(job(c, a).getState()).isEqualTo(JobState.STARTING);
   }
 

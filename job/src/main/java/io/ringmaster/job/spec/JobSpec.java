@@ -62,7 +62,7 @@ public record JobSpec(
   /** The same spec with other data (e.g. dataset names pinned to hashes). */
   public JobSpec withData(DataSpec d) {
     return new JobSpec(name, model, d, epochs, batchSize, updater, seed, workers, strategy, resources,
-        faultTolerance);
+        faultTolerance, kubernetes);
   }
 
   /** The same spec with {@code e} epochs. */
