@@ -81,7 +81,8 @@ public final class CoordinatorServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler = config.scheduler == SchedulerKind.LOCAL
+    scheduler = config.customScheduler != null ? config.customScheduler
+        : config.scheduler == SchedulerKind.LOCAL
         ? new LocalProcessScheduler(config.localOptions != null ? config.localOptions
             : LocalProcessScheduler.Options.fromCurrentJvm())
         : new ExternalScheduler();
@@ -157,6 +158,7 @@ public final class CoordinatorServer implements AutoCloseable {
     JobSettings settings = JobSettings.DEFAULTS;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
+    WorkerScheduler customScheduler;
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
@@ -184,6 +186,15 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public Builder scheduler(SchedulerKind kind) {
       this.scheduler = Objects.requireNonNull(kind);
+      return this;
+    }
+
+    /**
+     * A scheduler of the host's own, used instead of the one {@link #scheduler(SchedulerKind)} names (e.g.
+     * the Spark driver's, whose barrier-stage tasks are the workers); the server closes it.
+     */
+    public Builder scheduler(WorkerScheduler custom) {
+      this.customScheduler = Objects.requireNonNull(custom);
       return this;
     }
 

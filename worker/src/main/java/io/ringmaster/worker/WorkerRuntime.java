@@ -77,6 +77,7 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
+  private final WorkerData data;
   private final WorkerEnvironment env;
   private final CollectiveService collective;
   private final ExecutorService jobThread;
@@ -100,6 +101,15 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
   public WorkerRuntime(Config config, WorkerEnvironment env) {
+    this(config, env, WorkerData.FILES);
+  }
+
+  /**
+   * A worker whose rows come from {@code data} instead of the spec's files (a Spark task hands over its
+   * partition this way); it owns the executors and shuts them down on close.
+   */
+  public WorkerRuntime(Config config, WorkerEnvironment env, WorkerData data) {
+    this.data = Objects.requireNonNull(data, "data");
     this.config = Objects.requireNonNull(config, "config");
     this.env = Objects.requireNonNull(env, "env");
     this.jobThread = env.jobThread();
@@ -195,7 +205,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
-          r = new JobRunner(a, collective, channel, peerState, env);
+          r = new JobRunner(a, collective, channel, peerState, env, data);
           runner = r;
         }
         r.assign(a);
