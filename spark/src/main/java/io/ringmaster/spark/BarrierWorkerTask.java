@@ -58,15 +58,37 @@ final class BarrierWorkerTask extends AbstractFunction1<Iterator<Row>, Iterator<
     var config = new WorkerRuntime.Config(to.coordinatorTarget(), host, 0, to.jobId(),
         "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "");
     String why;
+    boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
+    java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ScheduledExecutorService watcher = null;
     try (WorkerRuntime worker = new WorkerRuntime(config, WorkerEnvironment.system(),
         new PartitionData(rows, partition, sizes))) {
       worker.start();
+      if (inject) {
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        watcher.scheduleAtFixedRate(() -> {
+          var a = worker.activity();
+          if (a.getKind() == io.ringmaster.proto.v1.WorkerActivity.Kind.TRAINING
+              && to.fault().reached(a.getEpoch(), a.getCompletedSteps()) && injected.compareAndSet(false, true)) {
+            log.warn("partition {}: injected failure at epoch {} step {} ({})", partition, a.getEpoch(),
+                a.getCompletedSteps(), TaskFault.CONF);
+            worker.close();
+          }
+        }, 5, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
       why = worker.awaitTermination();
     } catch (java.io.IOException e) {
       throw new IllegalStateException("partition " + partition + ": cannot start the worker's server: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("partition " + partition + ": task killed while training", e);
+    } finally {
+      if (watcher != null) {
+        watcher.shutdownNow();
+      }
+    }
+    if (injected.get()) {
+      throw new IllegalStateException("partition " + partition + ": injected task failure (" + TaskFault.CONF + ")");
     }
     String line = "partition " + partition + ": " + rows.trainCount() + " train rows, " + rows.testCount()
         + " test rows, worker ended (" + why + ")";

@@ -47,10 +47,10 @@ final class PartitionData implements WorkerData {
 
   @Override
   public EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train) {
-    if (rank != partition || world != trainSizes.length) {
-      throw new IllegalStateException("the coordinator made partition " + partition + " rank " + rank + " of "
-          + world + ", but a Spark task's rank must be its partition id among " + trainSizes.length
-          + " partitions (the workers attach with their partition id as slot)");
+    if (world != trainSizes.length) {
+      throw new IllegalStateException("the coordinator formed a ring of " + world + " workers, but the data has "
+          + trainSizes.length + " partitions and each needs its worker (faultTolerance.minWorkers must be "
+          + trainSizes.length + ")");
     }
     return PartitionPlan.of(spec.seed(), epoch, partition, trainSizes, spec.batchSize());
   }

@@ -5,6 +5,7 @@ import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import io.ringmaster.job.spec.DataSpec;
 import io.ringmaster.job.spec.DatasetRef;
+import io.ringmaster.job.spec.FaultToleranceSpec;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.ModelSpec;
@@ -74,6 +75,11 @@ public final class RingmasterSparkMain implements Callable<Integer> {
   @Option(names = "--learning-rate", defaultValue = "0.001")
   double learningRate;
 
+  @Option(names = "--checkpoint-every-steps", defaultValue = "0",
+      description = "rank 0 checkpoints every this many steps as well as after each epoch (0: after each epoch only);"
+          + " a relaunched stage resumes from the newest checkpoint")
+  int checkpointEverySteps;
+
   @Option(names = "--seed", description = "seed of the initial weights and of the shuffles")
   Long seed;
 
@@ -82,6 +88,15 @@ public final class RingmasterSparkMain implements Callable<Integer> {
 
   @Option(names = "--timeout-minutes", defaultValue = "1440", description = "give up on the job after this long")
   long timeoutMinutes;
+
+  /**
+   * The coordinator's defaults, but a worker whose stream ended is declared lost after 1 s instead of 3 s:
+   * tasks are threads, there is no process exit code to wait for.
+   */
+  static final JobSettings SPARK_SETTINGS = new JobSettings(JobSettings.DEFAULTS.maxConcurrentJobs(),
+      JobSettings.DEFAULTS.maxQueuedJobs(), JobSettings.DEFAULTS.maxWorkersPerJob(),
+      JobSettings.DEFAULTS.heartbeatInterval(), JobSettings.DEFAULTS.heartbeatTimeout(),
+      JobSettings.DEFAULTS.workerStartTimeout(), java.time.Duration.ofSeconds(1));
 
   public static void main(String[] args) {
     int code = new CommandLine(new RingmasterSparkMain()).execute(args);
@@ -133,7 +148,7 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     try (CoordinatorServer coordinator = CoordinatorServer.builder()
         .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
         .dataDir(output.resolve("ringmaster")).scheduler(scheduler).store(new InMemoryJobStore())
-        .settings(JobSettings.DEFAULTS).build().start()) {
+        .settings(SPARK_SETTINGS).build().start()) {
       Job job;
       try {
         job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), shapes.train(), shapes.test());
@@ -143,7 +158,8 @@ public final class RingmasterSparkMain implements Callable<Integer> {
       }
       JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), epochs);
       scheduler.asked(job.getId()).get(10, TimeUnit.MINUTES);
-      TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), workers);
+      TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), workers,
+          TaskFault.parse(spark.conf().get(TaskFault.CONF, "")));
       Dataset<Row> partitions = union.repartition(workers);
       try {
         for (String line : BarrierStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), partitions,
@@ -159,7 +175,17 @@ public final class RingmasterSparkMain implements Callable<Integer> {
         }
         throw e;
       }
-      Job end = watch.end().get(2, TimeUnit.MINUTES);
+      Job end;
+      try {
+        end = watch.end().get(1, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.TimeoutException e) {
+        Job now = coordinator.jobs().get(job.getId()).orElse(job);
+        System.err.println("ringmaster-spark: every task of the barrier stage has returned but job " + job.getId()
+            + " is still " + now.getState().name().toLowerCase(Locale.ROOT) + " (" + now.getMessage()
+            + ") a minute later; cancelling it");
+        coordinator.jobs().cancel(job.getId());
+        return 1;
+      }
       return finish(end);
     }
   }
@@ -197,6 +223,11 @@ public final class RingmasterSparkMain implements Callable<Integer> {
       throw new IllegalArgumentException("--updater " + updater + " is not one of sgd, nesterov, adam");
     }
     UpdaterSpec u = new UpdaterSpec(type, learningRate, null);
-    return new JobSpec("spark", m, data, epochs, batch, u, seed, workers, null, null, null);
+    // every partition needs its worker: the ring never trains on fewer (a relaunched stage brings them all
+    // back). Up to 2N may be attached at once: a relaunched stage's tasks attach while the coordinator may not
+    // yet have declared the failed attempt's workers lost, and must not be turned away.
+    FaultToleranceSpec ft = new FaultToleranceSpec(workers, 2 * workers, FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
+        0, checkpointEverySteps, false, 0, 0, 0);
+    return new JobSpec("spark", m, data, epochs, batch, u, seed, workers, null, null, ft);
   }
 }

@@ -83,6 +83,31 @@ class RingmasterSparkSubmitIT {
   }
 
   @Test
+  void aFailedTaskRelaunchesTheStageWhichResumesFromTheNewestCheckpoint() throws Exception {
+    Path out = dir.resolve("out-relaunch");
+    List<String> app = new ArrayList<>(appArgs(2, out));
+    app.addAll(List.of("--checkpoint-every-steps", "5"));
+    // local[2,4]: up to 4 failures per task, so Spark relaunches the barrier stage instead of giving up
+    var r = SparkSubmitRun.run(dir.resolve("relaunch.log"), List.of("--master", "local[2,4]", "--conf",
+        TaskFault.CONF + "=1:2:12"), app, 6);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("injected failure at epoch 2")
+        .containsPattern("partition 1 of 2 \\(stage attempt 1")
+        .containsPattern("resuming from checkpoint \\S+ at epoch 2 step [1-9]")
+        .doesNotContain("resuming from the start");
+    Matcher c = COUNTS.matcher(r.output());
+    int epochs = 0;
+    while (c.find()) {
+      epochs++;
+      assertThat(c.group(2).replace(",", "")).as("every training row once per epoch, resumed or not")
+          .isEqualTo(Integer.toString(TRAIN));
+    }
+    assertThat(epochs).as(r.output()).isEqualTo(2);
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile(), true);
+    assertThat(accuracy(net)).isGreaterThan(0.65);
+  }
+
+  @Test
   void moreWorkersThanSlotsIsAClearErrorNotAHang() throws Exception {
     var r = SparkSubmitRun.run(dir.resolve("slots.log"), List.of("--master", "local[2]"), appArgs(3, dir.resolve("o3")), 2);
     assertThat(r.exitCode()).as(r.output()).isEqualTo(2);

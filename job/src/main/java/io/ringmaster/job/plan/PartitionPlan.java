@@ -103,12 +103,17 @@ public final class PartitionPlan implements EpochPlan {
     return (int) (consumed(p, step + 1) - consumed(p, step));
   }
 
+  /**
+   * {@inheritDoc} The rows are always this plan's partition's: the rank a worker holds in the ring does not
+   * matter (a re-formed ring may order the partitions' workers differently), only that the ring has one
+   * worker per partition.
+   */
   @Override
   public int indices(int step, int rank, int worldSize, int[] dst) {
-    if (rank != partition || worldSize != sizes.length) {
+    if (worldSize != sizes.length) {
       throw new IllegalArgumentException("this plan is partition " + partition + "'s of " + sizes.length
           + " partitions; asked for rank " + rank + " of " + worldSize
-          + " (a partitioned job cannot change its number of ranks)");
+          + " (a partitioned job cannot change its number of ranks: every partition needs its worker)");
     }
     checkStep(step);
     int from = (int) consumed(partition, step);
