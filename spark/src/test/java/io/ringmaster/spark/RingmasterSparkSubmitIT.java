@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The application through the real {@code SparkSubmit} main, {@code --master local[2]}, on Parquet files
  * written from Fashion-MNIST: two workers as one barrier stage train two epochs; the driver's log has each
- * epoch's metrics and counts, and the saved model classifies the test set as well as the log says. One
- * Spark launch trains; the slot check fails before Spark starts.
+ * epoch's metrics and counts, and the saved model classifies the test set as well as the log says; a task
+ * failed mid-epoch relaunches the stage, which resumes from the newest checkpoint; the slot check fails
+ * before Spark starts.
  */
 class RingmasterSparkSubmitIT {
   private static final int TRAIN = 3000;
@@ -126,9 +126,5 @@ class RingmasterSparkSubmitIT {
       }
     }
     return (double) correct / n;
-  }
-
-  static String pct(double v) {
-    return String.format(Locale.US, "%.2f", v);
   }
 }
