@@ -91,11 +91,11 @@ public final class CoordinatorServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler = switch (config.scheduler) {
+    scheduler = config.customScheduler != null ? config.customScheduler : switch (config.scheduler) {
       case LOCAL -> new LocalProcessScheduler(config.localOptions != null ? config.localOptions
           : LocalProcessScheduler.Options.fromCurrentJvm());
       case EXTERNAL -> new ExternalScheduler();
-      case KUBERNETES -> java.util.Objects.requireNonNull(config.customScheduler,
+      case KUBERNETES -> throw new IllegalStateException(
           "scheduler KUBERNETES needs the scheduler instance: Builder.scheduler(WorkerScheduler)");
     };
     store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
@@ -262,16 +262,6 @@ public final class CoordinatorServer implements AutoCloseable {
     }
 
     /**
-     * A scheduler built outside this module (the Kubernetes one); the coordinator closes it. Sets the
-     * kind to KUBERNETES.
-     */
-    public Builder scheduler(WorkerScheduler custom) {
-      this.customScheduler = Objects.requireNonNull(custom);
-      this.scheduler = SchedulerKind.KUBERNETES;
-      return this;
-    }
-
-    /**
      * Something that runs beside the job layer once the coordinator serves (e.g. the Kubernetes
      * TrainingJob reconciler): started with the {@link JobManager}, closed before it.
      */
@@ -288,6 +278,16 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public Builder scheduler(SchedulerKind kind) {
       this.scheduler = Objects.requireNonNull(kind);
+      return this;
+    }
+
+    /**
+     * A scheduler built outside this module, used instead of the one {@link #scheduler(SchedulerKind)}
+     * names (the Kubernetes one, or the Spark driver's, whose barrier-stage tasks are the workers); the
+     * server closes it.
+     */
+    public Builder scheduler(WorkerScheduler custom) {
+      this.customScheduler = Objects.requireNonNull(custom);
       return this;
     }
 

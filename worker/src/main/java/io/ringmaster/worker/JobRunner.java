@@ -4,8 +4,7 @@ import io.grpc.ManagedChannel;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.data.DatasetException;
 import io.ringmaster.job.data.DatasetInfo;
-import io.ringmaster.job.data.DatasetLoader;
-import io.ringmaster.job.plan.ShardPlan;
+import io.ringmaster.job.plan.EpochPlan;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.Assign;
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * epoch, for every step:
  *
  * <ol>
- *   <li>take this rank's slice of the step's global batch from the {@link ShardPlan} (seed, epoch);
+ *   <li>take this rank's slice of the step's global batch from the {@link EpochPlan} ({@link io.ringmaster.job.plan.ShardPlan}: seed, epoch);
  *   <li>forward and backward on the slice: the raw gradient is the SUM over the slice's samples, and the
  *       step's counters (loss sum, samples, non-finite flag) sit right after it in one buffer;
  *   <li>all-reduce (sum) that buffer over every rank: every replica now holds the gradient sum of the whole
@@ -110,12 +109,15 @@ final class JobRunner implements AutoCloseable {
   private final CollectiveService inbound;
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
-  private final DataFetcher data;
+  /** Makes the spec's data files local (fetched from the coordinator and cached when not visible here). */
+  private final DataFetcher fetcher;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClockMillis;
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
   private final ExecutorService uploads;
   private final StepWait stepWait;
+  /** Where the rows come from and which of them this rank trains and evaluates. */
+  private final WorkerData data;
   private Future<?> pendingUpload;
 
   private Dataset train;
@@ -146,8 +148,9 @@ final class JobRunner implements AutoCloseable {
    *     clock for checkpoints' creation time) and its upload thread (not shut down by this runner)
    */
   JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
-      WorkerEnvironment env, DataFetcher data) {
-    this.data = data;
+      WorkerEnvironment env, DataFetcher fetcher, WorkerData data) {
+    this.fetcher = java.util.Objects.requireNonNull(fetcher, "fetcher");
+    this.data = java.util.Objects.requireNonNull(data, "data");
     this.first = first;
     this.jobId = first.getJobId();
     this.spec = SpecProtos.fromProto(first.getSpec());
@@ -215,10 +218,11 @@ final class JobRunner implements AutoCloseable {
     closeRing();
     holdsState = false;
     if (replica == null) {
-      train = DatasetLoader.load(data.localize(spec.data().train(), a.getProvenance()));
-      test = DatasetLoader.load(data.localize(spec.data().test(), a.getProvenance()));
-      checkShape("train", DatasetInfo.fromProto(a.getTrain()), train.info());
-      checkShape("test", DatasetInfo.fromProto(a.getTest()), test.info());
+      JobSpec readable = data.readsSpecFiles() ? spec.withData(new io.ringmaster.job.spec.DataSpec(
+          fetcher.localize(spec.data().train(), a.getProvenance()),
+          fetcher.localize(spec.data().test(), a.getProvenance()))) : spec;
+      train = data.train(readable, DatasetInfo.fromProto(a.getTrain()));
+      test = data.test(readable, DatasetInfo.fromProto(a.getTest()));
       int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
       replica = Replica.create(spec.model(), spec.updater(), spec.seed(), train, maxLocalBatch);
     }
@@ -270,14 +274,6 @@ final class JobRunner implements AutoCloseable {
     log.info("job {}: restored epoch {} step {} from {}", jobId, cursor.epoch, cursor.completed, from);
   }
 
-  private static void checkShape(String which, DatasetInfo expected, DatasetInfo actual) throws DatasetException {
-    if (!expected.equals(actual)) {
-      throw new DatasetException(DatasetException.Source.PATH, "the " + which + " data this worker read ("
-          + actual + ") differs from what the coordinator validated (" + expected
-          + "): do all machines see the same files?");
-    }
-  }
-
   /**
    * Trains epoch {@code epoch} from {@code startStep} and evaluates this rank's test slice.
    *
@@ -296,7 +292,7 @@ final class JobRunner implements AutoCloseable {
 
   private EpochResult train(int epoch, long startStep, Consumer<StepProgress> progress)
       throws CollectiveException, PausedException, NonFiniteException {
-    ShardPlan plan = ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
+    EpochPlan plan = data.plan(spec, epoch, membership.rank(), membership.worldSize(), train);
     int steps = plan.steps();
     if (epoch == cursor.epoch + 1 && cursor.completed == stepsOf(cursor.epoch) && startStep == 0) {
       cursor.startEpoch(epoch);
@@ -360,9 +356,8 @@ final class JobRunner implements AutoCloseable {
     double trainSeconds = (nanoClock.getAsLong() - t0) / 1e9;
     doing = WorkerActivity.Kind.EVALUATING;
     long e0 = nanoClock.getAsLong();
-    int from = (int) ((long) rank * test.size() / world);
-    int to = (int) ((long) (rank + 1) * test.size() / world);
-    EvalResult eval = replica.evaluate(test, from, to);
+    int[] range = data.testRange(rank, world, test);
+    EvalResult eval = replica.evaluate(test, range[0], range[1]);
     double evalSeconds = (nanoClock.getAsLong() - e0) / 1e9;
     return EpochResult.newBuilder()
         .setJobId(jobId).setEpoch(epoch).setGeneration(generation()).setSteps(steps)
@@ -375,7 +370,7 @@ final class JobRunner implements AutoCloseable {
   }
 
   private int stepsOf(int epoch) {
-    return ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize()).steps();
+    return data.plan(spec, epoch, membership.rank(), membership.worldSize(), train).steps();
   }
 
   /** This replica as a checkpoint at the current cursor. */

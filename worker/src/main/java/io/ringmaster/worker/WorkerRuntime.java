@@ -90,6 +90,7 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
+  private final WorkerData data;
   private final WorkerEnvironment env;
   private final CollectiveService collective;
   private final ExecutorService jobThread;
@@ -101,7 +102,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
   private final PeerStateClient peerState = new PeerStateClient();
-  private DataFetcher data;
+  private DataFetcher fetcher;
   private volatile long lastStallReportNanos;
   private boolean nativeBuildLogged;
   private volatile boolean closing;
@@ -114,6 +115,15 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
   public WorkerRuntime(Config config, WorkerEnvironment env) {
+    this(config, env, WorkerData.FILES);
+  }
+
+  /**
+   * A worker whose rows come from {@code data} instead of the spec's files (a Spark task hands over its
+   * partition this way); it owns the executors and shuts them down on close.
+   */
+  public WorkerRuntime(Config config, WorkerEnvironment env, WorkerData data) {
+    this.data = Objects.requireNonNull(data, "data");
     this.config = Objects.requireNonNull(config, "config");
     this.env = Objects.requireNonNull(env, "env");
     this.jobThread = env.jobThread();
@@ -209,7 +219,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
-          r = new JobRunner(a, collective, channel, peerState, env, data());
+          r = new JobRunner(a, collective, channel, peerState, env, fetcher(), data);
           runner = r;
         }
         r.assign(a);
@@ -287,11 +297,11 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   /** The fetcher of this worker's data (one cache for every job); on the job thread. */
-  private DataFetcher data() {
-    if (data == null) {
-      data = new DataFetcher(config.dataDir(), channel);
+  private DataFetcher fetcher() {
+    if (fetcher == null) {
+      fetcher = new DataFetcher(config.dataDir(), channel);
     }
-    return data;
+    return fetcher;
   }
 
   /**

@@ -170,7 +170,22 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    * @throws QueueFullException when {@link JobSettings#maxQueuedJobs()} jobs are already waiting
    */
   public Job submit(io.ringmaster.proto.v1.JobSpec proto) {
-    ValidatedJob v = checker.check(proto);
+    return enqueue(checker.check(proto));
+  }
+
+  /**
+   * Validates, stores and queues a job whose data are rows the host holds, not files (the Spark driver's
+   * partitions): {@code train} and {@code test} are their shapes (see {@link SpecChecker#checkWithShapes}).
+   *
+   * @throws io.ringmaster.job.spec.InvalidSpecException for a bad spec
+   * @throws QueueFullException when {@link JobSettings#maxQueuedJobs()} jobs are already waiting
+   */
+  public Job submitWithShapes(io.ringmaster.proto.v1.JobSpec proto, io.ringmaster.job.data.DatasetInfo train,
+      io.ringmaster.job.data.DatasetInfo test) {
+    return enqueue(checker.checkWithShapes(proto, train, test));
+  }
+
+  private Job enqueue(ValidatedJob v) {
     String id = JobIds.next(v.spec().label());
     Job job = Job.newBuilder()
         .setId(id)

@@ -119,5 +119,26 @@ public final class SpecChecker {
           + " (`ringmaster datasets push FILE --name " + nameOrHash + "`) or see `ringmaster datasets ls`"));
     }
     return f;
+
+  /**
+   * The resolved, checked job whose datasets are not files the coordinator can read but rows its host
+   * already holds (a Spark driver's DataFrames): {@code train} and {@code test} are their shapes, and
+   * the spec's data paths are only labels. Values, limits and the model against the shapes are checked.
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public ValidatedJob checkWithShapes(io.ringmaster.proto.v1.JobSpec proto, DatasetInfo train, DatasetInfo test) {
+    List<Violation> limits = new ArrayList<>();
+    if (proto.getWorkers() > maxWorkersPerJob) {
+      limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
+          + " (this coordinator's limit per job), got " + proto.getWorkers()));
+    }
+    JobSpec spec = SpecProtos.resolve(proto, limits);
+    List<Violation> v = new ArrayList<>(ModelFactory.validate(spec.model(), train));
+    v.addAll(DataProbe.checkCompatible("spec.data.test", train, test));
+    if (!v.isEmpty()) {
+      throw new InvalidSpecException(v);
+    }
+    return new ValidatedJob(spec, SpecProtos.toProto(spec), train, test);
   }
 }

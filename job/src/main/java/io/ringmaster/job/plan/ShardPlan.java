@@ -19,7 +19,7 @@ package io.ringmaster.job.plan;
  * Because step boundaries do not depend on W, the remaining steps of an epoch can be re-split over a
  * different number of ranks at any step boundary and every sample is still used exactly once.
  */
-public final class ShardPlan {
+public final class ShardPlan implements EpochPlan {
   private final long seed;
   private final int epoch;
   private final int samples;
@@ -62,11 +62,13 @@ public final class ShardPlan {
   }
 
   /** Synchronous steps in the epoch: ceil(samples / globalBatch). */
+  @Override
   public int steps() {
     return (samples + globalBatch - 1) / globalBatch;
   }
 
   /** Samples in step {@code step} over all ranks (globalBatch, or fewer in the last step). */
+  @Override
   public int stepSize(int step) {
     checkStep(step);
     return Math.min(globalBatch, samples - step * globalBatch);
@@ -91,6 +93,7 @@ public final class ShardPlan {
   }
 
   /** Same as {@link #indices} but into {@code dst}; returns the count written. */
+  @Override
   public int indices(int step, int rank, int worldSize, int[] dst) {
     int n = stepSize(step);
     checkRank(rank, worldSize);

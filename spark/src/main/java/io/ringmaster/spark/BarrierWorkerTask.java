@@ -1,0 +1,104 @@
+package io.ringmaster.spark;
+
+import io.ringmaster.worker.WorkerEnvironment;
+import io.ringmaster.worker.WorkerRuntime;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The body of one barrier task: one Ringmaster worker over one partition.
+ *
+ * <ol>
+ *   <li>Reads the partition's rows into memory ({@link PartitionRows}).
+ *   <li>{@code allGather}s its training row count, so every task knows every partition's size (the plan of
+ *       each epoch depends on all of them) and all tasks have read their rows before any worker attaches.
+ *   <li>Starts an in-process {@link WorkerRuntime} that attaches to the driver's coordinator (address and job
+ *       id from the broadcast {@link TaskEndpoint}) with its partition id as slot, so its rank is its
+ *       partition id, and trains on {@link PartitionData}.
+ *   <li>Waits until the coordinator releases it (the job finished, failed or was cancelled) and returns one
+ *       line saying what it did. If the task is killed (its thread interrupted) the worker is closed, which
+ *       the coordinator sees as a lost worker.
+ * </ol>
+ */
+final class BarrierWorkerTask extends AbstractFunction1<Iterator<Row>, Iterator<String>> implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger log = LoggerFactory.getLogger(BarrierWorkerTask.class);
+
+  private final Broadcast<TaskEndpoint> endpoint;
+  private final int features;
+
+  BarrierWorkerTask(Broadcast<TaskEndpoint> endpoint, int features) {
+    this.endpoint = endpoint;
+    this.features = features;
+  }
+
+  @Override
+  public Iterator<String> apply(Iterator<Row> input) {
+    BarrierTaskContext ctx = BarrierTaskContext.get();
+    TaskEndpoint to = endpoint.value();
+    int partition = ctx.partitionId();
+    PartitionRows rows = PartitionRows.read(JavaConverters.asJavaIterator(input), features);
+    String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
+    long[] sizes = new long[gathered.length];
+    for (int i = 0; i < gathered.length; i++) {
+      sizes[i] = Long.parseLong(gathered[i]);
+    }
+    String host = hostOf(ctx.getTaskInfos()[partition].address());
+    log.info("partition {} of {} (stage attempt {}, task attempt {}): {} training and {} test rows; worker on {}"
+        + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
+        rows.trainCount(), rows.testCount(), host, to.coordinatorTarget(), to.jobId());
+    var config = new WorkerRuntime.Config(to.coordinatorTarget(), host, 0, to.jobId(),
+        "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "");
+    String why;
+    boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
+    java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ScheduledExecutorService watcher = null;
+    try (WorkerRuntime worker = new WorkerRuntime(config, WorkerEnvironment.system(),
+        new PartitionData(rows, partition, sizes))) {
+      worker.start();
+      if (inject) {
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        watcher.scheduleAtFixedRate(() -> {
+          var a = worker.activity();
+          if (a.getKind() == io.ringmaster.proto.v1.WorkerActivity.Kind.TRAINING
+              && to.fault().reached(a.getEpoch(), a.getCompletedSteps()) && injected.compareAndSet(false, true)) {
+            log.warn("partition {}: injected failure at epoch {} step {} ({})", partition, a.getEpoch(),
+                a.getCompletedSteps(), TaskFault.CONF);
+            worker.close();
+          }
+        }, 5, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      why = worker.awaitTermination();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("partition " + partition + ": cannot start the worker's server: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("partition " + partition + ": task killed while training", e);
+    } finally {
+      if (watcher != null) {
+        watcher.shutdownNow();
+      }
+    }
+    if (injected.get()) {
+      throw new IllegalStateException("partition " + partition + ": injected task failure (" + TaskFault.CONF + ")");
+    }
+    String line = "partition " + partition + ": " + rows.trainCount() + " train rows, " + rows.testCount()
+        + " test rows, worker ended (" + why + ")";
+    return JavaConverters.asScalaIterator(List.of(line).iterator());
+  }
+
+  /** The host part of an executor address ({@code host:port}). */
+  static String hostOf(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon < 0 ? address : address.substring(0, colon);
+    return host.isEmpty() ? "127.0.0.1" : host;
+  }
+}

@@ -1,0 +1,104 @@
+package io.ringmaster.spark;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/**
+ * One partition's rows read into flat arrays: the training and the test rows apart (the union the driver
+ * repartitions tags each row with {@link TrainingFrames#SPLIT}). Rows have the normalised schema of {@link
+ * TrainingFrames}: an integer label, an array of float features, the split tag.
+ */
+final class PartitionRows {
+  private final int features;
+  private final FloatList trainValues = new FloatList();
+  private final FloatList testValues = new FloatList();
+  private int[] trainLabels = new int[1024];
+  private int[] testLabels = new int[1024];
+  private int trainCount;
+  private int testCount;
+
+  private PartitionRows(int features) {
+    this.features = features;
+  }
+
+  /** Reads every row of {@code rows}; each must have {@code features} features. */
+  static PartitionRows read(Iterator<Row> rows, int features) {
+    PartitionRows out = new PartitionRows(features);
+    while (rows.hasNext()) {
+      out.add(rows.next());
+    }
+    return out;
+  }
+
+  private void add(Row row) {
+    int label = row.getInt(0);
+    List<Object> values = row.getList(1);
+    if (values.size() != features) {
+      throw new IllegalArgumentException("a row has " + values.size() + " features, expected " + features
+          + " (every row of the training and test data must have as many)");
+    }
+    boolean test = row.getInt(2) == TrainingFrames.TEST;
+    FloatList dst = test ? testValues : trainValues;
+    for (Object v : values) {
+      dst.add(v == null ? 0f : ((Number) v).floatValue());
+    }
+    if (test) {
+      testLabels = grow(testLabels, testCount);
+      testLabels[testCount++] = label;
+    } else {
+      trainLabels = grow(trainLabels, trainCount);
+      trainLabels[trainCount++] = label;
+    }
+  }
+
+  private static int[] grow(int[] a, int used) {
+    return used < a.length ? a : Arrays.copyOf(a, a.length * 2);
+  }
+
+  int features() {
+    return features;
+  }
+
+  int trainCount() {
+    return trainCount;
+  }
+
+  int testCount() {
+    return testCount;
+  }
+
+  float[] trainFeatures() {
+    return trainValues.toArray();
+  }
+
+  int[] trainLabels() {
+    return Arrays.copyOf(trainLabels, trainCount);
+  }
+
+  float[] testFeatures() {
+    return testValues.toArray();
+  }
+
+  int[] testLabels() {
+    return Arrays.copyOf(testLabels, testCount);
+  }
+
+  /** A growable float array. */
+  private static final class FloatList {
+    private float[] a = new float[1 << 16];
+    private int n;
+
+    void add(float v) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, a.length * 2);
+      }
+      a[n++] = v;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(a, n);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.ringmaster.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringmaster.job.data.Dataset;
+import io.ringmaster.job.data.DatasetException;
+import io.ringmaster.job.data.DatasetInfo;
+import io.ringmaster.job.spec.DataSpec;
+import io.ringmaster.job.spec.DatasetRef;
+import io.ringmaster.job.spec.JobSpec;
+import io.ringmaster.job.spec.JobSpecResolver;
+import io.ringmaster.job.spec.ModelSpec;
+import io.ringmaster.job.spec.UpdaterSpec;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+/** A task's rows as a worker's data, without Spark running. */
+class PartitionDataTest {
+  private static final JobSpec SPEC = JobSpecResolver.withDefaults(new JobSpec("t",
+      new ModelSpec.Builtin(ModelSpec.MLP, null, null),
+      new DataSpec(DatasetRef.csv("spark:a", "label"), DatasetRef.csv("spark:b", "label")), 1, 2,
+      UpdaterSpec.adam(1e-3), 7L, 2, null, null, null));
+
+  private static Row row(int label, int split, float... features) {
+    List<Float> f = new java.util.ArrayList<>();
+    for (float v : features) {
+      f.add(v);
+    }
+    return RowFactory.create(label, scala.collection.JavaConverters.asScalaBuffer(f).toList(), split);
+  }
+
+  private static PartitionRows rows() {
+    return PartitionRows.read(List.of(row(1, TrainingFrames.TRAIN, 1, 2), row(0, TrainingFrames.TEST, 3, 4),
+        row(2, TrainingFrames.TRAIN, 5, 6)).iterator(), 2);
+  }
+
+  @Test
+  void splitsTrainingAndTestRowsAndEvaluatesAllOfItsTestRows() throws DatasetException {
+    PartitionData data = new PartitionData(rows(), 1, new long[] {5, 2});
+    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3));
+    Dataset test = data.test(SPEC, new DatasetInfo(4, 1, 1, 2, 3));
+    assertThat(train.size()).isEqualTo(2);
+    assertThat(train.label(1)).isEqualTo(2);
+    float[] x = new float[2];
+    train.gather(new int[] {1}, 1, x, 0);
+    assertThat(x).containsExactly(5f, 6f);
+    assertThat(test.size()).isEqualTo(1);
+    assertThat(data.testRange(0, 2, test)).containsExactly(0, 1);
+    assertThat(data.plan(SPEC, 1, 0, 2, train).steps()).as("ceil(7 / 2)").isEqualTo(4);
+  }
+
+  @Test
+  void refusesARingOfAnotherSizeAndLabelsBeyondTheClasses() {
+    PartitionData data = new PartitionData(rows(), 1, new long[] {5, 2});
+    assertThatThrownBy(() -> data.plan(SPEC, 1, 0, 3, null)).hasMessageContaining("2 partitions");
+    assertThatThrownBy(() -> data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 2))).isInstanceOf(DatasetException.class)
+        .hasMessageContaining("label 2 outside [0, 2)");
+    assertThatThrownBy(() -> new PartitionData(rows(), 1, new long[] {5, 3})).hasMessageContaining("gathered sizes");
+  }
+}
