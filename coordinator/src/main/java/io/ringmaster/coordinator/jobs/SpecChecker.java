@@ -119,6 +119,7 @@ public final class SpecChecker {
           + " (`ringmaster datasets push FILE --name " + nameOrHash + "`) or see `ringmaster datasets ls`"));
     }
     return f;
+  }
 
   /**
    * The resolved, checked job whose datasets are not files the coordinator can read but rows its host
