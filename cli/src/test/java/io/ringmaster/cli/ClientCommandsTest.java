@@ -275,6 +275,40 @@ class ClientCommandsTest {
   }
 
   @Test
+  void listPagesThroughEveryPageAndFiltersByState() {
+    cli.service.pageSize = 2;
+    for (int i = 0; i < 5; i++) {
+      cli.service.add(job("job-" + i, i == 0 ? JobState.FAILED : JobState.SUCCEEDED).toBuilder()
+          .setCreatedAtMs(TestJobs.T0 + i * 1000L).build());
+    }
+
+    CliHarness.Result all = cli.run("list");
+    int callsForAll = cli.service.listCalls.get();
+    CliHarness.Result failed = cli.run("list", "--state", "FAILED");
+
+    assertThat(all.exitCode()).isZero();
+    assertThat(all.out().lines().skip(1).map(l -> l.split(" +")[0]))
+        .containsExactly("job-4", "job-3", "job-2", "job-1", "job-0");
+    assertThat(callsForAll).isEqualTo(3);
+    assertThat(failed.out().lines().skip(1).map(l -> l.split(" +")[0])).containsExactly("job-0");
+  }
+
+  @Test
+  void deleteRemovesAFinishedJobAndExplainsWhyNotARunningOne() {
+    cli.service.add(job("job-1", JobState.RUNNING));
+    cli.service.add(job("job-2", JobState.SUCCEEDED));
+
+    CliHarness.Result running = cli.run("delete", "job-1");
+    CliHarness.Result done = cli.run("delete", "job-2");
+
+    assertThat(running.exitCode()).isNotZero();
+    assertThat(running.err()).contains("cancel it first");
+    assertThat(done.exitCode()).isZero();
+    assertThat(done.out().strip()).isEqualTo("Job job-2 (SUCCEEDED) deleted with its files.");
+    assertThat(cli.service.jobs).containsOnlyKeys("job-1");
+  }
+
+  @Test
   void listWithoutJobsSaysSo() {
     CliHarness.Result r = cli.run("list", "--coordinator", "h:1234");
 

@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.ringmaster.coordinator.api.JobServiceImpl;
 import io.ringmaster.coordinator.jobs.JobManager;
 import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import io.ringmaster.coordinator.scheduler.ExternalScheduler;
 import io.ringmaster.coordinator.scheduler.LocalProcessScheduler;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
@@ -106,6 +107,7 @@ public final class CoordinatorServer implements AutoCloseable {
     health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(workerHost + ":" + server.getPort(), control::sessions);
+    jobs.scheduleRetention(config.retention);
     log.info("coordinator listening on {}:{} (scheduler {}, data {})", config.host, server.getPort(),
         config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath());
     return this;
@@ -157,6 +159,7 @@ public final class CoordinatorServer implements AutoCloseable {
     JobSettings settings = JobSettings.DEFAULTS;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
+    RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
@@ -202,6 +205,12 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The job store; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across restarts. */
     public Builder store(JobStore store) {
       this.store = store;
+      return this;
+    }
+
+    /** When finished jobs are deleted; default {@link RetentionPolicy#KEEP_ALL}. */
+    public Builder retention(RetentionPolicy retention) {
+      this.retention = Objects.requireNonNull(retention);
       return this;
     }
 

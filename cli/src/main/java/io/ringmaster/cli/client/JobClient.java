@@ -3,6 +3,9 @@ package io.ringmaster.cli.client;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.DeleteJobRequest;
+import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.ListJobsResponse;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
@@ -12,6 +15,7 @@ import io.ringmaster.proto.v1.ListJobsRequest;
 import io.ringmaster.proto.v1.SubmitJobRequest;
 import io.ringmaster.proto.v1.WatchJobRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -61,10 +65,35 @@ public final class JobClient implements AutoCloseable {
 
   /** Every job the coordinator knows, newest first. */
   public List<Job> list() {
+    return list(List.of());
+  }
+
+  /**
+   * Every job in one of {@code states} (all when empty), newest first: follows ListJobs' pages (the
+   * server's default page size) until the last one. Jobs submitted meanwhile are not included; none is
+   * listed twice.
+   */
+  public List<Job> list(List<JobState> states) {
+    List<Job> jobs = new ArrayList<>();
+    ListJobsRequest.Builder request = ListJobsRequest.newBuilder().addAllStates(states);
     try {
-      return timed(CALL_TIMEOUT).listJobs(ListJobsRequest.getDefaultInstance()).getJobsList();
+      do {
+        ListJobsResponse page = timed(CALL_TIMEOUT).listJobs(request.build());
+        jobs.addAll(page.getJobsList());
+        request.setPageToken(page.getNextPageToken());
+      } while (!request.getPageToken().isEmpty());
+      return jobs;
     } catch (StatusRuntimeException e) {
       throw GrpcErrors.translate(e, address, null);
+    }
+  }
+
+  /** Deletes a finished job with its checkpoints and files; returns it as it was. */
+  public Job delete(String jobId) {
+    try {
+      return timed(CALL_TIMEOUT).deleteJob(DeleteJobRequest.newBuilder().setJobId(jobId).build());
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.translate(e, address, jobId);
     }
   }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         WatchCommand.class,
         ListCommand.class,
         CancelCommand.class,
+        DeleteCommand.class,
         CommandLine.HelpCommand.class})
 public final class RingmasterCommand implements Callable<Integer> {
   @Spec
