@@ -66,6 +66,23 @@ class ClientCommandsTest {
   }
 
   @Test
+  void watchReconnectsAfterUnavailableAndResumesWithoutRepeatingEpochs() {
+    cli.service.add(job("job-1", JobState.QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.breakFirstWatchAfter = 8; // snapshot, 3 state/worker events, 3 progress, epoch 1 (sequence 4)
+
+    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(cli.service.watchFrom).containsExactly(0L, 5L);
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).containsSubsequence(EPOCH_1, "Lost the coordinator; reconnecting to resume where the stream"
+        + " stopped...", EPOCH_2, "Job job-1 succeeded: 2 epochs in 45.0 s, test accuracy 84.00%");
+    assertThat(lines).filteredOn(l -> l.startsWith("Epoch ")).hasSize(2);
+    assertThat(lines).filteredOn(l -> l.startsWith("Job job-1 fashion-mlp")).hasSize(1);
+  }
+
+  @Test
   void nonTerminalOutputHasNoControlCharacters() {
     cli.service.add(job("job-1", JobState.QUEUED));
     cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");

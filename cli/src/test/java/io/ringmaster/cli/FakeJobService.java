@@ -31,6 +31,10 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
   final List<JobSpec> submitted = new CopyOnWriteArrayList<>();
   final List<String> cancelled = new CopyOnWriteArrayList<>();
   volatile Status submitError;
+  /** The first WatchJob sends this many events, then fails with UNAVAILABLE (-1: never). */
+  volatile int breakFirstWatchAfter = -1;
+  /** from_sequence of every WatchJob call. */
+  final List<Long> watchFrom = new CopyOnWriteArrayList<>();
   /** ListJobs page size (0: everything in one page); page tokens are offsets. */
   volatile int pageSize;
   final java.util.concurrent.atomic.AtomicInteger listCalls = new java.util.concurrent.atomic.AtomicInteger();
@@ -136,7 +140,19 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
       response.onError(notFound(request.getJobId()));
       return;
     }
-    for (JobEvent e : script.apply(job)) {
+    watchFrom.add(request.getFromSequence());
+    List<JobEvent> events = numbered(script.apply(job));
+    long from = request.getFromSequence();
+    if (from > 0) {
+      events = events.stream().filter(e -> e.getKind() != JobEvent.Kind.SNAPSHOT
+          && e.getKind() != JobEvent.Kind.PROGRESS && e.getSequence() >= from).toList();
+    }
+    if (breakFirstWatchAfter >= 0 && watchFrom.size() == 1) {
+      events.subList(0, breakFirstWatchAfter).forEach(response::onNext);
+      response.onError(Status.UNAVAILABLE.withDescription("coordinator shutting down").asRuntimeException());
+      return;
+    }
+    for (JobEvent e : events) {
       response.onNext(e);
     }
     if (holdWatch) {
@@ -145,6 +161,19 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
     } else {
       response.onCompleted();
     }
+  }
+
+  /** Sequence numbers as a coordinator gives them: 1, 2, ... except PROGRESS and SNAPSHOT (the last one). */
+  private static List<JobEvent> numbered(List<JobEvent> events) {
+    List<JobEvent> out = new ArrayList<>();
+    long last = 0;
+    for (JobEvent e : events) {
+      if (e.getKind() != JobEvent.Kind.PROGRESS && e.getKind() != JobEvent.Kind.SNAPSHOT) {
+        last++;
+      }
+      out.add(e.toBuilder().setSequence(last).build());
+    }
+    return out;
   }
 
   private static RuntimeException notFound(String id) {

@@ -163,7 +163,12 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
-    if (!jobs.watch(request.getJobId(), out)) {
+    if (request.getFromSequence() < 0) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("from_sequence must be >= 0 (0: from a snapshot; N: "
+          + "resume at event N), got " + request.getFromSequence()).asRuntimeException());
+      return;
+    }
+    if (!jobs.watch(request.getJobId(), request.getFromSequence(), out)) {
       out.onError(notFound(request.getJobId()));
     }
   }

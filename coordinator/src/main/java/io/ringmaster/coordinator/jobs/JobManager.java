@@ -234,6 +234,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       store.delete(id);
     }
+    hub.forget(id);
     JobFiles.deleteDirectory(jobsDir, id);
     log.info("job {} deleted ({})", id, deleted.getState());
     return Optional.of(deleted);
@@ -306,8 +307,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
             .setMessage(q.resuming() ? "cancelled by user while waiting for workers after a coordinator restart"
                 : "cancelled by user while queued")
             .setFinishedAtMs(wallClock.getAsLong()).build();
-        store.put(j);
-        hub.publish(JobEvent.Kind.STATE_CHANGED, j, JobEvent.newBuilder());
+        hub.publish(JobEvent.Kind.STATE_CHANGED, j, JobEvent.newBuilder(), store::put); // stores it numbered
         return Optional.of(CompletableFuture.completedFuture(j));
       }
     }
@@ -318,12 +318,20 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     return store.get(id).map(CompletableFuture::completedFuture);
   }
 
-  /** Streams the job's events to {@code watcher}; false for an unknown id. */
+  /** Streams the job's events to {@code watcher} from its beginning (a SNAPSHOT); false for an unknown id. */
   public boolean watch(String id, StreamObserver<JobEvent> watcher) {
+    return watch(id, 0, watcher);
+  }
+
+  /**
+   * Streams the job's events to {@code watcher}, resuming at {@code fromSequence} (0: a SNAPSHOT first;
+   * see {@link JobEventHub}); false for an unknown id.
+   */
+  public boolean watch(String id, long fromSequence, StreamObserver<JobEvent> watcher) {
     if (current(id).isEmpty()) {
       return false;
     }
-    hub.subscribe(() -> current(id).orElseThrow(), watcher);
+    hub.subscribe(() -> current(id).orElseThrow(), fromSequence, watcher);
     return true;
   }
 
@@ -400,9 +408,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
             .setState(io.ringmaster.proto.v1.JobState.FAILED)
             .setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT)
             .setMessage(timedOut.message()).setFinishedAtMs(wallClock.getAsLong()).build();
-        store.put(failed);
+        hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder(), store::put); // stores it numbered
         log.warn("job {} failed: {}", failed.getId(), failed.getMessage());
-        after.add(() -> hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder()));
       }
       shownMessages.keySet().retainAll(queue.keySet());
       round.waiting().forEach((id, message) -> {
@@ -412,8 +419,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         Job j = store.get(id).orElseThrow();
         if (!j.getMessage().equals(message)) {
           Job updated = j.toBuilder().setMessage(message).build();
-          store.put(updated);
-          after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
+          hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message), store::put);
         }
       });
     }
