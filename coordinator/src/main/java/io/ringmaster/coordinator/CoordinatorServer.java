@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.ringmaster.coordinator.api.JobServiceImpl;
 import io.ringmaster.coordinator.jobs.JobManager;
+import io.ringmaster.coordinator.config.CoordinatorConfig;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import io.ringmaster.coordinator.scheduler.ExternalScheduler;
@@ -63,6 +64,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private JobStore store;
   private JobManager jobs;
   private HealthStatusManager health;
+  private java.util.concurrent.ExecutorService grpcExecutor;
 
   private CoordinatorServer(Builder config) {
     this.config = config;
@@ -93,7 +95,17 @@ public final class CoordinatorServer implements AutoCloseable {
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
     health = new HealthStatusManager();
+    AtomicInteger grpcThreads = new AtomicInteger();
+    // bounded: calls beyond the threads wait in the queue instead of growing the pool under a burst
+    grpcExecutor = new java.util.concurrent.ThreadPoolExecutor(config.executorThreads, config.executorThreads,
+        60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "coordinator-grpc-" + grpcThreads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
+        .executor(grpcExecutor)
+        .maxInboundMessageSize(config.maxMessageBytes)
         .addService(new JobServiceImpl(jobs))
         .addService(control)
         .addService(new CheckpointService(checkpoints, jobs))
@@ -142,6 +154,7 @@ public final class CoordinatorServer implements AutoCloseable {
       server.shutdownNow();
     }
     timers.shutdownNow();
+    grpcExecutor.shutdownNow();
     store.close();
   }
 
@@ -160,6 +173,8 @@ public final class CoordinatorServer implements AutoCloseable {
     LocalProcessScheduler.Options localOptions;
     JobStore store;
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
+    int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
+    int executorThreads = CoordinatorConfig.DEFAULT_EXECUTOR_THREADS;
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
@@ -211,6 +226,34 @@ public final class CoordinatorServer implements AutoCloseable {
     /** When finished jobs are deleted; default {@link RetentionPolicy#KEEP_ALL}. */
     public Builder retention(RetentionPolicy retention) {
       this.retention = Objects.requireNonNull(retention);
+      return this;
+    }
+
+    /**
+     * Everything a {@link CoordinatorConfig} says: job settings, retention, gRPC limits, and the server
+     * settings it sets (those it leaves unset keep this builder's values).
+     */
+    public Builder config(CoordinatorConfig c) {
+      settings(c.jobs());
+      retention(c.retention());
+      this.maxMessageBytes = c.maxMessageBytes();
+      this.executorThreads = c.executorThreads();
+      CoordinatorConfig.ServerSettings s = c.server();
+      if (s.host() != null) {
+        host(s.host());
+      }
+      if (s.port() != null) {
+        port(s.port());
+      }
+      if (s.advertiseHost() != null) {
+        advertiseHost(s.advertiseHost());
+      }
+      if (s.dataDir() != null) {
+        dataDir(Path.of(s.dataDir()));
+      }
+      if (s.scheduler() != null) {
+        scheduler(SchedulerKind.valueOf(s.scheduler().toUpperCase(java.util.Locale.ROOT)));
+      }
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.ringmaster.cli.support;
 
 import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
+import io.ringmaster.coordinator.config.CoordinatorConfig;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,11 +20,18 @@ public interface CoordinatorLauncher {
    *     them ({@code ringmaster coordinator}); false keeps them in memory ({@code ringmaster run}: the job
    *     lives and dies with the command, and several runs may share a data directory)
    */
-  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
+  record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable,
+      CoordinatorConfig config) {
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(scheduler, "scheduler");
+      Objects.requireNonNull(config, "config");
+    }
+
+    /** With the default configuration (limits, timings, retention, gRPC). */
+    public Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
+      this(host, port, dataDir, scheduler, durable, CoordinatorConfig.DEFAULTS);
     }
   }
 
@@ -46,6 +54,7 @@ public interface CoordinatorLauncher {
   static CoordinatorLauncher inProcess() {
     return settings -> {
       CoordinatorServer.Builder builder = CoordinatorServer.builder()
+          .config(settings.config()) // limits, timings, retention, gRPC; the fields below win
           .host(settings.host())
           .port(settings.port())
           .dataDir(settings.dataDir())
