@@ -15,6 +15,7 @@ import io.ringmaster.coordinator.scheduler.LocalProcessScheduler;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.coordinator.checkpoint.CheckpointService;
 import io.ringmaster.coordinator.checkpoint.CheckpointStore;
+import io.ringmaster.coordinator.store.CachedJobStore;
 import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
@@ -88,7 +89,8 @@ public final class CoordinatorServer implements AutoCloseable {
         ? new LocalProcessScheduler(config.localOptions != null ? config.localOptions
             : LocalProcessScheduler.Options.fromCurrentJvm())
         : new ExternalScheduler();
-    store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
+    // reads (GetJob, ListJobs) are served from memory; writes reach SQLite before they return
+    store = config.store != null ? config.store : new CachedJobStore(SqliteJobStore.openIn(config.dataDir));
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
         System::currentTimeMillis);
@@ -217,7 +219,10 @@ public final class CoordinatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The job store; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across restarts. */
+    /**
+     * The job store, used as it is; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across
+     * restarts, with every job also held in memory for reads ({@link CachedJobStore}).
+     */
     public Builder store(JobStore store) {
       this.store = store;
       return this;
