@@ -71,6 +71,29 @@ public final class CoordinatorServer implements AutoCloseable {
     this.config = config;
   }
 
+  /**
+   * With a store that reads from memory, GetJob and ListJobs never block, so they run on the transport's own thread:
+   * no handoff to the executor and back, which is most of a small call's CPU. Every other call runs on
+   * the bounded executor.
+   */
+  private static final class ReadsOnTransportThreads implements io.grpc.ServerCallExecutorSupplier {
+    /** False for a store that reads from disk: then reads, too, run on the executor. */
+    private final boolean readsFromMemory;
+
+    ReadsOnTransportThreads(boolean readsFromMemory) {
+      this.readsFromMemory = readsFromMemory;
+    }
+
+    private static final java.util.Set<String> READS = java.util.Set.of(
+        JobServiceGrpc.getGetJobMethod().getFullMethodName(), JobServiceGrpc.getListJobsMethod().getFullMethodName());
+
+    @Override
+    public <ReqT, RespT> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<ReqT, RespT> call,
+        io.grpc.Metadata headers) {
+      return readsFromMemory && READS.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
+    }
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -107,6 +130,8 @@ public final class CoordinatorServer implements AutoCloseable {
         });
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
         .executor(grpcExecutor)
+        .callExecutor(new ReadsOnTransportThreads(store instanceof CachedJobStore
+            || store instanceof io.ringmaster.coordinator.store.InMemoryJobStore))
         .maxInboundMessageSize(config.maxMessageBytes)
         .addService(new JobServiceImpl(jobs))
         .addService(control)
