@@ -196,4 +196,23 @@ class JobListingTest {
     assertThat(store.list()).extracting(Job::getId).containsExactly("recent3", "recent2", "running-old");
     assertThat(coordinator.jobs().applyRetention(RetentionPolicy.KEEP_ALL)).isEmpty();
   }
+
+  @Test
+  void theCoordinatorAppliesItsRetentionPolicyPeriodically() throws Exception {
+    InMemoryJobStore own = new InMemoryJobStore();
+    long day = Duration.ofDays(1).toMillis();
+    own.put(Job.newBuilder().setId("stale").setState(JobState.SUCCEEDED).setCreatedAtMs(now - 9 * day)
+        .setFinishedAtMs(now - 9 * day).build());
+    own.put(Job.newBuilder().setId("fresh").setState(JobState.SUCCEEDED).setCreatedAtMs(now).setFinishedAtMs(now)
+        .build());
+    try (CoordinatorServer c = CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs2"))
+        .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL).store(own)
+        .retention(new RetentionPolicy(Duration.ofDays(7), 0, Duration.ofMillis(100))).build().start()) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> own.get("stale").isEmpty());
+      own.put(Job.newBuilder().setId("stale2").setState(JobState.FAILED).setCreatedAtMs(now - 8 * day)
+          .setFinishedAtMs(now - 8 * day).build());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> own.get("stale2").isEmpty());
+      assertThat(own.get("fresh")).isPresent();
+    }
+  }
 }
