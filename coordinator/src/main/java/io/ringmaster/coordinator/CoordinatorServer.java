@@ -175,13 +175,15 @@ public final class CoordinatorServer implements AutoCloseable {
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();
+        // the cancelled calls' callbacks run on the executor: let them finish before it stops
+        server.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
     timers.shutdownNow();
-    grpcExecutor.shutdownNow();
+    grpcExecutor.shutdown();
     store.close();
   }
 
