@@ -66,6 +66,23 @@ class ClientCommandsTest {
   }
 
   @Test
+  void watchReconnectsAfterUnavailableAndResumesWithoutRepeatingEpochs() {
+    cli.service.add(job("job-1", JobState.QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.breakFirstWatchAfter = 8; // snapshot, 3 state/worker events, 3 progress, epoch 1 (sequence 4)
+
+    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(cli.service.watchFrom).containsExactly(0L, 5L);
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).containsSubsequence(EPOCH_1, "Lost the coordinator; reconnecting to resume where the stream"
+        + " stopped...", EPOCH_2, "Job job-1 succeeded: 2 epochs in 45.0 s, test accuracy 84.00%");
+    assertThat(lines).filteredOn(l -> l.startsWith("Epoch ")).hasSize(2);
+    assertThat(lines).filteredOn(l -> l.startsWith("Job job-1 fashion-mlp")).hasSize(1);
+  }
+
+  @Test
   void nonTerminalOutputHasNoControlCharacters() {
     cli.service.add(job("job-1", JobState.QUEUED));
     cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
@@ -272,6 +289,40 @@ class ClientCommandsTest {
     assertThat(lines.get(1)).matches("job-c +- +QUEUED +0/3 +- +2025-01-02 03:06:05");
     assertThat(lines.get(2)).matches("job-b +fashion-mlp +RUNNING +1/2 \\(50%\\) +82\\.00% +2025-01-02 03:05:05");
     assertThat(lines.get(3)).matches("job-a +fashion-mlp +SUCCEEDED +2/2 +84\\.00% +2025-01-02 03:04:05");
+  }
+
+  @Test
+  void listPagesThroughEveryPageAndFiltersByState() {
+    cli.service.pageSize = 2;
+    for (int i = 0; i < 5; i++) {
+      cli.service.add(job("job-" + i, i == 0 ? JobState.FAILED : JobState.SUCCEEDED).toBuilder()
+          .setCreatedAtMs(TestJobs.T0 + i * 1000L).build());
+    }
+
+    CliHarness.Result all = cli.run("list");
+    int callsForAll = cli.service.listCalls.get();
+    CliHarness.Result failed = cli.run("list", "--state", "FAILED");
+
+    assertThat(all.exitCode()).isZero();
+    assertThat(all.out().lines().skip(1).map(l -> l.split(" +")[0]))
+        .containsExactly("job-4", "job-3", "job-2", "job-1", "job-0");
+    assertThat(callsForAll).isEqualTo(3);
+    assertThat(failed.out().lines().skip(1).map(l -> l.split(" +")[0])).containsExactly("job-0");
+  }
+
+  @Test
+  void deleteRemovesAFinishedJobAndExplainsWhyNotARunningOne() {
+    cli.service.add(job("job-1", JobState.RUNNING));
+    cli.service.add(job("job-2", JobState.SUCCEEDED));
+
+    CliHarness.Result running = cli.run("delete", "job-1");
+    CliHarness.Result done = cli.run("delete", "job-2");
+
+    assertThat(running.exitCode()).isNotZero();
+    assertThat(running.err()).contains("cancel it first");
+    assertThat(done.exitCode()).isZero();
+    assertThat(done.out().strip()).isEqualTo("Job job-2 (SUCCEEDED) deleted with its files.");
+    assertThat(cli.service.jobs).containsOnlyKeys("job-1");
   }
 
   @Test

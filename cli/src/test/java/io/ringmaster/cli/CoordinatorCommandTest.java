@@ -55,6 +55,69 @@ class CoordinatorCommandTest {
     }
   }
 
+  /** A launcher that records the settings and stops at once. */
+  static CoordinatorLauncher recording(AtomicReference<CoordinatorLauncher.Settings> settings) {
+    return s -> {
+      settings.set(s);
+      return new CoordinatorLauncher.Running() {
+        @Override
+        public int port() {
+          return 7171;
+        }
+
+        @Override
+        public void awaitTermination() {
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+    };
+  }
+
+  @Test
+  void configFileAndFlagsReachTheCoordinatorWithFlagsWinning(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("coordinator.yaml");
+    java.nio.file.Files.writeString(file, """
+        server: {port: 7272, scheduler: external, dataDir: /srv/rm}
+        jobs: {maxConcurrent: 4, maxQueued: 7}
+        retention: {keepDays: 30}
+        """);
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = recording(settings);
+
+      CliHarness.Result r = cli.run("coordinator", "--config", file.toString(), "--port", "7000",
+          "--max-concurrent-jobs", "2", "--set", "watchdog.idleHeartbeats=9", "--executor-threads", "8");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      CoordinatorLauncher.Settings s = settings.get();
+      assertThat(s.port()).as("the flag wins").isEqualTo(7000);
+      assertThat(s.scheduler()).as("from the file").isEqualTo(SchedulerKind.EXTERNAL);
+      assertThat(s.dataDir()).isEqualTo(Path.of("/srv/rm"));
+      assertThat(s.config().jobs().maxConcurrentJobs()).isEqualTo(2);
+      assertThat(s.config().jobs().maxQueuedJobs()).isEqualTo(7);
+      assertThat(s.config().jobs().idleHeartbeats()).isEqualTo(9);
+      assertThat(s.config().executorThreads()).isEqualTo(8);
+      assertThat(s.config().retention().keepFor()).isEqualTo(java.time.Duration.ofDays(30));
+    }
+  }
+
+  @Test
+  void badSettingsAreUsageErrorsNamingTheSetting(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("coordinator.yaml");
+    java.nio.file.Files.writeString(file, "jobs: {maxConcurent: 4}\n");
+    try (CliHarness cli = new CliHarness()) {
+      CliHarness.Result r = cli.run("coordinator", "--config", file.toString(), "--max-queued-jobs", "-1");
+
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("jobs.maxConcurent: unknown setting in " + file)
+          .contains("jobs.maxQueued: must be in 0..1000000 (given by --max-queued-jobs), got -1");
+    }
+  }
+
   @Test
   void bindFailureSaysWhatToDo() throws Exception {
     try (CliHarness cli = new CliHarness()) {

@@ -3,6 +3,7 @@ package io.ringmaster.cli;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.DeleteJobRequest;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
@@ -30,6 +31,13 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
   final List<JobSpec> submitted = new CopyOnWriteArrayList<>();
   final List<String> cancelled = new CopyOnWriteArrayList<>();
   volatile Status submitError;
+  /** The first WatchJob sends this many events, then fails with UNAVAILABLE (-1: never). */
+  volatile int breakFirstWatchAfter = -1;
+  /** from_sequence of every WatchJob call. */
+  final List<Long> watchFrom = new CopyOnWriteArrayList<>();
+  /** ListJobs page size (0: everything in one page); page tokens are offsets. */
+  volatile int pageSize;
+  final java.util.concurrent.atomic.AtomicInteger listCalls = new java.util.concurrent.atomic.AtomicInteger();
   volatile String nextId = "job-1";
   /** Keep watch streams open after the script (until the job is cancelled). */
   volatile boolean holdWatch;
@@ -72,8 +80,34 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
     List<Job> all = new ArrayList<>(jobs.values());
+    all.removeIf(j -> !request.getStatesList().isEmpty() && !request.getStatesList().contains(j.getState()));
     all.sort((a, b) -> Long.compare(b.getCreatedAtMs(), a.getCreatedAtMs()));
-    response.onNext(ListJobsResponse.newBuilder().addAllJobs(all).build());
+    listCalls.incrementAndGet();
+    int from = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+    int to = pageSize == 0 ? all.size() : Math.min(all.size(), from + pageSize);
+    ListJobsResponse.Builder page = ListJobsResponse.newBuilder().addAllJobs(all.subList(from, to));
+    if (to < all.size()) {
+      page.setNextPageToken(Integer.toString(to));
+    }
+    response.onNext(page.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void deleteJob(DeleteJobRequest request, StreamObserver<Job> response) {
+    Job job = jobs.get(request.getJobId());
+    if (job == null) {
+      response.onError(notFound(request.getJobId()));
+      return;
+    }
+    JobState s = job.getState();
+    if (s != JobState.SUCCEEDED && s != JobState.FAILED && s != JobState.CANCELLED) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("job " + job.getId() + " is " + s
+          + ": only finished jobs can be deleted; cancel it first").asRuntimeException());
+      return;
+    }
+    jobs.remove(job.getId());
+    response.onNext(job);
     response.onCompleted();
   }
 
@@ -106,7 +140,19 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
       response.onError(notFound(request.getJobId()));
       return;
     }
-    for (JobEvent e : script.apply(job)) {
+    watchFrom.add(request.getFromSequence());
+    List<JobEvent> events = numbered(script.apply(job));
+    long from = request.getFromSequence();
+    if (from > 0) {
+      events = events.stream().filter(e -> e.getKind() != JobEvent.Kind.SNAPSHOT
+          && e.getKind() != JobEvent.Kind.PROGRESS && e.getSequence() >= from).toList();
+    }
+    if (breakFirstWatchAfter >= 0 && watchFrom.size() == 1) {
+      events.subList(0, breakFirstWatchAfter).forEach(response::onNext);
+      response.onError(Status.UNAVAILABLE.withDescription("coordinator shutting down").asRuntimeException());
+      return;
+    }
+    for (JobEvent e : events) {
       response.onNext(e);
     }
     if (holdWatch) {
@@ -115,6 +161,19 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
     } else {
       response.onCompleted();
     }
+  }
+
+  /** Sequence numbers as a coordinator gives them: 1, 2, ... except PROGRESS and SNAPSHOT (the last one). */
+  private static List<JobEvent> numbered(List<JobEvent> events) {
+    List<JobEvent> out = new ArrayList<>();
+    long last = 0;
+    for (JobEvent e : events) {
+      if (e.getKind() != JobEvent.Kind.PROGRESS && e.getKind() != JobEvent.Kind.SNAPSHOT) {
+        last++;
+      }
+      out.add(e.toBuilder().setSequence(last).build());
+    }
+    return out;
   }
 
   private static RuntimeException notFound(String id) {

@@ -7,12 +7,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.ringmaster.coordinator.api.JobServiceImpl;
 import io.ringmaster.coordinator.jobs.JobManager;
+import io.ringmaster.coordinator.config.CoordinatorConfig;
 import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import io.ringmaster.coordinator.scheduler.ExternalScheduler;
 import io.ringmaster.coordinator.scheduler.LocalProcessScheduler;
 import io.ringmaster.coordinator.scheduler.WorkerScheduler;
 import io.ringmaster.coordinator.checkpoint.CheckpointService;
 import io.ringmaster.coordinator.checkpoint.CheckpointStore;
+import io.ringmaster.coordinator.store.CachedJobStore;
 import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
@@ -72,9 +75,33 @@ public final class CoordinatorServer implements AutoCloseable {
   private JobManager jobs;
   private HealthStatusManager health;
   private final java.util.List<AutoCloseable> extensionsRunning = new java.util.ArrayList<>();
+  private java.util.concurrent.ExecutorService grpcExecutor;
 
   private CoordinatorServer(Builder config) {
     this.config = config;
+  }
+
+  /**
+   * With a store that reads from memory, GetJob and ListJobs never block, so they run on the transport's own thread:
+   * no handoff to the executor and back, which is most of a small call's CPU. Every other call runs on
+   * the bounded executor.
+   */
+  private static final class ReadsOnTransportThreads implements io.grpc.ServerCallExecutorSupplier {
+    /** False for a store that reads from disk: then reads, too, run on the executor. */
+    private final boolean readsFromMemory;
+
+    ReadsOnTransportThreads(boolean readsFromMemory) {
+      this.readsFromMemory = readsFromMemory;
+    }
+
+    private static final java.util.Set<String> READS = java.util.Set.of(
+        JobServiceGrpc.getGetJobMethod().getFullMethodName(), JobServiceGrpc.getListJobsMethod().getFullMethodName());
+
+    @Override
+    public <ReqT, RespT> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<ReqT, RespT> call,
+        io.grpc.Metadata headers) {
+      return readsFromMemory && READS.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
+    }
   }
 
   public static Builder builder() {
@@ -98,7 +125,8 @@ public final class CoordinatorServer implements AutoCloseable {
       case KUBERNETES -> throw new IllegalStateException(
           "scheduler KUBERNETES needs the scheduler instance: Builder.scheduler(WorkerScheduler)");
     };
-    store = config.store != null ? config.store : SqliteJobStore.openIn(config.dataDir);
+    // reads (GetJob, ListJobs) are served from memory; writes reach SQLite before they return
+    store = config.store != null ? config.store : new CachedJobStore(SqliteJobStore.openIn(config.dataDir));
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
     DatasetStore datasets = new DatasetStore(config.dataDir.resolve("datasets").toAbsolutePath(),
         config.maxDatasetBytes, config.uploadTimeout, System::currentTimeMillis);
@@ -132,7 +160,19 @@ public final class CoordinatorServer implements AutoCloseable {
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
     health = new HealthStatusManager();
+    AtomicInteger grpcThreads = new AtomicInteger();
+    // bounded: calls beyond the threads wait in the queue instead of growing the pool under a burst
+    grpcExecutor = new java.util.concurrent.ThreadPoolExecutor(config.executorThreads, config.executorThreads,
+        60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "coordinator-grpc-" + grpcThreads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
+        .executor(grpcExecutor)
+        .callExecutor(new ReadsOnTransportThreads(store instanceof CachedJobStore
+            || store instanceof io.ringmaster.coordinator.store.InMemoryJobStore))
+        .maxInboundMessageSize(config.maxMessageBytes)
         .addService(new JobServiceImpl(jobs))
         .addService(control)
         .addService(new CheckpointService(checkpoints, jobs))
@@ -149,6 +189,7 @@ public final class CoordinatorServer implements AutoCloseable {
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
         control::sessions);
+    jobs.scheduleRetention(config.retention);
     for (var extension : config.extensions) {
       extensionsRunning.add(extension.apply(jobs));
     }
@@ -187,12 +228,15 @@ public final class CoordinatorServer implements AutoCloseable {
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();
+        // the cancelled calls' callbacks run on the executor: let them finish before it stops
+        server.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
     timers.shutdownNow();
+    grpcExecutor.shutdown();
     store.close();
   }
 
@@ -233,6 +277,9 @@ public final class CoordinatorServer implements AutoCloseable {
       this.uploadTimeout = timeout;
       return this;
     }
+    RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
+    int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
+    int executorThreads = CoordinatorConfig.DEFAULT_EXECUTOR_THREADS;
 
     /** Address to bind; default 127.0.0.1 (use 0.0.0.0 to accept remote workers). */
     public Builder host(String host) {
@@ -303,9 +350,46 @@ public final class CoordinatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The job store; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across restarts. */
+    /**
+     * The job store, used as it is; default: SQLite in {@code <dataDir>/ringmaster.db}, durable across
+     * restarts, with every job also held in memory for reads ({@link CachedJobStore}).
+     */
     public Builder store(JobStore store) {
       this.store = store;
+      return this;
+    }
+
+    /** When finished jobs are deleted; default {@link RetentionPolicy#KEEP_ALL}. */
+    public Builder retention(RetentionPolicy retention) {
+      this.retention = Objects.requireNonNull(retention);
+      return this;
+    }
+
+    /**
+     * Everything a {@link CoordinatorConfig} says: job settings, retention, gRPC limits, and the server
+     * settings it sets (those it leaves unset keep this builder's values).
+     */
+    public Builder config(CoordinatorConfig c) {
+      settings(c.jobs());
+      retention(c.retention());
+      this.maxMessageBytes = c.maxMessageBytes();
+      this.executorThreads = c.executorThreads();
+      CoordinatorConfig.ServerSettings s = c.server();
+      if (s.host() != null) {
+        host(s.host());
+      }
+      if (s.port() != null) {
+        port(s.port());
+      }
+      if (s.advertiseHost() != null) {
+        advertiseHost(s.advertiseHost());
+      }
+      if (s.dataDir() != null) {
+        dataDir(Path.of(s.dataDir()));
+      }
+      if (s.scheduler() != null) {
+        scheduler(SchedulerKind.valueOf(s.scheduler().toUpperCase(java.util.Locale.ROOT)));
+      }
       return this;
     }
 

@@ -112,6 +112,8 @@ class CoordinatorCrashTest {
     assertThat(get(jobs, queued).getState()).isEqualTo(JobState.QUEUED);
     List<Long> oldWorkers = before.getWorkersList().stream().map(WorkerStatus::getPid).toList();
 
+    assertThat(before.getEpochClock().getEpoch()).as("epoch 2's start is stored with the job").isEqualTo(2);
+    long epoch2Start = before.getEpochClock().getStartedAtMs();
     coordinator.destroyForcibly(); // SIGKILL
     assertThat(coordinator.waitFor(20, TimeUnit.SECONDS)).isTrue();
     // its workers notice the coordinator is gone and leave
@@ -128,6 +130,7 @@ class CoordinatorCrashTest {
       f.truncate(f.size() / 2);
     }
 
+    long restartedAt = System.currentTimeMillis();
     JobServiceGrpc.JobServiceBlockingStub restarted = startCoordinator(dataDir);
     List<String> listed = restarted.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList().stream()
         .map(Job::getId).toList();
@@ -149,6 +152,14 @@ class CoordinatorCrashTest {
       assertThat(m.getSamples()).isEqualTo(6_000);
       assertThat(m.getTestSamples()).isEqualTo(1_000);
     }
+    // the interrupted epoch: measured from its start before the crash, the restart counted
+    EpochMetrics interrupted = after.getEpochs(1);
+    double beforeRestartS = (restartedAt - epoch2Start) / 1000.0;
+    assertThat(interrupted.getRecoveries()).as("the coordinator restart is a recovery").isGreaterThanOrEqualTo(1);
+    assertThat(interrupted.getDurationS()).as("covers the work before the restart").isGreaterThan(beforeRestartS);
+    assertThat(interrupted.getSamplesPerS()).as("samples/s from the whole epoch")
+        .isLessThan(6_000 / beforeRestartS);
+    assertThat(after.getEpochs(0).getRecoveries()).isZero();
     String corrupt = newest.getFileName().toString().replace(".ckpt", "");
     assertThat(after.getNoticesList()).anyMatch(n -> n.contains(corrupt) && n.contains("corrupt"));
     assertThat(Path.of(after.getModelPath())).exists();

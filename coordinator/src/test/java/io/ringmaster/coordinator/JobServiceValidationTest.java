@@ -86,7 +86,11 @@ class JobServiceValidationTest {
         bad("unknown architecture", s -> s.setModel(ModelSpec.newBuilder().setBuiltin(
             io.ringmaster.proto.v1.BuiltinModel.newBuilder().setArchitecture("vgg"))),
             "spec.model.architecture", "vgg"),
-        bad("no model", JobSpec.Builder::clearModel, "spec.model", "missing"));
+        bad("no model", JobSpec.Builder::clearModel, "spec.model", "missing"),
+        bad("name over the cap", s -> s.setName("n".repeat(900_000)), "spec.name", "at most 200"),
+        bad("path over the cap", s -> s.setData(s.getData().toBuilder().setTest(
+            s.getData().getTest().toBuilder().setLabelColumn("c".repeat(5000)))),
+            "spec.data.test.labelColumn", "at most 4096"));
   }
 
   static Arguments bad(String name, UnaryOperator<JobSpec.Builder> edit, String field, String text) {

@@ -11,6 +11,8 @@ public interface ChannelFactory {
 
   /** Plain-text HTTP/2 over TCP (grpc-netty-shaded), what a coordinator serves. */
   static ChannelFactory plaintext() {
-    return address -> NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+    // accept whatever a coordinator may be configured to send (grpc.maxMessageMb at its largest)
+    return address -> NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext()
+        .maxInboundMessageSize(io.ringmaster.coordinator.config.CoordinatorConfig.MAX_MESSAGE_BYTES_LIMIT).build();
   }
 }

@@ -34,6 +34,8 @@ public final class GrpcErrors {
           + (description.isEmpty() ? "" : ": " + description) + "; it may be overloaded, try again");
       case RESOURCE_EXHAUSTED -> List.of("the coordinator at " + address + " cannot take this now: "
           + (description.isEmpty() ? "resources exhausted" : description));
+      case FAILED_PRECONDITION -> List.of(description.isEmpty()
+          ? "the coordinator at " + address + " cannot do this in the job's current state" : description);
       case CANCELLED -> List.of("the call to the coordinator at " + address + " was cancelled"
           + (description.isEmpty() ? "" : ": " + description));
       case UNIMPLEMENTED -> List.of("the server at " + address

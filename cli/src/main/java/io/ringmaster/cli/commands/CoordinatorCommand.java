@@ -7,7 +7,15 @@ import io.ringmaster.cli.support.CoordinatorLauncher;
 import io.ringmaster.cli.support.ExitCodes;
 import io.ringmaster.cli.support.ShutdownHooks;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
+import io.ringmaster.coordinator.config.CoordinatorConfig;
+import io.ringmaster.coordinator.config.CoordinatorConfigReader;
+import io.ringmaster.coordinator.config.InvalidConfigException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -81,6 +89,46 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " every worker pick one (default: ${DEFAULT-VALUE}).")
   int k8sWorkerPort;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Coordinator configuration file (YAML; see docs/COORDINATOR.md). Flags given on the command"
+          + " line win over it.")
+  Path configFile;
+
+  @Option(names = "--max-concurrent-jobs", paramLabel = "N", description = "Jobs running at once (jobs.maxConcurrent; default 1).")
+  String maxConcurrentJobs;
+
+  @Option(names = "--max-queued-jobs", paramLabel = "N",
+      description = "Queued jobs beyond which submissions are refused (jobs.maxQueued; default 100).")
+  String maxQueuedJobs;
+
+  @Option(names = "--max-workers-per-job", paramLabel = "N",
+      description = "Largest spec.workers accepted (jobs.maxWorkersPerJob; default 64).")
+  String maxWorkersPerJob;
+
+  @Option(names = "--executor-threads", paramLabel = "N",
+      description = "Threads serving gRPC calls; calls beyond them wait (grpc.executorThreads; default 16).")
+  String executorThreads;
+
+  @Option(names = "--max-message-mb", paramLabel = "MIB",
+      description = "Largest gRPC message accepted, MiB (grpc.maxMessageMb; default 4).")
+  String maxMessageMb;
+
+  @Option(names = "--retention-days", paramLabel = "DAYS",
+      description = "Delete finished jobs older than this (retention.keepDays; default 0: keep).")
+  String retentionDays;
+
+  @Option(names = "--retention-jobs", paramLabel = "N",
+      description = "Keep only the newest N finished jobs (retention.keepFinishedJobs; default 0: keep all).")
+  String retentionJobs;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE",
+      description = "Any setting of the configuration file by its path, e.g. --set watchdog.idleHeartbeats=8."
+          + " Repeatable.")
+  java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   CoordinatorCommand(CliContext context) {
     this.context = context;
   }
@@ -144,10 +192,24 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new CliException(ExitCodes.USAGE, "--port must be in 0..65535, got " + port);
     }
+    CoordinatorConfig config = config();
+    // a flag given on the command line wins over the file, the file over the flag's default
+    if (!given("--host") && config.server().host() != null) {
+      host = config.server().host();
+    }
+    if (!given("--port") && config.server().port() != null) {
+      port = config.server().port();
+    }
+    if (!given("--data-dir") && config.server().dataDir() != null) {
+      dataDir = Path.of(config.server().dataDir());
+    }
+    if (!given("--scheduler") && config.server().scheduler() != null) {
+      scheduler = SchedulerKind.valueOf(config.server().scheduler().toUpperCase(Locale.ROOT));
+    }
     CoordinatorLauncher.Running coordinator;
     try {
-      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true,
-          customization()));
+      coordinator = context.coordinators().start(
+          new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true, config, customization()));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the coordinator on " + host + ":" + port + ": "
           + e.getMessage() + (port == 0 ? "" : " (is another coordinator running there? choose another --port)"));
@@ -166,5 +228,43 @@ final class CoordinatorCommand implements Callable<Integer> {
       coordinator.close();
     }
     return ExitCodes.OK;
+  }
+
+  private boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** The file (if any) with the flags on top; a bad setting is a usage error naming it. */
+  private CoordinatorConfig config() {
+    String yaml = null;
+    if (configFile != null) {
+      try {
+        yaml = Files.readString(configFile);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "--config " + configFile + ": cannot read it (" + e + ")");
+      }
+    }
+    Map<String, Map.Entry<String, String>> overrides = new LinkedHashMap<>();
+    set.forEach((path, value) -> overrides.put(path, Map.entry("--set " + path, value)));
+    flag(overrides, "jobs.maxConcurrent", "--max-concurrent-jobs", maxConcurrentJobs);
+    flag(overrides, "jobs.maxQueued", "--max-queued-jobs", maxQueuedJobs);
+    flag(overrides, "jobs.maxWorkersPerJob", "--max-workers-per-job", maxWorkersPerJob);
+    flag(overrides, "grpc.executorThreads", "--executor-threads", executorThreads);
+    flag(overrides, "grpc.maxMessageMb", "--max-message-mb", maxMessageMb);
+    flag(overrides, "retention.keepDays", "--retention-days", retentionDays);
+    flag(overrides, "retention.keepFinishedJobs", "--retention-jobs", retentionJobs);
+    try {
+      return CoordinatorConfigReader.read(yaml, configFile == null ? "flags" : configFile.toString(), overrides);
+    } catch (InvalidConfigException e) {
+      List<String> lines = new ArrayList<>();
+      e.violations().forEach(v -> lines.add(v.toString()));
+      throw new CliException(ExitCodes.USAGE, lines);
+    }
+  }
+
+  private static void flag(Map<String, Map.Entry<String, String>> overrides, String path, String flag, String value) {
+    if (value != null) {
+      overrides.put(path, Map.entry(flag, value));
+    }
   }
 }

@@ -28,7 +28,7 @@ final class JobFollower {
     WatchRenderer renderer = new WatchRenderer(context.out(), context.terminal(), context.clock(),
         context.columns());
     try {
-      client.watch(jobId, renderer::accept);
+      client.watch(jobId, renderer::accept, why -> renderer.reconnecting(why));
     } finally {
       renderer.close();
     }

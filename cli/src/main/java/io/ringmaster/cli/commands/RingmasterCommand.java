@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         CancelCommand.class,
         DatasetsCommand.class,
         DownloadCommand.class,
+        DeleteCommand.class,
         CommandLine.HelpCommand.class})
 public final class RingmasterCommand implements Callable<Integer> {
   @Spec

@@ -43,6 +43,7 @@ public final class WatchRenderer {
   private final Set<Integer> printedEpochs = new HashSet<>();
   private final Map<String, WorkerState> workerStates = new HashMap<>();
   private int barLength;
+  private boolean headerShown;
   private Instant lastRedraw;
   private Instant lastPlain;
 
@@ -70,7 +71,14 @@ public final class WatchRenderer {
       job = event.getJob();
     }
     switch (event.getKind()) {
-      case SNAPSHOT -> header();
+      case SNAPSHOT -> {
+        if (headerShown) {
+          line("Resumed: " + Fmt.state(job.getState()) + " (some updates in between were not kept by the coordinator)");
+          shownState = job.getState();
+        } else {
+          header();
+        }
+      }
       case STATE_CHANGED -> stateChanged();
       case EPOCH_FINISHED -> {
         if (event.hasEpoch()) {
@@ -97,7 +105,13 @@ public final class WatchRenderer {
     out.flush();
   }
 
+  /** The stream broke and the client reconnects. */
+  public void reconnecting(String why) {
+    line("Lost the coordinator; reconnecting to resume where the stream stopped...");
+  }
+
   private void header() {
+    headerShown = true;
     JobState s = job.getState();
     String name = job.getSpec().getName().isEmpty() ? "" : " " + job.getSpec().getName();
     line("Job " + job.getId() + name + ": " + Fmt.model(job.getSpec()) + ", "

@@ -2,6 +2,7 @@ package io.ringmaster.cli.support;
 
 import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.coordinator.CoordinatorServer.SchedulerKind;
+import io.ringmaster.coordinator.config.CoordinatorConfig;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,11 +19,12 @@ public interface CoordinatorLauncher {
    * @param durable keep jobs in {@code <dataDir>/ringmaster.db} so that a restarted coordinator resumes
    *     them ({@code ringmaster coordinator}); false keeps them in memory ({@code ringmaster run}: the job
    *     lives and dies with the command, and several runs may share a data directory)
+   * @param config limits, timings, retention and gRPC settings ({@code --config}, flags)
    * @param customize last changes to the coordinator's builder (the Kubernetes scheduler, the address
    *     workers dial); {@link #AS_IS} for none
    */
   record Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable,
-      java.util.function.Consumer<CoordinatorServer.Builder> customize) {
+      CoordinatorConfig config, java.util.function.Consumer<CoordinatorServer.Builder> customize) {
     /** No further changes to the coordinator's builder. */
     public static final java.util.function.Consumer<CoordinatorServer.Builder> AS_IS = b -> { };
 
@@ -30,11 +32,13 @@ public interface CoordinatorLauncher {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(scheduler, "scheduler");
+      Objects.requireNonNull(config, "config");
       Objects.requireNonNull(customize, "customize");
     }
 
+    /** With the default configuration (limits, timings, retention, gRPC) and no further changes. */
     public Settings(String host, int port, Path dataDir, SchedulerKind scheduler, boolean durable) {
-      this(host, port, dataDir, scheduler, durable, AS_IS);
+      this(host, port, dataDir, scheduler, durable, CoordinatorConfig.DEFAULTS, AS_IS);
     }
   }
 
@@ -57,6 +61,7 @@ public interface CoordinatorLauncher {
   static CoordinatorLauncher inProcess() {
     return settings -> {
       CoordinatorServer.Builder builder = CoordinatorServer.builder()
+          .config(settings.config()) // limits, timings, retention, gRPC; the fields below win
           .host(settings.host())
           .port(settings.port())
           .dataDir(settings.dataDir())

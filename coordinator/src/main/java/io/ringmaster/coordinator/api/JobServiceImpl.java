@@ -10,7 +10,10 @@ import io.grpc.stub.StreamObserver;
 import io.ringmaster.coordinator.jobs.JobManager;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.Violation;
+import io.ringmaster.coordinator.store.JobCursor;
 import io.ringmaster.proto.v1.CancelJobRequest;
+import io.ringmaster.proto.v1.DeleteJobRequest;
+import io.ringmaster.proto.v1.JobState;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
@@ -19,6 +22,7 @@ import io.ringmaster.proto.v1.ListJobsRequest;
 import io.ringmaster.proto.v1.ListJobsResponse;
 import io.ringmaster.proto.v1.SubmitJobRequest;
 import io.ringmaster.proto.v1.WatchJobRequest;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(JobServiceImpl.class);
+  /** ListJobs page size when the request gives none. */
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  /** Largest ListJobs page size; larger requests are lowered to it (AIP-158). */
+  public static final int MAX_PAGE_SIZE = 500;
+  /** A ListJobs page stops before its jobs exceed this many bytes, well under gRPC's 4 MiB default. */
+  public static final long MAX_PAGE_BYTES = 2L << 20;
+  /** Longest job id accepted in a request (ids the coordinator issues are at most 47 characters). */
+  public static final int MAX_JOB_ID_CHARS = 128;
+
   private final JobManager jobs;
 
   public JobServiceImpl(JobManager jobs) {
@@ -69,8 +82,65 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
 
   @Override
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
-    out.onNext(ListJobsResponse.newBuilder().addAllJobs(jobs.list()).build());
+    if (request.getPageSize() < 0) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("page_size must be >= 0 (0 means the default, "
+          + DEFAULT_PAGE_SIZE + "), got " + request.getPageSize()).asRuntimeException());
+      return;
+    }
+    List<JobState> states = request.getStatesList();
+    for (int i = 0; i < states.size(); i++) {
+      if (states.get(i) == JobState.UNRECOGNIZED || states.get(i) == JobState.JOB_STATE_UNSPECIFIED) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription("states[" + i + "]: not a job state (value "
+            + request.getStatesValue(i) + "); use QUEUED, STARTING, RUNNING, RECOVERING, SUCCEEDED, FAILED or "
+            + "CANCELLED").asRuntimeException());
+        return;
+      }
+    }
+    JobCursor after;
+    try {
+      after = PageToken.decode(request.getPageToken(), states);
+    } catch (PageToken.InvalidTokenException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
+    // one more than asked for tells whether there is a next page
+    List<Job> found = jobs.page(states, after, size + 1);
+    ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
+    long bytes = 0;
+    int taken = 0;
+    for (Job j : found.subList(0, Math.min(size, found.size()))) {
+      int jobBytes = j.getSerializedSize() + 8;
+      if (taken > 0 && bytes + jobBytes > MAX_PAGE_BYTES) {
+        break;
+      }
+      bytes += jobBytes;
+      response.addJobs(j);
+      taken++;
+    }
+    if (taken < found.size()) {
+      response.setNextPageToken(PageToken.encode(JobCursor.of(found.get(taken - 1)), states));
+    }
+    out.onNext(response.build());
     out.onCompleted();
+  }
+
+  @Override
+  public void deleteJob(DeleteJobRequest request, StreamObserver<Job> out) {
+    if (badId(request.getJobId(), out)) {
+      return;
+    }
+    try {
+      jobs.delete(request.getJobId()).ifPresentOrElse(j -> {
+        out.onNext(j);
+        out.onCompleted();
+      }, () -> out.onError(notFound(request.getJobId())));
+    } catch (JobManager.JobActiveException e) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+    } catch (RuntimeException e) {
+      log.error("DeleteJob {} failed", request.getJobId(), e);
+      out.onError(Status.INTERNAL.withDescription("coordinator error: " + e.getMessage()).asRuntimeException());
+    }
   }
 
   @Override
@@ -93,12 +163,22 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
-    if (!jobs.watch(request.getJobId(), out)) {
+    if (request.getFromSequence() < 0) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("from_sequence must be >= 0 (0: from a snapshot; N: "
+          + "resume at event N), got " + request.getFromSequence()).asRuntimeException());
+      return;
+    }
+    if (!jobs.watch(request.getJobId(), request.getFromSequence(), out)) {
       out.onError(notFound(request.getJobId()));
     }
   }
 
   private static boolean badId(String id, StreamObserver<?> out) {
+    if (id.length() > MAX_JOB_ID_CHARS) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("job_id: too long (" + id.length() + " characters, at"
+          + " most " + MAX_JOB_ID_CHARS + "): give the id SubmitJob returned").asRuntimeException());
+      return true;
+    }
     if (id.isBlank()) {
       out.onError(Status.INVALID_ARGUMENT.withDescription("job_id is empty: give the id SubmitJob returned")
           .asRuntimeException());

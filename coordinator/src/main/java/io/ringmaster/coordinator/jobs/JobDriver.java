@@ -235,12 +235,10 @@ final class JobDriver {
     } else if (action instanceof JobAction.CancelTimer t) {
       cancelTimer(t.timer());
     } else if (action instanceof JobAction.Publish p) {
-      if (p.kind() != io.ringmaster.proto.v1.JobEvent.Kind.PROGRESS) {
-        services.store().put(p.job());
-      }
-      services.hub().publish(p.kind(), p.job(), p.extra().toBuilder());
+      // numbered events are stored (with their sequence) before they are sent
+      services.hub().publish(p.kind(), p.job(), p.extra().toBuilder(), services.store()::put);
     } else if (action instanceof JobAction.Store s) {
-      services.store().put(s.job());
+      services.store().put(services.hub().stamp(s.job()));
     } else if (action instanceof JobAction.Finished f) {
       services.jobFinished(this, f.freed().stream().map(this::session).toList());
       stop();

@@ -19,6 +19,7 @@ import io.ringmaster.job.spec.FaultToleranceSpec;
 import io.ringmaster.proto.v1.Assign;
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.CoordinatorMessage;
+import io.ringmaster.proto.v1.EpochClock;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.EpochResult;
 import io.ringmaster.proto.v1.FailureReason;
@@ -260,6 +261,16 @@ final class JobLifecycle {
     this.replacementsStarted = stored.getReplacements();
     this.generation = stored.getGeneration(); // generations keep increasing across coordinator restarts
     this.watchdog = new ProgressWatchdog(settings.idleHeartbeats(), nanoClock.getAsLong());
+    if (resuming && stored.hasEpochClock()) {
+      // the epoch a coordinator restart interrupted: it began before the restart, and the restart is
+      // one more re-formation of its ring (used if the job resumes inside this epoch; see runEpoch)
+      EpochClock clock = stored.getEpochClock();
+      long elapsedMs = Math.max(0, wallClock.getAsLong() - clock.getStartedAtMs());
+      epochStartedFor = clock.getEpoch();
+      epochStartNanos = nanoClock.getAsLong() - TimeUnit.MILLISECONDS.toNanos(elapsedMs);
+      recoveriesThisEpoch = clock.getRecoveries() + 1;
+      job.setEpochClock(clock.toBuilder().setRecoveries(recoveriesThisEpoch));
+    }
     if (stored.hasProgress() && stored.getProgress().getEpoch() > 0) {
       furthest = new Cursor(stored.getProgress().getEpoch(), stored.getProgress().getStep());
     }
@@ -460,6 +471,7 @@ final class JobLifecycle {
     startStep = plan.step();
     if (!firstRing && epochStartedFor == epoch) {
       recoveriesThisEpoch++;
+      job.setEpochClock(job.getEpochClockBuilder().setRecoveries(recoveriesThisEpoch));
     }
     Membership.Builder membership = Membership.newBuilder().setGeneration(generation);
     for (int r = 0; r < next.size(); r++) {
@@ -573,6 +585,10 @@ final class JobLifecycle {
       epochStartedFor = epoch;
       epochStartNanos = nanoClock.getAsLong();
       recoveriesThisEpoch = 0;
+      // stored now, so that a coordinator restarted during the epoch still knows when it began
+      job.setEpochClock(EpochClock.newBuilder().setEpoch(epoch).setStartedAtMs(wallClock.getAsLong()));
+      current = job.build();
+      out.add(new Store(current));
     }
     epochResults.clear();
     progress.clear();
@@ -674,6 +690,7 @@ final class JobLifecycle {
         return;
       }
       job.addEpochs(metrics);
+      job.clearEpochClock();
       job.setProgress(job.getProgressBuilder().setStep(metrics.getSteps()).setSamples(metrics.getSamples()));
       log.info("job {}: epoch {}/{} train loss {} test loss {} test acc {} ({} s, {} recoveries)", id(), epoch,
           validated.spec().epochs(), metrics.getTrainLoss(), metrics.getTestLoss(), metrics.getTestAccuracy(),

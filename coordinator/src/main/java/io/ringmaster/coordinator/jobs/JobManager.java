@@ -223,6 +223,114 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     return out;
   }
 
+  /**
+   * One page of the listing (see {@link JobStore#page}): active jobs as they are now, the others as
+   * stored. The state filter applies to the stored state, which an active job's driver updates at every
+   * state change.
+   */
+  public List<Job> page(Collection<io.ringmaster.proto.v1.JobState> states,
+      io.ringmaster.coordinator.store.JobCursor after, int limit) {
+    List<Job> out = new ArrayList<>();
+    for (Job j : store.page(states, after, limit)) {
+      JobDriver d = active.get(j.getId());
+      out.add(d != null ? d.snapshot() : j);
+    }
+    return out;
+  }
+
+  /** Refused deletion: the job is queued or active. */
+  public static final class JobActiveException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    JobActiveException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Deletes a finished job: its stored record and checkpoint references, then its directory under the
+   * jobs directory (logs, model, checkpoint files). Empty for an unknown id.
+   *
+   * @throws JobActiveException when the job is queued or active (cancel it first)
+   * @throws java.io.UncheckedIOException when the record is gone but the directory could not be removed
+   */
+  public Optional<Job> delete(String id) {
+    Job deleted;
+    synchronized (lock) {
+      Optional<Job> stored = active.containsKey(id) ? current(id) : store.get(id);
+      if (stored.isEmpty()) {
+        return Optional.empty();
+      }
+      deleted = stored.get();
+      if (queue.containsKey(id) || active.containsKey(id) || !JobState.fromProto(deleted.getState()).isTerminal()) {
+        throw new JobActiveException("job " + id + " is " + deleted.getState() + ": only finished jobs (SUCCEEDED,"
+            + " FAILED, CANCELLED) can be deleted; cancel it first (ringmaster cancel " + id + ")");
+      }
+      store.delete(id);
+    }
+    hub.forget(id);
+    JobFiles.deleteDirectory(jobsDir, id);
+    log.info("job {} deleted ({})", id, deleted.getState());
+    return Optional.of(deleted);
+  }
+
+  /**
+   * Deletes the finished jobs that {@code policy} says are expired, paging through them newest first.
+   * A job that cannot be deleted (it vanished meanwhile, its directory resists) is logged and skipped.
+   *
+   * @return the ids deleted
+   */
+  public List<String> applyRetention(RetentionPolicy policy) {
+    if (!policy.deletesAnything()) {
+      return List.of();
+    }
+    List<io.ringmaster.proto.v1.JobState> finished = List.of(io.ringmaster.proto.v1.JobState.SUCCEEDED,
+        io.ringmaster.proto.v1.JobState.FAILED, io.ringmaster.proto.v1.JobState.CANCELLED);
+    long now = wallClock.getAsLong();
+    List<String> expired = new ArrayList<>();
+    long seen = 0;
+    io.ringmaster.coordinator.store.JobCursor after = null;
+    while (true) {
+      List<Job> page = store.page(finished, after, 200);
+      for (Job j : page) {
+        if (policy.expired(j, seen++, now)) {
+          expired.add(j.getId());
+        }
+      }
+      if (page.size() < 200) {
+        break;
+      }
+      after = io.ringmaster.coordinator.store.JobCursor.of(page.get(page.size() - 1));
+    }
+    List<String> deleted = new ArrayList<>();
+    for (String id : expired) {
+      try {
+        delete(id).ifPresent(j -> deleted.add(id));
+      } catch (RuntimeException e) {
+        log.warn("retention: job {} not deleted: {}", id, e.getMessage());
+      }
+    }
+    if (!deleted.isEmpty()) {
+      log.info("retention ({}): deleted {} finished job(s)", policy, deleted.size());
+    }
+    return deleted;
+  }
+
+  /** Applies {@code policy} now and every {@link RetentionPolicy#interval()} on the coordinator's timers. */
+  public void scheduleRetention(RetentionPolicy policy) {
+    if (!policy.deletesAnything()) {
+      return;
+    }
+    long period = policy.interval().toMillis();
+    timers.scheduleWithFixedDelay(() -> {
+      try {
+        applyRetention(policy);
+      } catch (RuntimeException e) {
+        log.error("retention sweep failed; it runs again in {} ms", period, e);
+      }
+    }, 0, period, TimeUnit.MILLISECONDS);
+  }
+
   /** Cancels a job; a finished job is returned unchanged. Empty for an unknown id. */
   public Optional<CompletableFuture<Job>> cancel(String id) {
     synchronized (lock) {
@@ -233,8 +341,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
             .setMessage(q.resuming() ? "cancelled by user while waiting for workers after a coordinator restart"
                 : "cancelled by user while queued")
             .setFinishedAtMs(wallClock.getAsLong()).build();
-        store.put(j);
-        hub.publish(JobEvent.Kind.STATE_CHANGED, j, JobEvent.newBuilder());
+        hub.publish(JobEvent.Kind.STATE_CHANGED, j, JobEvent.newBuilder(), store::put); // stores it numbered
         return Optional.of(CompletableFuture.completedFuture(j));
       }
     }
@@ -245,12 +352,20 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     return store.get(id).map(CompletableFuture::completedFuture);
   }
 
-  /** Streams the job's events to {@code watcher}; false for an unknown id. */
+  /** Streams the job's events to {@code watcher} from its beginning (a SNAPSHOT); false for an unknown id. */
   public boolean watch(String id, StreamObserver<JobEvent> watcher) {
+    return watch(id, 0, watcher);
+  }
+
+  /**
+   * Streams the job's events to {@code watcher}, resuming at {@code fromSequence} (0: a SNAPSHOT first;
+   * see {@link JobEventHub}); false for an unknown id.
+   */
+  public boolean watch(String id, long fromSequence, StreamObserver<JobEvent> watcher) {
     if (current(id).isEmpty()) {
       return false;
     }
-    hub.subscribe(() -> current(id).orElseThrow(), watcher);
+    hub.subscribe(() -> current(id).orElseThrow(), fromSequence, watcher);
     return true;
   }
 
@@ -390,9 +505,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
             .setState(io.ringmaster.proto.v1.JobState.FAILED)
             .setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT)
             .setMessage(timedOut.message()).setFinishedAtMs(wallClock.getAsLong()).build();
-        store.put(failed);
+        hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder(), store::put); // stores it numbered
         log.warn("job {} failed: {}", failed.getId(), failed.getMessage());
-        after.add(() -> hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder()));
       }
       shownMessages.keySet().retainAll(queue.keySet());
       round.waiting().forEach((id, message) -> {
@@ -402,8 +516,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         Job j = store.get(id).orElseThrow();
         if (!j.getMessage().equals(message)) {
           Job updated = j.toBuilder().setMessage(message).build();
-          store.put(updated);
-          after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
+          hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message), store::put);
         }
       });
     }

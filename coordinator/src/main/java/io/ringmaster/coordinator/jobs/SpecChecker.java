@@ -46,6 +46,7 @@ public final class SpecChecker {
    */
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
     List<Violation> limits = new ArrayList<>();
+    ClientStringLimits.check(proto, limits);
     if (proto.getWorkers() > maxWorkersPerJob) {
       limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
           + " (this coordinator's limit per job), got " + proto.getWorkers()));

@@ -2,20 +2,35 @@ package io.ringmaster.coordinator.store;
 
 import io.ringmaster.proto.v1.CheckpointRef;
 import io.ringmaster.proto.v1.Job;
-import java.util.Comparator;
+import io.ringmaster.proto.v1.JobState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-/** A {@link JobStore} that forgets everything when the coordinator stops. */
+/**
+ * A {@link JobStore} that forgets everything when the coordinator stops. Jobs are indexed by id and by
+ * their {@link JobCursor listing position}, so a page costs its own size (plus the jobs of other states
+ * skipped over when filtering), not the number of jobs stored. Readers never block; writers are
+ * serialised so that the two indexes agree.
+ */
 public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<JobCursor, Job> ordered = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<String, Map<String, CheckpointRef>> checkpoints = new ConcurrentHashMap<>();
 
   @Override
-  public void put(Job job) {
-    jobs.put(JobStoreArgs.jobId(job), job);
+  public synchronized void put(Job job) {
+    Job old = jobs.put(JobStoreArgs.jobId(job), job);
+    if (old != null && old.getCreatedAtMs() != job.getCreatedAtMs()) {
+      ordered.remove(JobCursor.of(old));
+    }
+    ordered.put(JobCursor.of(job), job);
   }
 
   @Override
@@ -25,9 +40,35 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public List<Job> list() {
-    return jobs.values().stream()
-        .sorted(Comparator.comparingLong(Job::getCreatedAtMs).reversed().thenComparing(Job::getId))
-        .toList();
+    return List.copyOf(ordered.values());
+  }
+
+  @Override
+  public List<Job> page(Collection<JobState> states, JobCursor after, int limit) {
+    JobStoreArgs.checkLimit(limit);
+    EnumSet<JobState> wanted = states.isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(states);
+    NavigableMap<JobCursor, Job> rest = after == null ? ordered : ordered.tailMap(after, false);
+    List<Job> page = new ArrayList<>(Math.min(limit, 64));
+    for (Job j : rest.values()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      if (wanted.contains(j.getState())) {
+        page.add(j);
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public synchronized boolean delete(String id) {
+    checkpoints.remove(id);
+    Job old = jobs.remove(id);
+    if (old == null) {
+      return false;
+    }
+    ordered.remove(JobCursor.of(old));
+    return true;
   }
 
   @Override

@@ -30,6 +30,19 @@ public interface JobStore extends AutoCloseable {
     return list().stream().filter(j -> states.contains(j.getState())).toList();
   }
 
+  /**
+   * One page of the listing: at most {@code limit} jobs whose state is one of {@code states} (every
+   * state when empty), strictly after {@code after} (from the newest when null), newest first (by
+   * created time, then id). Implementations answer from an index, not by reading every job.
+   */
+  List<Job> page(Collection<JobState> states, JobCursor after, int limit);
+
+  /**
+   * Forgets the job and its checkpoint references (not the files). False when there was no such job.
+   * Whether the job may be deleted is the caller's decision.
+   */
+  boolean delete(String id);
+
   /** Records a stored checkpoint; replaces the reference with the same job id and checkpoint id. */
   void addCheckpoint(CheckpointRef ref);
 

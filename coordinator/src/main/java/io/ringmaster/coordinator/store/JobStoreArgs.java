@@ -20,4 +20,10 @@ final class JobStoreArgs {
           + "job_id='" + ref.getJobId() + "', id='" + ref.getId() + "'");
     }
   }
+
+  static void checkLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("a page holds at least one job: limit must be >= 1, got " + limit);
+    }
+  }
 }

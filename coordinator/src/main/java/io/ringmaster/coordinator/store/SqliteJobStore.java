@@ -185,6 +185,66 @@ public final class SqliteJobStore implements JobStore {
     }
   }
 
+  /**
+   * One page through the {@code jobs_by_created} index (or {@code jobs_by_state} when filtering): the
+   * cursor's condition is a range on (created_at_ms DESC, id), so SQLite seeks to it instead of skipping
+   * rows.
+   */
+  @Override
+  public synchronized List<Job> page(Collection<JobState> states, JobCursor after, int limit) {
+    JobStoreArgs.checkLimit(limit);
+    StringBuilder sql = new StringBuilder("SELECT id, job FROM jobs WHERE 1 = 1");
+    if (!states.isEmpty()) {
+      sql.append(" AND state IN (").append(String.join(", ", java.util.Collections.nCopies(states.size(), "?")))
+          .append(')');
+    }
+    if (after != null) {
+      sql.append(" AND (created_at_ms < ? OR (created_at_ms = ? AND id > ?))");
+    }
+    sql.append(" ORDER BY created_at_ms DESC, id ASC LIMIT ?");
+    try (PreparedStatement p = open().prepareStatement(sql.toString())) {
+      int i = 1;
+      for (JobState s : states) {
+        p.setString(i++, s.name());
+      }
+      if (after != null) {
+        p.setLong(i++, after.createdAtMs());
+        p.setLong(i++, after.createdAtMs());
+        p.setString(i++, after.id());
+      }
+      p.setInt(i, limit);
+      return readJobs(p);
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap(file, "list a page of jobs after " + after, e);
+    }
+  }
+
+  /** Deletes the job's row and its checkpoint references in one transaction. */
+  @Override
+  public synchronized boolean delete(String id) {
+    Connection c = open();
+    try {
+      c.setAutoCommit(false);
+      boolean existed;
+      try (PreparedStatement refs = c.prepareStatement("DELETE FROM checkpoints WHERE job_id = ?");
+          PreparedStatement job = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+        refs.setString(1, id);
+        refs.executeUpdate();
+        job.setString(1, id);
+        existed = job.executeUpdate() > 0;
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return existed;
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap(file, "delete job " + id, e);
+    }
+  }
+
   @Override
   public synchronized void addCheckpoint(CheckpointRef ref) {
     JobStoreArgs.check(ref);

@@ -86,6 +86,61 @@ abstract class JobStoreContractTest {
   }
 
   @Test
+  void pagesReturnEveryJobOnceNewestFirstWhileJobsAreAdded() {
+    for (int i = 0; i < 25; i++) {
+      store.put(job(String.format("j%03d", i), 1000 + i / 3, JobState.SUCCEEDED)); // ties on created time
+    }
+    List<String> seen = new ArrayList<>();
+    JobCursor after = null;
+    int added = 0;
+    while (true) {
+      List<Job> page = store.page(List.of(), after, 4);
+      if (page.isEmpty()) {
+        break;
+      }
+      page.forEach(j -> seen.add(j.getId()));
+      after = JobCursor.of(page.get(page.size() - 1));
+      store.put(job("late" + added++, 5000 + added, JobState.QUEUED)); // newer than every cursor
+    }
+
+    List<String> expected = store.list().stream().map(Job::getId).filter(id -> id.startsWith("j")).toList();
+    assertThat(seen).containsExactlyElementsOf(expected).doesNotHaveDuplicates().hasSize(25);
+    assertThat(added).isEqualTo(7);
+  }
+
+  @Test
+  void pageFiltersByStateAndLimits() {
+    store.put(job("q1", 1000, JobState.QUEUED));
+    store.put(job("f1", 2000, JobState.FAILED));
+    store.put(job("s1", 3000, JobState.SUCCEEDED));
+    store.put(job("f2", 4000, JobState.FAILED));
+
+    assertThat(store.page(EnumSet.of(JobState.FAILED, JobState.SUCCEEDED), null, 2))
+        .extracting(Job::getId).containsExactly("f2", "s1");
+    assertThat(store.page(EnumSet.of(JobState.FAILED, JobState.SUCCEEDED), new JobCursor(3000, "s1"), 2))
+        .extracting(Job::getId).containsExactly("f1");
+    assertThat(store.page(List.of(), new JobCursor(1000, "q1"), 10)).isEmpty();
+    assertThatThrownBy(() -> store.page(List.of(), null, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit must be >= 1");
+  }
+
+  @Test
+  void deleteForgetsTheJobAndItsCheckpointReferences() {
+    store.put(job("gone", 1000, JobState.SUCCEEDED));
+    store.put(job("kept", 2000, JobState.SUCCEEDED));
+    store.addCheckpoint(ref("gone", 1, 10, true, 5));
+    store.addCheckpoint(ref("kept", 1, 10, true, 5));
+
+    assertThat(store.delete("gone")).isTrue();
+    assertThat(store.delete("gone")).isFalse();
+    assertThat(store.get("gone")).isEmpty();
+    assertThat(store.checkpoints("gone")).isEmpty();
+    assertThat(store.list()).extracting(Job::getId).containsExactly("kept");
+    assertThat(store.page(List.of(), null, 10)).extracting(Job::getId).containsExactly("kept");
+    assertThat(store.checkpoints("kept")).hasSize(1);
+  }
+
+  @Test
   void jobWithoutIdIsRefused() {
     assertThatThrownBy(() -> store.put(Job.newBuilder().setState(JobState.QUEUED).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without an id");

@@ -1,0 +1,43 @@
+package io.ringmaster.coordinator.config;
+
+import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.coordinator.jobs.RetentionPolicy;
+import java.time.Duration;
+
+/**
+ * Every setting of a coordinator, resolved (defaults filled in) and valid. The YAML file and the flags
+ * use the same names, as {@code section.key} paths; see {@link CoordinatorConfigReader} and
+ * docs/COORDINATOR.md.
+ *
+ * @param jobs admission, limits and timings of jobs ({@link JobSettings}, the watchdog included)
+ * @param maxMessageBytes largest gRPC message the server accepts (and the most a client must accept)
+ * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
+ *     instead of starting more threads
+ * @param retention when finished jobs are deleted
+ */
+public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+    RetentionPolicy retention) {
+
+  /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
+  public record ServerSettings(String host, Integer port, String advertiseHost, String dataDir, String scheduler) {
+    public static final ServerSettings UNSET = new ServerSettings(null, null, null, null, null);
+  }
+
+  /** gRPC's own default, kept as ours: checkpoints and tensors travel in 1 MiB chunks. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 << 20;
+  /** The largest {@code grpc.maxMessageMb} accepted; clients accept messages this large. */
+  public static final int MAX_MESSAGE_BYTES_LIMIT = 64 << 20;
+  public static final int DEFAULT_EXECUTOR_THREADS = 16;
+
+  public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(ServerSettings.UNSET,
+      JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL);
+
+  /** Shorthand for the retention's keep-for duration in days (0: forever). */
+  public long retentionDays() {
+    return retention.keepFor().toDays();
+  }
+
+  static Duration seconds(double s) {
+    return Duration.ofNanos((long) (s * 1e9));
+  }
+}

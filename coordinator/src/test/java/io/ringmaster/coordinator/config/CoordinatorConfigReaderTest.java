@@ -1,0 +1,87 @@
+package io.ringmaster.coordinator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringmaster.job.spec.Violation;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The configuration file and flags: values, defaults, precedence, and errors that name the setting. */
+class CoordinatorConfigReaderTest {
+  static Map.Entry<String, String> flag(String name, String value) {
+    return Map.entry(name, value);
+  }
+
+  @Test
+  void noFileAndNoFlagsGiveTheDefaults() {
+    CoordinatorConfig c = CoordinatorConfigReader.read(null, "none", Map.of());
+    assertThat(c.jobs()).isEqualTo(io.ringmaster.coordinator.jobs.JobSettings.DEFAULTS);
+    assertThat(c.maxMessageBytes()).isEqualTo(4 << 20);
+    assertThat(c.executorThreads()).isEqualTo(16);
+    assertThat(c.retention().deletesAnything()).isFalse();
+    assertThat(c.server()).isEqualTo(CoordinatorConfig.ServerSettings.UNSET);
+  }
+
+  @Test
+  void fileSetsEverySectionAndFlagsWin() {
+    String yaml = """
+        server: {port: 7171, scheduler: external, dataDir: /var/lib/rm}
+        jobs: {maxConcurrent: 3, maxQueued: 500, maxWorkersPerJob: 8, heartbeatIntervalS: 0.5, heartbeatTimeoutS: 4}
+        watchdog: {noProgressTimeoutS: 120, idleHeartbeats: 7, maxIdleRecoveries: 1}
+        grpc: {maxMessageMb: 8, executorThreads: 4}
+        retention: {keepDays: 30, keepFinishedJobs: 1000, intervalMinutes: 5}
+        """;
+    CoordinatorConfig c = CoordinatorConfigReader.read(yaml, "coordinator.yaml",
+        Map.of("jobs.maxConcurrent", flag("--max-concurrent-jobs", "2")));
+
+    assertThat(c.jobs().maxConcurrentJobs()).as("the flag wins over the file").isEqualTo(2);
+    assertThat(c.jobs().maxQueuedJobs()).isEqualTo(500);
+    assertThat(c.jobs().maxWorkersPerJob()).isEqualTo(8);
+    assertThat(c.jobs().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.jobs().noProgressTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.jobs().idleHeartbeats()).isEqualTo(7);
+    assertThat(c.jobs().maxIdleRecoveries()).isEqualTo(1);
+    assertThat(c.maxMessageBytes()).isEqualTo(8 << 20);
+    assertThat(c.executorThreads()).isEqualTo(4);
+    assertThat(c.retention().keepFor()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention().keepFinishedJobs()).isEqualTo(1000);
+    assertThat(c.retention().interval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.server().port()).isEqualTo(7171);
+    assertThat(c.server().scheduler()).isEqualTo("external");
+    assertThat(c.server().host()).isNull();
+  }
+
+  @Test
+  void everyBadSettingIsNamedAtOnce() {
+    String yaml = """
+        jobs: {maxConcurrent: 0, maxQueud: 5, heartbeatIntervalS: abc}
+        grpc: {maxMessageMb: 1000}
+        server: {scheduler: yarn}
+        extras: {x: 1}
+        """;
+    assertThatThrownBy(() -> CoordinatorConfigReader.read(yaml, "c.yaml",
+        Map.of("grpc.executorThreads", flag("--executor-threads", "1.5"))))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.violations()).extracting(Violation::field).containsExactlyInAnyOrder(
+              "jobs.maxConcurrent", "jobs.maxQueud", "jobs.heartbeatIntervalS", "grpc.maxMessageMb",
+              "server.scheduler", "extras", "grpc.executorThreads");
+          assertThat(e.getMessage())
+              .contains("jobs.maxConcurrent: must be in 1..10000 (in c.yaml), got 0")
+              .contains("jobs.maxQueud: unknown setting in c.yaml; known in jobs: [maxConcurrent, maxQueued")
+              .contains("grpc.executorThreads: must be a whole number (given by --executor-threads), got 1.5")
+              .contains("server.scheduler: must be one of [local, external]");
+        });
+  }
+
+  @Test
+  void contradictorySettingsAreNamed() {
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("jobs: {heartbeatIntervalS: 5, heartbeatTimeoutS: 6}",
+        "c.yaml", Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("jobs.heartbeatTimeoutS: must be at least twice jobs.heartbeatIntervalS");
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("- a\n- b", "c.yaml", Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("c.yaml: must be a mapping");
+  }
+}
