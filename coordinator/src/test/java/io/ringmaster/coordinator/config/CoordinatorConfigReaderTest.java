@@ -71,7 +71,7 @@ class CoordinatorConfigReaderTest {
               .contains("jobs.maxConcurrent: must be in 1..10000 (in c.yaml), got 0")
               .contains("jobs.maxQueud: unknown setting in c.yaml; known in jobs: [maxConcurrent, maxQueued")
               .contains("grpc.executorThreads: must be a whole number (given by --executor-threads), got 1.5")
-              .contains("server.scheduler: must be one of [local, external]");
+              .contains("server.scheduler: must be one of [local, external, kubernetes]");
         });
   }
 
