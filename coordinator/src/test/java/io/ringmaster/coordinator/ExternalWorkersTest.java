@@ -94,7 +94,8 @@ class ExternalWorkersTest {
 
   @Test
   void withNoFreeWorkerTheJobFailsAfterTheReplacementTimeoutNamingTheLostRank() throws Exception {
-    JobSpec spec = spec(3_000, 6, "{minWorkers: 2, replacementTimeoutS: 2}");
+    // 200 epochs: the job must still be running when worker b goes (6 epochs of 3,000 samples can end in 3 s)
+    JobSpec spec = spec(3_000, 200, "{minWorkers: 2, replacementTimeoutS: 2}");
     try (CoordinatorServer coordinator = externalCoordinator();
         WorkerRuntime a = worker(coordinator, "lib-a");
         WorkerRuntime b = worker(coordinator, "lib-b")) {
