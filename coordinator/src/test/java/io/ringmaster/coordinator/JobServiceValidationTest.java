@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,8 +51,8 @@ class JobServiceValidationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 300, 100);
-    good = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, 1, 32), tmp));
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), 300, 100);
+    good = SpecProtos.toProto(JobSpecYaml.parse(data.yaml(2, 1, 32), tmp));
     Files.writeString(tmp.resolve("bad-labels.idx"), "not an idx file at all");
     coordinator = CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
         .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL)

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,8 +71,8 @@ class WatchResumeTest {
 
   @Test
   void shutdownEndsStreamsWithUnavailableAndAWatcherResumesWithoutGapsOrDuplicates() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 300, 100);
-    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, 1, 32), tmp));
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), 300, 100);
+    JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(data.yaml(2, 1, 32), tmp));
 
     CoordinatorServer first = start();
     ManagedChannel c1 = NettyChannelBuilder.forAddress("127.0.0.1", first.port()).usePlaintext().build();

@@ -1,5 +1,6 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -57,8 +58,8 @@ class CrossHostArtifactsTest {
   @BeforeAll
   static void needsRootAndIproute2() {
     NetworkHosts.assumeAvailable(); // a failure under CI=true
-    assumeTrue(Files.isDirectory(FashionFiles.DATASET),
-        () -> "skipped: no " + FashionFiles.DATASET + " (apt-get install dataset-fashion-mnist; scripts/setup.sh does)");
+    assumeTrue(Files.isDirectory(FashionSubset.DATASET),
+        () -> "skipped: no " + FashionSubset.DATASET + " (apt-get install dataset-fashion-mnist; scripts/setup.sh does)");
   }
 
   @AfterEach
@@ -70,7 +71,7 @@ class CrossHostArtifactsTest {
 
   @Test
   void dataUploadedByAClientReachesWorkersOverGrpcAndTheModelComesBackByteForByte() throws Exception {
-    FashionFiles data = FashionFiles.write(tmp.resolve("client-data"), TRAIN, TEST);
+    FashionSubset data = FashionSubset.write(tmp.resolve("client-data"), TRAIN, TEST);
     Path out = Path.of(System.getProperty("user.dir"), "target", "cross-host", "artifacts");
     deleteTree(out);
     cluster = CrossHostCluster.start(out, 2);

@@ -1,5 +1,6 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -134,7 +135,7 @@ final class CrossHostCluster implements AutoCloseable {
     return JobServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
-  static JobSpec spec(FashionFiles data, String name, int workers, int epochs, int batch, String faultTolerance) {
+  static JobSpec spec(FashionSubset data, String name, int workers, int epochs, int batch, String faultTolerance) {
     return SpecProtos.toProto(JobSpecYaml.parse(data.yaml(name, workers, epochs, batch, faultTolerance),
         data.trainImages().getParent()));
   }

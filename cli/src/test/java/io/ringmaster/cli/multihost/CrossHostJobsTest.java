@@ -1,5 +1,6 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -64,13 +65,13 @@ class CrossHostJobsTest {
   @BeforeAll
   static void needsRootAndIproute2() {
     NetworkHosts.assumeAvailable(); // a failure under CI=true
-    assumeTrue(Files.isDirectory(FashionFiles.DATASET),
-        () -> "skipped: no " + FashionFiles.DATASET + " (apt-get install dataset-fashion-mnist; scripts/setup.sh does)");
+    assumeTrue(Files.isDirectory(FashionSubset.DATASET),
+        () -> "skipped: no " + FashionSubset.DATASET + " (apt-get install dataset-fashion-mnist; scripts/setup.sh does)");
   }
 
   @Test
   void twoWorkersOnTwoHostsTrainAJob() throws Exception {
-    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), TRAIN, TEST);
     try (CrossHostCluster c = start()) {
       String id = c.submit(CrossHostCluster.spec(data, "plain", 2, 2, 30, FAST_FAULTS)).id();
       Job done = c.awaitEnd(id, Duration.ofSeconds(90));
@@ -91,7 +92,7 @@ class CrossHostJobsTest {
    */
   @Test
   void jobAfterJobOnTheSameLongLivedWorkersIncludingACancelledOne() throws Exception {
-    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), TRAIN, TEST);
     SoftAssertions softly = new SoftAssertions();
     try (CrossHostCluster c = start()) {
       Set<String> both = Set.of(c.workerId(c.net.host(2)), c.workerId(c.net.host(3)));
@@ -131,7 +132,7 @@ class CrossHostJobsTest {
    */
   @Test
   void aWorkerCutOffMidEpochIsEvictedOnceAndServesTheNextJobWhenBack() throws Exception {
-    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), TRAIN, TEST);
     SoftAssertions softly = new SoftAssertions();
     try (CrossHostCluster c = start()) {
       NetworkHosts.Host a = c.net.host(2);
@@ -182,7 +183,7 @@ class CrossHostJobsTest {
    */
   @Test
   void aJobSurvivesItsCoordinatorCutOffLongerThanTheWorkerTimeout() throws Exception {
-    FashionFiles data = FashionFiles.write(tmp.resolve("data"), TRAIN, TEST);
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), TRAIN, TEST);
     try (CrossHostCluster c = start()) {
       String id = c.submit(CrossHostCluster.spec(data, "partition", 2, 3, 10, FAST_FAULTS)).id();
       c.awaitTraining(id, 2, Duration.ofSeconds(60));

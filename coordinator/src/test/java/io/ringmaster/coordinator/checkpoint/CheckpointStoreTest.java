@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.checkpoint;
 
+import io.ringmaster.job.testing.SampleCheckpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

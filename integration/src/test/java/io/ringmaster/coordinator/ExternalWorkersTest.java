@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,6 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * coordinator gives up on is evicted and must attach again.
  */
 class ExternalWorkersTest {
+  /**
+   * Epochs of a job the test acts on while it trains (a worker leaves, a link is cut, the coordinator stops):
+   * an epoch of 3,000 samples takes about half a second on two workers here, so 20 epochs cannot end between
+   * the test seeing the first step and acting on it (a few milliseconds), even on a loaded machine.
+   */
+  private static final int EPOCHS_OUTLASTING_THE_TEST = 20;
+
   @TempDir Path tmp;
 
   @Test
@@ -64,7 +72,7 @@ class ExternalWorkersTest {
    */
   @Test
   void aFreeWorkerThatAttachesWhileTheJobWaitsReplacesTheLostOne() throws Exception {
-    JobSpec spec = spec(3_000, 6, "{minWorkers: 2, replacementTimeoutS: 120}");
+    JobSpec spec = spec(3_000, EPOCHS_OUTLASTING_THE_TEST, "{minWorkers: 2, replacementTimeoutS: 120}");
     try (CoordinatorServer coordinator = externalCoordinator();
         WorkerRuntime a = worker(coordinator, "lib-a");
         WorkerRuntime b = worker(coordinator, "lib-b")) {
@@ -81,9 +89,9 @@ class ExternalWorkersTest {
         try (WorkerRuntime c = worker(coordinator, "lib-c")) {
           Job done = awaitEnd(jobs, id);
           assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
-          assertThat(done.getEpochsList()).hasSize(6)
+          assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
               .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
-          assertThat(done.getEpochs(5).getWorkers()).isEqualTo(2);
+          assertThat(done.getEpochs(EPOCHS_OUTLASTING_THE_TEST - 1).getWorkers()).isEqualTo(2);
           assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId).contains("lib-a", "lib-c");
         }
       } finally {
@@ -94,8 +102,7 @@ class ExternalWorkersTest {
 
   @Test
   void withNoFreeWorkerTheJobFailsAfterTheReplacementTimeoutNamingTheLostRank() throws Exception {
-    // 200 epochs: the job must still be running when worker b goes (6 epochs of 3,000 samples can end in 3 s)
-    JobSpec spec = spec(3_000, 200, "{minWorkers: 2, replacementTimeoutS: 2}");
+    JobSpec spec = spec(3_000, EPOCHS_OUTLASTING_THE_TEST, "{minWorkers: 2, replacementTimeoutS: 2}");
     try (CoordinatorServer coordinator = externalCoordinator();
         WorkerRuntime a = worker(coordinator, "lib-a");
         WorkerRuntime b = worker(coordinator, "lib-b")) {
@@ -167,7 +174,7 @@ class ExternalWorkersTest {
   @Test
   void aWorkerCutOffMidEpochIsEvictedOnceNotReadmittedAndServesTheNextJobAfterReattaching()
       throws Exception {
-    JobSpec spec = spec(2, 3_000, 6, "{minWorkers: 1, maxReplacements: 3, workerTimeoutS: 3}");
+    JobSpec spec = spec(2, 3_000, EPOCHS_OUTLASTING_THE_TEST, "{minWorkers: 1, maxReplacements: 3, workerTimeoutS: 3}");
     try (CoordinatorServer coordinator = externalCoordinator(Duration.ofSeconds(60));
         CuttableLink link = new CuttableLink(coordinator.port());
         WorkerRuntime a = worker(coordinator, "lib-a");
@@ -181,7 +188,8 @@ class ExternalWorkersTest {
 
         Job done = awaitEnd(jobs, id);
         assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(done.getEpochsList()).hasSize(6).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+        assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
+            .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
         List<WorkerStatus> ofB = done.getWorkersList().stream()
             .filter(w -> w.getWorkerId().equals("lib-b")).toList();
         assertThat(ofB).as("lib-b was evicted once and never handed a slot again: %s", done.getWorkersList())
@@ -189,7 +197,7 @@ class ExternalWorkersTest {
               assertThat(w.getState()).isEqualTo(io.ringmaster.proto.v1.WorkerState.WORKER_LOST);
               assertThat(w.getMessage()).contains("no heartbeat");
             });
-        assertThat(done.getEpochs(5).getWorkers()).isEqualTo(1);
+        assertThat(done.getEpochs(EPOCHS_OUTLASTING_THE_TEST - 1).getWorkers()).isEqualTo(1);
 
         link.restore();
 
@@ -254,7 +262,7 @@ class ExternalWorkersTest {
    */
   @Test
   void afterACoordinatorRestartARunningJobResumesWhenItsWholeGangIsBack() throws Exception {
-    JobSpec spec = spec(2, 3_000, 6, "{}");
+    JobSpec spec = spec(2, 3_000, EPOCHS_OUTLASTING_THE_TEST, "{}");
     int port;
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
       port = probe.getLocalPort();
@@ -277,7 +285,8 @@ class ExternalWorkersTest {
           Job done = awaitEnd(jobs, id);
           assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
           assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
-          assertThat(done.getEpochsList()).hasSize(6).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
+          assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
+              .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
         } finally {
           channel.shutdownNow();
         }
@@ -292,8 +301,8 @@ class ExternalWorkersTest {
 
   /** A {@code workers}-worker MLP job on the first {@code trainSamples} training samples, batch 30. */
   private JobSpec spec(int workers, int trainSamples, int epochs, String faultTolerance) throws java.io.IOException {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data-" + trainSamples), trainSamples, 300);
-    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, 30, faultTolerance), tmp));
+    FashionSubset data = FashionSubset.write(tmp.resolve("data-" + trainSamples), trainSamples, 300);
+    return SpecProtos.toProto(JobSpecYaml.parse(data.yaml(workers, epochs, 30, faultTolerance), tmp));
   }
 
   private static Job awaitEnd(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
@@ -333,14 +342,28 @@ class ExternalWorkersTest {
     return NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
   }
 
-  /** Submits the job and returns its id once it has trained a step. */
+  /**
+   * Submits the job and returns its id once it has trained at least one step, whatever its state now (between
+   * epochs, recovering, ...): a wait for RUNNING with a step in progress can miss a job that moves fast. The
+   * job must not have ended, which a job of {@link #EPOCHS_OUTLASTING_THE_TEST} epochs cannot have.
+   */
   private static String submitAndAwaitTraining(JobServiceGrpc.JobServiceBlockingStub jobs, JobSpec spec) {
     String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId();
-    await().atMost(Duration.ofMinutes(2)).until(() -> {
-      Job j = get(jobs, id);
-      return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
-    });
+    Job seen = await().atMost(Duration.ofMinutes(2))
+        .until(() -> get(jobs, id), j -> hasTrainedAStep(j) || ended(j));
+    assertThat(seen.getState()).as("job %s ended before the test could act on it (%s): give it more epochs", id,
+        seen.getMessage()).isNotIn(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
     return id;
+  }
+
+  /** A step finished in the current epoch, or an epoch already. */
+  private static boolean hasTrainedAStep(Job j) {
+    return j.getEpochsCount() > 0 || j.getProgress().getStep() > 0;
+  }
+
+  private static boolean ended(Job j) {
+    return j.getState() == JobState.SUCCEEDED || j.getState() == JobState.FAILED
+        || j.getState() == JobState.CANCELLED;
   }
 
   private static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,7 @@ class LocalTrainingTest {
   static CoordinatorServer coordinator;
   static ManagedChannel channel;
   static JobServiceGrpc.JobServiceBlockingStub jobs;
-  static FashionSubset.Files4 data;
+  static FashionSubset data;
 
   @BeforeAll
   static void start() throws Exception {
@@ -56,11 +57,11 @@ class LocalTrainingTest {
   }
 
   static JobSpec spec(int workers, int epochs, int batch) {
-    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, batch), tmp));
+    return SpecProtos.toProto(JobSpecYaml.parse(data.yaml(workers, epochs, batch), tmp));
   }
 
   static JobSpec spec(int workers, int epochs, int batch, String faultTolerance) {
-    return SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, workers, epochs, batch, faultTolerance),
+    return SpecProtos.toProto(JobSpecYaml.parse(data.yaml(workers, epochs, batch, faultTolerance),
         tmp));
   }
 

@@ -1,4 +1,4 @@
-package io.ringmaster.coordinator.checkpoint;
+package io.ringmaster.job.testing;
 
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.Provenance;
@@ -8,11 +8,11 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-/** Checkpoints with random contents, and file damage, for tests. */
-final class SampleCheckpoints {
+/** Checkpoints with random contents (a NaN with a payload and a -0.0 among them), and file damage, for tests. */
+public final class SampleCheckpoints {
   private SampleCheckpoints() {}
 
-  static float[] floats(int n, long seed) {
+  public static float[] floats(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
@@ -26,7 +26,7 @@ final class SampleCheckpoints {
   }
 
   /** A checkpoint with {@code numParams} params and twice as many updater floats (Adam's two moments). */
-  static Checkpoint of(String jobId, int epoch, long step, int numParams) {
+  public static Checkpoint of(String jobId, int epoch, long step, int numParams) {
     return Checkpoint.newBuilder()
         .setJobId(jobId).setEpoch(epoch).setStep(step).setStepsInEpoch(500).setEpochComplete(step == 500)
         .setNumParams(numParams).setParams(FloatBytes.toBytes(floats(numParams, 31L * epoch + step)))
@@ -40,12 +40,12 @@ final class SampleCheckpoints {
   }
 
   /** About 5 MB: 436,907 params and 873,814 updater floats (5,242,884 bytes of floats). */
-  static Checkpoint fiveMegabytes(String jobId, int epoch, long step) {
+  public static Checkpoint fiveMegabytes(String jobId, int epoch, long step) {
     return of(jobId, epoch, step, 436_907);
   }
 
   /** Flips every bit of the byte at {@code offset} (negative: from the end). */
-  static void flipByte(Path file, long offset) throws IOException {
+  public static void flipByte(Path file, long offset) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       long at = offset >= 0 ? offset : f.length() + offset;
       f.seek(at);

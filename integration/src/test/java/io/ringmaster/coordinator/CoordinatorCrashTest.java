@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -90,10 +91,10 @@ class CoordinatorCrashTest {
 
   @Test
   void restartedCoordinatorRecoversEveryJobAndFinishesTheRunningOne() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
-    JobSpec quick = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 1, 1, 100), tmp));
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
+    JobSpec quick = SpecProtos.toProto(JobSpecYaml.parse(data.yaml(1, 1, 100), tmp));
     JobSpec longer = SpecProtos.toProto(JobSpecYaml.parse(
-        FashionSubset.yaml(data, 2, 3, 60, "{checkpointEverySteps: 15}"), tmp));
+        data.yaml(2, 3, 60, "{checkpointEverySteps: 15}"), tmp));
     Path dataDir = tmp.resolve("runs");
 
     JobServiceGrpc.JobServiceBlockingStub jobs = startCoordinator(dataDir);
@@ -170,9 +171,9 @@ class CoordinatorCrashTest {
   /** A clean shutdown leaves running jobs to be resumed, rather than cancelling them. */
   @Test
   void cleanShutdownSuspendsRunningJobsAndARestartResumesThem() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
+    FashionSubset data = FashionSubset.write(tmp.resolve("data"), 6_000, 1_000);
     JobSpec spec = SpecProtos.toProto(JobSpecYaml.parse(
-        FashionSubset.yaml(data, 2, 2, 60, "{checkpointEverySteps: 20}"), tmp));
+        data.yaml(2, 2, 60, "{checkpointEverySteps: 20}"), tmp));
     Path dataDir = tmp.resolve("runs");
     String id;
     try (CoordinatorServer first = CoordinatorServer.builder().port(0).dataDir(dataDir).build().start()) {

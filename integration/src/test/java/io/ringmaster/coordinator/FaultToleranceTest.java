@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +42,7 @@ class FaultToleranceTest {
   static CoordinatorServer coordinator;
   static ManagedChannel channel;
   static JobServiceGrpc.JobServiceBlockingStub jobs;
-  static FashionSubset.Files4 small;
+  static FashionSubset small;
 
   @BeforeAll
   static void start() throws Exception {
@@ -114,7 +115,7 @@ class FaultToleranceTest {
    */
   @Test
   void chaosKillingARandomWorkerAtARandomStepChangesNothingThatMatters() {
-    String yaml = FashionSubset.yaml(FashionSubset.full(), 3, 2, 128, "{}")
+    String yaml = FashionSubset.full().yaml(3, 2, 128, "{}")
         .replace("hidden: [64]", "hidden: [128]");
     Job baseline = awaitEnd(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build()).getId(),
         Duration.ofMinutes(6));
@@ -156,7 +157,7 @@ class FaultToleranceTest {
   /** A worker that hangs (SIGSTOP) instead of dying is named by the stall inspector and evicted. */
   @Test
   void stoppedWorkerIsNamedByTheStallInspectorAndEvicted() throws Exception {
-    String yaml = FashionSubset.yaml(small, 3, 3, 60,
+    String yaml = small.yaml(3, 3, 60,
         "{stallWarningS: 2, stallTimeoutS: 6, workerTimeoutS: 60, maxReplacements: 0}");
     Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build());
     List<JobEvent> events = watch(job.getId());
@@ -188,7 +189,7 @@ class FaultToleranceTest {
    */
   @Test
   void resumesFromACheckpointOnADifferentWorkerCount() {
-    String yaml = FashionSubset.yaml(small, 3, 3, 60,
+    String yaml = small.yaml(3, 3, 60,
         "{minWorkers: 2, maxReplacements: 2, checkpointEverySteps: 20}");
     Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build());
     awaitStep(job.getId(), 2, 45);
