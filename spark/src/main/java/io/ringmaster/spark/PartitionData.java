@@ -7,6 +7,7 @@ import io.ringmaster.job.data.FloatDataset;
 import io.ringmaster.job.plan.EpochPlan;
 import io.ringmaster.job.plan.PartitionPlan;
 import io.ringmaster.job.spec.JobSpec;
+import io.ringmaster.proto.v1.Provenance;
 import io.ringmaster.worker.WorkerData;
 
 /**
@@ -36,12 +37,12 @@ final class PartitionData implements WorkerData {
   }
 
   @Override
-  public Dataset train(JobSpec spec, DatasetInfo expected) throws DatasetException {
+  public Dataset train(JobSpec spec, DatasetInfo expected, Provenance validated) throws DatasetException {
     return dataset("train", expected, rows.trainFeatures(), rows.trainLabels());
   }
 
   @Override
-  public Dataset test(JobSpec spec, DatasetInfo expected) throws DatasetException {
+  public Dataset test(JobSpec spec, DatasetInfo expected, Provenance validated) throws DatasetException {
     return dataset("test", expected, rows.testFeatures(), rows.testLabels());
   }
 

@@ -12,6 +12,7 @@ import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.JobSpecResolver;
 import io.ringmaster.job.spec.ModelSpec;
 import io.ringmaster.job.spec.UpdaterSpec;
+import io.ringmaster.proto.v1.Provenance;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -22,7 +23,7 @@ class PartitionDataTest {
   private static final JobSpec SPEC = JobSpecResolver.withDefaults(new JobSpec("t",
       new ModelSpec.Builtin(ModelSpec.MLP, null, null),
       new DataSpec(DatasetRef.csv("spark:a", "label"), DatasetRef.csv("spark:b", "label")), 1, 2,
-      UpdaterSpec.adam(1e-3), 7L, 2, null, null, null));
+      UpdaterSpec.adam(1e-3), 7L, 2, null, null, null, null));
 
   private static Row row(int label, int split, float... features) {
     List<Float> f = new java.util.ArrayList<>();
@@ -40,8 +41,8 @@ class PartitionDataTest {
   @Test
   void splitsTrainingAndTestRowsAndEvaluatesAllOfItsTestRows() throws DatasetException {
     PartitionData data = new PartitionData(rows(), 1, new long[] {5, 2});
-    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3));
-    Dataset test = data.test(SPEC, new DatasetInfo(4, 1, 1, 2, 3));
+    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3), Provenance.getDefaultInstance());
+    Dataset test = data.test(SPEC, new DatasetInfo(4, 1, 1, 2, 3), Provenance.getDefaultInstance());
     assertThat(train.size()).isEqualTo(2);
     assertThat(train.label(1)).isEqualTo(2);
     float[] x = new float[2];
@@ -56,7 +57,7 @@ class PartitionDataTest {
   void refusesARingOfAnotherSizeAndLabelsBeyondTheClasses() {
     PartitionData data = new PartitionData(rows(), 1, new long[] {5, 2});
     assertThatThrownBy(() -> data.plan(SPEC, 1, 0, 3, null)).hasMessageContaining("2 partitions");
-    assertThatThrownBy(() -> data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 2))).isInstanceOf(DatasetException.class)
+    assertThatThrownBy(() -> data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 2), Provenance.getDefaultInstance())).isInstanceOf(DatasetException.class)
         .hasMessageContaining("label 2 outside [0, 2)");
     assertThatThrownBy(() -> new PartitionData(rows(), 1, new long[] {5, 3})).hasMessageContaining("gathered sizes");
   }

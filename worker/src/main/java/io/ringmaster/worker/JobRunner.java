@@ -16,7 +16,6 @@ import io.ringmaster.proto.v1.StallReport;
 import io.ringmaster.proto.v1.StepProgress;
 import io.ringmaster.proto.v1.WorkerActivity;
 import io.ringmaster.worker.checkpoint.CheckpointClient;
-import io.ringmaster.worker.data.DataFetcher;
 import io.ringmaster.worker.collective.Collective;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
@@ -109,8 +108,6 @@ final class JobRunner implements AutoCloseable {
   private final CollectiveService inbound;
   private final ManagedChannel coordinator;
   private final PeerStateClient peers;
-  /** Makes the spec's data files local (fetched from the coordinator and cached when not visible here). */
-  private final DataFetcher fetcher;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClockMillis;
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
@@ -148,8 +145,7 @@ final class JobRunner implements AutoCloseable {
    *     clock for checkpoints' creation time) and its upload thread (not shut down by this runner)
    */
   JobRunner(Assign first, CollectiveService inbound, ManagedChannel coordinator, PeerStateClient peers,
-      WorkerEnvironment env, DataFetcher fetcher, WorkerData data) {
-    this.fetcher = java.util.Objects.requireNonNull(fetcher, "fetcher");
+      WorkerEnvironment env, WorkerData data) {
     this.data = java.util.Objects.requireNonNull(data, "data");
     this.first = first;
     this.jobId = first.getJobId();
@@ -218,11 +214,8 @@ final class JobRunner implements AutoCloseable {
     closeRing();
     holdsState = false;
     if (replica == null) {
-      JobSpec readable = data.readsSpecFiles() ? spec.withData(new io.ringmaster.job.spec.DataSpec(
-          fetcher.localize(spec.data().train(), a.getProvenance()),
-          fetcher.localize(spec.data().test(), a.getProvenance()))) : spec;
-      train = data.train(readable, DatasetInfo.fromProto(a.getTrain()));
-      test = data.test(readable, DatasetInfo.fromProto(a.getTest()));
+      train = data.train(spec, DatasetInfo.fromProto(a.getTrain()), a.getProvenance());
+      test = data.test(spec, DatasetInfo.fromProto(a.getTest()), a.getProvenance());
       int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
       replica = Replica.create(spec.model(), spec.updater(), spec.seed(), train, maxLocalBatch);
     }

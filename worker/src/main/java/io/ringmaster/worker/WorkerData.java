@@ -3,80 +3,42 @@ package io.ringmaster.worker;
 import io.ringmaster.job.data.Dataset;
 import io.ringmaster.job.data.DatasetException;
 import io.ringmaster.job.data.DatasetInfo;
-import io.ringmaster.job.data.DatasetLoader;
 import io.ringmaster.job.plan.EpochPlan;
-import io.ringmaster.job.plan.ShardPlan;
 import io.ringmaster.job.spec.JobSpec;
+import io.ringmaster.proto.v1.Provenance;
 
 /**
  * Where a worker's training and test rows come from, and so which of them each rank trains and evaluates.
  *
  * <ul>
- *   <li>{@link #FILES} (the default): every worker reads the whole datasets from the files the spec names;
- *       the epoch's {@link ShardPlan} is one global shuffle cut into per-rank slices, and rank r evaluates
- *       the slice {@code [r*T/W, (r+1)*T/W)} of the test set.
+ *   <li>The spec's files ({@link io.ringmaster.worker.data.SpecFileData}, what {@link WorkerRuntime} uses unless given another): every
+ *       worker reads the whole datasets, made local first (a file it cannot see, or a stored dataset, is fetched
+ *       from the coordinator and cached by hash); the epoch's {@link io.ringmaster.job.plan.ShardPlan} is one
+ *       global shuffle cut into per-rank slices, and rank r evaluates the slice {@code [r*T/W, (r+1)*T/W)} of
+ *       the test set.
  *   <li>In-memory rows handed over by the host (a Spark task's partition, see the {@code spark} module):
  *       the rank holds only its own rows, plans its steps over them, and evaluates all of its test rows.
  * </ul>
  *
  * Either way, over all ranks every training sample is used once per epoch and every test sample is
- * evaluated once, which is what the coordinator checks.
+ * evaluated once, which is what the coordinator checks. The job thread calls {@link #train} and {@link #test}
+ * once per job, before the job's first ring.
  */
 public interface WorkerData {
-  /** This worker's training rows; {@code expected} is the shape the coordinator probed. */
-  Dataset train(JobSpec spec, DatasetInfo expected) throws DatasetException;
-
-  /** This worker's test rows; {@code expected} is the shape the coordinator probed. */
-  Dataset test(JobSpec spec, DatasetInfo expected) throws DatasetException;
-
   /**
-   * Whether {@link #train}/{@link #test} read the files the spec names: then the worker first makes them
-   * local (a file it cannot see, or a stored dataset, is fetched from the coordinator and cached by hash).
+   * This worker's training rows.
+   *
+   * @param expected the shape the coordinator probed
+   * @param validated the job's provenance: the SHA-256 of every data file the coordinator validated
    */
-  default boolean readsSpecFiles() {
-    return false;
-  }
+  Dataset train(JobSpec spec, DatasetInfo expected, Provenance validated) throws DatasetException;
+
+  /** This worker's test rows; the parameters as for {@link #train}. */
+  Dataset test(JobSpec spec, DatasetInfo expected, Provenance validated) throws DatasetException;
 
   /** The plan of {@code epoch} for rank {@code rank} of {@code world}, over the rows {@link #train} gave. */
   EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train);
 
   /** The rows {@code [from, to)} of {@code test} that rank {@code rank} of {@code world} evaluates. */
   int[] testRange(int rank, int world, Dataset test);
-
-  /** Every worker reads the whole datasets from the spec's files (the core's behaviour). */
-  WorkerData FILES = new WorkerData() {
-    @Override
-    public boolean readsSpecFiles() {
-      return true;
-    }
-
-    @Override
-    public Dataset train(JobSpec spec, DatasetInfo expected) throws DatasetException {
-      return checked("train", expected, DatasetLoader.load(spec.data().train()));
-    }
-
-    @Override
-    public Dataset test(JobSpec spec, DatasetInfo expected) throws DatasetException {
-      return checked("test", expected, DatasetLoader.load(spec.data().test()));
-    }
-
-    @Override
-    public EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train) {
-      return ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
-    }
-
-    @Override
-    public int[] testRange(int rank, int world, Dataset test) {
-      return new int[] {(int) ((long) rank * test.size() / world), (int) ((long) (rank + 1) * test.size() / world)};
-    }
-
-    private Dataset checked(String which, DatasetInfo expected, Dataset actual) throws DatasetException {
-      if (!expected.equals(actual.info())) {
-        throw new DatasetException(DatasetException.Source.PATH, "the " + which + " data this worker read ("
-            + actual.info() + ") differs from what the coordinator validated (" + expected
-            + "): do all machines see the same files?");
-      }
-      return actual;
-    }
-  };
 }

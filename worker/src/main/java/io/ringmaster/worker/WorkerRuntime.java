@@ -21,6 +21,7 @@ import io.ringmaster.proto.v1.WorkerControlGrpc;
 import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
 import io.ringmaster.worker.data.DataFetcher;
+import io.ringmaster.worker.data.SpecFileData;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
 import io.ringmaster.worker.collective.CollectiveTransport;
@@ -90,7 +91,10 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
-  private final WorkerData data;
+  /** This worker's data, given the channel to the coordinator (which serves the files it cannot see). */
+  private final java.util.function.Function<io.grpc.Channel, WorkerData> dataOver;
+  /** Where the rows come from: made in {@link #start}, once the channel exists; read on the job thread. */
+  private WorkerData data;
   private final WorkerEnvironment env;
   private final CollectiveService collective;
   private final ExecutorService jobThread;
@@ -102,7 +106,6 @@ public final class WorkerRuntime implements AutoCloseable {
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
   private final PeerStateClient peerState = new PeerStateClient();
-  private DataFetcher fetcher;
   private volatile long lastStallReportNanos;
   private boolean nativeBuildLogged;
   private volatile boolean closing;
@@ -115,7 +118,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
   public WorkerRuntime(Config config, WorkerEnvironment env) {
-    this(config, env, WorkerData.FILES);
+    this(config, env, channel -> new SpecFileData(new DataFetcher(config.dataDir(), channel)));
   }
 
   /**
@@ -123,7 +126,12 @@ public final class WorkerRuntime implements AutoCloseable {
    * partition this way); it owns the executors and shuts them down on close.
    */
   public WorkerRuntime(Config config, WorkerEnvironment env, WorkerData data) {
-    this.data = Objects.requireNonNull(data, "data");
+    this(config, env, constant(Objects.requireNonNull(data, "data")));
+  }
+
+  private WorkerRuntime(Config config, WorkerEnvironment env,
+      java.util.function.Function<io.grpc.Channel, WorkerData> dataOver) {
+    this.dataOver = dataOver;
     this.config = Objects.requireNonNull(config, "config");
     this.env = Objects.requireNonNull(env, "env");
     this.jobThread = env.jobThread();
@@ -148,6 +156,7 @@ public final class WorkerRuntime implements AutoCloseable {
     // (a partition, a dead host): it then drops its job and re-attaches
     channel = NettyChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext()
         .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
+    data = dataOver.apply(channel);
     attach();
     return this;
   }
@@ -219,7 +228,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
-          r = new JobRunner(a, collective, channel, peerState, env, fetcher(), data);
+          r = new JobRunner(a, collective, channel, peerState, env, data);
           runner = r;
         }
         r.assign(a);
@@ -296,12 +305,8 @@ public final class WorkerRuntime implements AutoCloseable {
     }
   }
 
-  /** The fetcher of this worker's data (one cache for every job); on the job thread. */
-  private DataFetcher fetcher() {
-    if (fetcher == null) {
-      fetcher = new DataFetcher(config.dataDir(), channel);
-    }
-    return fetcher;
+  private static java.util.function.Function<io.grpc.Channel, WorkerData> constant(WorkerData data) {
+    return channel -> data;
   }
 
   /**

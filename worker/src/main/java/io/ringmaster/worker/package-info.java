@@ -24,8 +24,9 @@
  * <ol>
  *   <li>{@code Assign}: the job's resolved spec, dataset shapes and the ring {@code Membership} (generation,
  *       rank, peers), with where the replica's state comes from (fresh from the seed, kept, fetched from a
- *       peer, or downloaded from a checkpoint). The worker makes the data local ({@code data.DataFetcher}:
- *       fetched from the coordinator and cached by hash when it does not see the files), loads it, builds
+ *       peer, or downloaded from a checkpoint). The worker loads its data through its {@code WorkerData}
+ *       ({@code data.SpecFileData} makes the spec's files local with its {@code data.DataFetcher}: fetched from the
+ *       coordinator and cached by hash when it does not see them; a Spark task hands over its rows), builds
  *       or restores the replica, joins the ring and answers {@code Ready}. A later {@code Assign} of the same job (a new generation)
  *       re-forms the ring around the same replica.</li>
  *   <li>{@code RunEpoch}: trains the epoch from the given step, sending {@code StepProgress}, then

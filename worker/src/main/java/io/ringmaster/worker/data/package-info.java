@@ -9,5 +9,9 @@
  * renamed into the worker's cache, {@code <dataDir>/cache/<sha256>}. Only verified files ever carry a hash
  * name, so a later job on the same bytes reads the cache and fetches nothing. Bytes that do not match
  * their hash fail the load ({@code FAILURE_REASON_DATA_ERROR}) with the hashes in the message.
+ *
+ * <p>{@link io.ringmaster.worker.data.SpecFileData}, the worker's default {@code WorkerData}, owns the
+ * worker's fetcher (one cache for every job the worker runs): it makes each file local, loads it, and checks
+ * its shape against what the coordinator validated.
  */
 package io.ringmaster.worker.data;

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worker's data: used in place, fetched and cached by hash, corrupt bytes refused. */
+/**
+ * A worker's data: used in place, fetched and cached by hash, corrupt bytes refused; {@link SpecFileData}
+ * loads the spec's files through the fetcher and checks them against what the coordinator validated.
+ */
 class DataFetcherTest {
   @TempDir Path dir;
   final Map<String, byte[]> served = new ConcurrentHashMap<>();
@@ -130,5 +133,26 @@ class DataFetcherTest {
     corrupt = false;
     DatasetRef ok = f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance());
     assertThat(Files.readAllBytes(Path.of(ok.path()))).containsExactly(1, 1, 2, 3, 5, 8, 13);
+  }
+
+  @Test
+  void specFileDataLoadsStoredDatasetsThroughItsFetcherAndChecksTheirShape() throws Exception {
+    byte[] csv = "a,b,label\n1,2,0\n3,4,1\n5,6,2\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    DatasetRef stored = DatasetRef.storedCsv(serve(csv), "label");
+    io.ringmaster.job.spec.JobSpec spec = new io.ringmaster.job.spec.JobSpec("t", null,
+        new io.ringmaster.job.spec.DataSpec(stored, stored), 1, 3, null, 7L, 1, null, null, null, null);
+    io.ringmaster.job.data.DatasetInfo validated = io.ringmaster.job.data.DatasetLoader
+        .load(DatasetRef.csv(Files.write(dir.resolve("copy.csv"), csv).toString(), "label")).info();
+    SpecFileData data = new SpecFileData(new DataFetcher(dir.resolve("w"), channel));
+
+    assertThat(data.train(spec, validated, Provenance.getDefaultInstance()).size()).isEqualTo(3);
+    assertThat(data.test(spec, validated, Provenance.getDefaultInstance()).size()).isEqualTo(3);
+    assertThat(downloads).as("fetched once, then read from the cache").hasValue(1);
+
+    io.ringmaster.job.data.DatasetInfo other = new io.ringmaster.job.data.DatasetInfo(4, 1, 1, 2,
+        validated.classes());
+    assertThatThrownBy(() -> data.train(spec, other, Provenance.getDefaultInstance()))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining("differs from what the coordinator validated");
   }
 }
