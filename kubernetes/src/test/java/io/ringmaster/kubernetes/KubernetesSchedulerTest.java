@@ -304,7 +304,7 @@ class KubernetesSchedulerTest {
   @Test
   void aRestartedCoordinatorAdoptsItsPodsWithoutDuplicates() throws Exception {
     kubelet.node("cpu-a", 8, 32, 0);
-    var resources = new io.ringmaster.job.spec.ResourceSpec(256, 256, 1);
+    var resources = new io.ringmaster.job.spec.ResourceSpec(256, 256, 1, 0);
     List<io.ringmaster.coordinator.scheduler.WorkerExit> before = new java.util.concurrent.CopyOnWriteArrayList<>();
     KubernetesScheduler first = scheduler();
     first.launch(new io.ringmaster.coordinator.scheduler.LaunchRequest("adopt-1", 0, 3, tmp, resources,

@@ -228,6 +228,6 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     // yet have declared the failed attempt's workers lost, and must not be turned away.
     FaultToleranceSpec ft = new FaultToleranceSpec(workers, 2 * workers, FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
         0, checkpointEverySteps, false, 0, 0, 0);
-    return new JobSpec("spark", m, data, epochs, batch, u, seed, workers, null, null, ft);
+    return new JobSpec("spark", m, data, epochs, batch, u, seed, workers, null, null, ft, null);
   }
 }

@@ -110,7 +110,7 @@ public final class SpecChecker {
       labelsSha = f.map(StoredDatasets.StoredFile::sha256).orElse(ref.labelsDataset());
     }
     DatasetRef pinned = new DatasetRef(ref.format(), ref.path(), ref.labelsPath(), ref.labelColumn(), sha, labelsSha);
-    return new Pinned(pinned, new DatasetRef(ref.format(), file, labels, ref.labelColumn()));
+    return new Pinned(pinned, new DatasetRef(ref.format(), file, labels, ref.labelColumn(), null, null));
   }
 
   private Optional<StoredDatasets.StoredFile> lookup(String field, String nameOrHash, List<Violation> v) {

@@ -85,7 +85,7 @@ class JobDriverTest {
 
   private JobDriver driver(JobServices services) {
     JobSpec spec = io.ringmaster.job.spec.JobSpecResolver.withDefaults(
-        new JobSpec("t", null, null, 1, 64, null, 42L, 2, null, null, null));
+        new JobSpec("t", null, null, 1, 64, null, 42L, 2, null, null, null, null));
     ValidatedJob v = new ValidatedJob(spec, io.ringmaster.proto.v1.JobSpec.getDefaultInstance(), new DatasetInfo(640, 1, 28, 28, 10), new DatasetInfo(100, 1, 28, 28, 10));
     Job stored = Job.newBuilder().setId("j1").setJobDir(dir.resolve("j1").toString()).setState(JobState.QUEUED).build();
     store.put(stored);

@@ -58,7 +58,7 @@ final class LifecycleHarness {
     this.settings = settings;
     this.launchesWorkers = launchesWorkers;
     JobSpec spec = io.ringmaster.job.spec.JobSpecResolver.withDefaults(
-        new JobSpec("t", null, null, epochs, BATCH, null, SEED, workers, null, null, ft));
+        new JobSpec("t", null, null, epochs, BATCH, null, SEED, workers, null, null, ft, null));
     ValidatedJob v = new ValidatedJob(spec, io.ringmaster.proto.v1.JobSpec.getDefaultInstance(), new DatasetInfo(TRAIN, 1, 28, 28, 10), new DatasetInfo(TEST, 1, 28, 28, 10));
     Job job = stored != null ? stored : Job.newBuilder().setId(JOB).setJobDir("/jobs/" + JOB)
         .setState(io.ringmaster.proto.v1.JobState.QUEUED).build();

@@ -21,7 +21,7 @@ class SpecCheckerShapesTest {
   private static io.ringmaster.proto.v1.JobSpec spec(int workers) {
     return SpecProtos.toProto(new JobSpec("spark", new ModelSpec.Builtin(ModelSpec.MLP, null, null),
         new DataSpec(DatasetRef.csv("spark:/no/such/train", "label"), DatasetRef.csv("spark:/no/such/test", "label")),
-        2, 64, UpdaterSpec.adam(1e-3), null, workers, null, null, null));
+        2, 64, UpdaterSpec.adam(1e-3), null, workers, null, null, null, null));
   }
 
   @Test

@@ -40,17 +40,12 @@ public record DatasetRef(Format format, String path, String labelsPath, String l
     Objects.requireNonNull(path, "path (empty when a dataset is given)");
   }
 
-  /** A dataset by path. */
-  public DatasetRef(Format format, String path, String labelsPath, String labelColumn) {
-    this(format, path, labelsPath, labelColumn, null, null);
-  }
-
   public static DatasetRef idx(String images, String labels) {
-    return new DatasetRef(Format.IDX, images, labels, null);
+    return new DatasetRef(Format.IDX, images, labels, null, null, null);
   }
 
   public static DatasetRef csv(String path, String labelColumn) {
-    return new DatasetRef(Format.CSV, path, null, labelColumn);
+    return new DatasetRef(Format.CSV, path, null, labelColumn, null, null);
   }
 
   /** IDX images and labels stored on the coordinator, by name or SHA-256. */

@@ -37,12 +37,6 @@ public record JobSpec(
     FaultToleranceSpec faultTolerance,
     KubernetesSpec kubernetes) {
 
-  /** A spec without a Kubernetes section. */
-  public JobSpec(String name, ModelSpec model, DataSpec data, int epochs, int batchSize, UpdaterSpec updater,
-      Long seed, Integer workers, Strategy strategy, ResourceSpec resources, FaultToleranceSpec faultTolerance) {
-    this(name, model, data, epochs, batchSize, updater, seed, workers, strategy, resources, faultTolerance, null);
-  }
-
   public static final long DEFAULT_SEED = 42L;
 
   /**

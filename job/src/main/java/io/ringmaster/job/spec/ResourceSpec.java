@@ -16,9 +16,4 @@ public record ResourceSpec(int heapMb, int offheapMb, int threads, int gpus) {
   public static final int DEFAULT_THREADS = 1;
   /** Every bound at its default. */
   public static final ResourceSpec DEFAULTS = new ResourceSpec(DEFAULT_HEAP_MB, DEFAULT_OFFHEAP_MB, DEFAULT_THREADS, 0);
-
-  /** Bounds without GPUs. */
-  public ResourceSpec(int heapMb, int offheapMb, int threads) {
-    this(heapMb, offheapMb, threads, 0);
-  }
 }

@@ -13,7 +13,7 @@ class JobSpecResolverTest {
   /** Only what has no default: model, data, epochs, batch size, updater type and learning rate. */
   static JobSpec minimal(Integer workers, FaultToleranceSpec ft) {
     return new JobSpec(null, ModelSpec.Builtin.mlp(), DATA, 2, 64, new UpdaterSpec(UpdaterSpec.Type.NESTEROV, 0.01,
-        null), null, workers, null, null, ft);
+        null), null, workers, null, null, ft, null);
   }
 
   static FaultToleranceSpec ft(int minWorkers, int maxReplacements, double stallWarningS, double stallTimeoutS) {
@@ -42,20 +42,20 @@ class JobSpecResolverTest {
 
   @Test
   void modelAndDatasetDefaultsAreFilledHereToo() {
-    DataSpec csv = new DataSpec(new DatasetRef(null, "/d/train.csv.gz", null, null),
-        new DatasetRef(null, "/d/test.idx", "/d/test-labels", " "));
+    DataSpec csv = new DataSpec(new DatasetRef(null, "/d/train.csv.gz", null, null, null, null),
+        new DatasetRef(null, "/d/test.idx", "/d/test-labels", " ", null, null));
     JobSpec given = new JobSpec(null, new ModelSpec.Builtin("mlp", List.of(), " "), csv, 1, 8,
-        UpdaterSpec.adam(1e-3), null, null, null, null, null);
+        UpdaterSpec.adam(1e-3), null, null, null, null, null, null);
     JobSpec s = JobSpecResolver.resolve(given);
     assertThat(s.model()).isEqualTo(ModelSpec.Builtin.mlp());
     assertThat(s.data().train()).isEqualTo(DatasetRef.csv("/d/train.csv.gz", DatasetRef.DEFAULT_LABEL_COLUMN));
-    assertThat(s.data().test()).isEqualTo(new DatasetRef(DatasetRef.Format.IDX, "/d/test.idx", "/d/test-labels", " "));
+    assertThat(s.data().test()).isEqualTo(new DatasetRef(DatasetRef.Format.IDX, "/d/test.idx", "/d/test-labels", " ", null, null));
   }
 
   @Test
   void aHiddenSizeThatCouldNotBeReadIsReportedNotThrown() {
     JobSpec given = new JobSpec(null, new ModelSpec.Builtin("mlp", java.util.Arrays.asList(16, null), "relu"), DATA,
-        1, 8, UpdaterSpec.adam(1e-3), null, null, null, null, null);
+        1, 8, UpdaterSpec.adam(1e-3), null, null, null, null, null, null);
     assertThatThrownBy(() -> JobSpecResolver.resolve(given))
         .isInstanceOfSatisfying(InvalidSpecException.class, e ->
             assertThat(e.violations()).extracting(Violation::field).containsExactly("spec.model.hidden[1]"));
@@ -64,8 +64,8 @@ class JobSpecResolverTest {
   @Test
   void resourcesLeftAtZeroTakeTheirDefault() {
     JobSpec given = new JobSpec("n", ModelSpec.Builtin.mlp(), DATA, 1, 8, UpdaterSpec.adam(1e-3), 7L, 2,
-        Strategy.ALLREDUCE, new ResourceSpec(512, 0, 0), null);
-    assertThat(JobSpecResolver.resolve(given).resources()).isEqualTo(new ResourceSpec(512, 2048, 1));
+        Strategy.ALLREDUCE, new ResourceSpec(512, 0, 0, 0), null, null);
+    assertThat(JobSpecResolver.resolve(given).resources()).isEqualTo(new ResourceSpec(512, 2048, 1, 0));
   }
 
   @Test
@@ -103,7 +103,7 @@ class JobSpecResolverTest {
 
   @Test
   void readProblemsAreReportedWithTheValidatorsOnOtherFields() {
-    JobSpec given = new JobSpec(null, null, DATA, 0, 64, UpdaterSpec.adam(1e-3), null, null, null, null, null);
+    JobSpec given = new JobSpec(null, null, DATA, 0, 64, UpdaterSpec.adam(1e-3), null, null, null, null, null, null);
     assertThatThrownBy(() -> JobSpecResolver.resolve(given,
         List.of(new Violation("spec.model.architecture", "is empty: use mlp or lenet"))))
         .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.violations())

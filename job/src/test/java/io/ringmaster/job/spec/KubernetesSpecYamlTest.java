@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -125,10 +124,9 @@ class KubernetesSpecYamlTest {
   }
 
   @Test
-  void aSpecWithoutTheSectionStillBuildsWithTheOldConstructor() {
-    JobSpec old = new JobSpec("x", null, null, 1, 1, null, null, 1, null, null, null);
-    assertThat(old.kubernetes()).isNull();
-    assertThat(JobSpecResolver.withDefaults(old).kubernetes()).isEqualTo(KubernetesSpec.EMPTY);
-    assertThat(List.of(new ResourceSpec(1, 2, 3).gpus())).containsExactly(0);
+  void aSpecWithoutTheSectionResolvesToTheEmptyOne() {
+    JobSpec without = new JobSpec("x", null, null, 1, 1, null, null, 1, null, null, null, null);
+    assertThat(without.kubernetes()).isNull();
+    assertThat(JobSpecResolver.withDefaults(without).kubernetes()).isEqualTo(KubernetesSpec.EMPTY);
   }
 }
