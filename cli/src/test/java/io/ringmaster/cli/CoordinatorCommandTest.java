@@ -174,6 +174,24 @@ class CoordinatorCommandTest {
   }
 
   @Test
+  void kubernetesChosenInTheConfigFileWithoutItsFlagsIsAUsageErrorNamingTheSetting(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("coordinator.yaml");
+    java.nio.file.Files.writeString(file, "server: {scheduler: kubernetes, port: 7000}\n");
+    try (CliHarness cli = new CliHarness()) {
+      AtomicInteger started = new AtomicInteger();
+      cli.coordinators = s -> {
+        started.incrementAndGet();
+        throw new IOException("not started in this test");
+      };
+      CliHarness.Result r = cli.run("coordinator", "--config", file.toString());
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("server.scheduler: kubernetes (in " + file + ") needs --k8s-worker-image IMAGE");
+      assertThat(started.get()).isZero();
+    }
+  }
+
+  @Test
   void advertiseAddressReachesTheLauncherForAnyScheduler() throws Exception {
     AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
     try (CliHarness cli = new CliHarness()) {

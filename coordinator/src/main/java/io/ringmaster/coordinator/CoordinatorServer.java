@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.ringmaster.coordinator.api.JobServiceImpl;
 import io.ringmaster.coordinator.jobs.JobManager;
 import io.ringmaster.coordinator.config.CoordinatorConfig;
+import io.ringmaster.coordinator.config.InvalidConfigException;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import io.ringmaster.coordinator.scheduler.ExternalScheduler;
@@ -24,11 +25,13 @@ import io.ringmaster.coordinator.datasets.DatasetStore;
 import io.ringmaster.coordinator.datasets.JobFiles;
 import io.ringmaster.proto.v1.DatasetServiceGrpc;
 import io.ringmaster.proto.v1.JobServiceGrpc;
+import io.ringmaster.job.spec.Violation;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,8 +111,23 @@ public final class CoordinatorServer implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * {@code server.scheduler: kubernetes} (or {@link Builder#scheduler(SchedulerKind)}) without the scheduler
+   * itself: the Kubernetes scheduler lives in the kubernetes module and needs its own settings (image,
+   * namespace), which only {@code ringmaster coordinator} turns into one.
+   */
+  private static InvalidConfigException kubernetesWithoutItsScheduler() {
+    return new InvalidConfigException(List.of(new Violation("server.scheduler", "kubernetes needs the Kubernetes"
+        + " scheduler's settings, which this coordinator was not given: run `ringmaster coordinator` with"
+        + " --k8s-worker-image IMAGE (and --advertise-address HOST:PORT; see docs/KUBERNETES.md), or set"
+        + " server.scheduler to local or external")));
+  }
+
   /** Starts the gRPC server; returns this. */
   public CoordinatorServer start() throws IOException {
+    if (config.customScheduler == null && config.scheduler == SchedulerKind.KUBERNETES) {
+      throw kubernetesWithoutItsScheduler();
+    }
     Path jobsDir = config.dataDir.resolve("jobs").toAbsolutePath();
     Files.createDirectories(jobsDir);
     AtomicInteger n = new AtomicInteger();
@@ -122,8 +140,7 @@ public final class CoordinatorServer implements AutoCloseable {
       case LOCAL -> new LocalProcessScheduler(config.localOptions != null ? config.localOptions
           : LocalProcessScheduler.Options.fromCurrentJvm());
       case EXTERNAL -> new ExternalScheduler();
-      case KUBERNETES -> throw new IllegalStateException(
-          "scheduler KUBERNETES needs the scheduler instance: Builder.scheduler(WorkerScheduler)");
+      case KUBERNETES -> throw kubernetesWithoutItsScheduler();
     };
     // reads (GetJob, ListJobs) are served from memory; writes reach SQLite before they return
     store = config.store != null ? config.store : new CachedJobStore(SqliteJobStore.openIn(config.dataDir));

@@ -146,12 +146,15 @@ final class CoordinatorCommand implements Callable<Integer> {
       String target = advertiseAddress;
       return b -> b.workerTarget(target);
     }
+    // where the choice came from: the flag, or the configuration file's setting (named by its path)
+    String kubernetes = given("--scheduler") || configFile == null ? "--scheduler kubernetes"
+        : "server.scheduler: kubernetes (in " + configFile + ")";
     if (k8sWorkerImage == null || k8sWorkerImage.isBlank()) {
-      throw new CliException(ExitCodes.USAGE, "--scheduler kubernetes needs --k8s-worker-image IMAGE (the worker"
+      throw new CliException(ExitCodes.USAGE, kubernetes + " needs --k8s-worker-image IMAGE (the worker"
           + " pods' image; add --k8s-worker-image-cuda IMAGE for GPU jobs)");
     }
     if (advertiseAddress == null && (wildcard || port == 0)) {
-      throw new CliException(ExitCodes.USAGE, "--scheduler kubernetes with --host " + host + " --port " + port
+      throw new CliException(ExitCodes.USAGE, kubernetes + " with --host " + host + " --port " + port
           + " needs --advertise-address HOST:PORT: the address worker pods dial (e.g. the coordinator's Service,"
           + " ringmaster.<namespace>.svc:" + (port == 0 ? CoordinatorAddress.DEFAULT_PORT : port) + ")");
     }

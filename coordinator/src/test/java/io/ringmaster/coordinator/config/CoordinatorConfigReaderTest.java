@@ -84,4 +84,22 @@ class CoordinatorConfigReaderTest {
     assertThatThrownBy(() -> CoordinatorConfigReader.read("- a\n- b", "c.yaml", Map.of()))
         .isInstanceOf(InvalidConfigException.class).hasMessageContaining("c.yaml: must be a mapping");
   }
+
+  /**
+   * The Kubernetes scheduler needs settings the file does not hold (image, namespace): a coordinator told
+   * {@code server.scheduler: kubernetes} without it refuses to start, naming the setting, before it makes
+   * anything in its data directory.
+   */
+  @Test
+  void kubernetesFromTheFileWithoutItsSchedulerIsRefusedNamingTheSetting(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    CoordinatorConfig c = CoordinatorConfigReader.read("server: {scheduler: kubernetes}", "c.yaml", Map.of());
+    var server = io.ringmaster.coordinator.CoordinatorServer.builder().port(0).dataDir(dir.resolve("data")).config(c)
+        .build();
+    assertThatThrownBy(server::start)
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.violations())
+            .extracting(Violation::field).containsExactly("server.scheduler"))
+        .hasMessageContaining("--k8s-worker-image IMAGE");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
 }
