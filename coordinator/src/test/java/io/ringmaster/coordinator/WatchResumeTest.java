@@ -1,16 +1,16 @@
 package io.ringmaster.coordinator;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.coordinator.jobs.RecordedEvents;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
@@ -22,7 +22,6 @@ import io.ringmaster.proto.v1.WatchJobRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,32 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WatchResumeTest {
   @TempDir Path tmp;
-
-  /** Collects a stream's events and how it ended. */
-  static final class Watcher implements StreamObserver<JobEvent> {
-    final List<JobEvent> events = new CopyOnWriteArrayList<>();
-    volatile Throwable error;
-    volatile boolean completed;
-
-    @Override
-    public void onNext(JobEvent e) {
-      events.add(e);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
-
-    boolean ended() {
-      return completed || error != null;
-    }
-  }
 
   CoordinatorServer start() throws Exception {
     return CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs"))
@@ -77,11 +50,11 @@ class WatchResumeTest {
     CoordinatorServer first = start();
     ManagedChannel c1 = NettyChannelBuilder.forAddress("127.0.0.1", first.port()).usePlaintext().build();
     Job job = JobServiceGrpc.newBlockingStub(c1).submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
-    Watcher before = new Watcher();
+    RecordedEvents before = new RecordedEvents();
     JobServiceGrpc.newStub(c1).watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).build(), before);
     await().atMost(Duration.ofSeconds(20)).until(() -> !before.events.isEmpty());
     // admission told the job what it waits for (a numbered NOTICE) before the watcher came: it replays
-    Watcher replaying = new Watcher();
+    RecordedEvents replaying = new RecordedEvents();
     JobServiceGrpc.newStub(c1).watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).setFromSequence(1)
         .build(), replaying);
     await().atMost(Duration.ofSeconds(20)).until(() -> !replaying.events.isEmpty());
@@ -99,7 +72,7 @@ class WatchResumeTest {
     try (CoordinatorServer second = start()) {
       ManagedChannel c2 = NettyChannelBuilder.forAddress("127.0.0.1", second.port()).usePlaintext().build();
       try {
-        Watcher after = new Watcher();
+        RecordedEvents after = new RecordedEvents();
         JobServiceGrpc.newStub(c2).watchJob(WatchJobRequest.newBuilder().setJobId(job.getId())
             .setFromSequence(last + 1).build(), after);
         JobServiceGrpc.newBlockingStub(c2).cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());

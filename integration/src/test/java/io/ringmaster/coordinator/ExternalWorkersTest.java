@@ -1,6 +1,5 @@
 package io.ringmaster.coordinator;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.GetJobRequest;

@@ -1,6 +1,5 @@
 package io.ringmaster.coordinator;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.GetJobRequest;

@@ -1,11 +1,11 @@
 package io.ringmaster.cli.multihost;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.job.transfer.DatasetUploader;
 import io.ringmaster.job.transfer.FileReceiver;
 import io.ringmaster.job.transfer.Sha256;

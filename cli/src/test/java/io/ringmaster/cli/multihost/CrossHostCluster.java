@@ -1,6 +1,5 @@
 package io.ringmaster.cli.multihost;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -8,6 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.GetJobRequest;
 import io.ringmaster.proto.v1.Job;

@@ -1,9 +1,9 @@
 package io.ringmaster.cli.multihost;
 
-import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringmaster.job.testing.FashionSubset;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;

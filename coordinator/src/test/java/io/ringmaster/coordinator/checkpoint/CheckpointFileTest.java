@@ -1,9 +1,9 @@
 package io.ringmaster.coordinator.checkpoint;
 
-import io.ringmaster.job.testing.SampleCheckpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringmaster.job.testing.SampleCheckpoints;
 import io.ringmaster.proto.v1.Checkpoint;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

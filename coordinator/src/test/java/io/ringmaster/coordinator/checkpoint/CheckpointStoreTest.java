@@ -1,12 +1,12 @@
 package io.ringmaster.coordinator.checkpoint;
 
-import io.ringmaster.job.testing.SampleCheckpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.store.SqliteJobStore;
+import io.ringmaster.job.testing.SampleCheckpoints;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.CheckpointRef;
 import java.nio.file.Files;

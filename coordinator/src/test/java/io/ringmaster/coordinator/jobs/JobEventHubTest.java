@@ -13,36 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** Numbering, storing before sending, resuming from a sequence, trimming and honest endings. */
 class JobEventHubTest {
-  /** Records what a watcher received and how its stream ended. */
-  static final class Recorder implements StreamObserver<JobEvent> {
-    final List<JobEvent> events = new ArrayList<>();
-    Throwable error;
-    boolean completed;
-
-    @Override
-    public void onNext(JobEvent e) {
-      events.add(e);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
-
-    List<Long> sequences() {
-      return events.stream().map(JobEvent::getSequence).toList();
-    }
-
-    List<JobEvent.Kind> kinds() {
-      return events.stream().map(JobEvent::getKind).toList();
-    }
-  }
-
   final JobEventHub hub = new JobEventHub(() -> 1234L);
   final List<Job> stored = new ArrayList<>();
   Job job = Job.newBuilder().setId("j").setState(JobState.RUNNING).build();
@@ -53,7 +23,7 @@ class JobEventHubTest {
 
   @Test
   void numberedEventsAreStoredWithTheirSequenceBeforeTheyAreSent() {
-    Recorder w = new Recorder();
+    RecordedEvents w = new RecordedEvents();
     hub.subscribe(() -> job, 0, w);
     publish(JobEvent.Kind.STATE_CHANGED);
     publish(JobEvent.Kind.PROGRESS);
@@ -72,14 +42,14 @@ class JobEventHubTest {
     for (int i = 0; i < 10; i++) {
       publish(i % 2 == 0 ? JobEvent.Kind.NOTICE : JobEvent.Kind.PROGRESS);
     }
-    Recorder w = new Recorder();
+    RecordedEvents w = new RecordedEvents();
     hub.subscribe(() -> job, 3, w);
     publish(JobEvent.Kind.EPOCH_FINISHED);
 
     assertThat(w.sequences()).containsExactly(3L, 4L, 5L, 6L);
     assertThat(w.kinds()).doesNotContain(JobEvent.Kind.SNAPSHOT, JobEvent.Kind.PROGRESS);
 
-    Recorder upToDate = new Recorder();
+    RecordedEvents upToDate = new RecordedEvents();
     hub.subscribe(() -> job, 7, upToDate);
     assertThat(upToDate.events).isEmpty();
   }
@@ -89,11 +59,11 @@ class JobEventHubTest {
     for (int i = 0; i < JobEventHub.HISTORY + 44; i++) {
       publish(JobEvent.Kind.NOTICE);
     }
-    Recorder trimmed = new Recorder();
+    RecordedEvents trimmed = new RecordedEvents();
     hub.subscribe(() -> job, 10, trimmed);
-    Recorder ahead = new Recorder();
+    RecordedEvents ahead = new RecordedEvents();
     hub.subscribe(() -> job, 5000, ahead);
-    Recorder held = new Recorder();
+    RecordedEvents held = new RecordedEvents();
     hub.subscribe(() -> job, 45, held);
 
     assertThat(trimmed.kinds()).containsExactly(JobEvent.Kind.SNAPSHOT);
@@ -106,8 +76,8 @@ class JobEventHubTest {
   void numberingContinuesAfterTheStoredSequenceOfARestartedCoordinator() {
     Job stored57 = job.toBuilder().setEventSequence(57).build();
     JobEventHub restarted = new JobEventHub(() -> 1L);
-    Recorder resumed = new Recorder();
-    Recorder tooOld = new Recorder();
+    RecordedEvents resumed = new RecordedEvents();
+    RecordedEvents tooOld = new RecordedEvents();
     restarted.subscribe(() -> stored57, 58, resumed);
     restarted.subscribe(() -> stored57, 40, tooOld);
     restarted.publish(JobEvent.Kind.STATE_CHANGED, stored57, JobEvent.newBuilder(), j -> { });
@@ -122,7 +92,7 @@ class JobEventHubTest {
   void aWatcherOfAJobWhoseEndIsNotNumberedYetGetsTheFinishedJobBeforeOk() {
     publish(JobEvent.Kind.STATE_CHANGED);
     Job ended = job.toBuilder().setState(JobState.CANCELLED).build(); // stored, its event not yet published
-    Recorder w = new Recorder();
+    RecordedEvents w = new RecordedEvents();
     hub.subscribe(() -> ended, 2, w);
 
     assertThat(w.kinds()).containsExactly(JobEvent.Kind.SNAPSHOT);
@@ -132,14 +102,14 @@ class JobEventHubTest {
 
   @Test
   void terminalEventCompletesAndShutdownEndsWithUnavailable() {
-    Recorder first = new Recorder();
+    RecordedEvents first = new RecordedEvents();
     hub.subscribe(() -> job, 0, first);
     hub.closeAll();
     assertThat(first.completed).isFalse();
     assertThat(Status.fromThrowable(first.error).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(first.error).hasMessageContaining("from_sequence 1");
 
-    Recorder second = new Recorder();
+    RecordedEvents second = new RecordedEvents();
     hub.subscribe(() -> job, 0, second);
     job = job.toBuilder().setState(JobState.SUCCEEDED).build();
     publish(JobEvent.Kind.STATE_CHANGED);

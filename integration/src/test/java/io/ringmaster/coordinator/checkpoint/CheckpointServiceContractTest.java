@@ -1,6 +1,5 @@
 package io.ringmaster.coordinator.checkpoint;
 
-import io.ringmaster.job.testing.SampleCheckpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
+import io.ringmaster.job.testing.SampleCheckpoints;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.CheckpointChunk;
 import io.ringmaster.proto.v1.CheckpointRef;
