@@ -166,8 +166,9 @@ class KubernetesSchedulerTest {
     assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
     assertThat(done.getEpochs(0).getSamples()).isEqualTo(512);
     assertThat(done.getEpochs(0).getWorkers()).isEqualTo(4);
-    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
-    assertThat(client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get()).isNull();
+    // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
+        && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
   }
 
   enum Failure { OOM_KILLED, EVICTED, IMAGE_PULL_BACK_OFF }
@@ -229,8 +230,9 @@ class KubernetesSchedulerTest {
     Job cancelled = c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
     assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
-    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
-    assertThat(client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get()).isNull();
+    // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
+        && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
   }
 
   /**
