@@ -51,13 +51,13 @@ final class ScaleResult {
   /** A table: one row per figure, one column per run (tree label and worker count). */
   static String table(List<ScaleResult> results) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-52s", "figure"));
+    b.append(String.format(Locale.ROOT, "%-62s", "figure"));
     for (ScaleResult r : results) {
       b.append(String.format(Locale.ROOT, " %14s", r.tree + " " + r.workers));
     }
     b.append('\n');
     for (String n : names(results)) {
-      b.append(String.format(Locale.ROOT, "%-52s", n));
+      b.append(String.format(Locale.ROOT, "%-62s", n));
       for (ScaleResult r : results) {
         double v = r.get(n);
         b.append(Double.isNaN(v) ? String.format(Locale.ROOT, " %14s", "-")

@@ -111,6 +111,9 @@ final class ScaleScenario {
       result.put("idle: heap after GC (MiB)", heapIdle / 1048576.0);
       result.put("idle: heap per worker (KiB)", (heapIdle - heap0) / 1024.0 / n);
       result.put("idle: RSS per worker (KiB)", (c.rssBytes() - rss0) / 1024.0 / n);
+      if (n >= 1000) {
+        c.histogram(dir.resolve("histogram-idle.txt"));
+      }
       result.put("log while attaching (bytes per worker)", (double) (c.logBytes() - log0) / n);
 
       step = "form";
@@ -164,9 +167,9 @@ final class ScaleScenario {
       gather.await(Timeline.runEpoch(1, 1), n, AWAIT_S, TimeUnit.SECONDS);
       result.put("gather: job queued first, last RunEpoch after first Hello (s)",
           seconds(gather.nth(Timeline.runEpoch(1, 1), n), tGather));
-      Job gathered = jobs.getJob(GetJobRequest.newBuilder().setJobId(second.getId()).build());
-      result.put("gather: events stored for the job", (double) gathered.getEventSequence());
       jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(second.getId()).build());
+      Job gathered = jobs.getJob(GetJobRequest.newBuilder().setJobId(second.getId()).build()); // as stored
+      result.put("gather: events stored for the job, cancel included", (double) gathered.getEventSequence());
       say("done");
     } catch (TimeoutException | RuntimeException e) {
       result.broke = step + ": " + e.getMessage();
