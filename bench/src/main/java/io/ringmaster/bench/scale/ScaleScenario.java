@@ -116,6 +116,9 @@ final class ScaleScenario {
       }
       result.put("log while attaching (bytes per worker)", (double) (c.logBytes() - log0) / n);
 
+      result.put("idle: workers that attached again (dropped by the coordinator)",
+          timeline.count(Timeline.REATTACH));
+
       step = "form";
       JobSpec spec = spec(data, n, "scale-" + n);
       long tSubmit = timeline.now();
@@ -170,6 +173,7 @@ final class ScaleScenario {
       jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(second.getId()).build());
       Job gathered = jobs.getJob(GetJobRequest.newBuilder().setJobId(second.getId()).build()); // as stored
       result.put("gather: events stored for the job, cancel included", (double) gathered.getEventSequence());
+      result.put("gather: workers that attached again (dropped by the coordinator)", gather.count(Timeline.REATTACH));
       say("done");
     } catch (TimeoutException | RuntimeException e) {
       result.broke = step + ": " + e.getMessage();

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Two ways to lose it: {@link #goSilent()} (it stops sending anything, its stream stays open: found by
  * the coordinator's heartbeat timeout) and {@link #cutStream()} (the call is cancelled: RST_STREAM, found
- * at once).
+ * at once). Like a hand-started worker, it attaches again (same worker id, a new stream, one second later)
+ * when the coordinator ends its stream, e.g. after dropping it as silent; a cut or silent worker does not.
  *
  * <p>What it records in the {@link Timeline}: Welcome, every Assign / RunEpoch / Pause received (by
  * generation and epoch), every EpochResult sent, Release and the stream's end.
@@ -53,6 +54,8 @@ final class SimulatedWorker {
   private ScheduledFuture<?> progress;
   private boolean silent;
   private boolean ended;
+  /** Cut or closed by the benchmark: never attaches again. */
+  private boolean stopped;
 
   // the job as this worker holds it (guarded by this)
   private String jobId = "";
@@ -86,6 +89,15 @@ final class SimulatedWorker {
 
   /** Opens the control stream and says Hello. */
   void attach() {
+    synchronized (this) {
+      if (stopped || silent) {
+        return;
+      }
+      ended = false;
+      jobId = "";
+      kind = WorkerActivity.Kind.NO_JOB;
+      pausedGeneration = -1;
+    }
     stub.attach(new ClientResponseObserver<WorkerMessage, CoordinatorMessage>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<WorkerMessage> requestStream) {
@@ -101,12 +113,12 @@ final class SimulatedWorker {
 
       @Override
       public void onError(Throwable t) {
-        streamEnded();
+        endedByCoordinator();
       }
 
       @Override
       public void onCompleted() {
-        streamEnded();
+        endedByCoordinator();
       }
     });
     send(WorkerMessage.newBuilder().setHello(Hello.newBuilder().setWorkerId(workerId).setHost("127.0.0.1")
@@ -120,6 +132,7 @@ final class SimulatedWorker {
 
   /** Cancels the control stream, as a broken connection would end it. */
   synchronized void cutStream() {
+    stopped = true;
     if (out != null && !ended) {
       out.cancel("scale bench: stream cut", null);
     }
@@ -137,6 +150,7 @@ final class SimulatedWorker {
 
   /** Closes the stream cleanly (end of the benchmark). */
   synchronized void close() {
+    stopped = true;
     if (out != null && !ended) {
       try {
         out.onCompleted();
@@ -278,6 +292,16 @@ final class SimulatedWorker {
       out.onNext(m);
     } catch (RuntimeException e) {
       streamEnded();
+    }
+  }
+
+  /** The coordinator ended the stream: a free worker attaches again, as {@code ringmaster worker} does. */
+  private synchronized void endedByCoordinator() {
+    boolean wasOpen = !ended;
+    streamEnded();
+    if (wasOpen && !stopped && !silent) {
+      timeline.record(Timeline.REATTACH);
+      timer.schedule(this::attach, 1, TimeUnit.SECONDS);
     }
   }
 

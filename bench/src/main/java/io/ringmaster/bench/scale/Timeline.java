@@ -116,4 +116,5 @@ final class Timeline {
   static final String WELCOME = "welcome";
   static final String ENDED = "stream ended";
   static final String RELEASE = "release";
+  static final String REATTACH = "attached again";
 }

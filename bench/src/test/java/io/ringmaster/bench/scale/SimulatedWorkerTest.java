@@ -50,6 +50,13 @@ class SimulatedWorkerTest {
 
   @Test
   void answersEveryCommandAsAWorkerDoesWithCountersTheCoordinatorAccepts() throws Exception {
+    startFakeCoordinator();
+    SimulatedWorker w = new SimulatedWorker(7, WorkerControlGrpc.newStub(channel), timer,
+        new Timeline(System::nanoTime), TimeUnit.MILLISECONDS.toNanos(1));
+    runProtocol(w);
+  }
+
+  private void startFakeCoordinator() throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor().addService(new WorkerControlGrpc.WorkerControlImplBase() {
       @Override
@@ -70,9 +77,9 @@ class SimulatedWorkerTest {
       }
     }).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    SimulatedWorker w = new SimulatedWorker(7, WorkerControlGrpc.newStub(channel), timer,
-        new Timeline(System::nanoTime), TimeUnit.MILLISECONDS.toNanos(1));
+  }
 
+  private void runProtocol(SimulatedWorker w) throws Exception {
     w.attach();
     assertThat(next(WorkerMessage.BodyCase.HELLO).getHello().getWorkerId()).isEqualTo("sim-00007");
     send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder().setHeartbeatIntervalMs(50)).build());
@@ -107,6 +114,21 @@ class SimulatedWorkerTest {
         .setGeneration(2)).build());
     assertThat(next(WorkerMessage.BodyCase.PAUSED).getPaused().getGeneration())
         .as("a RunEpoch of a paused generation is answered Paused").isEqualTo(2);
+  }
+
+  @Test
+  void attachesAgainWhenTheCoordinatorEndsItsStreamButNotAfterACut() throws Exception {
+    startFakeCoordinator();
+    SimulatedWorker w = new SimulatedWorker(3, WorkerControlGrpc.newStub(channel), timer,
+        new Timeline(System::nanoTime), TimeUnit.SECONDS.toNanos(1));
+    w.attach();
+    next(WorkerMessage.BodyCase.HELLO);
+    toWorker.get().onError(io.grpc.Status.UNAVAILABLE.withDescription("dropped: no heartbeat").asRuntimeException());
+    assertThat(next(WorkerMessage.BodyCase.HELLO).getHello().getWorkerId()).as("the same worker, a new stream")
+        .isEqualTo("sim-00003");
+
+    w.cutStream();
+    assertThat(received.poll(1500, TimeUnit.MILLISECONDS)).as("a cut worker stays away").isNull();
   }
 
   private void send(CoordinatorMessage m) {
