@@ -130,6 +130,12 @@ final class JobDriver {
     run(() -> feed(new JobInput.Attached(ref(s))));
   }
 
+  /** A whole gang of free workers handed over at once (gang admission); see {@link JobInput.AttachedGang}. */
+  void attachedGang(List<WorkerSession> gang) {
+    List<WorkerSession> copy = List.copyOf(gang);
+    run(() -> feed(new JobInput.AttachedGang(copy.stream().map(this::ref).toList())));
+  }
+
   void message(WorkerSession s, WorkerMessage m) {
     run(() -> feed(new JobInput.Message(ref(s), m)));
   }

@@ -22,6 +22,12 @@ sealed interface JobInput {
   /** A worker attached for this job (launched for it, or a free worker handed over by the manager). */
   record Attached(WorkerRef worker) implements JobInput {}
 
+  /**
+   * A whole gang of free workers handed over at once by gang admission: the same as one {@link Attached}
+   * per worker, in this order, but handled as one event (the job's worker list is published once).
+   */
+  record AttachedGang(java.util.List<WorkerRef> workers) implements JobInput {}
+
   /** A message from a worker of this job (anything but Hello and Heartbeat). */
   record Message(WorkerRef worker, WorkerMessage message) implements JobInput {}
 

@@ -325,6 +325,8 @@ final class JobLifecycle {
       onStart(s);
     } else if (input instanceof JobInput.Attached a) {
       onAttached(a.worker());
+    } else if (input instanceof JobInput.AttachedGang g) {
+      onAttachedGang(g.workers());
     } else if (input instanceof JobInput.Message m) {
       onMessage(m.worker(), m.message());
     } else if (input instanceof JobInput.Activity a) {
@@ -397,7 +399,7 @@ final class JobLifecycle {
   }
 
   private void formFirstRingIfComplete() {
-    if (roster.joiners().size() == workers()) {
+    if (roster.joinerCount() == workers()) {
       formRing(RecoveryPlan.plan(List.of(), ids(roster.joiners()), resumeCheckpoint, ft.maxWorkers()));
     }
   }
@@ -412,13 +414,42 @@ final class JobLifecycle {
     if (phase == Phase.WAITING_FOR_WORKERS || phase == Phase.PREPARING) {
       fail(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT, "only " + (phase == Phase.PREPARING
           ? ready.size() + " of " + roster.ranks() + " workers became ready"
-          : roster.joiners().size() + " of " + workers() + " workers attached")
+          : roster.joinerCount() + " of " + workers() + " workers attached")
           + " within " + settings.workerStartTimeout().toSeconds() + " s; see the logs in "
           + jobDir.resolve("logs"), DIRECT, true);
     }
   }
 
   private void onAttached(WorkerRef s) {
+    if (takeJoiner(s)) {
+      rebuildWorkerStatuses();
+      publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
+      joined("worker " + s.describe());
+    }
+  }
+
+  /**
+   * A gang handed over at once: each worker is taken as by {@link #onAttached}, but the worker list is
+   * rebuilt and published once. One event per worker stored the whole (growing) job every time: with a
+   * thousand workers, a thousand durable writes of up to a thousand worker statuses each before the ring
+   * could form.
+   */
+  private void onAttachedGang(List<WorkerRef> gang) {
+    int taken = 0;
+    for (WorkerRef s : gang) {
+      if (takeJoiner(s)) {
+        taken++;
+      }
+    }
+    if (taken > 0) {
+      rebuildWorkerStatuses();
+      publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
+      joined(taken == 1 ? "worker " + gang.get(0).describe() : taken + " workers");
+    }
+  }
+
+  /** Records an attached worker and makes it a joiner, or releases it when the job cannot take it. */
+  private boolean takeJoiner(WorkerRef s) {
     attachedPids.add(s.pid());
     if (s.slot() >= 0) {
       attachedPids.add(slotKey(s.slot()));
@@ -427,16 +458,19 @@ final class JobLifecycle {
       launchesPending--;
     }
     if (phase == Phase.DONE || phase == Phase.SAVING
-        || roster.ringSize() + roster.joiners().size() >= ft.maxWorkers()) {
+        || roster.ringSize() + roster.joinerCount() >= ft.maxWorkers()) {
       out.add(new ReleaseUnneeded(s));
-      return;
+      return false;
     }
     roster.addJoiner(s);
-    rebuildWorkerStatuses();
-    publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
+    return true;
+  }
+
+  /** After workers became joiners: what their arrival changes in the current phase. */
+  private void joined(String who) {
     switch (phase) {
       case WAITING_FOR_WORKERS -> formFirstRingIfComplete();
-      case TRAINING -> startPause("worker " + s.describe() + " joins at the next step boundary");
+      case TRAINING -> startPause(who + " joins at the next step boundary");
       case WAITING_FOR_REPLACEMENTS -> maybeFinishPause();
       default -> { /* taken in at the next ring formation */ }
     }
@@ -461,8 +495,9 @@ final class JobLifecycle {
     for (RecoveryPlan.Member m : plan.members()) {
       next.add(byId.get(m.workerId()));
     }
+    Set<WorkerRef> taken = new HashSet<>(next);
     for (WorkerRef w : byId.values()) {
-      if (!next.contains(w)) {
+      if (!taken.contains(w)) {
         out.add(new ReleaseUnneeded(w)); // anyone not taken (over maxWorkers) goes
       }
     }
@@ -555,8 +590,8 @@ final class JobLifecycle {
     } else {
       publish(JobEvent.Kind.WORKERS_CHANGED, JobEvent.newBuilder());
     }
-    if (!roster.joiners().isEmpty() && roster.ranks() < ft.maxWorkers()) {
-      startPause(roster.joiners().size() + " worker(s) waiting to join");
+    if (roster.joinerCount() > 0 && roster.ranks() < ft.maxWorkers()) {
+      startPause(roster.joinerCount() + " worker(s) waiting to join");
       return;
     }
     proceed();
@@ -615,9 +650,13 @@ final class JobLifecycle {
     send(roster.member(0), CoordinatorMessage.newBuilder().setSaveModel(cmd).build());
   }
 
+  /**
+   * Steps of epoch {@code e}: the same for every epoch (ceil(samples / batch)). Counted without building
+   * the epoch's {@link ShardPlan}, which shuffles every training sample: this runs for each rank's
+   * EpochResult, so a plan per call cost O(ranks x samples) at every epoch boundary.
+   */
   private int steps(int e) {
-    return ShardPlan.of(validated.spec().seed(), e, (int) validated.train().samples(), validated.spec().batchSize())
-        .steps();
+    return ShardPlan.steps((int) validated.train().samples(), validated.spec().batchSize());
   }
 
   private boolean epochRecorded(int e) {
@@ -765,9 +804,8 @@ final class JobLifecycle {
     if (!watched(phase) || !roster.isLiveMember(w)) {
       return;
     }
-    List<WorkerRef> live = roster.liveMembers();
-    if (!watchdog.heartbeat(w, a, id(), generation, live)) {
-      return;
+    if (!watchdog.heartbeat(w, a, id(), generation, roster.ringSize(), roster::liveMembers)) {
+      return; // O(1) per heartbeat: the live members are listed only when enough of them are idle
     }
     String waited = "every live rank reports that it runs no command for this ring ("
         + watchdog.describe(roster.ring()) + ") while the coordinator waits for " + awaited();
@@ -957,7 +995,7 @@ final class JobLifecycle {
       }
       return;
     }
-    boolean canContinue = replaceLost(what) || roster.ringSize() + roster.joiners().size() >= ft.minWorkers();
+    boolean canContinue = replaceLost(what) || roster.ringSize() + roster.joinerCount() >= ft.minWorkers();
     if (!canContinue) {
       fail(FailureReason.FAILURE_REASON_WORKER_LOST, what + "; " + roster.ringSize() + " worker(s) left, fewer than "
           + "faultTolerance.minWorkers = " + ft.minWorkers() + ", and no replacement can be started", DIRECT, true);
@@ -975,7 +1013,7 @@ final class JobLifecycle {
    * allow; true if any is coming.
    */
   private boolean replaceLost(String why) {
-    int have = roster.ringSize() + roster.joiners().size() + (launchesWorkers ? launchesPending : freeSlots.get());
+    int have = roster.ringSize() + roster.joinerCount() + (launchesWorkers ? launchesPending : freeSlots.get());
     int want = Math.min(workers(), ft.maxWorkers()) - have;
     int allowed = ft.maxReplacements() - replacementsStarted;
     int n = Math.min(want, allowed);
@@ -1125,7 +1163,7 @@ final class JobLifecycle {
     if (phase != Phase.WAITING_FOR_REPLACEMENTS) {
       return;
     }
-    int available = roster.ringSize() + roster.joiners().size();
+    int available = roster.ringSize() + roster.joinerCount();
     fail(FailureReason.FAILURE_REASON_NOT_ENOUGH_WORKERS, "only " + available
         + " worker(s) alive, fewer than faultTolerance.minWorkers = " + ft.minWorkers()
         + ", and no replacement arrived within " + ft.replacementTimeoutS() + " s; lost: "
@@ -1293,6 +1331,11 @@ final class JobLifecycle {
 
   private void setWorkerState(int rank, WorkerState state, String message) {
     String id = roster.member(rank).workerId();
+    if (rank < job.getWorkersCount() && job.getWorkers(rank).getRank() == rank
+        && job.getWorkers(rank).getWorkerId().equals(id)) {
+      job.getWorkersBuilder(rank).setState(state).setMessage(message); // the ring comes first, by rank
+      return;
+    }
     for (int i = 0; i < job.getWorkersCount(); i++) {
       if (job.getWorkers(i).getRank() == rank && job.getWorkers(i).getWorkerId().equals(id)) {
         job.getWorkersBuilder(i).setState(state).setMessage(message);

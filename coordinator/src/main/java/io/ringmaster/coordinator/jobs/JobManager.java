@@ -113,7 +113,9 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final FreeWorkerPool<WorkerSession> pool;
   /** Gang admission to hand-started workers; used only when the scheduler launches no workers. */
   private final GangAdmission<WorkerSession> gangs;
-  /** The QUEUED message last stored for each job waiting for its gang. Guarded by lock. */
+  /** When a job waiting for its gang of hand-started workers gets its QUEUED message shown. Guarded by lock. */
+  private final WaitingMessages waitingMessages;
+  /** The QUEUED message last stored for each job a launching scheduler holds back. Guarded by lock. */
   private final Map<String, String> shownMessages = new java.util.HashMap<>();
   /** Which driver each busy worker's session belongs to (sessions compare by identity). */
   private final Map<WorkerSession, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
@@ -141,6 +143,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     this.hub = new JobEventHub(wallClock);
     this.pool = new FreeWorkerPool<>(nanoClock);
     this.gangs = new GangAdmission<>(pool, nanoClock, settings.workerStartTimeout(), settings.workerStartTimeout());
+    this.waitingMessages = new WaitingMessages(nanoClock, settings.heartbeatInterval());
   }
 
   /**
@@ -490,8 +493,10 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         for (WorkerSession w : admitted.gang()) {
           d.claimFreeWorkerSlot();
           driverOfWorker.put(w, d);
-          d.attached(w); // queued on the job's thread before anything else can report this worker gone
         }
+        // one event for the whole gang, queued on the job's thread before anything else can report one of
+        // these workers gone
+        d.attachedGang(admitted.gang());
         log.info("job {}: admitted with workers {}", d.id(),
             admitted.gang().stream().map(WorkerSession::workerId).toList());
         after.add(() -> {
@@ -508,10 +513,10 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder(), store::put); // stores it numbered
         log.warn("job {} failed: {}", failed.getId(), failed.getMessage());
       }
-      shownMessages.keySet().retainAll(queue.keySet());
+      waitingMessages.retainOnly(queue.keySet());
       round.waiting().forEach((id, message) -> {
-        if (message.equals(shownMessages.put(id, message))) {
-          return; // unchanged since the last round
+        if (!waitingMessages.show(id, message)) {
+          return; // unchanged, or the last one is too recent: a later round shows the newest
         }
         Job j = store.get(id).orElseThrow();
         if (!j.getMessage().equals(message)) {
@@ -891,9 +896,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public void jobFinished(JobDriver driver, List<WorkerSession> freed) {
     active.remove(driver.id());
-    List<WorkerSession> held = new ArrayList<>(freed);
+    List<WorkerSession> held = new ArrayList<>(freed); // in the job's order: released in it
+    // sessions compare by identity; the set keeps this O(workers), not O(workers²), for a large gang
+    java.util.Set<WorkerSession> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    seen.addAll(freed);
     driverOfWorker.forEach((w, d) -> {
-      if (d == driver && !held.contains(w)) {
+      if (d == driver && seen.add(w)) {
         held.add(w);
       }
     });

@@ -3,7 +3,6 @@ package io.ringmaster.coordinator.jobs;
 import io.ringmaster.proto.v1.WorkerState;
 import io.ringmaster.proto.v1.WorkerStatus;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,11 +19,23 @@ import java.util.stream.Collectors;
  * <p>The ring's size ({@link #ringSize()}) is the number of live members: what status and the CLI show as
  * the job's worker count. Departed workers and joiners are listed in the job's {@code workers} but are
  * not counted.
+ *
+ * <p><b>Cost.</b> Every message and heartbeat of a job asks the roster for the sender's rank or whether it
+ * is a live member, so those lookups are O(1) (a rank index by ref and a count of lost members, rebuilt
+ * when a ring is formed): with a thousand workers a linear search per message was a million comparisons
+ * per heartbeat interval. Joiners are inserted at their place in slot order instead of re-sorting the list.
  */
 final class JobRoster {
   private final List<WorkerRef> ring = new ArrayList<>();
+  /** Rank of each ring member (lost ones included). */
+  private final Map<WorkerRef, Integer> rankOf = new HashMap<>();
+  /** Worker ids of the ring's members. */
+  private final Set<String> ringIds = new HashSet<>();
   private final Set<String> lost = new HashSet<>();
+  /** How many of the ring's members are lost. */
+  private int lostMembers;
   private final List<WorkerRef> joiners = new ArrayList<>();
+  private final Set<WorkerRef> joinerSet = new HashSet<>();
   private final List<WorkerStatus> departed = new ArrayList<>();
 
   /** The ring by rank, lost members included. */
@@ -38,11 +49,11 @@ final class JobRoster {
 
   /** Rank of {@code w} in the current ring (lost or not), or -1. */
   int rankOf(WorkerRef w) {
-    return ring.indexOf(w);
+    return rankOf.getOrDefault(w, -1);
   }
 
   boolean isLiveMember(WorkerRef w) {
-    return ring.contains(w) && !lost.contains(w.workerId());
+    return rankOf.containsKey(w) && !lost.contains(w.workerId());
   }
 
   boolean isLost(String workerId) {
@@ -56,7 +67,7 @@ final class JobRoster {
 
   /** Live members of the ring: the job's worker count for status and the CLI. */
   int ringSize() {
-    return liveMembers().size();
+    return ring.size() - lostMembers;
   }
 
   /** Ranks of the ring, lost members included (the size the ring was formed with). */
@@ -68,17 +79,31 @@ final class JobRoster {
     return List.copyOf(joiners);
   }
 
-  boolean isJoiner(WorkerRef w) {
-    return joiners.contains(w);
+  int joinerCount() {
+    return joiners.size();
   }
 
-  /** Adds a joiner; joiners are kept in slot order (launched workers in the order they were started). */
+  boolean isJoiner(WorkerRef w) {
+    return joinerSet.contains(w);
+  }
+
+  /**
+   * Adds a joiner; joiners are kept in slot order (launched workers in the order they were started), those
+   * with equal slots (hand-started workers: -1) in the order they came.
+   */
   void addJoiner(WorkerRef w) {
-    joiners.add(w);
-    joiners.sort(Comparator.comparingInt(WorkerRef::slot));
+    int at = joiners.size();
+    while (at > 0 && joiners.get(at - 1).slot() > w.slot()) {
+      at--; // usually none: workers mostly attach in slot order
+    }
+    joiners.add(at, w);
+    joinerSet.add(w);
   }
 
   boolean removeJoiner(WorkerRef w) {
+    if (!joinerSet.remove(w)) {
+      return false;
+    }
     return joiners.remove(w);
   }
 
@@ -91,7 +116,9 @@ final class JobRoster {
 
   /** Marks a member lost; it keeps its rank until the next ring. */
   void markLost(WorkerRef w) {
-    lost.add(w.workerId());
+    if (lost.add(w.workerId()) && ringIds.contains(w.workerId())) {
+      lostMembers++;
+    }
   }
 
   /** Records a worker that left for good, for status. */
@@ -144,9 +171,17 @@ final class JobRoster {
   /** Installs the next generation's ring: lost members of the old one leave for good, joiners are taken in. */
   void formRing(List<WorkerRef> next) {
     lost.clear();
+    lostMembers = 0;
     ring.clear();
     ring.addAll(next);
+    rankOf.clear();
+    ringIds.clear();
+    for (int r = 0; r < next.size(); r++) {
+      rankOf.putIfAbsent(next.get(r), r);
+      ringIds.add(next.get(r).workerId());
+    }
     joiners.clear();
+    joinerSet.clear();
   }
 
   /**

@@ -1,10 +1,14 @@
 package io.ringmaster.coordinator.jobs;
 
 import io.ringmaster.proto.v1.WorkerActivity;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -19,11 +23,17 @@ import java.util.stream.Collectors;
  * not report its activity) resets its count. {@link #expectationChanged()} (a command sent, a new phase)
  * and {@link #progressed(long)} (any answer) reset every count. The watchdog also remembers when the
  * job last made progress, for the absolute bound ({@link #silentNanos(long)}).
+ *
+ * <p>Cost: a heartbeat is O(1) unless at least as many workers have reached the idle count as there are
+ * live members (only then are the live members checked one by one), so a job's heartbeats cost O(workers)
+ * per interval, not O(workers²).
  */
 final class ProgressWatchdog {
   private final int idleHeartbeats;
   private final Map<WorkerRef, Integer> idle = new HashMap<>();
   private final Map<WorkerRef, WorkerActivity> last = new HashMap<>();
+  /** Workers whose idle count reached {@code idleHeartbeats} (a superset of the idle live members). */
+  private final Set<WorkerRef> saturated = new HashSet<>();
   private long lastProgressNanos;
 
   ProgressWatchdog(int idleHeartbeats, long nowNanos) {
@@ -38,11 +48,13 @@ final class ProgressWatchdog {
   void progressed(long nowNanos) {
     lastProgressNanos = nowNanos;
     idle.clear();
+    saturated.clear();
   }
 
   /** The coordinator now waits for something else (a command was sent): idle counts start over. */
   void expectationChanged() {
     idle.clear();
+    saturated.clear();
   }
 
   /** How long the job has gone without progress. */
@@ -57,16 +69,28 @@ final class ProgressWatchdog {
    */
   boolean heartbeat(WorkerRef worker, WorkerActivity activity, String jobId, long generation,
       List<WorkerRef> live) {
+    return heartbeat(worker, activity, jobId, generation, live.size(), () -> live);
+  }
+
+  /**
+   * The same, for a caller that knows how many members are live and lists them only when asked: {@code live}
+   * is called only when as many workers as {@code liveCount} have been idle long enough.
+   */
+  boolean heartbeat(WorkerRef worker, WorkerActivity activity, String jobId, long generation, int liveCount,
+      Supplier<? extends Collection<WorkerRef>> live) {
     last.put(worker, activity);
     if (isIdle(activity, jobId, generation)) {
-      idle.merge(worker, 1, Integer::sum);
+      if (idle.merge(worker, 1, Integer::sum) >= idleHeartbeats) {
+        saturated.add(worker);
+      }
     } else {
       idle.remove(worker);
+      saturated.remove(worker);
     }
-    if (live.isEmpty()) {
+    if (liveCount == 0 || saturated.size() < liveCount) {
       return false;
     }
-    for (WorkerRef w : live) {
+    for (WorkerRef w : live.get()) {
       if (idle.getOrDefault(w, 0) < idleHeartbeats) {
         return false;
       }

@@ -82,9 +82,13 @@ final class RecoveryPlan {
       int epoch = source.cursor().getEpoch();
       long step = source.cursor().getCompletedSteps();
       int sourceRank = order.indexOf(source.workerId());
+      java.util.Map<String, Survivor> byId = new java.util.HashMap<>();
+      for (Survivor s : survivors) {
+        byId.putIfAbsent(s.workerId(), s); // the first, as a search in order would find
+      }
       for (int rank = 0; rank < order.size(); rank++) {
         String id = order.get(rank);
-        Survivor s = survivors.stream().filter(x -> x.workerId().equals(id)).findFirst().orElse(null);
+        Survivor s = byId.get(id);
         ResumePoint.Builder r = ResumePoint.newBuilder().setEpoch(epoch).setStep(step);
         if (s != null && s.cursor().getEpoch() == epoch && s.cursor().getCompletedSteps() == step) {
           r.setLocal(true);

@@ -51,4 +51,52 @@ class JobRosterTest {
     r.addJoiner(w(3, 1));
     assertThat(r.joiners()).extracting(WorkerRef::slot).containsExactly(0, 1, 2);
   }
+
+  @Test
+  void lookupsFollowLossesAndNewRingsAndFindAWorkerByValue() {
+    JobRoster r = new JobRoster();
+    List<WorkerRef> ring = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      ring.add(w(i, -1));
+    }
+    r.formRing(ring);
+    r.markLost(ring.get(10));
+    r.markLost(ring.get(10)); // twice: counted once
+    r.markLost(w(5000, -1)); // not a member: does not change the ring's size
+    assertThat(r.rankOf(w(999, -1))).as("an equal ref, not the same object").isEqualTo(999);
+    assertThat(r.rankOf(ring.get(10))).as("a lost member keeps its rank").isEqualTo(10);
+    assertThat(r.isLiveMember(ring.get(10))).isFalse();
+    assertThat(r.isLiveMember(ring.get(11))).isTrue();
+    assertThat(r.rankOf(w(5000, -1))).isEqualTo(-1);
+    assertThat(r.ringSize()).isEqualTo(999).isEqualTo(r.liveMembers().size());
+
+    WorkerRef joiner = w(2000, -1);
+    r.addJoiner(joiner);
+    assertThat(r.isJoiner(joiner)).isTrue();
+    assertThat(r.joinerCount()).isEqualTo(1);
+    r.formRing(List.of(ring.get(11), joiner));
+    assertThat(r.rankOf(joiner)).isEqualTo(1);
+    assertThat(r.rankOf(ring.get(0))).as("left with the old ring").isEqualTo(-1);
+    assertThat(r.isJoiner(joiner)).isFalse();
+    assertThat(r.ringSize()).isEqualTo(2);
+    assertThat(r.isLost(ring.get(10).workerId())).isFalse();
+  }
+
+  @Test
+  void joinersWithEqualSlotsKeepTheirArrivalOrderAndCanBeRemoved() {
+    JobRoster r = new JobRoster();
+    WorkerRef a = w(1, -1);
+    WorkerRef b = w(2, 3);
+    WorkerRef c = w(3, -1);
+    WorkerRef d = w(4, 0);
+    r.addJoiner(a);
+    r.addJoiner(b);
+    r.addJoiner(c);
+    r.addJoiner(d);
+    assertThat(r.joiners()).containsExactly(a, c, d, b);
+    assertThat(r.removeJoiner(c)).isTrue();
+    assertThat(r.removeJoiner(c)).isFalse();
+    assertThat(r.joiners()).containsExactly(a, d, b);
+    assertThat(r.isJoiner(c)).isFalse();
+  }
 }

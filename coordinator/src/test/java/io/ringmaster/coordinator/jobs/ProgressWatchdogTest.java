@@ -62,4 +62,37 @@ class ProgressWatchdogTest {
     w.progressed(300);
     assertThat(w.silentNanos(350)).isEqualTo(50);
   }
+
+  @Test
+  void listsTheLiveMembersOnlyWhenAsManyWorkersAsThereAreLiveMembersWereIdleLongEnough() {
+    ProgressWatchdog w = new ProgressWatchdog(2, 0);
+    List<WorkerRef> live = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      live.add(new WorkerRef(i, "w" + i, "h", i, i, -1, ""));
+    }
+    java.util.concurrent.atomic.AtomicInteger listed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<List<WorkerRef>> lister = () -> {
+      listed.incrementAndGet();
+      return live;
+    };
+    WorkerActivity waiting = act(Kind.WAITING, JOB, 1);
+    WorkerActivity busy = act(Kind.TRAINING, JOB, 1);
+    for (int beat = 0; beat < 3; beat++) {
+      for (WorkerRef m : live) {
+        assertThat(w.heartbeat(m, m == live.get(0) ? busy : waiting, JOB, 1, live.size(), lister)).isFalse();
+      }
+    }
+    assertThat(listed).as("999 idle of 1000 live: never listed").hasValue(0);
+
+    WorkerRef lost = live.remove(0); // rank 0 is lost: the 999 others are every live member
+    assertThat(w.heartbeat(live.get(0), waiting, JOB, 1, live.size(), lister)).isTrue();
+    assertThat(listed).hasValue(1);
+
+    w.expectationChanged();
+    for (int i = 0; i < 2; i++) {
+      w.heartbeat(lost, waiting, JOB, 1, 1, () -> List.of(live.get(0)));
+    }
+    assertThat(w.heartbeat(lost, waiting, JOB, 1, 1, () -> List.of(live.get(0))))
+        .as("an idle worker that is not live does not stand in for a live one").isFalse();
+  }
 }

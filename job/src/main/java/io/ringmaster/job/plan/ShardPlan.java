@@ -64,7 +64,19 @@ public final class ShardPlan implements EpochPlan {
   /** Synchronous steps in the epoch: ceil(samples / globalBatch). */
   @Override
   public int steps() {
-    return (samples + globalBatch - 1) / globalBatch;
+    return steps(samples, globalBatch);
+  }
+
+  /**
+   * Synchronous steps in an epoch of {@code samples} at {@code globalBatch}: ceil(samples / globalBatch),
+   * the same for every epoch and seed. For callers that need the count only: building a plan shuffles
+   * all the samples.
+   */
+  public static int steps(int samples, int globalBatch) {
+    if (samples < 1 || globalBatch < 1) {
+      throw new IllegalArgumentException("samples and globalBatch must be >= 1, got " + samples + ", " + globalBatch);
+    }
+    return (int) (((long) samples + globalBatch - 1) / globalBatch);
   }
 
   /** Samples in step {@code step} over all ranks (globalBatch, or fewer in the last step). */

@@ -54,6 +54,23 @@ class ShardPlanTest {
     assertThat(plan.steps()).isEqualTo((samples + batch - 1) / batch);
   }
 
+  @ParameterizedTest(name = "workers={0} samples={1} batch={2}")
+  @MethodSource("shapes")
+  void theStepCountWithoutAPlanIsThePlansStepCount(int workers, int samples, int batch) {
+    ShardPlan plan = ShardPlan.of(42, 3, samples, batch);
+    assertThat(ShardPlan.steps(samples, batch)).isEqualTo(plan.steps());
+    int covered = 0;
+    for (int s = 0; s < plan.steps(); s++) {
+      covered += plan.stepSize(s);
+    }
+    assertThat(covered).as("the steps cover every sample").isEqualTo(samples);
+  }
+
+  @Test
+  void theStepCountDoesNotOverflowNearIntMax() {
+    assertThat(ShardPlan.steps(Integer.MAX_VALUE, Integer.MAX_VALUE - 1)).isEqualTo(2);
+  }
+
   @Test
   void sameSeedAndEpochGiveTheSamePlan() {
     assertThat(ShardPlan.of(7, 2, 60_000, 128).order()).isEqualTo(ShardPlan.of(7, 2, 60_000, 128).order());

@@ -61,6 +61,8 @@ class JobSpecYamlTest {
         Arguments.of(GOOD.replace("epochs: 3", "epochs: three"), "spec.epochs", "must be an integer"),
         Arguments.of(GOOD.replace("batchSize: 128", "batchSize: 1"), "spec.batchSize", "must be >= workers"),
         Arguments.of(GOOD.replace("workers: 2", "workers: 0"), "spec.workers", "must be >= 1"),
+        Arguments.of(GOOD.replace("workers: 2", "workers: 100001").replace("batchSize: 128", "batchSize: 200000"),
+            "spec.workers", "must be <= 100000"),
         Arguments.of(GOOD.replace("type: adam", "type: adagrad"), "spec.updater.type", "unknown updater 'adagrad'"),
         Arguments.of(GOOD.replace("learningRate: 0.001", "learningRate: -1"), "spec.updater.learningRate", "> 0"),
         Arguments.of(GOOD.replace("architecture: mlp", "architecture: resnet"), "spec.model.architecture",
@@ -104,5 +106,12 @@ class JobSpecYamlTest {
     assertThatThrownBy(() -> JobSpecYaml.read(Path.of("/nonexistent/job.yaml")))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("job file not found: /nonexistent/job.yaml");
+  }
+
+  @Test
+  void aJobOfAThousandWorkersIsAValidSpec() {
+    JobSpec s = JobSpecYaml.parse(GOOD.replace("workers: 2", "workers: 1000").replace("batchSize: 128",
+        "batchSize: 4000"), Path.of("/jobs"));
+    assertThat(s.workers()).isEqualTo(1000);
   }
 }
