@@ -43,6 +43,7 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+trap 'echo "make-local-base: failed at line $LINENO" >&2' ERR
 root="$work/rootfs"
 echo "make-local-base: debootstrap $suite (minbase + openjdk-17-jre-headless) into $root" >&2
 debootstrap --variant=minbase --include=openjdk-17-jre-headless "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
@@ -57,7 +58,7 @@ java_bin="$(find "$root/usr/lib/jvm" -mindepth 3 -maxdepth 3 -path '*/bin/java' 
 [ -n "$java_bin" ] || { echo "make-local-base: no java under /usr/lib/jvm in the root filesystem" >&2; exit 1; }
 java_home="${java_bin#"$root"}"
 java_home="${java_home%/bin/java}"
-java_version="$(chroot "$root" java -version 2>&1 | head -1)"
+java_version="openjdk-17-jre-headless $(chroot "$root" dpkg-query -W -f='${Version}' openjdk-17-jre-headless)"
 
 mkdir -p "$work/image"
 tar --numeric-owner -C "$root" -cf "$work/image/layer.tar" .
