@@ -5,12 +5,14 @@
 #  3. each image's layers unpacked, in order, into a root filesystem; sizes of images and layers printed;
 #  4. from those filesystems, each process in its own mount and PID namespace (unshare + chroot, the image's
 #     entrypoint, environment and user, the host's loopback network): a coordinator (--scheduler external),
-#     two workers (the second one told its CPU has no AVX2, so its entrypoint must choose the generic ND4J
-#     build), and the client (from the coordinator image) submitting examples/fashion-mlp.yaml, following it
+#     two workers (with CPU=without-avx2 both are told their CPU has no AVX2, so the entrypoint must choose
+#     the generic ND4J build), and the client (from the coordinator image) submitting examples/fashion-mlp.yaml, following it
 #     to the end, and downloading the model. The client sees the Fashion-MNIST files; coordinator and workers
 #     do not (the client uploads them, the workers fetch them from the coordinator).
 #
-#   sudo scripts/prove-images.sh [EPOCHS]        # default 2 epochs; MAVEN_ARGS="-o" to build offline
+#   sudo scripts/prove-images.sh [EPOCHS]        # default 2 epochs; MAVEN_ARGS="-o" to build offline,
+#                                                # REUSE_IMAGES=1 to run the tarballs built last time,
+#   sudo CPU=without-avx2 REUSE_IMAGES=1 scripts/prove-images.sh 1   # both workers told their CPU lacks AVX2
 #
 # Everything lands in images/target/ (base/, oci/, rootfs/, proof/ with every process's log). docs/IMAGES.md
 # has what it printed.
@@ -32,9 +34,13 @@ if [ ! -f "$base" ]; then
   say "local base image"
   scripts/make-local-base.sh "$base"
 fi
-say "images from tar://$base"
-# shellcheck disable=SC2086 # MAVEN_ARGS are words for Maven
-scripts/build-images.sh --base "tar://$base" --out "$target/oci" -- -q ${MAVEN_ARGS:-}
+if [ "${REUSE_IMAGES:-}" = 1 ] && [ -f "$target/oci/coordinator.tar" ] && [ -f "$target/oci/worker.tar" ]; then
+  say "images: reusing $target/oci/{coordinator,worker}.tar (REUSE_IMAGES=1)"
+else
+  say "images from tar://$base"
+  # shellcheck disable=SC2086 # MAVEN_ARGS are words for Maven
+  scripts/build-images.sh --base "tar://$base" --out "$target/oci" -- -q ${MAVEN_ARGS:-}
+fi
 
 # Unpacks an OCI image tarball's layers, in order, into $2; keeps the image's config as $2.config.json;
 # prints the image's layers: compressed and unpacked size and what Jib put in each (from the history).
@@ -42,6 +48,7 @@ unpack() {
   local tarball="$1" rootfs="$2" oci manifest config
   oci="$(mktemp -d)"
   tar -xf "$tarball" -C "$oci"
+  mkdir -p "$(dirname "$rootfs")"
   manifest="$oci/blobs/sha256/$(jq -r '.manifests[0].digest' "$oci/index.json" | cut -d: -f2)"
   config="$oci/blobs/sha256/$(jq -r '.config.digest' "$manifest" | cut -d: -f2)"
   cp "$config" "$rootfs.config.json"
@@ -53,7 +60,7 @@ unpack() {
   mapfile -t whats < <(jq -r '.history[] | select(.empty_layer != true) | (.comment // .created_by // "")' "$config")
   while read -r digest size; do
     local blob="$oci/blobs/sha256/${digest#sha256:}"
-    tar --numeric-owner -xzf "$blob" -C "$rootfs"
+    tar --numeric-owner --warning=no-unknown-keyword -xzf "$blob" -C "$rootfs"
     unpacked="$(gzip -dc "$blob" | wc -c)"
     what="${whats[$i]:-}"
     awk -v i="$i" -v s="$size" -v u="$unpacked" -v w="$what" 'BEGIN { printf "%-4d %12.1f %12.1f  %s\n", i, s/1048576, u/1048576, w }'
@@ -132,13 +139,22 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-say "two workers (from the worker image); worker 2 is told its CPU has no AVX2"
-run_image "$target/rootfs/worker" --env RINGMASTER_LOG_LEVEL=INFO \
-  worker --coordinator "127.0.0.1:$port" --host 127.0.0.1 >"$proof/worker-1.log" 2>&1 &
-pids+=($!)
-run_image "$target/rootfs/worker" --env RINGMASTER_LOG_LEVEL=INFO --env RINGMASTER_CPUINFO=/proof/cpuinfo-without-avx2 \
-  worker --coordinator "127.0.0.1:$port" --host 127.0.0.1 >"$proof/worker-2.log" 2>&1 &
-pids+=($!)
+# Both workers see the same CPU (a job's workers must run the same ND4J build, see the entrypoint):
+# CPU=host (default) their own /proc/cpuinfo, CPU=without-avx2 a copy without the avx2 flag, so the entrypoint
+# must choose the generic build.
+cpu="${CPU:-host}"
+cpu_env=()
+case "$cpu" in
+  host) ;;
+  without-avx2) cpu_env=(--env RINGMASTER_CPUINFO=/proof/cpuinfo-without-avx2) ;;
+  *) echo "prove-images: CPU must be host or without-avx2" >&2; exit 2 ;;
+esac
+say "two workers (from the worker image), CPU=$cpu"
+for w in 1 2; do
+  run_image "$target/rootfs/worker" --env RINGMASTER_LOG_LEVEL=INFO ${cpu_env[@]+"${cpu_env[@]}"} \
+    worker --coordinator "127.0.0.1:$port" --host 127.0.0.1 >"$proof/worker-$w.log" 2>&1 &
+  pids+=($!)
+done
 
 say "client (from the coordinator image): submit examples/fashion-mlp.yaml --workers 2 --epochs $epochs --watch"
 run_image "$target/rootfs/coordinator" --data submit /proof/fashion-mlp.yaml --coordinator "127.0.0.1:$port" \
