@@ -44,6 +44,19 @@ final class ImageEntrypoint {
    */
   Launch run(List<String> classpath, String cpuFlags, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    Result result = start(classpath, cpuFlags, env, args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError("the entrypoint failed with exit code " + result.exitCode() + ": " + result.output());
+    }
+    return result.launch();
+  }
+
+  /** How a run of the entrypoint ended: its exit code, what it printed, and the launch if java was started. */
+  record Result(int exitCode, String output, Launch launch) {}
+
+  /** Like {@link #run}, but returns a failed run too (a refused setting). */
+  Result start(List<String> classpath, String cpuFlags, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path app = Files.createDirectories(dir.resolve("app"));
     Files.writeString(app.resolve("jib-classpath-file"), String.join(":", classpath));
     Path cpuinfo = dir.resolve("cpuinfo");
@@ -51,6 +64,7 @@ final class ImageEntrypoint {
     Path javaHome = dir.resolve("jdk");
     Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
     Path out = dir.resolve("launch.txt");
+    Files.deleteIfExists(out);
     Files.writeString(java, "#!/bin/sh\n"
         + "{ echo \"java=$0\"; echo \"JAVA_TOOL_OPTIONS=$JAVA_TOOL_OPTIONS\"; echo \"OMP_NUM_THREADS=$OMP_NUM_THREADS\";"
         + " for a in \"$@\"; do echo \"arg=$a\"; done; } > '" + out + "'\n");
@@ -67,8 +81,12 @@ final class ImageEntrypoint {
     pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError("the entrypoint failed: " + output);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the entrypoint did not end within 30 s: " + output);
+    }
+    if (!Files.exists(out)) {
+      return new Result(p.exitValue(), output, null);
     }
     String javaRun = "";
     String toolOptions = "";
@@ -85,6 +103,6 @@ final class ImageEntrypoint {
         javaArgs.add(line.substring(4));
       }
     }
-    return new Launch(javaRun, javaArgs, toolOptions, omp);
+    return new Result(p.exitValue(), output, new Launch(javaRun, javaArgs, toolOptions, omp));
   }
 }

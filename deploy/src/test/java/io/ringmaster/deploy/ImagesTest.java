@@ -90,6 +90,29 @@ class ImagesTest {
   }
 
   @Test
+  void aJobsWorkersCanBeForcedOntoOneBuildAndAnAvx2BuildIsRefusedWhereItCannotRun(@TempDir Path dir)
+      throws Exception {
+    ImageEntrypoint entrypoint = entrypoint(dir);
+    List<String> generic = CLASSPATH.stream().filter(e -> !e.endsWith("-linux-x86_64-avx2.jar")).toList();
+
+    assertThat(entrypoint.run(CLASSPATH, "avx avx2", Map.of("RINGMASTER_ND4J_BUILD", "generic"), "worker").classpath())
+        .containsExactlyElementsOf(generic);
+    assertThat(entrypoint.run(CLASSPATH, "avx avx2", Map.of("RINGMASTER_ND4J_BUILD", "avx2"), "worker").classpath())
+        .containsExactlyElementsOf(CLASSPATH);
+
+    ImageEntrypoint.Result refused = entrypoint.start(CLASSPATH, "sse4_2 avx", Map.of("RINGMASTER_ND4J_BUILD", "avx2"),
+        "worker");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.launch()).isNull();
+    assertThat(refused.output()).contains("RINGMASTER_ND4J_BUILD=avx2 but this CPU has no AVX2", "use generic");
+
+    ImageEntrypoint.Result typo = entrypoint.start(CLASSPATH, "avx2", Map.of("RINGMASTER_ND4J_BUILD", "avx512"),
+        "worker");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.output()).contains("must be auto, generic or avx2, got 'avx512'");
+  }
+
+  @Test
   void aWorkerGetsTheLocalSchedulersFlagsAndThePodsOwnFlagsWin(@TempDir Path dir) throws Exception {
     ImageEntrypoint entrypoint = entrypoint(dir);
 
