@@ -9,7 +9,8 @@
 # Options:
 #   --push REGISTRY   push to REGISTRY/ringmaster/<image>:TAG instead of writing tarballs. Jib reads the
 #                     credentials from the Docker config / credential helpers, or -Djib.to.auth.username=...
-#                     -Djib.to.auth.password=... after `--`; a plain-HTTP registry needs -Djib.allowInsecureRegistries=true
+#                     -Djib.to.auth.password=... after `--`; a plain-HTTP registry needs -Djib.allowInsecureRegistries=true.
+#                     Jib does not push while Maven is offline: no -o with --push
 #   --cuda            also build the CUDA worker (Maven profile `cuda`)
 #   --base IMAGE      base image (default eclipse-temurin:17-jre): a registry reference, or tar:///abs/path.tar
 #                     as scripts/make-local-base.sh makes it; it needs a Java 17 runtime and /bin/sh
