@@ -41,6 +41,13 @@ while [ $# -gt 0 ]; do
     *) echo "build-images: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+if [ -n "$push" ]; then
+  for a in ${maven_args[@]+"${maven_args[@]}"}; do
+    case "$a" in
+      -o | --offline) echo "build-images: Jib does not push while Maven is offline: drop $a with --push" >&2; exit 2 ;;
+    esac
+  done
+fi
 command -v mvn >/dev/null 2>&1 || { echo "build-images: Maven (mvn) is not on the PATH; install Maven 3.8+" >&2; exit 1; }
 
 images=(coordinator worker)
