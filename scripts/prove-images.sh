@@ -73,11 +73,19 @@ unpack() {
 # PID namespace (its death ends everything in that namespace): stop the JVM by its pid, then unshare.
 pids=()
 cleanup() {
-  local p c
-  for p in "${pids[@]}"; do
+  local p c i
+  for p in ${pids[@]+"${pids[@]}"}; do
     for c in $(pgrep -P "$p" || true); do kill -TERM "$c" 2>/dev/null || true; done
   done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in ${pids[@]+"${pids[@]}"}; do
+    for i in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$p" 2>/dev/null; then
+      echo "prove-images: process $p did not end within 20 s of SIGTERM: killing it" >&2
+      for c in $(pgrep -P "$p" || true); do kill -KILL "$c" 2>/dev/null || true; done
+      kill -KILL "$p" 2>/dev/null || true
+    fi
+    wait "$p" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 
@@ -126,9 +134,15 @@ done
 rm -rf "$proof"
 mkdir -p "$proof"
 cp examples/fashion-mlp.yaml "$proof/fashion-mlp.yaml"
+cp images/src/prove/json-five-outputs.yaml images/src/prove/five-outputs.json "$proof/"
 sed -E 's/ avx2( |$)/\1/g' /proc/cpuinfo >"$proof/cpuinfo-without-avx2"
 chown -R 10001:10001 "$proof"
 
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "prove-images: something already listens on 127.0.0.1:$port (a coordinator left from an earlier run?);" \
+    "stop it or choose another PORT=" >&2
+  exit 1
+fi
 say "coordinator (from the coordinator image) on 127.0.0.1:$port"
 run_image "$target/rootfs/coordinator" coordinator --host 127.0.0.1 --port "$port" --scheduler external \
   --data-dir /proof/coordinator-data >"$proof/coordinator.log" 2>&1 &
@@ -138,6 +152,17 @@ for _ in $(seq 1 120); do
   kill -0 "${pids[0]}" 2>/dev/null || { cat "$proof/coordinator.log"; echo "prove-images: the coordinator exited" >&2; exit 1; }
   sleep 1
 done
+
+say "client (from the coordinator image): a DL4J JSON model the coordinator must run to refuse"
+# validation builds the network and runs two rows through it in the coordinator: its generic ND4J build
+# (run_image execs: in a subshell, so that this script goes on)
+if (run_image "$target/rootfs/coordinator" --data submit /proof/json-five-outputs.yaml \
+  --coordinator "127.0.0.1:$port") >"$proof/json-model.log" 2>&1; then
+  cat "$proof/json-model.log"; echo "prove-images: the coordinator accepted a model with 5 outputs for 10 classes" >&2; exit 1
+fi
+grep -a "invalid job spec\|spec\.model" "$proof/json-model.log" | sed 's/^/  /' || true
+grep -q "the output layer has 5 outputs" "$proof/json-model.log" || {
+  echo "prove-images: the JSON model was refused, but not for its output layer (see $proof/json-model.log)" >&2; exit 1; }
 
 # Both workers see the same CPU (a job's workers must run the same ND4J build, see the entrypoint):
 # CPU=host (default) their own /proc/cpuinfo, CPU=without-avx2 a copy without the avx2 flag, so the entrypoint
