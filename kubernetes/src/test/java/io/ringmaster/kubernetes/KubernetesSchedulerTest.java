@@ -239,10 +239,6 @@ class KubernetesSchedulerTest {
    * again with the scheduler's reason, and the second is admitted. While the second runs, the first waits
    * for capacity; once the second is cancelled, the first gets its pods.
    */
-  @org.junit.jupiter.api.Disabled("flaky (3 of 6 runs on 2026-11-30): after job a is requeued, its admission "
-      + "retries sometimes stop before the fake clock passes its backoff, so it never reports the capacity message;"
-      + " the requeue and one-gang-at-a-time behaviour needs a deterministic test (admission retries on the fake"
-      + " clock) before this is re-enabled")
   @Test
   void anUnschedulableGangIsReleasedAndRequeuedAndCompetingJobsDoNotDeadlock() throws Exception {
     kubelet.node("gpu-a", 8, 32, 2);
@@ -282,9 +278,8 @@ class KubernetesSchedulerTest {
       kubelet.running(p, Integer.parseInt(p.getMetadata().getLabels().get(WorkerPods.SLOT)) < 2 ? "gpu-a" : "gpu-b");
     }
     clock.addAndGet(Duration.ofSeconds(5).toNanos()); // past job a's backoff
+    // job a's admission is retried (on the coordinator's real timers) until the fake clock passes its backoff
     await().atMost(Duration.ofSeconds(60)).alias("job a's message after its backoff")
-        .conditionEvaluationListener(e -> { if (e.getRemainingTimeInMS() < 1_000) {
-          System.err.println("job a: " + job(c, a).getState() + " " + job(c, a).getMessage()); } })
         .until(() -> job(c, a).getMessage().contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
     assertThat(job(c, a).getState()).isEqualTo(JobState.QUEUED);
     assertThat(kubelet.pods(a)).isEmpty();

@@ -102,9 +102,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final Object lock = new Object();
   /** Held for a whole admission round of a launching scheduler: one round at a time. */
   private final Object admission = new Object();
-  /** The next admission retry a scheduler asked for, and when it is due (guarded by lock). */
-  private java.util.concurrent.ScheduledFuture<?> admissionRetry;
-  private long admissionRetryDue;
+  /** The next admission round a scheduler asked for ({@link GangDecision#retryAfter()}). */
+  private final AdmissionRetry admissionRetry;
   /** Jobs waiting for admission, in admission order (submission order; resumed jobs first). */
   private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
   /** Drivers of STARTING / RUNNING jobs. */
@@ -141,6 +140,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     this.hub = new JobEventHub(wallClock);
     this.pool = new FreeWorkerPool<>(nanoClock);
     this.gangs = new GangAdmission<>(pool, nanoClock, settings.workerStartTimeout(), settings.workerStartTimeout());
+    this.admissionRetry = new AdmissionRetry(AdmissionRetry.Timer.on(timers), nanoClock, () -> {
+      try {
+        admit();
+        offerFreeWorkers();
+      } catch (RuntimeException e) {
+        log.error("admission round failed; the next submission or job end runs another", e);
+      }
+    });
   }
 
   /**
@@ -416,7 +423,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
           }
           if (!gang.admitted()) {
             showQueuedMessage(c.getKey(), gang.reason(), after);
-            retryAdmissionAfter(gang.retryAfter());
+            admissionRetry.within(gang.retryAfter());
             continue;
           }
           queue.remove(c.getKey());
@@ -446,23 +453,6 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       Job updated = j.toBuilder().setMessage(message).build();
       store.put(updated);
       after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
-    }
-  }
-
-  /** Runs an admission round after {@code delay} unless one is already due sooner; caller holds the lock. */
-  private void retryAdmissionAfter(java.time.Duration delay) {
-    long due = nanoClock.getAsLong() + delay.toNanos();
-    if (admissionRetry != null && !admissionRetry.isDone() && admissionRetryDue <= due) {
-      return;
-    }
-    if (admissionRetry != null) {
-      admissionRetry.cancel(false);
-    }
-    admissionRetryDue = due;
-    try {
-      admissionRetry = timers.schedule(this::handOutLater, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("coordinator shutting down: no admission retry");
     }
   }
 
