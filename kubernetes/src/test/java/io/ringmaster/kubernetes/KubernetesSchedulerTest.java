@@ -205,6 +205,12 @@ class KubernetesSchedulerTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).stream()
           .noneMatch(p -> p.getMetadata().getName().equals(victim.getMetadata().getName())));
     }
+    if (failure != Failure.OOM_KILLED) {
+      // end quiet: the mock server blocks its event loop (fabric8 WatchEventsListener.onClosed) when a watch
+      // closes while it still sends that watch events, so no pod may change while the test tears down
+      c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
+    }
     if (failure == Failure.OOM_KILLED) {
       // the replacement and the survivor train the job to the end
       for (Pod p : kubelet.pods(id)) {

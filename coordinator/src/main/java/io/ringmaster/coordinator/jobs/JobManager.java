@@ -90,6 +90,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final LongSupplier wallClock;
   private final JobEventHub hub;
   private volatile String coordinatorTarget = "";
+  /** Set by {@link #close}: jobs that end now stop their workers before close returns. */
+  private volatile boolean closing;
   private volatile Supplier<Collection<WorkerSession>> sessions = List::of;
 
   /**
@@ -895,6 +897,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         }
       }
     }
+    if (closing) {
+      // the coordinator is shutting down and closes the scheduler next: stop the workers (delete the pods)
+      // now, not on a timer that may never run or run after the scheduler's client is closed
+      scheduler.stop(driver.id());
+      return;
+    }
     timers.execute(() -> {
       scheduler.stop(driver.id());
       admit();
@@ -904,10 +912,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
 
   /**
    * Coordinator shutdown: releases every active job's workers. With a durable store the jobs keep their
-   * state and resume when a coordinator restarts on it; with the in-memory store they are cancelled.
+   * state (and a Kubernetes job its pods) and resume when a coordinator restarts on it; with the in-memory
+   * store they are cancelled, and their workers are stopped (their pods deleted) before this returns.
    */
   @Override
   public void close() {
+    closing = true;
     boolean durable = store.durable();
     List<CompletableFuture<Job>> pending = new ArrayList<>();
     for (JobDriver d : active.values()) {
