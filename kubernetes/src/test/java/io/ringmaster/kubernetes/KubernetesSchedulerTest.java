@@ -15,9 +15,12 @@ import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.ComputeDevices;
+import io.ringmaster.proto.v1.GpuDevice;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
 import io.ringmaster.worker.WorkerRuntime;
+import io.ringmaster.worker.devices.DeviceDiscovery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,12 +97,25 @@ class KubernetesSchedulerTest {
     return c.jobs().get(id).orElseThrow();
   }
 
+  /** What the in-process worker of a GPU pod reports: the CUDA backend with one GPU (this machine has none). */
+  static final ComputeDevices ONE_T4 = ComputeDevices.newBuilder().setBackend("CUDA")
+      .addGpus(GpuDevice.newBuilder().setIndex(0).setName("Tesla T4").setTotalMemoryBytes(16L << 30)).build();
+
+  /** The worker a pod runs; a pod that asks for GPUs gets one reporting {@link #ONE_T4}. */
   private WorkerRuntime workerFor(CoordinatorServer c, Pod pod) throws Exception {
+    boolean gpu = pod.getSpec().getContainers().get(0).getResources().getLimits().containsKey(WorkerPods.GPU);
+    return workerFor(c, pod, gpu ? ONE_T4 : null);
+  }
+
+  /** The worker a pod runs, reporting {@code devices} (null: what ND4J finds in this JVM, the CPU backend). */
+  private WorkerRuntime workerFor(CoordinatorServer c, Pod pod, ComputeDevices devices) throws Exception {
     Map<String, String> labels = pod.getMetadata().getLabels();
     WorkerRuntime w = new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + c.port(), "127.0.0.1", 0,
-        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), ""))
-        .start();
-    closeLast.add(w);
+        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), ""));
+    if (devices != null) {
+      w.devices(DeviceDiscovery.fixed(devices));
+    }
+    closeLast.add(w.start());
     return w;
   }
 
@@ -166,8 +182,34 @@ class KubernetesSchedulerTest {
     assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
     assertThat(done.getEpochs(0).getSamples()).isEqualTo(512);
     assertThat(done.getEpochs(0).getWorkers()).isEqualTo(4);
+    assertThat(done.getWorkersList()).as("each worker's reported GPU is in the job's status")
+        .allSatisfy(w -> assertThat(w.getDevices()).isEqualTo(ONE_T4));
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
     assertThat(client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get()).isNull();
+  }
+
+  /**
+   * GPU pods whose workers turn out to run ND4J's CPU backend (a CPU image given as the job's image, say):
+   * the job fails before training with GPU_UNAVAILABLE and a message saying what the worker found.
+   */
+  @Test
+  void aGpuJobWhoseWorkersHaveNoCudaBackendFailsBeforeTrainingSayingWhatTheyFound() throws Exception {
+    kubelet.node("gpu-a", 8, 32, 2);
+    CoordinatorServer c = coordinator(scheduler());
+    String id = submit(c, "no-cuda", 2, 256, "resources: {heapMb: 256, offheapMb: 256, gpus: 1}\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).size() == 2);
+    ComputeDevices cpuOnly = ComputeDevices.newBuilder().setBackend("CPU").build();
+    for (Pod p : kubelet.pods(id)) {
+      kubelet.running(p, "gpu-a");
+      workerFor(c, p, cpuOnly);
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.FAILED);
+    Job failed = job(c, id);
+    assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_GPU_UNAVAILABLE);
+    assertThat(failed.getMessage()).contains("asks for 1 GPU(s) per worker")
+        .contains("runs ND4J's CPU backend (nd4j-native) and no GPU");
+    assertThat(failed.getEpochsList()).isEmpty();
   }
 
   enum Failure { OOM_KILLED, EVICTED, IMAGE_PULL_BACK_OFF }

@@ -51,4 +51,17 @@ class JobRosterTest {
     r.addJoiner(w(3, 1));
     assertThat(r.joiners()).extracting(WorkerRef::slot).containsExactly(0, 1, 2);
   }
+
+  @Test
+  void everyWorkersStatusCarriesTheDevicesItReported() {
+    var cuda = io.ringmaster.proto.v1.ComputeDevices.newBuilder().setBackend("CUDA")
+        .addGpus(io.ringmaster.proto.v1.GpuDevice.newBuilder().setIndex(0).setName("Tesla T4")).build();
+    JobRoster r = new JobRoster();
+    WorkerRef member = new WorkerRef(1, "w1", "h", 7001, 101, 0, "", cuda);
+    WorkerRef joiner = new WorkerRef(2, "w2", "h", 7002, 102, 1, "", cuda);
+    r.formRing(List.of(member));
+    r.addJoiner(joiner);
+
+    assertThat(r.statuses(List.of())).extracting(WorkerStatus::getDevices).containsExactly(cuda, cuda);
+  }
 }
