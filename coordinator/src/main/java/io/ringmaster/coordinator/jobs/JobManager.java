@@ -128,13 +128,24 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
       StoredDatasets datasets) {
+    this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, datasets,
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+  }
+
+  /**
+   * A job layer whose specs may name datasets stored in {@code datasets}, and whose jobs get the
+   * installation's {@code jobDefaults} for what they leave out.
+   */
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
+      StoredDatasets datasets, io.ringmaster.job.spec.JobDefaults jobDefaults) {
     this.datasets = datasets;
     this.store = store;
     this.checkpoints = checkpoints;
     this.provenance = new ProvenanceFactory();
     this.scheduler = scheduler;
     this.settings = settings;
-    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets);
+    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets, jobDefaults);
     this.jobsDir = jobsDir;
     this.timers = timers;
     this.nanoClock = nanoClock;
