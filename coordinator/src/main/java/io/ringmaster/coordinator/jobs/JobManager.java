@@ -418,6 +418,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         candidates = new ArrayList<>(queue.entrySet());
       }
       List<JobDriver> toStart = new ArrayList<>();
+      Map<JobDriver, String> notes = new java.util.HashMap<>();
       List<Runnable> after = new ArrayList<>();
       for (Map.Entry<String, Queued> c : candidates) {
         synchronized (lock) {
@@ -447,10 +448,16 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
               newJobThread(stored.getId()));
           active.put(d.id(), d);
           toStart.add(d);
+          if (!gang.reason().isEmpty()) {
+            notes.put(d, gang.reason());
+          }
         }
       }
       after.forEach(Runnable::run);
       for (JobDriver d : toStart) {
+        if (notes.containsKey(d)) {
+          d.notice(notes.get(d)); // queued on the job's thread before its start
+        }
         startDriver(d, store.get(d.id()).orElseThrow().getSpec());
       }
     }
