@@ -148,7 +148,7 @@ public final class CoordinatorServer implements AutoCloseable {
     DatasetStore datasets = new DatasetStore(config.dataDir.resolve("datasets").toAbsolutePath(),
         config.maxDatasetBytes, config.uploadTimeout, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
-        System::currentTimeMillis, datasets);
+        System::currentTimeMillis, datasets, config.jobDefaults);
     long sweepMs = Math.max(1000, Math.min(60_000, config.uploadTimeout.toMillis() / 4));
     timers.scheduleAtFixedRate(() -> {
       try {
@@ -272,6 +272,7 @@ public final class CoordinatorServer implements AutoCloseable {
     String workerTarget;
     final java.util.List<java.util.function.Function<JobManager, AutoCloseable>> extensions = new java.util.ArrayList<>();
     JobSettings settings = JobSettings.DEFAULTS;
+    io.ringmaster.job.spec.JobDefaults jobDefaults = io.ringmaster.job.spec.JobDefaults.BUILT_IN;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
     long maxDatasetBytes = DatasetStore.DEFAULT_MAX_DATASET_BYTES;
@@ -361,6 +362,15 @@ public final class CoordinatorServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The installation's defaults for what jobs leave out (worker resources, pod placement); default
+     * {@link io.ringmaster.job.spec.JobDefaults#BUILT_IN}.
+     */
+    public Builder jobDefaults(io.ringmaster.job.spec.JobDefaults defaults) {
+      this.jobDefaults = Objects.requireNonNull(defaults);
+      return this;
+    }
+
     /** How the local scheduler starts worker JVMs; default: like this JVM. */
     public Builder localSchedulerOptions(LocalProcessScheduler.Options options) {
       this.localOptions = options;
@@ -389,6 +399,7 @@ public final class CoordinatorServer implements AutoCloseable {
     public Builder config(CoordinatorConfig c) {
       settings(c.jobs());
       retention(c.retention());
+      jobDefaults(c.jobDefaults());
       this.maxMessageBytes = c.maxMessageBytes();
       this.executorThreads = c.executorThreads();
       CoordinatorConfig.ServerSettings s = c.server();

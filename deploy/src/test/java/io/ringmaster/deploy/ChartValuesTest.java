@@ -66,18 +66,17 @@ class ChartValuesTest {
                 "--k8s-service-account", "rm-ringmaster-worker",
                 "--advertise-address", "rm-ringmaster.training.svc.cluster.local:7070",
                 "--k8s-gang-timeout", "120",
-                "--k8s-worker-port", "7071")),
+                "--k8s-worker-port", "7071",
+                "--config", "/etc/ringmaster/coordinator.yaml")),
 
-        new Case("workers.gpusPerWorker=2 puts gpus: 2 and the GPU placement in the workers' settings, none on the coordinator",
+        new Case("workers.gpusPerWorker=2 makes the example job ask for 2 GPUs; the GPU placement is a default for GPU jobs, none on the coordinator",
             sets("workers.gpusPerWorker", 2, "workers.gpuNodeSelector.gpu-pool", "a100"),
             chart -> {
-              for (JsonNode job : List.of(chart.configFile("job-defaults.yaml"),
-                  chart.configFile("example-trainingjob.yaml").path("spec"))) {
-                assertThat(job.path("resources").path("gpus").asInt()).isEqualTo(2);
-                assertThat(job.path("kubernetes").path("nodeSelector").path("gpu-pool").asString()).isEqualTo("a100");
-                assertThat(job.path("kubernetes").path("tolerations").get(0).path("key").asString())
-                    .isEqualTo("nvidia.com/gpu");
-              }
+              assertThat(chart.configFile("example-trainingjob.yaml").path("spec").path("resources").path("gpus")
+                  .asInt()).isEqualTo(2);
+              JsonNode gpu = chart.configFile("coordinator.yaml").path("jobDefaults").path("gpuKubernetes");
+              assertThat(gpu.path("nodeSelector").path("gpu-pool").asString()).isEqualTo("a100");
+              assertThat(gpu.path("tolerations").get(0).path("key").asString()).isEqualTo("nvidia.com/gpu");
               PodSpec coordinator = chart.coordinator().getSpec().getTemplate().getSpec();
               assertThat(chart.coordinatorContainer().getResources().getRequests()).doesNotContainKey("nvidia.com/gpu");
               assertThat(chart.coordinatorContainer().getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
@@ -85,13 +84,39 @@ class ChartValuesTest {
               assertThat(coordinator.getNodeSelector()).isEmpty();
             }),
 
-        new Case("workers.gpusPerWorker=0 (the default) leaves GPUs and GPU placement out of the workers' settings",
-            sets("workers.gpuNodeSelector.gpu-pool", "a100"),
+        new Case("workers.resources become the coordinator's jobDefaults.resources, never GPUs; the example job asks for none",
+            sets("workers.resources.heapMb", 1536, "workers.resources.threads", 2),
             chart -> {
-              JsonNode defaults = chart.configFile("job-defaults.yaml");
-              assertThat(defaults.path("resources").has("gpus")).isFalse();
-              assertThat(defaults.path("resources").path("heapMb").asInt()).isEqualTo(1024);
-              assertThat(defaults.has("kubernetes")).isFalse();
+              JsonNode resources = chart.configFile("coordinator.yaml").path("jobDefaults").path("resources");
+              assertThat(resources.path("heapMb").asInt()).isEqualTo(1536);
+              assertThat(resources.path("offheapMb").asInt()).isEqualTo(2048);
+              assertThat(resources.path("threads").asInt()).isEqualTo(2);
+              assertThat(resources.has("gpus")).isFalse();
+              assertThat(chart.configFile("coordinator.yaml").path("jobDefaults").has("kubernetes"))
+                  .as("no placement values set").isFalse();
+              assertThat(chart.configFile("example-trainingjob.yaml").path("spec").has("resources")).isFalse();
+            }),
+
+        new Case("workers.nodeSelector, tolerations, schedulerName and queue become jobDefaults.kubernetes",
+            sets("workers.nodeSelector.pool", "training", "workers.tolerations[0].key", "spot",
+                "workers.tolerations[0].operator", "Exists", "workers.schedulerName", "volcano",
+                "workers.queue", "team-a"),
+            chart -> {
+              JsonNode k = chart.configFile("coordinator.yaml").path("jobDefaults").path("kubernetes");
+              assertThat(k.path("nodeSelector").path("pool").asString()).isEqualTo("training");
+              assertThat(k.path("tolerations").get(0).path("key").asString()).isEqualTo("spot");
+              assertThat(k.path("schedulerName").asString()).isEqualTo("volcano");
+              assertThat(k.path("queue").asString()).isEqualTo("team-a");
+            }),
+
+        new Case("rbac.volcanoPodGroups lets the coordinator create and delete PodGroups, and nothing else more",
+            sets("rbac.volcanoPodGroups", true),
+            chart -> {
+              Map<String, Set<String>> verbs = verbsByResource(chart.one(Role.class).getRules());
+              assertThat(verbs).containsEntry("scheduling.volcano.sh/podgroups", Set.of("create", "get", "delete"));
+              Map<String, Set<String>> others = new TreeMap<>(verbs);
+              others.remove("scheduling.volcano.sh/podgroups");
+              assertThat(others).isEqualTo(sorted(ALLOWED_VERBS));
             }),
 
         new Case("images.pullSecrets reach the coordinator's pod and, one flag each, the workers",
@@ -214,7 +239,8 @@ class ChartValuesTest {
               VolumeMount mount = mountAt(chart.coordinatorContainer(), "/datasets");
               assertThat(mount.getReadOnly()).isTrue();
               assertThat(volume(chart, mount.getName()).getPersistentVolumeClaim().getClaimName()).isEqualTo("datasets");
-              JsonNode volumes = chart.configFile("job-defaults.yaml").path("kubernetes").path("volumes");
+              JsonNode volumes = chart.configFile("coordinator.yaml").path("jobDefaults").path("kubernetes")
+                  .path("volumes");
               assertThat(volumes.get(0).path("claimName").asString()).isEqualTo("datasets");
               assertThat(volumes.get(0).path("mountPath").asString()).isEqualTo("/datasets");
               assertThat(chart.configFile("example-trainingjob.yaml").path("spec").path("data").path("train")
@@ -266,7 +292,8 @@ class ChartValuesTest {
             chart -> assertThat(chart.flag("--k8s-worker-port")).isEqualTo("7100")),
 
         new Case("coordinator.extraArgs are appended after the chart's flags", sets("coordinator.extraArgs[0]", "--verbose"),
-            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-worker-port", "7071", "--verbose")),
+            chart -> assertThat(chart.coordinatorArgs()).endsWith("--config", "/etc/ringmaster/coordinator.yaml",
+                "--verbose")),
 
         new Case("a changed ConfigMap changes the pod template (and so rolls the coordinator)",
             sets("workers.gpusPerWorker", 1), chart -> {
@@ -274,7 +301,7 @@ class ChartValuesTest {
                   .getAnnotations().get("checksum/config");
               assertThat(chart.coordinator().getSpec().getTemplate().getMetadata().getAnnotations()
                   .get("checksum/config")).isNotBlank().isNotEqualTo(defaultChecksum);
-              assertThat(chart.one(ConfigMap.class).getData()).containsKeys("job-defaults.yaml", "example-trainingjob.yaml");
+              assertThat(chart.one(ConfigMap.class).getData()).containsOnlyKeys("coordinator.yaml", "example-trainingjob.yaml");
             }),
 
         new Case("the coordinator runs unprivileged on a read-only root filesystem with a writable /tmp", Map.of(),

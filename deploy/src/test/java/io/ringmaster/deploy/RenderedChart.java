@@ -81,12 +81,17 @@ final class RenderedChart {
 
   /** A file of the chart's ConfigMap, parsed as YAML. */
   JsonNode configFile(String key) {
+    return StrictManifests.mapper().readTree(configText(key));
+  }
+
+  /** A file of the chart's ConfigMap, as text. */
+  String configText(String key) {
     ConfigMap config = one(ConfigMap.class);
     String text = config.getData().get(key);
     if (text == null) {
       throw new AssertionError("ConfigMap " + config.getMetadata().getName() + " has no " + key + ": "
           + config.getData().keySet());
     }
-    return StrictManifests.mapper().readTree(text);
+    return text;
   }
 }

@@ -13,6 +13,7 @@ class FailureReasonsTest {
       "FAILURE_REASON_NON_FINITE, NonFinite",
       "FAILURE_REASON_IO_ERROR, IoError",
       "FAILURE_REASON_NO_PROGRESS, NoProgress",
+      "FAILURE_REASON_GPU_UNAVAILABLE, GpuUnavailable",
       "FAILURE_REASON_UNSPECIFIED, ''",
   })
   void displaysCamelCaseWithoutThePrefix(FailureReason reason, String shown) {

@@ -41,12 +41,18 @@ import org.slf4j.LoggerFactory;
  * job is told to wait (it stays QUEUED with the reason as its message) while another job's gang is still
  * being placed (one gang at a time, so two jobs that each half-fit can never both hold pods), while its
  * backoff after an earlier failed placement runs, or when the cluster's free allocatable cpu, memory and
- * GPUs cannot hold every one of its pods ({@link ClusterCapacity}; skipped when the job names its own
- * {@code schedulerName}, e.g. Volcano, or when the coordinator may not list nodes). Once admitted, its
+ * GPUs cannot hold every one of its pods ({@link ClusterCapacity}; skipped when the coordinator may not list
+ * nodes). Once admitted, its
  * pods are created; the gang is placed when all of them run at once. If any of them stays Pending as
  * {@code Unschedulable} for longer than the gang timeout first, every pod of the job is deleted, the job is
  * told ({@code LaunchRequest.gangListener}: it goes back to QUEUED with the scheduler's reason) and its
  * next admission waits a backoff that doubles each time, up to {@link KubernetesOptions#backoffMax()}.
+ *
+ * <p><b>Batch schedulers.</b> A job whose {@code kubernetes.schedulerName} or {@code kubernetes.queue} opts in
+ * to Volcano, Kueue or another scheduler ({@link BatchScheduling}) is admitted at once with a note saying
+ * who places its gang; none of the above applies to it (no capacity check, it never blocks or waits for
+ * another gang, its Pending pods are never released). For Volcano its PodGroup is created with its first
+ * pods and deleted with them.
  *
  * <p><b>Pods that end.</b> A pod that fails (non-zero exit, OOM-killed, evicted), succeeds, cannot pull its
  * image or start its container, or is deleted by someone else is reported once as a {@link WorkerExit}
@@ -62,6 +68,11 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesScheduler implements WorkerScheduler {
   private static final Logger log = LoggerFactory.getLogger(KubernetesScheduler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Volcano's PodGroups, named without API discovery (the plural is fixed). */
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PODGROUPS =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("scheduling.volcano.sh")
+          .withVersion("v1beta1").withKind(BatchScheduling.PODGROUP_KIND).withPlural("podgroups").withNamespaced(true)
+          .build();
 
   /** One job's pods, as far as this coordinator knows them. Guarded by the scheduler. */
   private static final class JobPods {
@@ -78,6 +89,9 @@ public final class KubernetesScheduler implements WorkerScheduler {
     /** Pods of the first launch; the gang is placed when that many run at once. */
     int gangSize;
     boolean gangPlaced;
+    /** Who places the gang: the built-in admission, or a batch scheduler (then nothing here times out). */
+    BatchScheduling.Mode mode = BatchScheduling.Mode.BUILT_IN;
+    boolean podGroupCreated;
 
     JobPods(String jobId) {
       this.jobId = jobId;
@@ -171,6 +185,11 @@ public final class KubernetesScheduler implements WorkerScheduler {
 
   @Override
   public synchronized GangDecision admit(String jobId, JobSpec spec) {
+    if (BatchScheduling.of(spec.kubernetes()) != BatchScheduling.Mode.BUILT_IN) {
+      String note = BatchScheduling.note(jobId, spec.workers(), spec.kubernetes());
+      log.info("job {}: {}", jobId, note);
+      return GangDecision.admitWithNote(note);
+    }
     long now = nanoClock.getAsLong();
     Backoff b = backoffs.get(jobId);
     if (b != null && now < b.notBeforeNanos()) {
@@ -186,13 +205,11 @@ public final class KubernetesScheduler implements WorkerScheduler {
       }
       placing = null;
     }
-    if (spec.kubernetes() == null || spec.kubernetes().schedulerName().isEmpty()) {
-      Optional<String> why = capacityProblem(spec);
-      if (why.isPresent()) {
-        Duration delay = nextDelay(b);
-        backoffs.put(jobId, new Backoff(now + delay.toNanos(), delay, why.get()));
-        return GangDecision.waitFor(why.get() + "; trying again in " + delay.toSeconds() + " s", delay);
-      }
+    Optional<String> why = capacityProblem(spec);
+    if (why.isPresent()) {
+      Duration delay = nextDelay(b);
+      backoffs.put(jobId, new Backoff(now + delay.toNanos(), delay, why.get()));
+      return GangDecision.waitFor(why.get() + "; trying again in " + delay.toSeconds() + " s", delay);
     }
     placing = jobId;
     return GangDecision.admit();
@@ -254,7 +271,8 @@ public final class KubernetesScheduler implements WorkerScheduler {
       jp = new JobPods(req.jobId());
       jobs.put(req.jobId(), jp);
       jp.gangSize = req.count();
-      if (placing == null) {
+      jp.mode = BatchScheduling.of(req.kubernetes());
+      if (placing == null && jp.mode == BatchScheduling.Mode.BUILT_IN) {
         placing = req.jobId(); // a job resumed after a restart is not admitted through admit()
       }
     }
@@ -263,12 +281,16 @@ public final class KubernetesScheduler implements WorkerScheduler {
       if (jp.owner == null) {
         jp.owner = owner(req.jobId());
       }
+      if (jp.mode == BatchScheduling.Mode.VOLCANO && !jp.podGroupCreated) {
+        createPodGroup(jp, req);
+      }
       Set<Integer> adopted = first ? adopt(jp, req) : Set.of();
       for (int slot = req.firstSlot(); slot < req.firstSlot() + req.count(); slot++) {
         if (adopted.contains(slot)) {
           continue;
         }
         Pod pod = pods.pod(req, slot, suffix(), jp.owner);
+        BatchScheduling.decorate(pod, req.jobId(), jp.gangSize, req.kubernetes());
         jp.slotByPod.put(pod.getMetadata().getName(), slot);
         client.pods().inNamespace(options.namespace()).resource(pod).create();
         log.info("job {}: created pod {} (slot {}, image {})", req.jobId(), pod.getMetadata().getName(), slot, image);
@@ -278,6 +300,31 @@ public final class KubernetesScheduler implements WorkerScheduler {
           + req.jobId() + " in namespace " + options.namespace() + ": " + e.getMessage()
           + (e.getCode() == 403 ? " (the coordinator's service account needs create/delete/list/watch on pods and"
           + " configmaps in this namespace)" : ""), e);
+    }
+  }
+
+  /** The Volcano PodGroup of a job's gang (kept if a previous coordinator made it). */
+  private void createPodGroup(JobPods jp, LaunchRequest req) throws SchedulerException {
+    var groups = client.genericKubernetesResources(PODGROUPS).inNamespace(options.namespace());
+    try {
+      if (groups.withName(BatchScheduling.groupName(req.jobId())).get() == null) {
+        groups.resource(BatchScheduling.podGroup(req.jobId(), options.namespace(), jp.gangSize, req.kubernetes(),
+            jp.owner)).create();
+        log.info("job {}: created Volcano PodGroup {} (minMember {})", req.jobId(),
+            BatchScheduling.groupName(req.jobId()), jp.gangSize);
+      }
+      jp.podGroupCreated = true;
+    } catch (KubernetesClientException e) {
+      String hint = switch (e.getCode()) {
+        case 403 -> "the coordinator may not create PodGroups: grant create/get/delete on podgroups"
+            + " (scheduling.volcano.sh) in namespace " + options.namespace() + " (Helm: rbac.volcanoPodGroups=true)";
+        case 404 -> "the cluster has no Volcano PodGroup API (" + BatchScheduling.PODGROUP_API + "): install"
+            + " Volcano, or leave spec.kubernetes.schedulerName empty for Ringmaster's own gang admission";
+        default -> e.getMessage();
+      };
+      throw new SchedulerException(FailureReason.FAILURE_REASON_LAUNCH_FAILED, "job " + req.jobId()
+          + " runs under spec.kubernetes.schedulerName = volcano, but its PodGroup "
+          + BatchScheduling.groupName(req.jobId()) + " cannot be created: " + hint, e);
     }
   }
 
@@ -325,8 +372,10 @@ public final class KubernetesScheduler implements WorkerScheduler {
 
   @Override
   public void stop(String jobId) {
+    boolean podGroup;
     synchronized (this) {
       JobPods jp = jobs.remove(jobId);
+      podGroup = jp != null && jp.podGroupCreated;
       if (jp != null) {
         jp.done.addAll(jp.slotByPod.keySet());
       }
@@ -336,6 +385,10 @@ public final class KubernetesScheduler implements WorkerScheduler {
     }
     try {
       client.pods().inNamespace(options.namespace()).withLabel(WorkerPods.JOB, jobId).delete();
+      if (podGroup) { // also garbage-collected with the owner object on a real cluster
+        client.genericKubernetesResources(PODGROUPS).inNamespace(options.namespace())
+            .withName(BatchScheduling.groupName(jobId)).delete();
+      }
       client.configMaps().inNamespace(options.namespace()).withName(WorkerPods.ownerName(jobId)).delete();
     } catch (KubernetesClientException e) {
       log.warn("job {}: cannot delete its worker pods: {}; delete them with kubectl delete pods -n {} -l {}={}",
@@ -460,7 +513,7 @@ public final class KubernetesScheduler implements WorkerScheduler {
     synchronized (this) {
       long now = nanoClock.getAsLong();
       for (JobPods jp : List.copyOf(jobs.values())) {
-        if (jp.gangPlaced || jp.unschedulableSince.isEmpty()) {
+        if (jp.gangPlaced || jp.unschedulableSince.isEmpty() || jp.mode != BatchScheduling.Mode.BUILT_IN) {
           continue;
         }
         long oldest = jp.unschedulableSince.values().stream().mapToLong(Long::longValue).min().orElse(now);

@@ -110,7 +110,9 @@ public final class TrainingJobReconciler implements AutoCloseable {
     Object spec = r.getAdditionalProperties().get("spec");
     try {
       String text = client.getKubernetesSerialization().asJson(spec == null ? Map.of() : spec);
-      Job job = jobs.submit(SpecProtos.toProto(JobSpecYaml.parse(text, Path.of("/"))));
+      // as given: the coordinator fills what the resource leaves out with its installation's defaults
+      Job job = jobs.submit(SpecProtos.toProto(JobSpecYaml.parseAsGiven(text, Path.of("/"),
+          java.util.function.UnaryOperator.identity())));
       jobByUid.put(uid, job.getId());
       log.info("TrainingJob {}: submitted as job {}", name, job.getId());
       write(name, job);

@@ -15,9 +15,12 @@ import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.store.InMemoryJobStore;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.ComputeDevices;
+import io.ringmaster.proto.v1.GpuDevice;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
 import io.ringmaster.worker.WorkerRuntime;
+import io.ringmaster.worker.devices.DeviceDiscovery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,12 +97,25 @@ class KubernetesSchedulerTest {
     return c.jobs().get(id).orElseThrow();
   }
 
+  /** What the in-process worker of a GPU pod reports: the CUDA backend with one GPU (this machine has none). */
+  static final ComputeDevices ONE_T4 = ComputeDevices.newBuilder().setBackend("CUDA")
+      .addGpus(GpuDevice.newBuilder().setIndex(0).setName("Tesla T4").setTotalMemoryBytes(16L << 30)).build();
+
+  /** The worker a pod runs; a pod that asks for GPUs gets one reporting {@link #ONE_T4}. */
   private WorkerRuntime workerFor(CoordinatorServer c, Pod pod) throws Exception {
+    boolean gpu = pod.getSpec().getContainers().get(0).getResources().getLimits().containsKey(WorkerPods.GPU);
+    return workerFor(c, pod, gpu ? ONE_T4 : null);
+  }
+
+  /** The worker a pod runs, reporting {@code devices} (null: what ND4J finds in this JVM, the CPU backend). */
+  private WorkerRuntime workerFor(CoordinatorServer c, Pod pod, ComputeDevices devices) throws Exception {
     Map<String, String> labels = pod.getMetadata().getLabels();
     WorkerRuntime w = new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + c.port(), "127.0.0.1", 0,
-        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), ""))
-        .start();
-    closeLast.add(w);
+        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), ""));
+    if (devices != null) {
+      w.devices(DeviceDiscovery.fixed(devices));
+    }
+    closeLast.add(w.start());
     return w;
   }
 
@@ -166,9 +182,35 @@ class KubernetesSchedulerTest {
     assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
     assertThat(done.getEpochs(0).getSamples()).isEqualTo(512);
     assertThat(done.getEpochs(0).getWorkers()).isEqualTo(4);
+    assertThat(done.getWorkersList()).as("each worker's reported GPU is in the job's status")
+        .allSatisfy(w -> assertThat(w.getDevices()).isEqualTo(ONE_T4));
     // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
         && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
+  }
+
+  /**
+   * GPU pods whose workers turn out to run ND4J's CPU backend (a CPU image given as the job's image, say):
+   * the job fails before training with GPU_UNAVAILABLE and a message saying what the worker found.
+   */
+  @Test
+  void aGpuJobWhoseWorkersHaveNoCudaBackendFailsBeforeTrainingSayingWhatTheyFound() throws Exception {
+    kubelet.node("gpu-a", 8, 32, 2);
+    CoordinatorServer c = coordinator(scheduler());
+    String id = submit(c, "no-cuda", 2, 256, "resources: {heapMb: 256, offheapMb: 256, gpus: 1}\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.pods(id).size() == 2);
+    ComputeDevices cpuOnly = ComputeDevices.newBuilder().setBackend("CPU").build();
+    for (Pod p : kubelet.pods(id)) {
+      kubelet.running(p, "gpu-a");
+      workerFor(c, p, cpuOnly);
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.FAILED);
+    Job failed = job(c, id);
+    assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_GPU_UNAVAILABLE);
+    assertThat(failed.getMessage()).contains("asks for 1 GPU(s) per worker")
+        .contains("runs ND4J's CPU backend (nd4j-native) and no GPU");
+    assertThat(failed.getEpochsList()).isEmpty();
   }
 
   enum Failure { OOM_KILLED, EVICTED, IMAGE_PULL_BACK_OFF }
@@ -206,6 +248,12 @@ class KubernetesSchedulerTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).stream()
           .noneMatch(p -> p.getMetadata().getName().equals(victim.getMetadata().getName())));
     }
+    if (failure != Failure.OOM_KILLED) {
+      // end quiet: the mock server blocks its event loop (fabric8 WatchEventsListener.onClosed) when a watch
+      // closes while it still sends that watch events, so no pod may change while the test tears down
+      c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
+    }
     if (failure == Failure.OOM_KILLED) {
       // the replacement and the survivor train the job to the end
       for (Pod p : kubelet.pods(id)) {
@@ -241,10 +289,6 @@ class KubernetesSchedulerTest {
    * again with the scheduler's reason, and the second is admitted. While the second runs, the first waits
    * for capacity; once the second is cancelled, the first gets its pods.
    */
-  @org.junit.jupiter.api.Disabled("flaky (3 of 6 runs on 2026-11-30): after job a is requeued, its admission "
-      + "retries sometimes stop before the fake clock passes its backoff, so it never reports the capacity message;"
-      + " the requeue and one-gang-at-a-time behaviour needs a deterministic test (admission retries on the fake"
-      + " clock) before this is re-enabled")
   @Test
   void anUnschedulableGangIsReleasedAndRequeuedAndCompetingJobsDoNotDeadlock() throws Exception {
     kubelet.node("gpu-a", 8, 32, 2);
@@ -284,9 +328,8 @@ class KubernetesSchedulerTest {
       kubelet.running(p, Integer.parseInt(p.getMetadata().getLabels().get(WorkerPods.SLOT)) < 2 ? "gpu-a" : "gpu-b");
     }
     clock.addAndGet(Duration.ofSeconds(5).toNanos()); // past job a's backoff
+    // job a's admission is retried (on the coordinator's real timers) until the fake clock passes its backoff
     await().atMost(Duration.ofSeconds(60)).alias("job a's message after its backoff")
-        .conditionEvaluationListener(e -> { if (e.getRemainingTimeInMS() < 1_000) {
-          System.err.println("job a: " + job(c, a).getState() + " " + job(c, a).getMessage()); } })
         .until(() -> job(c, a).getMessage().contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
     assertThat(job(c, a).getState()).isEqualTo(JobState.QUEUED);
     assertThat(kubelet.pods(a)).isEmpty();

@@ -10,6 +10,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.job.Version;
+import io.ringmaster.job.devices.GpuCheck;
+import io.ringmaster.proto.v1.ComputeDevices;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.Heartbeat;
@@ -22,6 +24,8 @@ import io.ringmaster.proto.v1.WorkerFailure;
 import io.ringmaster.proto.v1.WorkerMessage;
 import io.ringmaster.worker.data.DataFetcher;
 import io.ringmaster.worker.data.SpecFileData;
+import io.ringmaster.worker.devices.DeviceDiscovery;
+import io.ringmaster.worker.devices.Nd4jDeviceDiscovery;
 import io.ringmaster.worker.collective.CollectiveException;
 import io.ringmaster.worker.collective.CollectiveService;
 import io.ringmaster.worker.collective.CollectiveTransport;
@@ -110,6 +114,9 @@ public final class WorkerRuntime implements AutoCloseable {
   private boolean nativeBuildLogged;
   private volatile boolean closing;
   private volatile String exitReason = "";
+  private DeviceDiscovery deviceDiscovery = new Nd4jDeviceDiscovery();
+  /** What this worker computes on, found before it first attaches. */
+  private volatile ComputeDevices devices = ComputeDevices.getDefaultInstance();
 
   /** A worker on the system clocks and its own threads ({@link WorkerEnvironment#system()}). */
   public WorkerRuntime(Config config) {
@@ -140,8 +147,23 @@ public final class WorkerRuntime implements AutoCloseable {
     this.lastStallReportNanos = env.nanoClock().getAsLong() - STALL_REPORT_EVERY_NANOS; // the first may go at once
   }
 
-  /** Starts the server and attaches to the coordinator; returns this. */
+  /**
+   * Finds this worker's backend and GPUs with {@code discovery} instead of asking ND4J (tests); call before
+   * {@link #start}. Returns this.
+   */
+  public WorkerRuntime devices(DeviceDiscovery discovery) {
+    this.deviceDiscovery = Objects.requireNonNull(discovery, "discovery");
+    return this;
+  }
+
+  /** The backend and GPUs this worker reported when it attached. */
+  public ComputeDevices devices() {
+    return devices;
+  }
+
+  /** Finds this worker's devices, starts the server and attaches to the coordinator; returns this. */
   public WorkerRuntime start() throws IOException {
+    devices = deviceDiscovery.discover();
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
         .addService(collective)
@@ -191,7 +213,7 @@ public final class WorkerRuntime implements AutoCloseable {
     Hello.Builder hello = Hello.newBuilder()
         .setWorkerId(config.workerId()).setHost(config.host()).setPort(server.getPort())
         .setPid(ProcessHandle.current().pid()).setJobId(config.jobId())
-        .setVersion(Version.get());
+        .setVersion(Version.get()).setDevices(devices);
     if (config.slot() >= 0) {
       hello.setSlot(config.slot());
     }
@@ -225,6 +247,11 @@ public final class WorkerRuntime implements AutoCloseable {
       }
       case ASSIGN -> onJobThread(m.getAssign().getJobId(), () -> {
         var a = m.getAssign();
+        var gpus = GpuCheck.problem(a.getSpec().getResources().getGpus(), devices);
+        if (gpus.isPresent()) { // before building anything: the job cannot train here
+          reportFailure(a.getJobId(), FailureReason.FAILURE_REASON_GPU_UNAVAILABLE, gpus.get());
+          return;
+        }
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh

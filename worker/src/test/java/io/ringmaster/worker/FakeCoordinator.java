@@ -47,6 +47,9 @@ final class FakeCoordinator implements AutoCloseable {
               @Override
               public void onNext(WorkerMessage m) {
                 if (m.hasHello()) {
+                  // a new attachment: what the worker does is told by its beats from now on, not by the
+                  // last beat of a stream that was cut (which may still say TRAINING)
+                  lastBeat.set(null);
                   responses.onNext(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder()
                       .setWorkerId(m.getHello().getWorkerId()).setHeartbeatIntervalMs(50)).build());
                 }

@@ -13,9 +13,11 @@ import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.Assign;
 import io.ringmaster.proto.v1.CheckpointChunk;
+import io.ringmaster.proto.v1.ComputeDevices;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.FailureReason;
 import io.ringmaster.proto.v1.FetchStateRequest;
+import io.ringmaster.proto.v1.GpuDevice;
 import io.ringmaster.proto.v1.Membership;
 import io.ringmaster.proto.v1.Pause;
 import io.ringmaster.proto.v1.Peer;
@@ -28,6 +30,7 @@ import io.ringmaster.proto.v1.WorkerActivity.Kind;
 import io.ringmaster.proto.v1.WorkerMessage;
 import io.ringmaster.proto.v1.WorkerMessage.BodyCase;
 import io.ringmaster.worker.collective.CollectiveService;
+import io.ringmaster.worker.devices.DeviceDiscovery;
 import io.ringmaster.worker.collective.CollectiveTransport;
 import io.ringmaster.worker.collective.PeerAddress;
 import io.ringmaster.worker.collective.RingAllReduce;
@@ -175,6 +178,37 @@ class WorkerRuntimeProtocolTest {
       coordinator.send(runEpoch(1, 3)); // after the release
       assertThat(coordinator.next(BodyCase.FAILURE).getFailure().getMessage()).contains("holds no job");
       assertThat(coordinator.taken(BodyCase.EPOCH_RESULT)).isEmpty();
+    }
+  }
+
+  /**
+   * A worker reports its devices in its Hello; a job that asks for more GPUs than it has is refused on
+   * Assign with GPU_UNAVAILABLE and a message naming what it found, before any replica is built; a CPU job
+   * on the same worker is served.
+   */
+  @Test
+  void aWorkerWithoutTheJobsGpusSaysWhatItFoundAndRefusesTheAssign() throws Exception {
+    ComputeDevices oneT4 = ComputeDevices.newBuilder().setBackend("CUDA").setCudaVisibleDevices("3")
+        .addGpus(GpuDevice.newBuilder().setIndex(0).setName("Tesla T4").setTotalMemoryBytes(16L << 30)).build();
+    try (FakeCoordinator coordinator = new FakeCoordinator();
+        WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator.target(), "127.0.0.1", 0, "",
+            "w-gpu", -1, ""), WorkerEnvironment.system()).devices(DeviceDiscovery.fixed(oneT4)).start()) {
+      assertThat(coordinator.next(BodyCase.HELLO).getHello().getDevices()).isEqualTo(oneT4);
+
+      io.ringmaster.proto.v1.JobSpec twoGpus = spec.toBuilder()
+          .setResources(spec.getResources().toBuilder().setGpus(2)).build();
+      coordinator.send(CoordinatorMessage.newBuilder().setAssign(assign(5, alone(worker), fresh()).getAssign()
+          .toBuilder().setSpec(twoGpus)).build());
+      var refused = coordinator.next(BodyCase.FAILURE).getFailure();
+      assertThat(refused.getJobId()).isEqualTo(JOB);
+      assertThat(refused.getReason()).isEqualTo(FailureReason.FAILURE_REASON_GPU_UNAVAILABLE);
+      assertThat(refused.getMessage()).contains("asks for 2 GPU(s) per worker")
+          .contains("sees 1 GPU(s): 0: Tesla T4, 16.0 GiB with CUDA_VISIBLE_DEVICES=3");
+      assertThat(worker.runner()).as("nothing was built").isNull();
+
+      coordinator.send(assign(6, alone(worker), fresh())); // the same job without GPUs
+      assertThat(coordinator.next(BodyCase.READY).getReady().getGeneration()).as("no Ready for the refused Assign")
+          .isEqualTo(6);
     }
   }
 

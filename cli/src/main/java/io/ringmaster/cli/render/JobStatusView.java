@@ -1,6 +1,7 @@
 package io.ringmaster.cli.render;
 
 import io.ringmaster.job.FailureReasons;
+import io.ringmaster.job.devices.DeviceSummary;
 import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
@@ -63,10 +64,11 @@ public final class JobStatusView {
       }
     }
     if (job.getWorkersCount() > 0) {
-      TextTable w = new TextTable("RANK", "ADDRESS", "PID", "STATE", "LOG", "MESSAGE");
+      TextTable w = new TextTable("RANK", "ADDRESS", "PID", "STATE", "DEVICES", "LOG", "MESSAGE");
       for (WorkerStatus s : job.getWorkersList()) {
         w.row(Integer.toString(s.getRank()), s.getHost() + ":" + s.getPort(),
             s.getPid() > 0 ? Long.toString(s.getPid()) : "-", Fmt.state(s.getState()),
+            DeviceSummary.describe(s.getDevices()),
             s.getLogPath().isEmpty() ? "-" : s.getLogPath(),
             s.getMessage() + (s.hasExitCode() ? (s.getMessage().isEmpty() ? "" : "; ") + "exit code " + s.getExitCode() : ""));
       }

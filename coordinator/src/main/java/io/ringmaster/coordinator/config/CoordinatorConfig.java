@@ -14,9 +14,20 @@ import java.time.Duration;
  * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
  *     instead of starting more threads
  * @param retention when finished jobs are deleted
+ * @param jobDefaults the installation's defaults for what jobs leave out (the {@code jobDefaults} section)
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention) {
+    RetentionPolicy retention, io.ringmaster.job.spec.JobDefaults jobDefaults) {
+
+  /** Without installation job defaults (the built-in ones apply). */
+  public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+      RetentionPolicy retention) {
+    this(server, jobs, maxMessageBytes, executorThreads, retention, io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+  }
+
+  public CoordinatorConfig {
+    jobDefaults = jobDefaults == null ? io.ringmaster.job.spec.JobDefaults.BUILT_IN : jobDefaults;
+  }
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
   public record ServerSettings(String host, Integer port, String advertiseHost, String dataDir, String scheduler) {

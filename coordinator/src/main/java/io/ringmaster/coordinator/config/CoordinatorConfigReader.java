@@ -28,7 +28,15 @@ import java.util.Map;
  * watchdog:  {noProgressTimeoutS: 600, idleHeartbeats: 5, maxIdleRecoveries: 3}
  * grpc:      {maxMessageMb: 4, executorThreads: 16}
  * retention: {keepDays: 30, keepFinishedJobs: 1000, intervalMinutes: 10}
+ * jobDefaults:                       # file only: for what jobs leave out (see JobDefaults)
+ *   resources: {heapMb: 2048, offheapMb: 4096, threads: 2}
+ *   kubernetes: {nodeSelector: {pool: training}, schedulerName: volcano, queue: team-a}
+ *   gpuKubernetes: {tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]}
  * </pre>
+ *
+ * <p>The {@code jobDefaults} section is structured (job-file sections, read by {@code
+ * JobSpecYaml.readDefaults}, problems named like {@code jobDefaults.kubernetes.tolerations[0].effect}), so it
+ * is set in the file only, not with {@code --set}.
  */
 public final class CoordinatorConfigReader {
   /** How a setting's value is read. */
@@ -36,6 +44,10 @@ public final class CoordinatorConfigReader {
 
   /** One setting: its path, type, bounds and default (null: left to the command's own default). */
   public record Setting(String path, Type type, double min, double max, Object defaultValue, String help) {}
+
+  /** The structured section of installation job defaults (file only). */
+  public static final String JOB_DEFAULTS = "jobDefaults";
+  private static final String SECTIONS = "server, jobs, watchdog, grpc, retention, " + JOB_DEFAULTS;
 
   private static final List<Setting> SETTINGS = List.of(
       new Setting("server.host", Type.TEXT, 0, 0, null, "address to listen on"),
@@ -88,6 +100,11 @@ public final class CoordinatorConfigReader {
     overrides.forEach((path, flagAndValue) -> {
       Setting s = find(path);
       String flag = flagAndValue.getKey();
+      if (s == null && path.startsWith(JOB_DEFAULTS + ".")) {
+        v.add(new Violation(path, "job defaults are set in the configuration file's " + JOB_DEFAULTS
+            + " section (--config FILE), not with " + flag));
+        return;
+      }
       if (s == null) {
         v.add(new Violation(path, "unknown setting (given by " + flag + "); known: " + paths()));
         return;
@@ -116,14 +133,17 @@ public final class CoordinatorConfigReader {
       return;
     }
     if (!root.isObject()) {
-      v.add(new Violation(source, "must be a mapping of sections (server, jobs, watchdog, grpc, retention)"));
+      v.add(new Violation(source, "must be a mapping of sections (" + SECTIONS + ")"));
       return;
     }
     for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
       Map.Entry<String, JsonNode> section = sections.next();
+      if (section.getKey().equals(JOB_DEFAULTS)) {
+        values.put(JOB_DEFAULTS, io.ringmaster.job.spec.JobSpecYaml.readDefaults(JOB_DEFAULTS, section.getValue(), v));
+        continue;
+      }
       if (SETTINGS.stream().noneMatch(s -> s.path().startsWith(section.getKey() + "."))) {
-        v.add(new Violation(section.getKey(), "unknown section in " + source
-            + "; known: server, jobs, watchdog, grpc, retention"));
+        v.add(new Violation(section.getKey(), "unknown section in " + source + "; known: " + SECTIONS));
         continue;
       }
       if (!section.getValue().isObject()) {
@@ -213,7 +233,8 @@ public final class CoordinatorConfigReader {
         values.containsKey("server.scheduler") ? ((String) values.get("server.scheduler")).toLowerCase(Locale.ROOT)
             : null);
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
-        integer(values, "grpc.executorThreads"), retention);
+        integer(values, "grpc.executorThreads"), retention,
+        (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN));
   }
 
   private static int integer(Map<String, Object> values, String path) {

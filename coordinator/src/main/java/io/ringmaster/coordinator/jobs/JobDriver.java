@@ -195,7 +195,8 @@ final class JobDriver {
 
   private WorkerRef ref(WorkerSession s) {
     return refs.computeIfAbsent(s, x -> {
-      WorkerRef r = new WorkerRef(++attachments, x.workerId(), x.host(), x.port(), x.pid(), x.slot(), x.logPath());
+      WorkerRef r = new WorkerRef(++attachments, x.workerId(), x.host(), x.port(), x.pid(), x.slot(), x.logPath(),
+          x.devices());
       sessions.put(r, x);
       return r;
     });

@@ -90,6 +90,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final LongSupplier wallClock;
   private final JobEventHub hub;
   private volatile String coordinatorTarget = "";
+  /** Set by {@link #close}: jobs that end now stop their workers before close returns. */
+  private volatile boolean closing;
   private volatile Supplier<Collection<WorkerSession>> sessions = List::of;
 
   /**
@@ -102,9 +104,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final Object lock = new Object();
   /** Held for a whole admission round of a launching scheduler: one round at a time. */
   private final Object admission = new Object();
-  /** The next admission retry a scheduler asked for, and when it is due (guarded by lock). */
-  private java.util.concurrent.ScheduledFuture<?> admissionRetry;
-  private long admissionRetryDue;
+  /** The next admission round a scheduler asked for ({@link GangDecision#retryAfter()}). */
+  private final AdmissionRetry admissionRetry;
   /** Jobs waiting for admission, in admission order (submission order; resumed jobs first). */
   private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
   /** Drivers of STARTING / RUNNING jobs. */
@@ -129,13 +130,24 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
       StoredDatasets datasets) {
+    this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, datasets,
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+  }
+
+  /**
+   * A job layer whose specs may name datasets stored in {@code datasets}, and whose jobs get the
+   * installation's {@code jobDefaults} for what they leave out.
+   */
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
+      StoredDatasets datasets, io.ringmaster.job.spec.JobDefaults jobDefaults) {
     this.datasets = datasets;
     this.store = store;
     this.checkpoints = checkpoints;
     this.provenance = new ProvenanceFactory();
     this.scheduler = scheduler;
     this.settings = settings;
-    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets);
+    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets, jobDefaults);
     this.jobsDir = jobsDir;
     this.timers = timers;
     this.nanoClock = nanoClock;
@@ -144,6 +156,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     this.pool = new FreeWorkerPool<>(nanoClock);
     this.gangs = new GangAdmission<>(pool, nanoClock, settings.workerStartTimeout(), settings.workerStartTimeout());
     this.waitingMessages = new WaitingMessages(nanoClock, settings.heartbeatInterval());
+    this.admissionRetry = new AdmissionRetry(AdmissionRetry.Timer.on(timers), nanoClock, () -> {
+      try {
+        admit();
+        offerFreeWorkers();
+      } catch (RuntimeException e) {
+        log.error("admission round failed; the next submission or job end runs another", e);
+      }
+    });
   }
 
   /**
@@ -401,6 +421,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         candidates = new ArrayList<>(queue.entrySet());
       }
       List<JobDriver> toStart = new ArrayList<>();
+      Map<JobDriver, String> notes = new java.util.HashMap<>();
       List<Runnable> after = new ArrayList<>();
       for (Map.Entry<String, Queued> c : candidates) {
         synchronized (lock) {
@@ -419,7 +440,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
           }
           if (!gang.admitted()) {
             showQueuedMessage(c.getKey(), gang.reason(), after);
-            retryAdmissionAfter(gang.retryAfter());
+            admissionRetry.within(gang.retryAfter());
             continue;
           }
           queue.remove(c.getKey());
@@ -430,10 +451,16 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
               newJobThread(stored.getId()));
           active.put(d.id(), d);
           toStart.add(d);
+          if (!gang.reason().isEmpty()) {
+            notes.put(d, gang.reason());
+          }
         }
       }
       after.forEach(Runnable::run);
       for (JobDriver d : toStart) {
+        if (notes.containsKey(d)) {
+          d.notice(notes.get(d)); // queued on the job's thread before its start
+        }
         startDriver(d, store.get(d.id()).orElseThrow().getSpec());
       }
     }
@@ -449,23 +476,6 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       Job updated = j.toBuilder().setMessage(message).build();
       store.put(updated);
       after.add(() -> hub.publish(JobEvent.Kind.NOTICE, updated, JobEvent.newBuilder().setNotice(message)));
-    }
-  }
-
-  /** Runs an admission round after {@code delay} unless one is already due sooner; caller holds the lock. */
-  private void retryAdmissionAfter(java.time.Duration delay) {
-    long due = nanoClock.getAsLong() + delay.toNanos();
-    if (admissionRetry != null && !admissionRetry.isDone() && admissionRetryDue <= due) {
-      return;
-    }
-    if (admissionRetry != null) {
-      admissionRetry.cancel(false);
-    }
-    admissionRetryDue = due;
-    try {
-      admissionRetry = timers.schedule(this::handOutLater, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("coordinator shutting down: no admission retry");
     }
   }
 
@@ -913,6 +923,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         }
       }
     }
+    if (closing) {
+      // the coordinator is shutting down and closes the scheduler next: stop the workers (delete the pods)
+      // now, not on a timer that may never run or run after the scheduler's client is closed
+      scheduler.stop(driver.id());
+      return;
+    }
     timers.execute(() -> {
       scheduler.stop(driver.id());
       admit();
@@ -922,10 +938,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
 
   /**
    * Coordinator shutdown: releases every active job's workers. With a durable store the jobs keep their
-   * state and resume when a coordinator restarts on it; with the in-memory store they are cancelled.
+   * state (and a Kubernetes job its pods) and resume when a coordinator restarts on it; with the in-memory
+   * store they are cancelled, and their workers are stopped (their pods deleted) before this returns.
    */
   @Override
   public void close() {
+    closing = true;
     boolean durable = store.durable();
     List<CompletableFuture<Job>> pending = new ArrayList<>();
     for (JobDriver d : active.values()) {

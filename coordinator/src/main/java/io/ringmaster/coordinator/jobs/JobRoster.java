@@ -225,6 +225,7 @@ final class JobRoster {
 
   static WorkerStatus.Builder status(int rank, WorkerRef w) {
     return WorkerStatus.newBuilder().setRank(rank).setWorkerId(w.workerId()).setHost(w.host())
-        .setPort(w.port()).setPid(w.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(w.logPath());
+        .setPort(w.port()).setPid(w.pid()).setState(WorkerState.WORKER_LAUNCHING).setLogPath(w.logPath())
+        .setDevices(w.devices());
   }
 }

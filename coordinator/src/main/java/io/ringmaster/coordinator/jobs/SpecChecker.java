@@ -7,6 +7,7 @@ import io.ringmaster.job.data.ProbeResult;
 import io.ringmaster.job.spec.DataSpec;
 import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.InvalidSpecException;
+import io.ringmaster.job.spec.JobDefaults;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.job.spec.Violation;
@@ -28,14 +29,21 @@ import java.util.Optional;
 public final class SpecChecker {
   private final int maxWorkersPerJob;
   private final StoredDatasets datasets;
+  private final JobDefaults defaults;
 
   public SpecChecker(int maxWorkersPerJob) {
     this(maxWorkersPerJob, StoredDatasets.NONE);
   }
 
   public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets) {
+    this(maxWorkersPerJob, datasets, JobDefaults.BUILT_IN);
+  }
+
+  /** A checker that fills what specs leave out with the installation's {@code defaults}. */
+  public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets, JobDefaults defaults) {
     this.maxWorkersPerJob = maxWorkersPerJob;
     this.datasets = datasets;
+    this.defaults = java.util.Objects.requireNonNull(defaults, "defaults");
   }
 
   /**
@@ -51,7 +59,7 @@ public final class SpecChecker {
       limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
           + " (this coordinator's limit per job), got " + proto.getWorkers()));
     }
-    JobSpec given = SpecProtos.resolve(proto, limits);
+    JobSpec given = SpecProtos.resolve(proto, defaults, limits);
     List<Violation> v = new ArrayList<>();
     Pinned pinnedTrain = pin("spec.data.train", given.data().train(), v);
     Pinned pinnedTest = pin("spec.data.test", given.data().test(), v);
@@ -135,7 +143,7 @@ public final class SpecChecker {
       limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
           + " (this coordinator's limit per job), got " + proto.getWorkers()));
     }
-    JobSpec spec = SpecProtos.resolve(proto, limits);
+    JobSpec spec = SpecProtos.resolve(proto, defaults, limits);
     List<Violation> v = new ArrayList<>(ModelFactory.validate(spec.model(), train));
     v.addAll(DataProbe.checkCompatible("spec.data.test", train, test));
     if (!v.isEmpty()) {

@@ -9,8 +9,15 @@ package io.ringmaster.coordinator.jobs;
  *     session under the same worker id) is a different ref
  * @param slot the scheduler's index of the worker, or -1 for a worker started by hand
  * @param logPath the worker's log file, or empty
+ * @param devices the ND4J backend and GPUs the worker reported in its Hello (shown in its status)
  */
-record WorkerRef(long attachment, String workerId, String host, int port, long pid, int slot, String logPath) {
+record WorkerRef(long attachment, String workerId, String host, int port, long pid, int slot, String logPath,
+    io.ringmaster.proto.v1.ComputeDevices devices) {
+
+  /** A worker that reported no devices. */
+  WorkerRef(long attachment, String workerId, String host, int port, long pid, int slot, String logPath) {
+    this(attachment, workerId, host, port, pid, slot, logPath, io.ringmaster.proto.v1.ComputeDevices.getDefaultInstance());
+  }
 
   /** "pid 4242 at 127.0.0.1:41234": how messages name a worker. */
   String describe() {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * started now ({@link WorkerScheduler#admit}).
  *
  * @param admitted true: start the job now (its capacity is reserved until it runs or ends)
- * @param reason why not, in plain words, for the job's QUEUED message ("" when admitted)
+ * @param reason why not, in plain words, for the job's QUEUED message; for an admitted job, "" or a note the
+ *     job shows as a notice when it starts (e.g. that a batch scheduler places its gang instead)
  * @param retryAfter when to ask again (zero when admitted)
  */
 public record GangDecision(boolean admitted, String reason, Duration retryAfter) {
@@ -21,6 +22,11 @@ public record GangDecision(boolean admitted, String reason, Duration retryAfter)
 
   public static GangDecision admit() {
     return ADMIT;
+  }
+
+  /** Start the job now, and tell it {@code note} (who places its workers, if not the scheduler's own admission). */
+  public static GangDecision admitWithNote(String note) {
+    return new GangDecision(true, note, Duration.ZERO);
   }
 
   public static GangDecision waitFor(String reason, Duration retryAfter) {

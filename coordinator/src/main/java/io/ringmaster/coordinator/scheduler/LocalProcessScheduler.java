@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * coordinator. Each worker gets bounded heap and off-heap memory and one math thread
  * ({@code OMP_NUM_THREADS}) unless the spec asks for more; its stdout and stderr go to
  * {@code <jobDir>/logs/worker-<slot>.log}. {@link #stop} sends SIGTERM, then SIGKILL after a grace period.
+ *
+ * <p><b>GPUs.</b> A job that asks for {@code spec.resources.gpus} per worker gets one process per worker as
+ * always, each with its own GPUs of this machine in {@code CUDA_VISIBLE_DEVICES} (by UUID where the driver
+ * says it, with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}): with 1 GPU per worker, one worker process per GPU.
+ * A launch that would need more GPUs than are free fails with {@code FAILURE_REASON_GPU_UNAVAILABLE}
+ * before any process starts, naming the machine's GPUs and who holds them ({@link GpuSlots}). The worker
+ * itself then checks that its ND4J backend is CUDA and sees them.
  */
 public final class LocalProcessScheduler implements WorkerScheduler {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessScheduler.class);
@@ -56,19 +63,42 @@ public final class LocalProcessScheduler implements WorkerScheduler {
   private record Launched(int slot, Process process, Path logPath) {}
 
   private final Options options;
+  private final GpuSlots gpus;
   private final Map<String, List<Launched>> byJob = new ConcurrentHashMap<>();
 
+  /** Workers on this machine, with its NVIDIA GPUs as {@link NvidiaProcGpus#ofThisMachine()} finds them. */
   public LocalProcessScheduler(Options options) {
+    this(options, NvidiaProcGpus.ofThisMachine());
+  }
+
+  /** Workers on this machine, handing out {@code gpus} to jobs that ask for GPUs. */
+  public LocalProcessScheduler(Options options, HostGpus gpus) {
     this.options = Objects.requireNonNull(options);
+    this.gpus = new GpuSlots(gpus);
   }
 
   @Override
   public void launch(LaunchRequest req) throws SchedulerException {
+    List<List<HostGpus.HostGpu>> gpusBySlot = null;
     if (req.resources().gpus() > 0) {
-      throw new SchedulerException(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_LAUNCH_FAILED,
-          "spec.resources.gpus = " + req.resources().gpus() + ": the local scheduler starts CPU workers only;"
-              + " run the coordinator with --scheduler kubernetes for GPU workers, or set gpus to 0", null);
+      try {
+        gpusBySlot = gpus.take(req.jobId(), req.firstSlot(), req.count(), req.resources().gpus());
+      } catch (GpuSlots.ShortageException e) {
+        throw new SchedulerException(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_GPU_UNAVAILABLE,
+            e.getMessage(), e);
+      }
     }
+    try {
+      start(req, gpusBySlot);
+    } catch (SchedulerException e) {
+      for (int slot = req.firstSlot(); slot < req.firstSlot() + req.count(); slot++) {
+        gpus.release(req.jobId(), slot); // the processes that did start end with the job
+      }
+      throw e;
+    }
+  }
+
+  private void start(LaunchRequest req, List<List<HostGpus.HostGpu>> gpusBySlot) throws SchedulerException {
     Path logs = req.jobDir().resolve("logs");
     try {
       Files.createDirectories(logs);
@@ -85,6 +115,12 @@ public final class LocalProcessScheduler implements WorkerScheduler {
       pb.environment().put("OMP_NUM_THREADS", Integer.toString(req.resources().threads()));
       pb.environment().put("RINGMASTER_WORKER_SLOT", Integer.toString(slot));
       pb.environment().put("RINGMASTER_WORKER_LOG", logPath.toAbsolutePath().toString());
+      String visible = "";
+      if (gpusBySlot != null) {
+        visible = GpuSlots.visibleDevices(gpusBySlot.get(slot - req.firstSlot()));
+        pb.environment().put("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
+        pb.environment().put("CUDA_VISIBLE_DEVICES", visible);
+      }
       Process p;
       try {
         p = pb.start();
@@ -94,9 +130,11 @@ public final class LocalProcessScheduler implements WorkerScheduler {
       }
       Launched l = new Launched(slot, p, logPath);
       launched.add(l);
-      log.info("job {}: started worker slot {} pid {} (log {})", req.jobId(), slot, p.pid(), logPath);
+      log.info("job {}: started worker slot {} pid {} (log {}){}", req.jobId(), slot, p.pid(), logPath,
+          visible.isEmpty() ? "" : " on GPU(s) " + visible);
       final int s = slot;
       p.onExit().thenAccept(done -> {
+        gpus.release(req.jobId(), s); // before the job hears of it and may launch a replacement
         int code = exitCode(done);
         req.listener().onExit(new WorkerExit(req.jobId(), s, done.pid(), code, logPath, tail(logPath)));
       });
@@ -128,6 +166,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
   public void stop(String jobId) {
     List<Launched> launched = byJob.remove(jobId);
     if (launched == null) {
+      gpus.release(jobId);
       return;
     }
     for (Launched l : launched) {
@@ -146,6 +185,7 @@ public final class LocalProcessScheduler implements WorkerScheduler {
         l.process().destroyForcibly();
       }
     }
+    gpus.release(jobId);
   }
 
   @Override

@@ -67,6 +67,11 @@ public final class WorkerSession {
     return hello.getLogPath();
   }
 
+  /** The ND4J backend and GPUs the worker reported (empty for a worker that said nothing). */
+  public io.ringmaster.proto.v1.ComputeDevices devices() {
+    return hello.getDevices();
+  }
+
   public boolean isOpen() {
     return open.get();
   }

@@ -102,4 +102,29 @@ class CoordinatorConfigReaderTest {
         .hasMessageContaining("--k8s-worker-image IMAGE");
     assertThat(dir.resolve("data")).doesNotExist();
   }
+
+  @Test
+  void theJobDefaultsSectionIsReadInJobFileTermsWithFieldPaths() {
+    CoordinatorConfig c = CoordinatorConfigReader.read("""
+        jobDefaults:
+          resources: {heapMb: 2048, threads: 2}
+          gpuKubernetes:
+            nodeSelector: {nvidia.com/gpu.present: "true"}
+            tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+        """, "coordinator.yaml", Map.of());
+    assertThat(c.jobDefaults().heapMb()).isEqualTo(2048);
+    assertThat(c.jobDefaults().offheapMb()).as("left to the built-in default").isZero();
+    assertThat(c.jobDefaults().threads()).isEqualTo(2);
+    assertThat(c.jobDefaults().gpuKubernetes().nodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+    assertThat(c.jobDefaults().gpuKubernetes().tolerations()).hasSize(1);
+    assertThat(CoordinatorConfigReader.read(null, "none", Map.of()).jobDefaults())
+        .isEqualTo(io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("jobDefaults: {kubernetes: {tolerations: [{effect: Now}]}}",
+        "coordinator.yaml", Map.of("jobDefaults.resources.heapMb", flag("--set", "512"))))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.violations())
+            .extracting(Violation::field).contains("jobDefaults.kubernetes.tolerations[0].effect",
+                "jobDefaults.kubernetes.tolerations[0].key", "jobDefaults.resources.heapMb"))
+        .hasMessageContaining("not with --set");
+  }
 }

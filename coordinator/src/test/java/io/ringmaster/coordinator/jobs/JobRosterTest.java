@@ -99,4 +99,16 @@ class JobRosterTest {
     assertThat(r.joiners()).containsExactly(a, d, b);
     assertThat(r.isJoiner(c)).isFalse();
   }
+
+  void everyWorkersStatusCarriesTheDevicesItReported() {
+    var cuda = io.ringmaster.proto.v1.ComputeDevices.newBuilder().setBackend("CUDA")
+        .addGpus(io.ringmaster.proto.v1.GpuDevice.newBuilder().setIndex(0).setName("Tesla T4")).build();
+    JobRoster r = new JobRoster();
+    WorkerRef member = new WorkerRef(1, "w1", "h", 7001, 101, 0, "", cuda);
+    WorkerRef joiner = new WorkerRef(2, "w2", "h", 7002, 102, 1, "", cuda);
+    r.formRing(List.of(member));
+    r.addJoiner(joiner);
+
+    assertThat(r.statuses(List.of())).extracting(WorkerStatus::getDevices).containsExactly(cuda, cuda);
+  }
 }

@@ -29,7 +29,8 @@ import java.util.List;
  *       ResourceSpec#DEFAULT_HEAP_MB} / {@value ResourceSpec#DEFAULT_OFFHEAP_MB} / {@value
  *       ResourceSpec#DEFAULT_THREADS}</td></tr>
  *   <tr><td>resources.gpus</td><td>0</td><td>0 (no GPUs)</td></tr>
- *   <tr><td>kubernetes (and each of its fields)</td><td>null</td><td>empty ({@link KubernetesSpec#EMPTY})</td></tr>
+ *   <tr><td>kubernetes (and each of its fields)</td><td>null, empty</td><td>the installation's ({@link
+ *       JobDefaults#placementFor}), else empty ({@link KubernetesSpec#EMPTY})</td></tr>
  *   <tr><td>faultTolerance.minWorkers</td><td>0</td><td>{@value FaultToleranceSpec#DEFAULT_MIN_WORKERS}</td></tr>
  *   <tr><td>faultTolerance.maxWorkers</td><td>0</td><td>workers</td></tr>
  *   <tr><td>faultTolerance.maxReplacements</td><td>-1</td><td>2 x workers</td></tr>
@@ -39,6 +40,11 @@ import java.util.List;
  *       FaultToleranceSpec#DEFAULT_WORKER_TIMEOUT_S} / {@value FaultToleranceSpec#DEFAULT_STALL_WARNING_S} /
  *       {@value FaultToleranceSpec#DEFAULT_STALL_TIMEOUT_S}</td></tr>
  * </table>
+ *
+ * <p>An installation may replace the built-in worker defaults ({@link JobDefaults}: the coordinator's
+ * {@code jobDefaults} settings): resources.heapMb / offheapMb / threads and the {@code kubernetes} fields.
+ * Readers outside the coordinator (the CLI) check a spec with the built-in defaults but send it as given, so
+ * the coordinator's defaults apply to what the user left out.
  *
  * <p>A value that is set stays as it is, valid or not, so that the validator reports it as the user wrote
  * it. Resolving a resolved spec changes nothing.
@@ -63,7 +69,16 @@ public final class JobSpecResolver {
    * @throws InvalidSpecException naming every bad field
    */
   public static JobSpec resolve(JobSpec given, List<Violation> readViolations) {
-    JobSpec resolved = given == null ? null : withDefaults(given);
+    return resolve(given, JobDefaults.BUILT_IN, readViolations);
+  }
+
+  /**
+   * {@link #resolve(JobSpec, List)} with an installation's defaults for what the job leaves unset.
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public static JobSpec resolve(JobSpec given, JobDefaults defaults, List<Violation> readViolations) {
+    JobSpec resolved = given == null ? null : withDefaults(given, defaults);
     List<Violation> all = new ArrayList<>(readViolations);
     for (Violation later : JobSpecValidator.validate(resolved)) {
       boolean covered = readViolations.stream()
@@ -83,6 +98,11 @@ public final class JobSpecResolver {
    * that do not come from users (tests, tools); a user's spec goes through {@link #resolve(JobSpec)}.
    */
   public static JobSpec withDefaults(JobSpec given) {
+    return withDefaults(given, JobDefaults.BUILT_IN);
+  }
+
+  /** {@link #withDefaults(JobSpec)} with an installation's defaults for what the job leaves unset. */
+  public static JobSpec withDefaults(JobSpec given, JobDefaults defaults) {
     int workers = given.workers() == null ? 1 : given.workers();
     UpdaterSpec u = given.updater();
     if (u != null && u.momentum() == null) {
@@ -98,9 +118,9 @@ public final class JobSpecResolver {
         given.seed() == null ? JobSpec.DEFAULT_SEED : given.seed(),
         workers,
         given.strategy() == null ? Strategy.ALLREDUCE : given.strategy(),
-        resources(given.resources()),
+        resources(given.resources(), defaults),
         faultTolerance(given.faultTolerance(), Math.max(1, workers)),
-        kubernetes(given.kubernetes()));
+        kubernetes(given.kubernetes(), defaults.placementFor(given.resources() == null ? 0 : given.resources().gpus())));
   }
 
   private static ModelSpec model(ModelSpec m) {
@@ -132,30 +152,31 @@ public final class JobSpecResolver {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static ResourceSpec resources(ResourceSpec r) {
+  private static ResourceSpec resources(ResourceSpec r, JobDefaults d) {
     if (r == null) {
-      return ResourceSpec.DEFAULTS;
+      r = new ResourceSpec(0, 0, 0, 0);
     }
     return new ResourceSpec(
-        r.heapMb() == 0 ? ResourceSpec.DEFAULT_HEAP_MB : r.heapMb(),
-        r.offheapMb() == 0 ? ResourceSpec.DEFAULT_OFFHEAP_MB : r.offheapMb(),
-        r.threads() == 0 ? ResourceSpec.DEFAULT_THREADS : r.threads(),
+        r.heapMb() != 0 ? r.heapMb() : d.heapMb() != 0 ? d.heapMb() : ResourceSpec.DEFAULT_HEAP_MB,
+        r.offheapMb() != 0 ? r.offheapMb() : d.offheapMb() != 0 ? d.offheapMb() : ResourceSpec.DEFAULT_OFFHEAP_MB,
+        r.threads() != 0 ? r.threads() : d.threads() != 0 ? d.threads() : ResourceSpec.DEFAULT_THREADS,
         r.gpus());
   }
 
-  private static KubernetesSpec kubernetes(KubernetesSpec k) {
+  /** Each field the job leaves null or empty takes the installation's default {@code d}. */
+  static KubernetesSpec kubernetes(KubernetesSpec k, KubernetesSpec d) {
     if (k == null) {
-      return KubernetesSpec.EMPTY;
+      return d;
     }
     return new KubernetesSpec(
-        k.nodeSelector() == null ? java.util.Map.of() : k.nodeSelector(),
-        k.tolerations() == null ? List.of() : k.tolerations(),
-        k.affinityJson() == null ? "" : k.affinityJson(),
-        k.priorityClassName() == null ? "" : k.priorityClassName(),
-        k.image() == null ? "" : k.image(),
-        k.volumes() == null ? List.of() : k.volumes(),
-        k.schedulerName() == null ? "" : k.schedulerName(),
-        k.queue() == null ? "" : k.queue());
+        k.nodeSelector() == null || k.nodeSelector().isEmpty() ? d.nodeSelector() : k.nodeSelector(),
+        k.tolerations() == null || k.tolerations().isEmpty() ? d.tolerations() : k.tolerations(),
+        k.affinityJson() == null || k.affinityJson().isEmpty() ? d.affinityJson() : k.affinityJson(),
+        k.priorityClassName() == null || k.priorityClassName().isEmpty() ? d.priorityClassName() : k.priorityClassName(),
+        k.image() == null || k.image().isEmpty() ? d.image() : k.image(),
+        k.volumes() == null || k.volumes().isEmpty() ? d.volumes() : k.volumes(),
+        k.schedulerName() == null || k.schedulerName().isEmpty() ? d.schedulerName() : k.schedulerName(),
+        k.queue() == null || k.queue().isEmpty() ? d.queue() : k.queue());
   }
 
   private static FaultToleranceSpec faultTolerance(FaultToleranceSpec f, int workers) {

@@ -71,16 +71,19 @@ public final class JobSpecYaml {
    * file's.
    */
   public static JobSpec read(Path file, UnaryOperator<JobSpec> overrides) {
-    String text;
+    String text = readText(file);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, dir == null ? Path.of(".").toAbsolutePath() : dir, overrides);
+  }
+
+  private static String readText(Path file) {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new InvalidSpecException("spec", "job file not found: " + file.toAbsolutePath());
     } catch (IOException e) {
       throw new InvalidSpecException("spec", "cannot read job file " + file.toAbsolutePath() + ": " + e);
     }
-    Path dir = file.toAbsolutePath().getParent();
-    return parse(text, dir == null ? Path.of(".").toAbsolutePath() : dir, overrides);
   }
 
   /** Parses YAML text into the resolved spec; relative paths resolve against {@code baseDir}. */
@@ -90,6 +93,34 @@ public final class JobSpecYaml {
 
   /** Parses YAML text, applies {@code overrides} to the spec as given, and resolves it. */
   public static JobSpec parse(String yaml, Path baseDir, UnaryOperator<JobSpec> overrides) {
+    JobSpecYaml p = new JobSpecYaml(baseDir);
+    JobSpec given = p.given(yaml, overrides);
+    return JobSpecResolver.resolve(given, p.violations);
+  }
+
+  /**
+   * Reads a job file as given (overrides applied, nothing filled in) after checking that it resolves with
+   * the built-in defaults: what a client sends, so that the coordinator fills what the user left out with
+   * its installation's defaults ({@link JobDefaults}).
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public static JobSpec readAsGiven(Path file, UnaryOperator<JobSpec> overrides) {
+    String text = readText(file);
+    Path dir = file.toAbsolutePath().getParent();
+    return parseAsGiven(text, dir == null ? Path.of(".").toAbsolutePath() : dir, overrides);
+  }
+
+  /** {@link #readAsGiven} for YAML text; relative paths resolve against {@code baseDir}. */
+  public static JobSpec parseAsGiven(String yaml, Path baseDir, UnaryOperator<JobSpec> overrides) {
+    JobSpecYaml p = new JobSpecYaml(baseDir);
+    JobSpec given = p.given(yaml, overrides);
+    JobSpecResolver.resolve(given, p.violations); // throws naming every bad field
+    return given;
+  }
+
+  /** The spec as given, with {@code overrides} applied; reading problems are collected in violations. */
+  private JobSpec given(String yaml, UnaryOperator<JobSpec> overrides) {
     JsonNode root;
     try {
       root = MAPPER.readTree(yaml);
@@ -101,8 +132,7 @@ public final class JobSpecYaml {
     if (root == null || !root.isObject()) {
       throw new InvalidSpecException("spec", "the job file must be a YAML mapping of fields (name, model, data, ...)");
     }
-    JobSpecYaml p = new JobSpecYaml(baseDir);
-    return JobSpecResolver.resolve(overrides.apply(p.spec(root)), p.violations);
+    return overrides.apply(spec(root));
   }
 
   private JobSpec spec(JsonNode n) {
@@ -129,7 +159,10 @@ public final class JobSpecYaml {
   }
 
   private KubernetesSpec kubernetes(JsonNode n) {
-    String f = "spec.kubernetes";
+    return kubernetes("spec.kubernetes", n);
+  }
+
+  private KubernetesSpec kubernetes(String f, JsonNode n) {
     if (!object(f, n)) {
       return null;
     }
@@ -332,14 +365,60 @@ public final class JobSpecYaml {
   }
 
   private ResourceSpec resources(JsonNode n) {
-    if (!object("spec.resources", n)) {
+    return resources("spec.resources", n);
+  }
+
+  private ResourceSpec resources(String f, JsonNode n) {
+    if (!object(f, n)) {
       return null;
     }
-    unknown("spec.resources", n, RESOURCES);
-    return new ResourceSpec(intOr("spec.resources.heapMb", n.get("heapMb"), 0),
-        intOr("spec.resources.offheapMb", n.get("offheapMb"), 0),
-        intOr("spec.resources.threads", n.get("threads"), 0),
-        intOr("spec.resources.gpus", n.get("gpus"), 0));
+    unknown(f, n, RESOURCES);
+    return new ResourceSpec(intOr(f + ".heapMb", n.get("heapMb"), 0),
+        intOr(f + ".offheapMb", n.get("offheapMb"), 0),
+        intOr(f + ".threads", n.get("threads"), 0),
+        intOr(f + ".gpus", n.get("gpus"), 0));
+  }
+
+  private static final Set<String> DEFAULTS = Set.of("resources", "kubernetes", "gpuKubernetes");
+
+  /**
+   * Reads an installation's job defaults ({@link JobDefaults}) from a mapping in job-file terms:
+   * {@code resources} (heapMb, offheapMb, threads), {@code kubernetes} (as a job's) and {@code gpuKubernetes}
+   * (added for jobs that ask for GPUs). Problems go to {@code violations}, named under {@code field}.
+   */
+  public static JobDefaults readDefaults(String field, JsonNode n, List<Violation> violations) {
+    JobSpecYaml p = new JobSpecYaml(Path.of("/"));
+    if (!p.object(field, n)) {
+      violations.addAll(p.violations);
+      return JobDefaults.BUILT_IN;
+    }
+    p.unknown(field, n, DEFAULTS);
+    ResourceSpec r = p.resources(field + ".resources", n.get("resources"));
+    if (r != null && r.gpus() != 0) {
+      p.violations.add(new Violation(field + ".resources.gpus", "GPUs are never defaulted: a job asks for them"
+          + " (spec.resources.gpus); leave this out"));
+    }
+    KubernetesSpec k = p.kubernetes(field + ".kubernetes", n.get("kubernetes"));
+    KubernetesSpec gpu = p.kubernetes(field + ".gpuKubernetes", n.get("gpuKubernetes"));
+    JobDefaults d = new JobDefaults(r == null ? 0 : r.heapMb(), r == null ? 0 : r.offheapMb(),
+        r == null ? 0 : r.threads(), k == null ? null : JobSpecResolver.kubernetes(k, KubernetesSpec.EMPTY),
+        gpu == null ? null : JobSpecResolver.kubernetes(gpu, KubernetesSpec.EMPTY));
+    String res = field + ".resources.";
+    if (d.heapMb() != 0 && d.heapMb() < JobSpecValidator.MIN_HEAP_MB) {
+      p.violations.add(new Violation(res + "heapMb", "must be >= " + JobSpecValidator.MIN_HEAP_MB + " MiB, got "
+          + d.heapMb()));
+    }
+    if (d.offheapMb() != 0 && d.offheapMb() < JobSpecValidator.MIN_OFFHEAP_MB) {
+      p.violations.add(new Violation(res + "offheapMb", "must be >= " + JobSpecValidator.MIN_OFFHEAP_MB
+          + " MiB, got " + d.offheapMb()));
+    }
+    if (d.threads() < 0) {
+      p.violations.add(new Violation(res + "threads", "must be >= 1, got " + d.threads()));
+    }
+    KubernetesSpecValidator.validate(d.kubernetes(), field + ".kubernetes.", p.violations);
+    KubernetesSpecValidator.validate(d.gpuKubernetes(), field + ".gpuKubernetes.", p.violations);
+    violations.addAll(p.violations);
+    return d;
   }
 
   // ---- helpers: each records a violation and returns null on a wrong type ----

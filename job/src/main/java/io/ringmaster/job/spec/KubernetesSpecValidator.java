@@ -26,10 +26,14 @@ final class KubernetesSpecValidator {
   private KubernetesSpecValidator() {}
 
   static void validate(KubernetesSpec k, List<Violation> v) {
+    validate(k, "spec.kubernetes.", v);
+  }
+
+  /** The same checks on a {@code kubernetes} section named by {@code f} (ending in a dot). */
+  static void validate(KubernetesSpec k, String f, List<Violation> v) {
     if (k == null) {
       return;
     }
-    String f = "spec.kubernetes.";
     for (Map.Entry<String, String> e : k.nodeSelector().entrySet()) {
       if (e.getKey().isBlank()) {
         v.add(new Violation(f + "nodeSelector", "a label name is empty"));

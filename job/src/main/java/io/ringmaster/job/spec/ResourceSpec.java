@@ -8,7 +8,8 @@ package io.ringmaster.job.spec;
  * @param threads math threads (OMP_NUM_THREADS), default {@value #DEFAULT_THREADS}; under Kubernetes
  *     also the pod's CPU request
  * @param gpus GPUs per worker (Kubernetes: {@code nvidia.com/gpu} request and limit), default 0; the local
- *     scheduler refuses jobs that ask for GPUs
+ *     scheduler gives each worker process that many of the machine's free GPUs ({@code CUDA_VISIBLE_DEVICES})
+ *     or refuses the launch; a worker whose ND4J backend is not CUDA or sees fewer GPUs refuses the job
  */
 public record ResourceSpec(int heapMb, int offheapMb, int threads, int gpus) {
   public static final int DEFAULT_HEAP_MB = 1024;

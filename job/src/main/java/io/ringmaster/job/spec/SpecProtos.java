@@ -29,9 +29,19 @@ public final class SpecProtos {
    * @throws InvalidSpecException naming every bad field
    */
   public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p, List<Violation> known) {
+    return resolve(p, JobDefaults.BUILT_IN, known);
+  }
+
+  /**
+   * {@link #resolve(io.ringmaster.proto.v1.JobSpec, List)} with the installation's defaults for what the
+   * spec leaves unset (the coordinator's {@code jobDefaults}).
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public static JobSpec resolve(io.ringmaster.proto.v1.JobSpec p, JobDefaults defaults, List<Violation> known) {
     List<Violation> v = new ArrayList<>(known);
     JobSpec given = convert(p, v);
-    return JobSpecResolver.resolve(given, v);
+    return JobSpecResolver.resolve(given, defaults, v);
   }
 
   /**
