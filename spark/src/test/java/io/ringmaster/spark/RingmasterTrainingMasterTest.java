@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringmaster.job.plan.PartitionPlan;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -19,7 +18,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -33,8 +31,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The DL4J Spark drop-in, in-process on ONE {@code local[2]} SparkContext shared by every case (it is a
- * library API: the user's own driver calls it): {@code SparkDl4jMultiLayer.fit} with {@link
+ * The DL4J Spark drop-in, in-process on ONE {@code local[2]} SparkContext shared by every case ({@link
+ * LocalSpark}; it is a library API: the user's own driver calls it): {@code SparkDl4jMultiLayer.fit} with {@link
  * RingmasterTrainingMaster} equals single-process DL4J on the same global batches (parameters, Adam state and
  * iteration count, over two fit calls, so the second must continue from the first), reaches the accuracy
  * ParameterAveragingTrainingMaster reaches on the same data, and refuses what it cannot train in plain words.
@@ -71,17 +69,9 @@ class RingmasterTrainingMasterTest {
       }
       partitionRows.add(rows);
     }
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("ringmaster-drop-in-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc = LocalSpark.context();
     // parallelize slices by position: DataSets 0-9 in partition 0, 10-19 in partition 1
     rdd = sc.parallelize(dataSets, 2).cache();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    if (sc != null) {
-      sc.stop();
-    }
   }
 
   @Test
