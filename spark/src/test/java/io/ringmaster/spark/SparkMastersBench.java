@@ -44,6 +44,8 @@ public final class SparkMastersBench {
   private static final int WORKERS = 2;
   private static final int PER_WORKER = 64;
   private static final long SEED = 42;
+  /** A fit that has not returned after this long is reported as hung and its master dropped from the run. */
+  private static final long FIT_TIMEOUT_S = Long.getLong("bench.fitTimeoutS", 600);
 
   private SparkMastersBench() {}
 
@@ -79,10 +81,34 @@ public final class SparkMastersBench {
         nets.put(m, new SparkDl4jMultiLayer(sc, conf.clone(), master(m)));
       }
       Map<String, List<double[]>> results = new LinkedHashMap<>();
+      java.util.concurrent.ExecutorService fits = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fit");
+        t.setDaemon(true);
+        return t;
+      });
       for (int e = 1; e <= epochs; e++) {
-        for (var entry : nets.entrySet()) {
+        for (var it = nets.entrySet().iterator(); it.hasNext(); ) {
+          var entry = it.next();
           long t0 = System.nanoTime();
-          entry.getValue().fit(rdd);
+          var fit = fits.submit(() -> entry.getValue().fit(rdd));
+          try {
+            fit.get(FIT_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex) {
+            // a master that hangs or fails is reported and dropped; the others go on
+            System.out.printf(Locale.US, "epoch %d  %-11s FAILED after %.0f s: %s (dropped from the run)%n", e,
+                entry.getKey(), (System.nanoTime() - t0) / 1e9, ex instanceof java.util.concurrent.TimeoutException
+                    ? "no result within " + FIT_TIMEOUT_S + " s (-Dbench.fitTimeoutS)" : ex.getCause().toString());
+            sc.cancelAllJobs();
+            fit.cancel(true);
+            it.remove();
+            fits.shutdownNow();
+            fits = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+              Thread t = new Thread(r, "fit");
+              t.setDaemon(true);
+              return t;
+            });
+            continue;
+          }
           double seconds = (System.nanoTime() - t0) / 1e9;
           double acc = accuracy(entry.getValue().getNetwork(), testSet);
           results.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).add(new double[] {seconds, acc});
@@ -103,7 +129,7 @@ public final class SparkMastersBench {
           .averagingFrequency(5).workerPrefetchNumBatches(2).build();
       case "shared" -> new SharedTrainingMaster.Builder(VoidConfiguration.builder().unicastPort(40123)
           .networkMask("127.0.0.0/8").controllerAddress("127.0.0.1").build(), PER_WORKER)
-          .batchSizePerWorker(PER_WORKER).workersPerNode(1).build();
+          .batchSizePerWorker(PER_WORKER).workersPerNode(Integer.getInteger("bench.sharedWorkersPerNode", 1)).build();
       case "ringmaster" -> new RingmasterTrainingMaster.Builder(WORKERS).batchSizePerWorker(PER_WORKER).build();
       default -> throw new IllegalArgumentException("unknown master " + name + ": averaging, shared or ringmaster");
     };
