@@ -6,7 +6,7 @@
 # `ringmaster run` (2 worker JVMs) on the same data, once before and once after the Spark run.
 # Goal: Ringmaster >= 2x faster per epoch than ParameterAveraging at equal or better accuracy, and not more than
 # 10% slower per epoch than `ringmaster run`.
-# Usage: bench/spark.sh        (EPOCHS=3 SAMPLES=60000 MASTERS=averaging,ringmaster SHARED=1 OUT=dir)
+# Usage: bench/spark.sh        (EPOCHS=3 SAMPLES=60000 MASTERS=averaging,ringmaster SHARED=1 CORE=1 OUT=dir)
 # Wall-clock figures: run it on an otherwise idle machine and compare ratios (the load is printed per epoch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,14 +42,14 @@ core() {
 spark() { # masters, log name, extra JVM flags
   # shellcheck disable=SC2086
   OMP_NUM_THREADS=1 java $OPENS -Xmx6g -Dorg.bytedeco.javacpp.maxphysicalbytes=0 \
-    -Daeron.publication.unblock.timeout=60000000000 $3 -cp "$CP" \
+    -Daeron.publication.unblock.timeout=60000000000 ${3:-} -cp "$CP" \
     io.ringmaster.spark.SparkMastersBench "$EPOCHS" "$SAMPLES" "$1" 2>"$OUT/$2.log" | tee -a "$OUT/spark.txt"
 }
 
-core before
+[ "${CORE:-1}" = 1 ] && core before
 echo "## Spark local[2]: $MASTERS, $EPOCHS epochs, alternating"
 spark "$MASTERS" spark
-core after
+[ "${CORE:-1}" = 1 ] && core after
 if [ "$SHARED" = 1 ]; then
   echo "## Spark local[2]: SharedTrainingMaster alone, $EPOCHS epochs (a fit hung after ${SHARED_TIMEOUT_S} s is reported)"
   spark shared shared "-Dbench.fitTimeoutS=$SHARED_TIMEOUT_S"
