@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.Iterator;
@@ -17,35 +16,39 @@ import scala.runtime.AbstractFunction1;
  * The body of one barrier task: one Ringmaster worker over one partition.
  *
  * <ol>
- *   <li>Reads the partition's rows into memory ({@link PartitionRows}).
+ *   <li>Reads the partition's rows into memory ({@link PartitionRows}, through the stage's {@link
+ *       PartitionReader}).
  *   <li>{@code allGather}s its training row count, so every task knows every partition's size (the plan of
  *       each epoch depends on all of them) and all tasks have read their rows before any worker attaches.
  *   <li>Starts an in-process {@link WorkerRuntime} that attaches to the driver's coordinator (address and job
  *       id from the broadcast {@link TaskEndpoint}) with its partition id as slot, so its rank is its
- *       partition id, and trains on {@link PartitionData}.
+ *       partition id, and trains on {@link PartitionData} (starting from the broadcast {@link ModelStart}, if
+ *       any).
+ *   <li>With GPUs assigned to the task ({@code TaskContext.resourcesJMap()}), binds the worker's job thread to
+ *       the first one's CUDA device ({@link TaskGpus}).
  *   <li>Waits until the coordinator releases it (the job finished, failed or was cancelled) and returns one
  *       line saying what it did. If the task is killed (its thread interrupted) the worker is closed, which
  *       the coordinator sees as a lost worker.
  * </ol>
  */
-final class BarrierWorkerTask extends AbstractFunction1<Iterator<Row>, Iterator<String>> implements Serializable {
+final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator<String>> implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(BarrierWorkerTask.class);
 
   private final Broadcast<TaskEndpoint> endpoint;
-  private final int features;
+  private final PartitionReader<T> reader;
 
-  BarrierWorkerTask(Broadcast<TaskEndpoint> endpoint, int features) {
+  BarrierWorkerTask(Broadcast<TaskEndpoint> endpoint, PartitionReader<T> reader) {
     this.endpoint = endpoint;
-    this.features = features;
+    this.reader = reader;
   }
 
   @Override
-  public Iterator<String> apply(Iterator<Row> input) {
+  public Iterator<String> apply(Iterator<T> input) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     TaskEndpoint to = endpoint.value();
     int partition = ctx.partitionId();
-    PartitionRows rows = PartitionRows.read(JavaConverters.asJavaIterator(input), features);
+    PartitionRows rows = reader.read(JavaConverters.asJavaIterator(input));
     String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
     long[] sizes = new long[gathered.length];
     for (int i = 0; i < gathered.length; i++) {
@@ -61,8 +64,14 @@ final class BarrierWorkerTask extends AbstractFunction1<Iterator<Row>, Iterator<
     boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
     java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.ScheduledExecutorService watcher = null;
-    try (WorkerRuntime worker = new WorkerRuntime(config, WorkerEnvironment.system(),
-        new PartitionData(rows, partition, sizes))) {
+    java.util.OptionalInt gpu = TaskGpus.device(ctx.resourcesJMap(), System.getenv());
+    if (gpu.isPresent()) {
+      log.info("partition {}: GPU address(es) {} assigned by Spark: the worker trains on CUDA device {}", partition,
+          String.join(",", ctx.resourcesJMap().get(TaskGpus.RESOURCE).addresses()), gpu.getAsInt());
+    }
+    WorkerEnvironment env = gpu.isPresent() ? TaskGpus.environment(gpu.getAsInt()) : WorkerEnvironment.system();
+    try (WorkerRuntime worker = new WorkerRuntime(config, env,
+        new PartitionData(rows, partition, sizes, to.start(), to.planEpochOffset()))) {
       worker.start();
       if (inject) {
         watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * The driver's per-epoch log lines, in the format of the {@code ringmaster} CLI's epoch line
  * ({@code Epoch 2/3  train loss 0.3849  test loss 0.4172  test acc 85.15%  12.3 s  4,870 samples/s  2 workers};
- * the cli module is not a dependency of this one, so the format is repeated here), followed by what was
+ * the cli module is not a dependency of this one, so the format is repeated here; {@code no test set} instead of
+ * the test figures for a job without one, as the DL4J drop-in's), followed by what was
  * counted: {@code Epoch 2/3  samples 4,000 train / 1,000 test in 32 steps}.
  */
 final class EpochLines {
@@ -17,8 +18,8 @@ final class EpochLines {
   static String metrics(EpochMetrics m, int totalEpochs) {
     return label(m.getEpoch(), totalEpochs)
         + "  train loss " + loss(m.getTrainLoss())
-        + "  test loss " + loss(m.getTestLoss())
-        + "  test acc " + String.format(L, "%.2f%%", m.getTestAccuracy() * 100)
+        + (m.getTestSamples() == 0 ? "  no test set" : "  test loss " + loss(m.getTestLoss())
+            + "  test acc " + String.format(L, "%.2f%%", m.getTestAccuracy() * 100))
         + "  " + String.format(L, "%.1f s", m.getDurationS())
         + "  " + (Double.isFinite(m.getSamplesPerS()) && m.getSamplesPerS() > 0
             ? String.format(L, "%,.0f", m.getSamplesPerS()) : "-") + " samples/s"

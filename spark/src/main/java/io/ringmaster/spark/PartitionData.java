@@ -9,6 +9,8 @@ import io.ringmaster.job.plan.PartitionPlan;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.proto.v1.Provenance;
 import io.ringmaster.worker.WorkerData;
+import io.ringmaster.worker.engine.ReplicaState;
+import java.util.Optional;
 
 /**
  * A barrier task's rows as a worker's data: the task's own training and test rows, nothing read from
@@ -20,13 +22,25 @@ final class PartitionData implements WorkerData {
   private final PartitionRows rows;
   private final int partition;
   private final long[] trainSizes;
+  private final ModelStart start;
+  private final int planEpochOffset;
 
   /**
+   * A job that trains its own initial model.
+   *
    * @param rows this task's rows
    * @param partition this task's partition id (its rank)
    * @param trainSizes every partition's training rows, by partition id
    */
   PartitionData(PartitionRows rows, int partition, long[] trainSizes) {
+    this(rows, partition, trainSizes, null, 0);
+  }
+
+  /**
+   * @param start the model to continue from when the worker starts fresh (null: the job's initial model)
+   * @param planEpochOffset added to the job's epoch to seed the partition-local shuffles
+   */
+  PartitionData(PartitionRows rows, int partition, long[] trainSizes, ModelStart start, int planEpochOffset) {
     if (trainSizes[partition] != rows.trainCount()) {
       throw new IllegalArgumentException("partition " + partition + " holds " + rows.trainCount()
           + " training rows but the gathered sizes say " + trainSizes[partition]);
@@ -34,6 +48,13 @@ final class PartitionData implements WorkerData {
     this.rows = rows;
     this.partition = partition;
     this.trainSizes = trainSizes.clone();
+    this.start = start;
+    this.planEpochOffset = planEpochOffset;
+  }
+
+  @Override
+  public Optional<ReplicaState> initialState() {
+    return Optional.ofNullable(start).map(ModelStart::toReplicaState);
   }
 
   @Override
@@ -53,7 +74,7 @@ final class PartitionData implements WorkerData {
           + trainSizes.length + " partitions and each needs its worker (faultTolerance.minWorkers must be "
           + trainSizes.length + ")");
     }
-    return PartitionPlan.of(spec.seed(), epoch, partition, trainSizes, spec.batchSize());
+    return PartitionPlan.of(spec.seed(), planEpochOffset + epoch, partition, trainSizes, spec.batchSize());
   }
 
   @Override

@@ -6,9 +6,11 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
- * One partition's rows read into flat arrays: the training and the test rows apart (the union the driver
- * repartitions tags each row with {@link TrainingFrames#SPLIT}). Rows have the normalised schema of {@link
- * TrainingFrames}: an integer label, an array of float features, the split tag.
+ * One partition's rows read into flat arrays: the training and the test rows apart. From {@code spark-submit}'s
+ * DataFrame ({@link #read}) rows have the normalised schema of {@link TrainingFrames}: an integer label, an
+ * array of float features, the split tag (the union the driver repartitions tags each row with {@link
+ * TrainingFrames#SPLIT}); the DL4J drop-in appends rows itself ({@link #empty}, {@link #add(boolean, int,
+ * float[], int)}, see {@link DataSetRows}).
  */
 final class PartitionRows {
   private final int features;
@@ -32,6 +34,21 @@ final class PartitionRows {
     return out;
   }
 
+  /** No rows yet; {@link #add(boolean, int, float[], int)} appends them. */
+  static PartitionRows empty(int features) {
+    return new PartitionRows(features);
+  }
+
+  /**
+   * Appends one row: its label and the {@link #features()} values of {@code values} from {@code offset}.
+   *
+   * @param test a test row (else a training row)
+   */
+  void add(boolean test, int label, float[] values, int offset) {
+    (test ? testValues : trainValues).addAll(values, offset, features);
+    addLabel(test, label);
+  }
+
   private void add(Row row) {
     int label = row.getInt(0);
     List<Object> values = row.getList(1);
@@ -44,6 +61,10 @@ final class PartitionRows {
     for (Object v : values) {
       dst.add(v == null ? 0f : ((Number) v).floatValue());
     }
+    addLabel(test, label);
+  }
+
+  private void addLabel(boolean test, int label) {
     if (test) {
       testLabels = grow(testLabels, testCount);
       testLabels[testCount++] = label;
@@ -95,6 +116,14 @@ final class PartitionRows {
         a = Arrays.copyOf(a, a.length * 2);
       }
       a[n++] = v;
+    }
+
+    void addAll(float[] values, int offset, int count) {
+      if (n + count > a.length) {
+        a = Arrays.copyOf(a, Math.max(a.length * 2, n + count));
+      }
+      System.arraycopy(values, offset, a, n, count);
+      n += count;
     }
 
     float[] toArray() {

@@ -1,26 +1,23 @@
 package io.ringmaster.spark;
 
-import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.coordinator.jobs.JobSettings;
-import io.ringmaster.coordinator.store.InMemoryJobStore;
 import io.ringmaster.job.spec.DataSpec;
 import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.FaultToleranceSpec;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.job.spec.ModelSpec;
-import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.job.spec.UpdaterSpec;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -34,8 +31,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code spark-submit --class io.ringmaster.spark.RingmasterSparkMain ringmaster-spark.jar --train <path>
- * --test <path> --format parquet|csv|libsvm --model mlp|lenet|<DL4J JSON file> --workers N --epochs E
- * --batch B --output <dir>}: trains on Ringmaster inside Spark (see the package documentation for how).
+ * --test <path> --format parquet|csv|libsvm|idx --model mlp|lenet|<DL4J JSON file> --workers N --epochs E
+ * --batch B --output <dir>}, or {@code --job job.yaml --output <dir>} (a job file as the core uses, its data
+ * paths read by Spark): trains on Ringmaster inside Spark (see the package documentation for how).
  *
  * <p>Exit codes: 0 the job succeeded (model in {@code <output>/model.zip}); 1 it failed; 2 the command line,
  * data or Spark configuration cannot run (the message says what to change).
@@ -45,13 +43,25 @@ import picocli.CommandLine.Option;
 public final class RingmasterSparkMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RingmasterSparkMain.class);
 
-  @Option(names = "--train", required = true, description = "training data (a path Spark can read)")
+  @Option(names = "--job", description = "a job file as the core uses (model, data, epochs, batchSize, updater, seed,"
+      + " workers, faultTolerance.checkpointEverySteps), its data paths read by Spark; replaces --train, --test,"
+      + " --model, --workers, --epochs, --batch, --updater, --learning-rate, --seed")
+  Path job;
+
+  @Option(names = "--train", description = "training data (a path Spark can read; idx: the images file)")
   String train;
 
-  @Option(names = "--test", required = true, description = "test data (a path Spark can read)")
+  @Option(names = "--train-labels", description = "idx only: the training labels file")
+  String trainLabels;
+
+  @Option(names = "--test", description = "test data (a path Spark can read; idx: the images file)")
   String test;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "parquet, csv or libsvm (default parquet)")
+  @Option(names = "--test-labels", description = "idx only: the test labels file")
+  String testLabels;
+
+  @Option(names = "--format", description = "parquet, csv, libsvm or idx (default parquet; with --job inferred from"
+      + " each path: a labels file means idx, *.parquet parquet, *.libsvm/*.svm libsvm, else csv)")
   String format;
 
   @Option(names = "--label-column", defaultValue = "label", description = "the label column (default label)")
@@ -60,8 +70,8 @@ public final class RingmasterSparkMain implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "mlp", description = "mlp, lenet, or a DL4J JSON configuration file")
   String model;
 
-  @Option(names = "--workers", required = true, description = "workers = barrier tasks = partitions")
-  int workers;
+  @Option(names = "--workers", description = "workers = barrier tasks = partitions")
+  Integer workers;
 
   @Option(names = "--epochs", defaultValue = "1")
   int epochs;
@@ -86,6 +96,11 @@ public final class RingmasterSparkMain implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "directory for model.zip and the coordinator's files")
   Path output;
 
+  @Option(names = "--coordinator", description = "HOST:PORT of a running Ringmaster coordinator: Spark prepares the"
+      + " data, which is uploaded to it (its DatasetService), and the job is submitted there and followed to its end"
+      + " instead of training inside Spark")
+  String coordinator;
+
   @Option(names = "--timeout-minutes", defaultValue = "1440", description = "give up on the job after this long")
   long timeoutMinutes;
 
@@ -107,9 +122,17 @@ public final class RingmasterSparkMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Request parsed;
+    try {
+      parsed = request();
+    } catch (IllegalArgumentException | InvalidSpecException e) {
+      System.err.println("ringmaster-spark: " + e.getMessage());
+      return 2;
+    }
     SparkConf conf = new SparkConf();
-    List<String> problems = SparkPreflight.problems(k -> conf.contains(k) ? Optional.of(conf.get(k)) : Optional.empty(),
-        workers, Runtime.getRuntime().availableProcessors());
+    List<String> problems = coordinator != null ? List.of() // no barrier stage: the coordinator's workers train
+        : SparkPreflight.problems(k -> conf.contains(k) ? Optional.of(conf.get(k)) : Optional.empty(),
+            parsed.spec().workers(), Runtime.getRuntime().availableProcessors());
     if (!problems.isEmpty()) {
       problems.forEach(p -> System.err.println("ringmaster-spark: " + p));
       return 2;
@@ -120,21 +143,24 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     }
     SparkSession spark = builder.getOrCreate();
     try {
-      return train(spark);
+      return train(spark, parsed);
     } finally {
       spark.stop();
     }
   }
 
-  private int train(SparkSession spark) throws Exception {
+  private int train(SparkSession spark, Request parsed) throws Exception {
     TrainingFrames.Shapes shapes;
     Dataset<Row> union;
-    JobSpec spec;
+    JobSpec spec = parsed.spec();
+    int workers = spec.workers();
+    Dataset<Row> trainFrame;
+    Dataset<Row> testFrame;
     try {
-      union = TrainingFrames.union(TrainingFrames.read(spark, format, train, labelColumn),
-          TrainingFrames.read(spark, format, test, labelColumn));
-      shapes = TrainingFrames.shapes(union);
-      spec = spec();
+      trainFrame = TrainingFrames.read(spark, parsed.train());
+      testFrame = TrainingFrames.read(spark, parsed.test());
+      union = TrainingFrames.union(trainFrame, testFrame);
+      shapes = TrainingFrames.shapes(union).withLayout(TrainingFrames.layout(parsed.train()));
     } catch (IllegalArgumentException e) {
       System.err.println("ringmaster-spark: " + e.getMessage());
       return 2;
@@ -142,52 +168,29 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     log.info("training data: {} rows, test data: {} rows, {} features, {} classes", shapes.train().samples(),
         shapes.test().samples(), shapes.train().features(), shapes.train().classes());
     Files.createDirectories(output);
-    boolean local = spark.sparkContext().isLocal();
-    String driverHost = local ? "127.0.0.1" : spark.conf().get("spark.driver.host", "127.0.0.1");
-    BarrierStageScheduler scheduler = new BarrierStageScheduler();
-    try (CoordinatorServer coordinator = CoordinatorServer.builder()
-        .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
-        .dataDir(output.resolve("ringmaster")).scheduler(scheduler).store(new InMemoryJobStore())
-        .settings(SPARK_SETTINGS).build().start()) {
-      Job job;
-      try {
-        job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), shapes.train(), shapes.test());
-      } catch (InvalidSpecException e) {
-        System.err.println("ringmaster-spark: the job is not valid: " + e.getMessage());
+    if (coordinator != null) {
+      return new RemoteSubmission(coordinator, System.out).run(parsed, trainFrame, testFrame,
+          shapes.train().features(), output.resolve("upload"));
+    }
+    BarrierJob<Row> job = new BarrierJob<>(spec, shapes.train(), shapes.test(), union.repartition(workers).rdd(),
+        TrainingFrames.reader(shapes.train().features()), null, 0,
+        TaskFault.parse(spark.conf().get(TaskFault.CONF, "")));
+    Job end;
+    try {
+      end = job.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), output.resolve("ringmaster"),
+          Duration.ofMinutes(10));
+    } catch (InvalidSpecException e) {
+      System.err.println("ringmaster-spark: the job is not valid: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      Optional<String> slots = SparkPreflight.explainSlots(e, workers);
+      if (slots.isPresent()) {
+        System.err.println("ringmaster-spark: " + slots.get());
         return 2;
       }
-      JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), epochs);
-      scheduler.asked(job.getId()).get(10, TimeUnit.MINUTES);
-      TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), workers,
-          TaskFault.parse(spark.conf().get(TaskFault.CONF, "")));
-      Dataset<Row> partitions = union.repartition(workers);
-      try {
-        for (String line : BarrierStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), partitions,
-            endpoint, shapes.train().features())) {
-          log.info("{}", line);
-        }
-      } catch (RuntimeException e) {
-        Optional<String> slots = SparkPreflight.explainSlots(e, workers);
-        coordinator.jobs().cancel(job.getId());
-        if (slots.isPresent()) {
-          System.err.println("ringmaster-spark: " + slots.get());
-          return 2;
-        }
-        throw e;
-      }
-      Job end;
-      try {
-        end = watch.end().get(1, TimeUnit.MINUTES);
-      } catch (java.util.concurrent.TimeoutException e) {
-        Job now = coordinator.jobs().get(job.getId()).orElse(job);
-        System.err.println("ringmaster-spark: every task of the barrier stage has returned but job " + job.getId()
-            + " is still " + now.getState().name().toLowerCase(Locale.ROOT) + " (" + now.getMessage()
-            + ") a minute later; cancelling it");
-        coordinator.jobs().cancel(job.getId());
-        return 1;
-      }
-      return finish(end);
+      throw e;
     }
+    return finish(end);
   }
 
   private int finish(Job end) throws java.io.IOException {
@@ -204,8 +207,49 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     return 0;
   }
 
-  /** The job as given (defaults are filled by the coordinator's resolver); data paths are labels only. */
-  private JobSpec spec() throws java.io.IOException {
+  /** What to train on and how: the job file's ({@code --job}) or the flags'. */
+  record Request(JobSpec spec, DataSource train, DataSource test) {}
+
+  /**
+   * The job as given (defaults are filled by the coordinator's resolver); its data paths are labels only
+   * (Spark reads the data). The fault tolerance is always the barrier stage's ({@link BarrierJob#faultTolerance}).
+   */
+  Request request() throws java.io.IOException {
+    if (job != null) {
+      // the data is Spark's to read: the core's checks of data files (IDX needs labels, paths exist) do not
+      // apply, so the spec is validated with placeholders and the data section is read as given
+      DataSpec[] given = new DataSpec[1];
+      JobSpec s = io.ringmaster.job.spec.JobSpecYaml.read(job, asGiven -> {
+        given[0] = asGiven.data();
+        return asGiven.withData(new DataSpec(DatasetRef.csv("spark:train", "label"), DatasetRef.csv("spark:test",
+            "label")));
+      });
+      if (given[0] == null) {
+        throw new IllegalArgumentException("spec.data: missing: give data.train and data.test (paths Spark can read)");
+      }
+      DataSource tr = DataSource.of("spec.data.train", given[0].train(), format);
+      DataSource te = DataSource.of("spec.data.test", given[0].test(), format);
+      JobSpec barrier = new JobSpec(s.name() == null ? "spark" : s.name(), s.model(),
+          new DataSpec(tr.label(), te.label()), s.epochs(), s.batchSize(), s.updater(), s.seed(), s.workers(), null,
+          null, BarrierJob.faultTolerance(s.workers(), s.ft().checkpointEverySteps()), null);
+      return new Request(barrier, tr, te);
+    }
+    List<String> missing = new java.util.ArrayList<>();
+    if (train == null) {
+      missing.add("--train");
+    }
+    if (test == null) {
+      missing.add("--test");
+    }
+    if (workers == null) {
+      missing.add("--workers");
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("missing " + String.join(", ", missing) + " (or give a job file with --job)");
+    }
+    String f = format == null ? "parquet" : format;
+    DataSource tr = new DataSource(f, train, trainLabels, labelColumn);
+    DataSource te = new DataSource(f, test, testLabels, labelColumn);
     ModelSpec m = switch (model) {
       case ModelSpec.MLP, ModelSpec.LENET -> new ModelSpec.Builtin(model, null, null);
       default -> {
@@ -216,18 +260,13 @@ public final class RingmasterSparkMain implements Callable<Integer> {
         yield new ModelSpec.Dl4jJson(Files.readString(json));
       }
     };
-    DataSpec data = new DataSpec(DatasetRef.csv("spark:" + train, labelColumn), DatasetRef.csv("spark:" + test,
-        labelColumn));
     UpdaterSpec.Type type = UpdaterSpec.Type.parse(updater);
     if (type == null) {
       throw new IllegalArgumentException("--updater " + updater + " is not one of sgd, nesterov, adam");
     }
     UpdaterSpec u = new UpdaterSpec(type, learningRate, null);
-    // every partition needs its worker: the ring never trains on fewer (a relaunched stage brings them all
-    // back). Up to 2N may be attached at once: a relaunched stage's tasks attach while the coordinator may not
-    // yet have declared the failed attempt's workers lost, and must not be turned away.
-    FaultToleranceSpec ft = new FaultToleranceSpec(workers, 2 * workers, FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
-        0, checkpointEverySteps, false, 0, 0, 0);
-    return new JobSpec("spark", m, data, epochs, batch, u, seed, workers, null, null, ft, null);
+    FaultToleranceSpec ft = BarrierJob.faultTolerance(workers, checkpointEverySteps);
+    return new Request(new JobSpec("spark", m, new DataSpec(tr.label(), te.label()), epochs, batch, u, seed, workers,
+        null, null, ft, null), tr, te);
   }
 }

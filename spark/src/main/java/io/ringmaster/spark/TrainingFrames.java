@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructField;
  * <p>Accepted inputs: Parquet or CSV (with a header) with a label column and either one array column
  * named {@code features} or one numeric column per feature (every column but the label, in order); LIBSVM
  * through Spark's {@code libsvm} source (needs spark-mllib on the cluster, as Spark distributions have).
- * IDX files are read by the core ({@code ringmaster run}), not here.
+ * IDX image/label file pairs, read by the driver ({@link #idx}).
  */
 final class TrainingFrames {
   static final String LABEL = "label";
@@ -40,21 +40,73 @@ final class TrainingFrames {
   static final int TEST = 1;
 
   /** The shapes of both sets, counted by Spark. */
-  record Shapes(DatasetInfo train, DatasetInfo test) {}
+  record Shapes(DatasetInfo train, DatasetInfo test) {
+    /** The same counts with an image layout (IDX images: 1 x 28 x 28 rather than 1 x 1 x 784). */
+    Shapes withLayout(int[] chw) {
+      if (chw == null) {
+        return this;
+      }
+      if (chw[0] * chw[1] * chw[2] != train.features()) {
+        throw new IllegalArgumentException("images of " + chw[0] + "x" + chw[1] + "x" + chw[2] + " but rows of "
+            + train.features() + " features");
+      }
+      return new Shapes(new DatasetInfo(train.samples(), chw[0], chw[1], chw[2], train.classes()),
+          new DatasetInfo(test.samples(), chw[0], chw[1], chw[2], test.classes()));
+    }
+  }
 
   private TrainingFrames() {}
 
-  /** Reads one dataset in {@code format} (parquet, csv, libsvm) and normalises its schema. */
-  static Dataset<Row> read(SparkSession spark, String format, String path, String labelColumn) {
-    Dataset<Row> raw = switch (format.toLowerCase(Locale.ROOT)) {
+  /** Reads one dataset and normalises its schema. */
+  static Dataset<Row> read(SparkSession spark, DataSource source) {
+    String path = source.path();
+    Dataset<Row> raw = switch (source.format()) {
       case "parquet" -> spark.read().parquet(path);
       case "csv" -> spark.read().option("header", true).option("inferSchema", true).csv(path);
       case "libsvm" -> spark.read().format("libsvm").load(path);
-      case "idx" -> throw new IllegalArgumentException("--format idx: IDX files are not a Spark data source;"
-          + " train on them with `ringmaster run`, or convert them to Parquet");
-      default -> throw new IllegalArgumentException("--format " + format + " is not one of parquet, csv, libsvm");
+      case "idx" -> idx(spark, source);
+      default -> throw new IllegalArgumentException("--format " + source.format() + " is not one of "
+          + DataSource.FORMATS);
     };
-    return normalise(raw, labelColumn, path);
+    return source.format().equals("idx") ? raw : normalise(raw, source.labelColumn(), path);
+  }
+
+  /**
+   * IDX files are not a Spark data source: the driver reads them (they must be visible to it, as {@code
+   * ringmaster run}'s are to its workers), pixels scaled to [0, 1] as the core does, and Spark distributes the
+   * rows. Fine for the MNIST-sized sets the format is used for.
+   */
+  private static Dataset<Row> idx(SparkSession spark, DataSource source) {
+    io.ringmaster.job.data.Dataset d;
+    try {
+      d = io.ringmaster.job.data.IdxReader.read(source.path(), source.labelsPath());
+    } catch (io.ringmaster.job.data.DatasetException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    java.util.List<Row> rows = new java.util.ArrayList<>(d.size());
+    int[] one = new int[1];
+    for (int i = 0; i < d.size(); i++) {
+      float[] x = new float[d.features()];
+      one[0] = i;
+      d.gather(one, 1, x, 0);
+      rows.add(org.apache.spark.sql.RowFactory.create(d.label(i), x));
+    }
+    return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add(LABEL, DataTypes.IntegerType, false)
+        .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false));
+  }
+
+  /** The image layout of an IDX dataset (channels, height, width), or null for any other format. */
+  static int[] layout(DataSource source) {
+    if (!source.format().equals("idx")) {
+      return null;
+    }
+    try {
+      var info = io.ringmaster.job.data.IdxReader.probe(source.path(), source.labelsPath());
+      return new int[] {info.channels(), info.height(), info.width()};
+    } catch (io.ringmaster.job.data.DatasetException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** {@code label} (int), {@code features} (array of float) from {@code raw}'s columns. */
@@ -99,6 +151,11 @@ final class TrainingFrames {
       throw new IllegalStateException("a vector column needs spark-mllib on the classpath (org.apache.spark.ml.functions): "
           + e, e);
     }
+  }
+
+  /** Reads a partition of the normalised, tagged rows ({@link #union}) into a task's rows. */
+  static PartitionReader<Row> reader(int features) {
+    return rows -> PartitionRows.read(rows, features);
   }
 
   /** Both sets tagged with {@link #SPLIT}, in one DataFrame. */

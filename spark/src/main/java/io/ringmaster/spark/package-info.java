@@ -16,5 +16,14 @@
  *
  * <p>Before anything starts, {@link SparkPreflight} refuses what a barrier stage cannot do: dynamic
  * allocation, GPUs per executor without GPUs per task, and more workers than the cluster has task slots.
+ * A task given GPUs binds its worker to the first one's CUDA device ({@link TaskGpus}).
+ *
+ * <p>The same run, {@link BarrierJob}, serves three entry points: {@code spark-submit}'s {@link
+ * RingmasterSparkMain} (flags, or a job file with {@code --job}; Parquet, CSV, LIBSVM or IDX data read into
+ * DataFrames by {@link TrainingFrames}), and the Deeplearning4j Spark drop-in {@link RingmasterTrainingMaster}
+ * ({@code SparkDl4jMultiLayer.fit}: one job of one epoch per call over a {@code JavaRDD<DataSet>}, read by
+ * {@link DataSetRows}, continuing the driver's network from {@link ModelStart} and writing the result back).
+ * With {@code --coordinator HOST:PORT}, {@link RemoteSubmission} instead uploads the prepared data to a running
+ * coordinator and submits the job there.
  */
 package io.ringmaster.spark;

@@ -61,4 +61,23 @@ class PartitionDataTest {
         .hasMessageContaining("label 2 outside [0, 2)");
     assertThatThrownBy(() -> new PartitionData(rows(), 1, new long[] {5, 3})).hasMessageContaining("gathered sizes");
   }
+
+  @Test
+  void startsFromTheHostsModelAndOffsetsTheShuffleEpoch() throws DatasetException {
+    assertThat(new PartitionData(rows(), 1, new long[] {5, 2}).initialState()).as("the job's own model").isEmpty();
+    ModelStart start = new ModelStart(new float[] {1, 2}, new float[] {3}, 15, 1);
+    PartitionData data = new PartitionData(rows(), 1, new long[] {5, 2}, start, 1);
+    var state = data.initialState().orElseThrow();
+    assertThat(state.params()).containsExactly(1f, 2f);
+    assertThat(state.updaterState()).containsExactly(3f);
+    assertThat(state.iteration()).isEqualTo(15);
+    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3));
+    int[] offset = new int[2];
+    int[] same = new int[2];
+    // epoch 1 after an offset of 1 is the plan of epoch 2: the drop-in's second fit shuffles anew
+    data.plan(SPEC, 1, 1, 2, train).indices(0, 1, 2, offset);
+    io.ringmaster.job.plan.PartitionPlan.of(SPEC.seed(), 2, 1, new long[] {5, 2}, SPEC.batchSize())
+        .indices(0, 1, 2, same);
+    assertThat(offset).containsExactly(same);
+  }
 }

@@ -226,6 +226,11 @@ final class JobRunner implements AutoCloseable {
           throw new IllegalStateException("a fresh replica cannot start at epoch " + resume.getEpoch()
               + " step " + resume.getStep());
         }
+        data.initialState().ifPresent(s -> {
+          replica.setState(s);
+          log.info("job {}: starting from the host's model (iteration {}, checksum {})", jobId, s.iteration(),
+              Long.toHexString(replica.paramsChecksum()));
+        });
       }
       case LOCAL -> {
         if (cursor.epoch != resume.getEpoch() || cursor.completed != resume.getStep()) {

@@ -6,6 +6,8 @@ import io.ringmaster.job.data.DatasetInfo;
 import io.ringmaster.job.plan.EpochPlan;
 import io.ringmaster.job.spec.JobSpec;
 import io.ringmaster.proto.v1.Provenance;
+import io.ringmaster.worker.engine.ReplicaState;
+import java.util.Optional;
 
 /**
  * Where a worker's training and test rows come from, and so which of them each rank trains and evaluates.
@@ -35,6 +37,17 @@ public interface WorkerData {
 
   /** This worker's test rows; the parameters as for {@link #train}. */
   Dataset test(JobSpec spec, DatasetInfo expected, Provenance validated) throws DatasetException;
+
+  /**
+   * The state a replica starts the job from when it starts fresh (epoch 1 step 0, neither a checkpoint nor
+   * a peer to take it from). Empty (the default): the model's initial parameters as the spec's seed builds
+   * them, identical on every rank. A host that continues a model it already holds (the DL4J Spark drop-in
+   * trains the driver's network) gives that model's parameters, updater state and counters; every rank must
+   * be given the same state, or the replicas diverge (the coordinator's checksums then fail the job).
+   */
+  default Optional<ReplicaState> initialState() {
+    return Optional.empty();
+  }
 
   /** The plan of {@code epoch} for rank {@code rank} of {@code world}, over the rows {@link #train} gave. */
   EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train);

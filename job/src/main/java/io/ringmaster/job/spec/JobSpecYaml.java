@@ -424,6 +424,9 @@ public final class JobSpecYaml {
   // ---- helpers: each records a violation and returns null on a wrong type ----
 
   private String resolve(String path) {
+    if (path.contains("://")) {
+      return path; // a URI (hdfs://, s3a://, file://: a Spark job's data) is not relative to the job file
+    }
     Path p = Path.of(path);
     return p.isAbsolute() ? p.toString() : baseDir.resolve(p).normalize().toString();
   }

@@ -1,0 +1,107 @@
+package io.ringmaster.spark;
+
+import io.ringmaster.coordinator.CoordinatorServer;
+import io.ringmaster.job.data.DatasetInfo;
+import io.ringmaster.job.spec.FaultToleranceSpec;
+import io.ringmaster.job.spec.JobSpec;
+import io.ringmaster.job.spec.SpecProtos;
+import io.ringmaster.proto.v1.Job;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Ringmaster job trained inside Spark, the driver as coordinator: what {@code spark-submit}'s {@link
+ * RingmasterSparkMain} and the DL4J drop-in {@link RingmasterTrainingMaster} have in common.
+ *
+ * <ol>
+ *   <li>Starts an embedded {@link CoordinatorServer} (in-memory job store, files under {@code dataDir})
+ *       whose scheduler launches nothing ({@link BarrierStageScheduler});
+ *   <li>submits the job with the shapes the caller counted ({@code submitWithShapes}: the coordinator cannot
+ *       read Spark's data) and waits until it is admitted and asks for its workers;
+ *   <li>runs the workers as one barrier stage over the partitions ({@link BarrierStage}), the coordinator's
+ *       address, the job id and the model to start from broadcast to the tasks ({@link TaskEndpoint});
+ *   <li>returns the job as it ended (each epoch is logged by {@link JobWatch} meanwhile); the coordinator
+ *       stops on return, so the caller reads the model file ({@code Job.model_path}) before deleting
+ *       {@code dataDir}.
+ * </ol>
+ *
+ * @param <T> the partitions' element type
+ * @param spec the job (its data paths are labels only)
+ * @param train the training data's shape, counted by the caller
+ * @param test the test data's shape (0 samples: no test set; the drop-in has none)
+ * @param partitions one partition per worker
+ * @param reader turns a partition into the task's rows
+ * @param start the model the workers start from (null: the job's own initial model)
+ * @param planEpochOffset added to the job's epochs to seed the partition-local shuffles
+ * @param fault a task failure to inject (tests)
+ */
+record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> partitions, PartitionReader<T> reader,
+    ModelStart start, int planEpochOffset, TaskFault fault) {
+  private static final Logger log = LoggerFactory.getLogger(BarrierJob.class);
+
+  /**
+   * The fault tolerance of a job whose workers are the tasks of one barrier stage. Every partition needs its
+   * worker: the ring never trains on fewer (a relaunched stage brings them all back), so {@code minWorkers}
+   * is N. Up to 2N may be attached at once: a relaunched stage's tasks attach while the coordinator may not
+   * yet have declared the failed attempt's workers lost, and must not be turned away.
+   *
+   * @param checkpointEverySteps rank 0 checkpoints every this many steps too (0: after each epoch only)
+   */
+  static FaultToleranceSpec faultTolerance(int workers, int checkpointEverySteps) {
+    return new FaultToleranceSpec(workers, 2 * workers, FaultToleranceSpec.UNSET_MAX_REPLACEMENTS, 0,
+        checkpointEverySteps, false, 0, 0, 0);
+  }
+
+  /**
+   * Runs the job and blocks until it has ended.
+   *
+   * @param dataDir the coordinator's files (checkpoints, the model)
+   * @param admitTimeout how long to wait for the coordinator to admit the job
+   * @return the job as it ended: SUCCEEDED (its model at {@code getModelPath()}), FAILED or CANCELLED
+   * @throws io.ringmaster.job.spec.InvalidSpecException if the coordinator refuses the job (message per field)
+   * @throws RuntimeException what the barrier stage threw (the job is cancelled first); {@link
+   *     SparkPreflight#explainSlots} rewords Spark's refusal for lack of task slots
+   */
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout)
+      throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    boolean local = sc.sc().isLocal();
+    String driverHost = local ? "127.0.0.1" : sc.getConf().get("spark.driver.host", "127.0.0.1");
+    BarrierStageScheduler scheduler = new BarrierStageScheduler();
+    try (CoordinatorServer coordinator = CoordinatorServer.builder()
+        .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
+        .dataDir(dataDir).scheduler(scheduler).store(new io.ringmaster.coordinator.store.InMemoryJobStore())
+        .settings(RingmasterSparkMain.SPARK_SETTINGS).build().start()) {
+      Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test);
+      JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
+      scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),
+          fault, start, planEpochOffset);
+      try {
+        for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
+          log.info("{}", line);
+        }
+      } catch (RuntimeException e) {
+        coordinator.jobs().cancel(job.getId());
+        throw e;
+      }
+      try {
+        return watch.end().get(1, TimeUnit.MINUTES);
+      } catch (TimeoutException e) {
+        Job now = coordinator.jobs().get(job.getId()).orElse(job);
+        log.error("every task of the barrier stage has returned but job {} is still {} ({}) a minute later;"
+            + " cancelling it", job.getId(), now.getState().name().toLowerCase(Locale.ROOT), now.getMessage());
+        coordinator.jobs().cancel(job.getId());
+        return watch.end().get(1, TimeUnit.MINUTES);
+      }
+    }
+  }
+}
