@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.config;
 
+import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import java.time.Duration;
@@ -14,9 +15,10 @@ import java.time.Duration;
  * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
  *     instead of starting more threads
  * @param retention when finished jobs are deleted
+ * @param datasets what the dataset store accepts (sizes, unfinished uploads, upload expiry)
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention) {
+    RetentionPolicy retention, DatasetLimits datasets) {
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
   public record ServerSettings(String host, Integer port, String advertiseHost, String dataDir, String scheduler) {
@@ -30,7 +32,8 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
   public static final int DEFAULT_EXECUTOR_THREADS = 16;
 
   public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(ServerSettings.UNSET,
-      JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL);
+      JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL,
+      DatasetLimits.DEFAULTS);
 
   /** Shorthand for the retention's keep-for duration in days (0: forever). */
   public long retentionDays() {
