@@ -111,6 +111,9 @@ final class JobRunner implements AutoCloseable {
   private final PeerStateClient peers;
   /** Makes the spec's data files local (fetched from the coordinator and cached when not visible here). */
   private final DataFetcher fetcher;
+  /** The cached data files this job reads: not evicted until the runner closes. */
+  private final java.util.List<io.ringmaster.worker.data.DatasetCache.Pin> dataPins =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final LongSupplier nanoClock;
   private final LongSupplier wallClockMillis;
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
@@ -219,8 +222,8 @@ final class JobRunner implements AutoCloseable {
     holdsState = false;
     if (replica == null) {
       JobSpec readable = data.readsSpecFiles() ? spec.withData(new io.ringmaster.job.spec.DataSpec(
-          fetcher.localize(spec.data().train(), a.getProvenance()),
-          fetcher.localize(spec.data().test(), a.getProvenance()))) : spec;
+          fetcher.localize(spec.data().train(), a.getProvenance(), dataPins::add),
+          fetcher.localize(spec.data().test(), a.getProvenance(), dataPins::add))) : spec;
       train = data.train(readable, DatasetInfo.fromProto(a.getTrain()));
       test = data.test(readable, DatasetInfo.fromProto(a.getTest()));
       int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
@@ -528,6 +531,8 @@ final class JobRunner implements AutoCloseable {
     if (replica != null) {
       replica.close();
     }
+    dataPins.forEach(io.ringmaster.worker.data.DatasetCache.Pin::close); // the cache may evict them now
+    dataPins.clear();
   }
 
   /** Stopped at a step boundary on request or because the ring broke. */

@@ -9,5 +9,10 @@
  * renamed into the worker's cache, {@code <dataDir>/cache/<sha256>}. Only verified files ever carry a hash
  * name, so a later job on the same bytes reads the cache and fetches nothing. Bytes that do not match
  * their hash fail the load ({@code FAILURE_REASON_DATA_ERROR}) with the hashes in the message.
+ *
+ * <p>{@link io.ringmaster.worker.data.DatasetCache} bounds the cache ({@code ringmaster worker
+ * --cache-max-mb}): after every fetch it evicts the files used longest ago, never one pinned by the job
+ * this worker runs (the fetcher pins each file it hands a job; the job's runner unpins them when it
+ * ends).
  */
 package io.ringmaster.worker.data;
