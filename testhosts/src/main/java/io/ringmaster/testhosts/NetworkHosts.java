@@ -1,4 +1,4 @@
-package io.ringmaster.cli.multihost;
+package io.ringmaster.testhosts;
 
 import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
 import java.io.IOException;
@@ -43,7 +43,7 @@ import java.util.Locale;
  */
 public final class NetworkHosts implements AutoCloseable {
   /** Host addresses live in 198.18.0.0/15 (RFC 2544 benchmarking), never in a routed range. */
-  static final String RANGE = "198.18.0.0/15";
+  public static final String RANGE = "198.18.0.0/15";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One host: its namespace, address and the two ends of its link. */
@@ -87,7 +87,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** {@link #assumeAvailable()} given why hosts cannot be made (null: they can) and the value of {@code CI}. */
-  static void assumeAvailable(String why, String ci) {
+  public static void assumeAvailable(String why, String ci) {
     if (why == null) {
       return;
     }
@@ -100,7 +100,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** Whether the {@code CI} environment variable's value means "running in CI". */
-  static boolean isCi(String value) {
+  public static boolean isCi(String value) {
     return value != null && value.trim().equalsIgnoreCase("true");
   }
 
@@ -213,7 +213,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** The test classpath (Surefire puts it in surefire.test.class.path), without builds this CPU cannot run. */
-  static String classpath() {
+  public static String classpath() {
     return WorkerJvmFlags.classpath(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
   }
 

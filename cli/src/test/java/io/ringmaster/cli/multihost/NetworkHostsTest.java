@@ -1,5 +1,8 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.testhosts.NetworkHosts;
+import io.ringmaster.testhosts.HostProcess;
+import io.ringmaster.testhosts.Ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
