@@ -39,7 +39,18 @@ cleanup() {
     ip link del "$link" 2>/dev/null || true
   done
 }
-trap cleanup EXIT
+logback="$(mktemp --suffix=.xml)"
+trap 'cleanup; rm -f "$logback"' EXIT
+# this JVM's own logging: warnings only (the processes in the hosts log as the packaged command does)
+cat > "$logback" <<'XML'
+<configuration>
+  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+    <target>System.err</target>
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="WARN"><appender-ref ref="ERR"/></root>
+</configuration>
+XML
 
 mvn -o -B -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
@@ -50,6 +61,6 @@ python3 bench/scripts/idx_slice.py "$DATA" "$OUT/data-lenet" "${LENET_TRAIN:-300
 
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 export OMP_NUM_THREADS=1
-java -Xmx512m -cp "$cp" io.ringmaster.bench.multihost.MultiHostBench \
+java -Xmx512m -Dlogback.configurationFile="$logback" -cp "$cp" io.ringmaster.bench.multihost.MultiHostBench \
   --mlp-data="$OUT/data-mlp" --lenet-data="$OUT/data-lenet" --out="$OUT" "$@" | tee "$OUT/run.txt"
 echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"

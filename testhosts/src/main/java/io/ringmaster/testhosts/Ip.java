@@ -34,6 +34,15 @@ public final class Ip {
     }
   }
 
+  /** Like {@link #tc} but ignores failures (for removing what may not be there). */
+  public static void tcQuietly(String... args) {
+    try {
+      tc(args);
+    } catch (RuntimeException e) {
+      // nothing to remove
+    }
+  }
+
   /**
    * Why the harness cannot run here, or null if it can: network namespaces need root and iproute2's
    * {@code ip} on the PATH.

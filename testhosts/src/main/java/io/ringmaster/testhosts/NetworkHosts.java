@@ -229,14 +229,17 @@ public final class NetworkHosts implements AutoCloseable {
 
   /**
    * Caps {@code host}'s link at {@code rate} (tc syntax, e.g. "100mbit") in both directions: an htb root
-   * qdisc with one default class on each end of the veth pair.
+   * qdisc with one default class on each end of the veth pair. Capping again replaces the cap (htb cannot
+   * change a root qdisc in place: the old one is deleted first).
    */
   public void limit(Host host, String rate) {
-    Ip.tc("qdisc", "replace", "dev", host.port(), "root", "handle", "1:", "htb", "default", "10");
-    Ip.tc("class", "replace", "dev", host.port(), "parent", "1:", "classid", "1:10", "htb", "rate", rate);
-    Ip.ip("netns", "exec", host.namespace(), "tc", "qdisc", "replace", "dev", host.eth(), "root", "handle", "1:", "htb",
+    Ip.tcQuietly("qdisc", "del", "dev", host.port(), "root");
+    Ip.tc("qdisc", "add", "dev", host.port(), "root", "handle", "1:", "htb", "default", "10");
+    Ip.tc("class", "add", "dev", host.port(), "parent", "1:", "classid", "1:10", "htb", "rate", rate);
+    Ip.ipQuietly("netns", "exec", host.namespace(), "tc", "qdisc", "del", "dev", host.eth(), "root");
+    Ip.ip("netns", "exec", host.namespace(), "tc", "qdisc", "add", "dev", host.eth(), "root", "handle", "1:", "htb",
         "default", "10");
-    Ip.ip("netns", "exec", host.namespace(), "tc", "class", "replace", "dev", host.eth(), "parent", "1:", "classid",
+    Ip.ip("netns", "exec", host.namespace(), "tc", "class", "add", "dev", host.eth(), "parent", "1:", "classid",
         "1:10", "htb", "rate", rate);
   }
 

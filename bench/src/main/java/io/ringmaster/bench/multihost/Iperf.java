@@ -34,7 +34,9 @@ final class Iperf {
   /** Megabytes (10^6) per second received by {@code server} from {@code client} over {@code seconds}. */
   static double megabytesPerSecond(NetworkHosts net, NetworkHosts.Host server, NetworkHosts.Host client, int seconds,
       String tag) throws IOException, InterruptedException {
-    HostProcess s = net.start(server, "iperf3-server-" + tag, List.of("iperf3", "-s", "-1", "-B", server.address()));
+    // --forceflush: its output goes to a file, where stdio would hold "Server listening" back
+    HostProcess s = net.start(server, "iperf3-server-" + tag,
+        List.of("iperf3", "-s", "-1", "-B", server.address(), "--forceflush"));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!s.log().contains("Server listening")) {
       if (!s.isAlive() || System.nanoTime() > deadline) {
