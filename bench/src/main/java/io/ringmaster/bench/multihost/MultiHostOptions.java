@@ -27,7 +27,7 @@ record MultiHostOptions(List<String> rates, List<Integer> workers, List<Integer>
     List<String> rates = List.of("1gbit", "10gbit");
     List<Integer> workers = List.of(2, 3);
     List<Integer> sizes = List.of(4, 16);
-    int warmup = 3;
+    int warmup = 10;
     int iterations = 10;
     int iperfSeconds = 5;
     List<String> models = List.of("mlp", "lenet");
@@ -76,7 +76,7 @@ record MultiHostOptions(List<String> rates, List<Integer> workers, List<Integer>
   }
 
   static String usage() {
-    return "arguments: --rates=1gbit,10gbit --workers=2,3 --sizes=4,16 --warmup=3 --iterations=10 --iperf-seconds=5"
+    return "arguments: --rates=1gbit,10gbit --workers=2,3 --sizes=4,16 --warmup=10 --iterations=10 --iperf-seconds=5"
         + " --models=mlp,lenet --mlp-data=DIR --lenet-data=DIR --epochs=2 --rounds=1 --out=DIR";
   }
 
