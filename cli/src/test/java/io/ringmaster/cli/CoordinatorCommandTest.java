@@ -106,6 +106,27 @@ class CoordinatorCommandTest {
   }
 
   @Test
+  void datasetLimitFlagsReachTheCoordinator() throws Exception {
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = recording(settings);
+
+      CliHarness.Result r = cli.run("coordinator", "--max-dataset-mb", "64", "--max-dataset-store-mb", "512",
+          "--max-concurrent-uploads", "3", "--upload-expiry-minutes", "5");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      io.ringmaster.coordinator.datasets.DatasetLimits limits = settings.get().config().datasets();
+      assertThat(limits).isEqualTo(new io.ringmaster.coordinator.datasets.DatasetLimits(64L << 20, 512L << 20, 3,
+          java.time.Duration.ofMinutes(5)));
+
+      CliHarness.Result bad = cli.run("coordinator", "--max-concurrent-uploads", "0");
+      assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(bad.err()).contains("datasets.maxConcurrentUploads: must be in 1..10000 (given by"
+          + " --max-concurrent-uploads), got 0");
+    }
+  }
+
+  @Test
   void badSettingsAreUsageErrorsNamingTheSetting(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("coordinator.yaml");
     java.nio.file.Files.writeString(file, "jobs: {maxConcurent: 4}\n");

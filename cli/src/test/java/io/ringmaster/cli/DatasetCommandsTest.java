@@ -86,6 +86,22 @@ class DatasetCommandsTest {
   }
 
   @Test
+  void severalFilesArePushedInOneCommandAndNameIsForOneFileOnly() throws IOException {
+    Path a = Files.write(dir.resolve("a.idx"), new byte[] {0, 0, 8, 3});
+    Path b = Files.write(dir.resolve("b.idx"), new byte[] {0, 0, 8, 1});
+
+    CliHarness.Result push = cli.run("datasets", "push", a.toString(), b.toString());
+    assertThat(push.exitCode()).as(push.err()).isZero();
+    assertThat(cli.datasets.stored).containsOnlyKeys("a.idx", "b.idx");
+    assertThat(push.out()).contains("sha256 " + Sha256.of(new byte[] {0, 0, 8, 3}))
+        .contains("sha256 " + Sha256.of(new byte[] {0, 0, 8, 1}));
+
+    CliHarness.Result named = cli.run("datasets", "push", a.toString(), b.toString(), "--name", "x");
+    assertThat(named.exitCode()).isEqualTo(io.ringmaster.cli.support.ExitCodes.USAGE);
+    assertThat(named.err()).contains("--name names one dataset but 2 files were given");
+  }
+
+  @Test
   void downloadSavesTheModelVerified() throws IOException {
     cli.datasets.model = new byte[] {'P', 'K', 3, 4, 42};
     Path out = dir.resolve("out").resolve("m.zip");

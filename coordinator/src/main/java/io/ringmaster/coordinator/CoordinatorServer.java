@@ -20,6 +20,7 @@ import io.ringmaster.coordinator.store.CachedJobStore;
 import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
+import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.datasets.DatasetServiceImpl;
 import io.ringmaster.coordinator.datasets.DatasetStore;
 import io.ringmaster.coordinator.datasets.JobFiles;
@@ -146,10 +147,10 @@ public final class CoordinatorServer implements AutoCloseable {
     store = config.store != null ? config.store : new CachedJobStore(SqliteJobStore.openIn(config.dataDir));
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
     DatasetStore datasets = new DatasetStore(config.dataDir.resolve("datasets").toAbsolutePath(),
-        config.maxDatasetBytes, config.uploadTimeout, System::currentTimeMillis);
+        config.datasetLimits, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
         System::currentTimeMillis, datasets, config.jobDefaults);
-    long sweepMs = Math.max(1000, Math.min(60_000, config.uploadTimeout.toMillis() / 4));
+    long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
     timers.scheduleAtFixedRate(() -> {
       try {
         datasets.sweepExpired();
@@ -275,26 +276,17 @@ public final class CoordinatorServer implements AutoCloseable {
     io.ringmaster.job.spec.JobDefaults jobDefaults = io.ringmaster.job.spec.JobDefaults.BUILT_IN;
     LocalProcessScheduler.Options localOptions;
     JobStore store;
-    long maxDatasetBytes = DatasetStore.DEFAULT_MAX_DATASET_BYTES;
-    java.time.Duration uploadTimeout = DatasetStore.DEFAULT_UPLOAD_TIMEOUT;
+    DatasetLimits datasetLimits = DatasetLimits.DEFAULTS;
 
-    /** Largest dataset accepted by {@code DatasetService} uploads, in bytes; default 8 GiB. */
-    public Builder maxDatasetBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxDatasetBytes must be >= 1, got " + bytes);
-      }
-      this.maxDatasetBytes = bytes;
+    /**
+     * What the dataset store accepts: dataset and store sizes, unfinished uploads, upload expiry; default
+     * {@link DatasetLimits#DEFAULTS}.
+     */
+    public Builder datasetLimits(DatasetLimits limits) {
+      this.datasetLimits = Objects.requireNonNull(limits);
       return this;
     }
 
-    /** How long an unfinished dataset upload may go untouched before it is deleted; default 1 h. */
-    public Builder uploadTimeout(java.time.Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("uploadTimeout must be positive, got " + timeout);
-      }
-      this.uploadTimeout = timeout;
-      return this;
-    }
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
     int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
     int executorThreads = CoordinatorConfig.DEFAULT_EXECUTOR_THREADS;
@@ -400,6 +392,7 @@ public final class CoordinatorServer implements AutoCloseable {
       settings(c.jobs());
       retention(c.retention());
       jobDefaults(c.jobDefaults());
+      datasetLimits(c.datasets());
       this.maxMessageBytes = c.maxMessageBytes();
       this.executorThreads = c.executorThreads();
       CoordinatorConfig.ServerSettings s = c.server();

@@ -526,6 +526,7 @@ final class JobRunner implements AutoCloseable {
     if (replica != null) {
       replica.close();
     }
+    data.jobEnded(); // the data's files may be evicted from the worker's cache now
   }
 
   /** Stopped at a step boundary on request or because the ring broke. */

@@ -36,6 +36,11 @@ public final class WorkerCommand implements Callable<Integer> {
           + " hash (default: ringmaster-worker in the system's temporary directory).")
   java.nio.file.Path dataDir;
 
+  @Option(names = "--cache-max-mb", paramLabel = "MIB",
+      description = "Most MiB of fetched datasets kept in the data directory's cache; beyond it the files used"
+          + " longest ago are deleted, never one the running job reads. 0: no limit (default: 10240).")
+  long cacheMaxMb = WorkerRuntime.Config.DEFAULT_CACHE_MAX_BYTES >> 20;
+
   /** Set by schedulers: the worker's index among the job's workers, and its log file. */
   public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
   public static final String ENV_LOG = "RINGMASTER_WORKER_LOG";
@@ -54,8 +59,12 @@ public final class WorkerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--slot must be >= 0, got " + slot);
     }
+    if (cacheMaxMb < 0) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--cache-max-mb must be >= 0 (0: no limit), got " + cacheMaxMb);
+    }
     WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
-        slot, System.getenv(ENV_LOG), dataDir), WorkerEnvironment.system()).start();
+        slot, System.getenv(ENV_LOG), dataDir, cacheMaxMb << 20), WorkerEnvironment.system()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;

@@ -49,6 +49,14 @@ public interface WorkerData {
     return Optional.empty();
   }
 
+  /**
+   * The job that {@link #train} and {@link #test} loaded for has ended (its runner closed): release what was
+   * held for it (the file-reading data unpins its files, so the worker's cache may evict them). Default:
+   * nothing.
+   */
+  default void jobEnded() {
+  }
+
   /** The plan of {@code epoch} for rank {@code rank} of {@code world}, over the rows {@link #train} gave. */
   EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train);
 

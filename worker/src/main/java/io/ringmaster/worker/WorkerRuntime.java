@@ -72,19 +72,26 @@ public final class WorkerRuntime implements AutoCloseable {
    * @param logPath where the scheduler sends this worker's output; empty if unknown
    * @param dataDir this worker's own data directory: datasets fetched from the coordinator are cached there
    *     by hash, rank 0 writes the model there before uploading it; null means {@link #DEFAULT_DATA_DIR}
+   * @param cacheMaxBytes most bytes the dataset cache ({@code dataDir/cache}) keeps once the files no job of
+   *     this worker uses are evicted, least recently used first; 0 means no limit
    */
   public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
-      String logPath, Path dataDir) {
+      String logPath, Path dataDir, long cacheMaxBytes) {
     /** Default data directory: {@code ringmaster-worker} in the system's temporary directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ringmaster-worker");
+    /** Default bound of the dataset cache: 10 GiB. */
+    public static final long DEFAULT_CACHE_MAX_BYTES = 10L << 30;
 
-    /** A worker with the default data directory. */
+    /** A worker with the default data directory and cache bound. */
     public Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
         String logPath) {
-      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, null);
+      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, null, DEFAULT_CACHE_MAX_BYTES);
     }
 
     public Config {
+      if (cacheMaxBytes < 0) {
+        throw new IllegalArgumentException("cacheMaxBytes must be >= 0 (0: no limit), got " + cacheMaxBytes);
+      }
       dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir.toAbsolutePath();
       Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
       Objects.requireNonNull(host, "host");
@@ -125,7 +132,8 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /** A worker on the given clocks and threads; it owns the executors and shuts them down on close. */
   public WorkerRuntime(Config config, WorkerEnvironment env) {
-    this(config, env, channel -> new SpecFileData(new DataFetcher(config.dataDir(), channel)));
+    this(config, env, channel -> new SpecFileData(new DataFetcher(new io.ringmaster.worker.data.DatasetCache(
+        config.dataDir().resolve("cache"), config.cacheMaxBytes(), env.wallClockMillis()), channel)));
   }
 
   /**

@@ -121,6 +121,22 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Keep only the newest N finished jobs (retention.keepFinishedJobs; default 0: keep all).")
   String retentionJobs;
 
+  @Option(names = "--max-dataset-mb", paramLabel = "MIB",
+      description = "Largest dataset an upload may announce, MiB (datasets.maxDatasetMb; default 8192).")
+  String maxDatasetMb;
+
+  @Option(names = "--max-dataset-store-mb", paramLabel = "MIB",
+      description = "Most MiB of datasets stored plus unfinished uploads (datasets.maxStoreMb; default 0: no limit).")
+  String maxDatasetStoreMb;
+
+  @Option(names = "--max-concurrent-uploads", paramLabel = "N",
+      description = "Unfinished dataset uploads at once (datasets.maxConcurrentUploads; default 8).")
+  String maxConcurrentUploads;
+
+  @Option(names = "--upload-expiry-minutes", paramLabel = "MIN",
+      description = "Delete an unfinished upload untouched this long (datasets.uploadExpiryMinutes; default 60).")
+  String uploadExpiryMinutes;
+
   @Option(names = "--set", paramLabel = "PATH=VALUE",
       description = "Any setting of the configuration file by its path, e.g. --set watchdog.idleHeartbeats=8."
           + " Repeatable.")
@@ -256,6 +272,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     flag(overrides, "grpc.maxMessageMb", "--max-message-mb", maxMessageMb);
     flag(overrides, "retention.keepDays", "--retention-days", retentionDays);
     flag(overrides, "retention.keepFinishedJobs", "--retention-jobs", retentionJobs);
+    flag(overrides, "datasets.maxDatasetMb", "--max-dataset-mb", maxDatasetMb);
+    flag(overrides, "datasets.maxStoreMb", "--max-dataset-store-mb", maxDatasetStoreMb);
+    flag(overrides, "datasets.maxConcurrentUploads", "--max-concurrent-uploads", maxConcurrentUploads);
+    flag(overrides, "datasets.uploadExpiryMinutes", "--upload-expiry-minutes", uploadExpiryMinutes);
     try {
       return CoordinatorConfigReader.read(yaml, configFile == null ? "flags" : configFile.toString(), overrides);
     } catch (InvalidConfigException e) {

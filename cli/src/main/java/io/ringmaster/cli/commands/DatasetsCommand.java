@@ -32,7 +32,7 @@ final class DatasetsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing a command: ringmaster datasets ls | push FILE [--name NAME] | rm NAME");
+        "Missing a command: ringmaster datasets ls | push FILE... [--name NAME] | rm NAME");
   }
 
   /** {@code ringmaster datasets ls}. */
@@ -59,17 +59,17 @@ final class DatasetsCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code ringmaster datasets push FILE [--name NAME]}. */
+  /** {@code ringmaster datasets push FILE... [--name NAME]}. */
   @Command(name = "push", mixinStandardHelpOptions = true,
-      description = {"Upload a data file (IDX images, IDX labels or CSV, gzipped or not).",
+      description = {"Upload data files (IDX images, IDX labels or CSV, gzipped or not), one after the other.",
           "An interrupted upload resumes where it stopped; bytes already stored are not sent again."})
   static final class Push implements Callable<Integer> {
     private final CliContext context;
 
-    @Parameters(index = "0", paramLabel = "FILE")
-    Path file;
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE")
+    List<Path> files;
 
-    @Option(names = "--name", description = "Name of the dataset (default: the file's name).")
+    @Option(names = "--name", description = "Name of the dataset, for a single FILE (default: the file's name).")
     String name;
 
     @Mixin
@@ -81,18 +81,26 @@ final class DatasetsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(file)) {
-        throw new CliException(ExitCodes.USAGE, "no such file " + file.toAbsolutePath());
+      if (name != null && files.size() > 1) {
+        throw new CliException(ExitCodes.USAGE, "--name names one dataset but " + files.size() + " files were"
+            + " given; push them one by one to name each, or leave --name out to name them by their file names");
       }
-      String n = name != null ? name : DataUploads.datasetName(file);
+      for (Path file : files) {
+        if (!Files.isRegularFile(file)) {
+          throw new CliException(ExitCodes.USAGE, "no such file " + file.toAbsolutePath());
+        }
+      }
       try (JobClient client = coordinator.connect(context)) {
-        TransferProgress progress = new TransferProgress(context.err(), "uploading " + file.getFileName(),
-            Files.size(file));
-        Dataset d = DatasetClient.of(client).push(file, n, progress);
-        progress.done();
-        context.out().print(DatasetTable.render(List.of(d)));
-        context.out().println("sha256 " + d.getSha256());
-        context.out().flush();
+        for (Path file : files) {
+          String n = name != null ? name : DataUploads.datasetName(file);
+          TransferProgress progress = new TransferProgress(context.err(), "uploading " + file.getFileName(),
+              Files.size(file));
+          Dataset d = DatasetClient.of(client).push(file, n, progress);
+          progress.done();
+          context.out().print(DatasetTable.render(List.of(d)));
+          context.out().println("sha256 " + d.getSha256());
+          context.out().flush();
+        }
         return ExitCodes.OK;
       }
     }

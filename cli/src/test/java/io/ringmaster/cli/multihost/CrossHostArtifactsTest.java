@@ -1,16 +1,12 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.job.testing.FashionSubset;
+import io.ringmaster.testhosts.NetworkHosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ringmaster.job.spec.JobSpecYaml;
-import io.ringmaster.job.spec.SpecProtos;
-import io.ringmaster.job.testing.FashionSubset;
-import io.ringmaster.job.transfer.DatasetUploader;
-import io.ringmaster.job.transfer.FileReceiver;
 import io.ringmaster.job.transfer.Sha256;
-import io.ringmaster.proto.v1.DatasetServiceGrpc;
-import io.ringmaster.proto.v1.GetModelRequest;
+import io.ringmaster.proto.v1.EpochMetrics;
 import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobState;
 import io.ringmaster.proto.v1.WorkerStatus;
@@ -24,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,14 +31,18 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No shared filesystem (issue 9), across network hosts: the test JVM (a client on the bridge) uploads the
- * data to the coordinator on host 1; the workers on hosts 2 and 3, each with its own data directory, can only
- * get it over gRPC (the spec names it by dataset, never by path); the job trains to the end; the model is
- * downloaded by the client and is byte for byte the file rank 0 wrote.
+ * No shared filesystem (issue 9), across five network hosts: the coordinator on host 1, a worker on each
+ * of hosts 2, 3 and 4 (each with its own data directory), and a client on host 5 that runs the {@code
+ * ringmaster} command as a user would: it pushes the Fashion-MNIST files as datasets, submits a 3-worker job
+ * that names them (by dataset, never by path, so the workers can only get the bytes over gRPC), and
+ * downloads the model once the job has trained, byte for byte the file rank 0 wrote on its own host.
  */
 class CrossHostArtifactsTest {
-  static final int TRAIN = 2_000;
-  static final int TEST = 400;
+  static final int TRAIN = 1_500;
+  static final int TEST = 300;
+  static final int WORKERS = 3;
+  private static final Pattern SHA = Pattern.compile("^sha256 ([0-9a-f]{64})$", Pattern.MULTILINE);
+  private static final Pattern JOB_ID = Pattern.compile("^(artifacts-[0-9a-f]{6})$", Pattern.MULTILINE);
 
   @TempDir Path tmp;
   CrossHostCluster cluster;
@@ -70,38 +72,54 @@ class CrossHostArtifactsTest {
   }
 
   @Test
-  void dataUploadedByAClientReachesWorkersOverGrpcAndTheModelComesBackByteForByte() throws Exception {
-    FashionSubset data = FashionSubset.write(tmp.resolve("client-data"), TRAIN, TEST);
+  void aClientOnAFifthHostUploadsTheDataThreeWorkersTrainAndTheModelComesBackByteForByte() throws Exception {
     Path out = Path.of(System.getProperty("user.dir"), "target", "cross-host", "artifacts");
     deleteTree(out);
-    cluster = CrossHostCluster.start(out, 2);
-    DatasetUploader uploader = new DatasetUploader(cluster.channel());
-    List<String> hashes = new ArrayList<>();
-    for (Path f : List.of(data.trainImages(), data.trainLabels(), data.testImages(), data.testLabels())) {
-      hashes.add(uploader.upload(f, f.getFileName().toString(), n -> { }).getDataset().getSha256());
-    }
+    cluster = CrossHostCluster.start(out, WORKERS, 1);
+    NetworkHosts.Host client = cluster.clientHost(1);
+    Path clientDir = out.resolve("client").toAbsolutePath();
+    FashionSubset data = FashionSubset.write(clientDir.resolve("data"), TRAIN, TEST);
 
-    String yaml = """
+    String pushed = cluster.runClient(client, "client-push", Duration.ofSeconds(90), "datasets", "push",
+        data.trainImages().toString(), data.trainLabels().toString(), data.testImages().toString(),
+        data.testLabels().toString());
+    List<String> hashes = new ArrayList<>();
+    Matcher m = SHA.matcher(pushed);
+    while (m.find()) {
+      hashes.add(m.group(1));
+    }
+    assertThat(hashes).as("the four files pushed from %s:\n%s", client, pushed).hasSize(4);
+    assertThat(hashes.get(0)).isEqualTo(Sha256.ofFile(data.trainImages()));
+
+    Path job = Files.writeString(clientDir.resolve("job.yaml"), """
         name: artifacts
         model: {architecture: mlp, hidden: [64]}
         data:
           train: {dataset: train-images.idx, labelsDataset: train-labels.idx}
           test: {dataset: test-images.idx, labelsDataset: test-labels.idx}
         epochs: 2
-        batchSize: 50
+        batchSize: 30
         updater: {type: adam, learningRate: 0.002}
         seed: 7
-        workers: 2
+        workers: %d
         resources: {heapMb: 512, offheapMb: 512}
-        """;
-    String id = cluster.submit(SpecProtos.toProto(JobSpecYaml.parse(yaml, tmp))).id();
-    Job done = cluster.awaitEnd(id, Duration.ofSeconds(120));
+        """.formatted(WORKERS));
+    String submitted = cluster.runClient(client, "client-submit", Duration.ofSeconds(60), "submit", job.toString());
+    Matcher id = JOB_ID.matcher(submitted);
+    assertThat(id.find()).as("submit prints the job's id:\n%s", submitted).isTrue();
+    Job done = cluster.awaitEnd(id.group(1), Duration.ofSeconds(180));
 
-    assertThat(done.getState()).as(cluster.diagnosis(id)).isEqualTo(JobState.SUCCEEDED);
-    assertThat(done.getEpochsList()).hasSize(2).allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(TRAIN));
+    assertThat(done.getState()).as(cluster.diagnosis(done.getId())).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getEpochsList()).hasSize(2).allSatisfy(e -> {
+      assertThat(e.getSamples()).isEqualTo(TRAIN);
+      assertThat(e.getTestSamples()).isEqualTo(TEST);
+    });
+    assertThat(done.getEpochsList()).extracting(EpochMetrics::getWorkers).containsOnly(WORKERS);
+    assertThat(done.getWorkersList()).extracting(WorkerStatus::getHost).as("one worker on each of hosts 2-4")
+        .containsExactlyInAnyOrderElementsOf(cluster.workerHosts().stream().map(NetworkHosts.Host::address).toList());
     assertThat(done.getSpec().getData().getTrain().getDataset()).as("the name was pinned to its hash")
         .isEqualTo(hashes.get(0));
-    for (NetworkHosts.Host h : List.of(cluster.net.host(2), cluster.net.host(3))) {
+    for (NetworkHosts.Host h : cluster.workerHosts()) {
       Path cache = cluster.workerDataDir(h).resolve("cache");
       for (String sha : hashes) {
         assertThat(Sha256.ofFile(cache.resolve(sha))).as("%s fetched and verified %s", h, sha).isEqualTo(sha);
@@ -110,13 +128,14 @@ class CrossHostArtifactsTest {
     }
 
     WorkerStatus rank0 = done.getWorkersList().stream().filter(w -> w.getRank() == 0).findFirst().orElseThrow();
-    NetworkHosts.Host rank0Host = cluster.net.hosts().stream().filter(h -> h.address().equals(rank0.getHost()))
+    NetworkHosts.Host rank0Host = cluster.workerHosts().stream().filter(h -> h.address().equals(rank0.getHost()))
         .findFirst().orElseThrow();
-    Path saved = cluster.workerDataDir(rank0Host).resolve("models").resolve(id).resolve("model.zip");
-    Path downloaded = tmp.resolve("downloaded").resolve("model.zip");
-    FileReceiver.receive(DatasetServiceGrpc.newBlockingStub(cluster.channel())
-        .getModel(GetModelRequest.newBuilder().setJobId(id).build()), downloaded, null, n -> { });
-    assertThat(Files.readAllBytes(downloaded)).as("what rank 0 saved on %s", rank0Host)
+    Path saved = cluster.workerDataDir(rank0Host).resolve("models").resolve(done.getId()).resolve("model.zip");
+    Path downloaded = clientDir.resolve("downloaded").resolve("model.zip");
+    String download = cluster.runClient(client, "client-download", Duration.ofSeconds(60), "download", done.getId(),
+        "-o", downloaded.toString());
+    assertThat(download).contains("Saved the model of job " + done.getId());
+    assertThat(Files.readAllBytes(downloaded)).as("downloaded on %s: what rank 0 saved on %s", client, rank0Host)
         .isEqualTo(Files.readAllBytes(saved));
     try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + downloaded.toUri()), Map.of())) {
       String provenance = Files.readString(zip.getPath("provenance.json"));

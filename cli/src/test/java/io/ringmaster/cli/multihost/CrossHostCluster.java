@@ -1,5 +1,7 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.testhosts.NetworkHosts;
+import io.ringmaster.testhosts.HostProcess;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -31,9 +33,10 @@ import org.awaitility.core.TerminalFailureException;
 
 /**
  * A coordinator ({@code ringmaster coordinator --scheduler external}) on host 1 of a {@link NetworkHosts}
- * and one hand-started worker ({@code ringmaster worker --coordinator HOST1:PORT --host HOSTi}) on each
- * other host, each its own JVM, as a user would run them on separate machines; and a gRPC client from
- * this JVM through the bridge. Workers are known by the id they attached with, which the coordinator's
+ * and one hand-started worker ({@code ringmaster worker --coordinator HOST1:PORT --host HOSTi}) on each of
+ * the next hosts, each its own JVM, as a user would run them on separate machines; optionally more hosts
+ * with nothing on them, for clients ({@link #clientHost}, {@link #runClient}); and a gRPC client from this
+ * JVM through the bridge. Workers are known by the id they attached with, which the coordinator's
  * log names ("worker ID (ADDR:PORT, pid P) attached").
  *
  * <p>Every wait is bounded, and ends early when what it waits for cannot happen any more (the job ended,
@@ -53,9 +56,11 @@ final class CrossHostCluster implements AutoCloseable {
   private final List<JobRecorder> recorders = new ArrayList<>();
 
   private final Path dir;
+  private final int workerCount;
 
-  private CrossHostCluster(NetworkHosts net, HostProcess coordinator, Path dir) {
+  private CrossHostCluster(NetworkHosts net, HostProcess coordinator, Path dir, int workerCount) {
     this.dir = dir;
+    this.workerCount = workerCount;
     this.net = net;
     this.coordinator = coordinator;
     this.channel = NettyChannelBuilder.forAddress(net.host(1).address(), PORT).usePlaintext().build();
@@ -63,14 +68,22 @@ final class CrossHostCluster implements AutoCloseable {
 
   /** Hosts 1..1+workers: the coordinator on host 1, a worker on each other one, all attached. */
   static CrossHostCluster start(Path dir, int workerCount) throws IOException {
-    NetworkHosts net = NetworkHosts.create(1 + workerCount, dir.resolve("logs"));
+    return start(dir, workerCount, 0);
+  }
+
+  /**
+   * The coordinator on host 1, a worker on each of hosts 2..1+workers, all attached, and {@code clientHosts}
+   * more hosts after them with nothing running (for clients: {@link #clientHost}).
+   */
+  static CrossHostCluster start(Path dir, int workerCount, int clientHosts) throws IOException {
+    NetworkHosts net = NetworkHosts.create(1 + workerCount + clientHosts, dir.resolve("logs"));
     CrossHostCluster c = null;
     try {
       NetworkHosts.Host h1 = net.host(1);
       HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
           List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
               "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
-      c = new CrossHostCluster(net, coordinator, dir);
+      c = new CrossHostCluster(net, coordinator, dir, workerCount);
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();
       return c;
@@ -91,7 +104,7 @@ final class CrossHostCluster implements AutoCloseable {
     // the worker's own logging (INFO), as from the packaged CLI: the cli tests' logback-test.xml would win
     jvm.add("-Dlogback.configurationFile=logback.xml");
     NetworkHosts.Host h1 = net.host(1);
-    for (NetworkHosts.Host h : net.hosts().subList(1, net.hosts().size())) {
+    for (NetworkHosts.Host h : workerHosts()) {
       workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,
           List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address(),
               "--data-dir", workerDataDir(h).toString())));
@@ -102,6 +115,34 @@ final class CrossHostCluster implements AutoCloseable {
           () -> !w.isAlive() || !coordinator.isAlive());
       workerIds.put(h, attachments(h).get(0));
     }
+  }
+
+  /** Hosts 2..1+workers, one worker on each. */
+  List<NetworkHosts.Host> workerHosts() {
+    return net.hosts().subList(1, 1 + workerCount);
+  }
+
+  /** The {@code i}-th host (1-based) after the workers' hosts, where nothing runs but clients. */
+  NetworkHosts.Host clientHost(int i) {
+    return net.host(1 + workerCount + i);
+  }
+
+  /**
+   * Runs the {@code ringmaster} command ({@code args}, with {@code --coordinator HOST1:PORT} added) on
+   * {@code host}, as a user there would, and waits for it to exit 0; returns its output (standard output
+   * and error). On a non-zero exit or after {@code atMost} it fails with the output.
+   */
+  String runClient(NetworkHosts.Host host, String name, Duration atMost, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--coordinator", net.host(1).address() + ":" + PORT));
+    HostProcess p = net.startRingmaster(host, name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        all);
+    java.util.OptionalInt code = p.awaitExit(atMost);
+    if (code.isEmpty() || code.getAsInt() != 0) {
+      throw new AssertionError("ringmaster " + String.join(" ", all) + " on " + host + (code.isEmpty()
+          ? " did not exit within " + atMost.toSeconds() + " s" : " exited with " + code.getAsInt()) + ":\n" + p.log());
+    }
+    return p.log();
   }
 
   /** The worker on {@code h}'s own data directory (its dataset cache, rank 0's model before upload). */

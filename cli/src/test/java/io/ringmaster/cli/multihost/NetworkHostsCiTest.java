@@ -1,5 +1,6 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.testhosts.NetworkHosts;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

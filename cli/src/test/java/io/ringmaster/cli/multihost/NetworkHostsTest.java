@@ -1,5 +1,8 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.testhosts.NetworkHosts;
+import io.ringmaster.testhosts.HostProcess;
+import io.ringmaster.testhosts.Ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -62,6 +65,8 @@ class NetworkHostsTest {
       }
       net.limit(net.host(1), "100mbit");
       assertThat(Ip.tc("qdisc", "show", "dev", net.host(1).port())).contains("htb");
+      net.limit(net.host(1), "1gbit"); // a second cap replaces the first
+      assertThat(Ip.tc("class", "show", "dev", net.host(1).port())).contains("rate 1Gbit").doesNotContain("100Mbit");
       assertThat(Ip.ip("netns", "list")).contains("rm-" + suffix + "-1", "rm-" + suffix + "-3");
       assertThat(Ip.ip("-o", "link", "show")).contains(net.bridge(), "rm" + suffix + "b2");
     } finally {

@@ -1,5 +1,6 @@
 package io.ringmaster.cli.multihost;
 
+import io.ringmaster.testhosts.NetworkHosts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.config;
 
+import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import java.time.Duration;
@@ -14,18 +15,21 @@ import java.time.Duration;
  * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
  *     instead of starting more threads
  * @param retention when finished jobs are deleted
+ * @param datasets what the dataset store accepts (sizes, unfinished uploads, upload expiry)
  * @param jobDefaults the installation's defaults for what jobs leave out (the {@code jobDefaults} section)
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention, io.ringmaster.job.spec.JobDefaults jobDefaults) {
+    RetentionPolicy retention, DatasetLimits datasets, io.ringmaster.job.spec.JobDefaults jobDefaults) {
 
-  /** Without installation job defaults (the built-in ones apply). */
+  /** With the default dataset limits and without installation job defaults (the built-in ones apply). */
   public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
       RetentionPolicy retention) {
-    this(server, jobs, maxMessageBytes, executorThreads, retention, io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+    this(server, jobs, maxMessageBytes, executorThreads, retention, DatasetLimits.DEFAULTS,
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN);
   }
 
   public CoordinatorConfig {
+    datasets = datasets == null ? DatasetLimits.DEFAULTS : datasets;
     jobDefaults = jobDefaults == null ? io.ringmaster.job.spec.JobDefaults.BUILT_IN : jobDefaults;
   }
 
@@ -41,7 +45,8 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
   public static final int DEFAULT_EXECUTOR_THREADS = 16;
 
   public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(ServerSettings.UNSET,
-      JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL);
+      JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL,
+      DatasetLimits.DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN);
 
   /** Shorthand for the retention's keep-for duration in days (0: forever). */
   public long retentionDays() {

@@ -3,6 +3,7 @@ package io.ringmaster.coordinator.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
 import io.ringmaster.job.spec.Violation;
@@ -28,6 +29,7 @@ import java.util.Map;
  * watchdog:  {noProgressTimeoutS: 600, idleHeartbeats: 5, maxIdleRecoveries: 3}
  * grpc:      {maxMessageMb: 4, executorThreads: 16}
  * retention: {keepDays: 30, keepFinishedJobs: 1000, intervalMinutes: 10}
+ * datasets:  {maxDatasetMb: 8192, maxStoreMb: 0, maxConcurrentUploads: 8, uploadExpiryMinutes: 60}
  * jobDefaults:                       # file only: for what jobs leave out (see JobDefaults)
  *   resources: {heapMb: 2048, offheapMb: 4096, threads: 2}
  *   kubernetes: {nodeSelector: {pool: training}, schedulerName: volcano, queue: team-a}
@@ -76,7 +78,20 @@ public final class CoordinatorConfigReader {
       new Setting("retention.keepFinishedJobs", Type.INT, 0, 100_000_000, 0,
           "keep only the newest N finished jobs; 0 keeps any number"),
       new Setting("retention.intervalMinutes", Type.NUMBER, 0.01, 10_080,
-          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"));
+          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"),
+      new Setting("datasets.maxDatasetMb", Type.INT, 1, 1 << 30, (int) (DatasetLimits.DEFAULT_MAX_DATASET_BYTES >> 20),
+          "largest dataset an upload may announce, MiB"),
+      new Setting("datasets.maxStoreMb", Type.INT, 0, 1 << 30, (int) (DatasetLimits.DEFAULT_MAX_STORE_BYTES >> 20),
+          "most MiB the dataset store holds (stored + unfinished uploads); 0: no limit"),
+      new Setting("datasets.maxConcurrentUploads", Type.INT, 1, 10_000, DatasetLimits.DEFAULT_MAX_CONCURRENT_UPLOADS,
+          "unfinished dataset uploads at once"),
+      new Setting("datasets.uploadExpiryMinutes", Type.NUMBER, 0.01, 10_080,
+          (double) DatasetLimits.DEFAULT_UPLOAD_EXPIRY.toMinutes(),
+          "an unfinished upload untouched this long is deleted"));
+
+  /** The sections, in the order of the documentation. */
+  private static final String SECTIONS = String.join(", ",
+      SETTINGS.stream().map(s -> s.path().substring(0, s.path().indexOf('.'))).distinct().toList());
 
   private CoordinatorConfigReader() {}
 
@@ -232,8 +247,11 @@ public final class CoordinatorConfigReader {
         (String) values.get("server.advertiseHost"), (String) values.get("server.dataDir"),
         values.containsKey("server.scheduler") ? ((String) values.get("server.scheduler")).toLowerCase(Locale.ROOT)
             : null);
+    DatasetLimits datasets = new DatasetLimits((long) integer(values, "datasets.maxDatasetMb") << 20,
+        (long) integer(values, "datasets.maxStoreMb") << 20, integer(values, "datasets.maxConcurrentUploads"),
+        Duration.ofMillis((long) (num(values, "datasets.uploadExpiryMinutes") * 60_000)));
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
-        integer(values, "grpc.executorThreads"), retention,
+        integer(values, "grpc.executorThreads"), retention, datasets,
         (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN));
   }
 

@@ -10,7 +10,7 @@ final class DatasetStatus {
     Status s = switch (e.kind()) {
       case INVALID -> Status.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.NOT_FOUND;
-      case TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
+      case TOO_LARGE, LIMIT -> Status.RESOURCE_EXHAUSTED;
       case WRONG_OFFSET, IN_USE -> Status.FAILED_PRECONDITION;
       case CORRUPT -> Status.DATA_LOSS;
     };

@@ -38,40 +38,31 @@ public final class DatasetStore implements StoredDatasets {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
-  /** Default largest dataset accepted: 8 GiB. */
-  public static final long DEFAULT_MAX_DATASET_BYTES = 8L << 30;
-  /** Default time after which an unfinished upload nobody touches is deleted. */
-  public static final Duration DEFAULT_UPLOAD_TIMEOUT = Duration.ofHours(1);
-
   private final Path blobs;
   private final Path names;
   private final UploadArea uploads;
-  private final long maxDatasetBytes;
-  private final long uploadTimeoutMs;
+  private final DatasetLimits limits;
   private final LongSupplier wallMillis;
   private final Object catalogue = new Object();
 
   /**
    * Opens (creating it if needed) the store under {@code root}. Unfinished uploads found on disk (a
-   * coordinator restart) can be resumed at the bytes they hold; their timeout starts now.
+   * coordinator restart) can be resumed at the bytes they hold; their expiry starts now.
    *
-   * @param maxDatasetBytes largest dataset accepted
-   * @param uploadTimeout how long an unfinished upload may go untouched before it is deleted
-   * @param wallMillis the clock (Unix milliseconds) for timestamps and the upload timeout
+   * @param limits sizes, unfinished uploads and upload expiry ({@link DatasetLimits})
+   * @param wallMillis the clock (Unix milliseconds) for timestamps and the upload expiry
    */
-  public DatasetStore(Path root, long maxDatasetBytes, Duration uploadTimeout, LongSupplier wallMillis)
-      throws IOException {
+  public DatasetStore(Path root, DatasetLimits limits, LongSupplier wallMillis) throws IOException {
     this.blobs = Files.createDirectories(root.resolve("blobs"));
     this.names = Files.createDirectories(root.resolve("names"));
-    this.maxDatasetBytes = maxDatasetBytes;
-    this.uploadTimeoutMs = uploadTimeout.toMillis();
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
     this.wallMillis = wallMillis;
     this.uploads = new UploadArea(root.resolve("uploads"), wallMillis.getAsLong());
   }
 
-  /** Largest dataset this store accepts, in bytes. */
-  public long maxDatasetBytes() {
-    return maxDatasetBytes;
+  /** What this store accepts. */
+  public DatasetLimits limits() {
+    return limits;
   }
 
   /**
@@ -90,10 +81,10 @@ public final class DatasetStore implements StoredDatasets {
       throw new DatasetStoreException(Kind.INVALID, "dataset " + name + ": sha256 must be 64 lowercase hex"
           + " digits, got '" + request.getSha256() + "'");
     }
-    if (request.getSizeBytes() > maxDatasetBytes) {
+    if (request.getSizeBytes() > limits.maxDatasetBytes()) {
       throw new DatasetStoreException(Kind.TOO_LARGE, "dataset " + name + " has " + request.getSizeBytes()
-          + " bytes but this coordinator accepts at most " + maxDatasetBytes + " per dataset; split the data"
-          + " or raise the coordinator's --max-dataset-bytes");
+          + " bytes but this coordinator accepts at most " + limits.maxDatasetBytes() + " per dataset; split the"
+          + " data, or raise the coordinator's datasets.maxDatasetMb (--max-dataset-mb)");
     }
     synchronized (catalogue) {
       Optional<Dataset> stored = describeBlob(request.getSha256());
@@ -113,6 +104,7 @@ public final class DatasetStore implements StoredDatasets {
         same.get().touchedMs = wallMillis.getAsLong();
         return same.get().status();
       }
+      checkRoomFor(request);
       Upload u = uploads.create(request, wallMillis.getAsLong());
       log.info("upload {} of dataset {} ({} bytes, sha256 {}) opened", u.id, name, request.getSizeBytes(),
           request.getSha256());
@@ -269,10 +261,11 @@ public final class DatasetStore implements StoredDatasets {
   /** Deletes unfinished uploads untouched for longer than the upload timeout; returns how many. */
   public int sweepExpired() {
     long now = wallMillis.getAsLong();
+    long expiryMs = limits.uploadExpiry().toMillis();
     int n = 0;
     for (Upload u : uploads.all()) {
       synchronized (u) {
-        if (!u.gone && now - u.touchedMs > uploadTimeoutMs) {
+        if (!u.gone && now - u.touchedMs > expiryMs) {
           log.info("upload {} of dataset {} expired at byte {} of {} (untouched for {} ms); deleted", u.id,
               u.announced.getName(), u.offset, u.announced.getSizeBytes(), now - u.touchedMs);
           uploads.discard(u);
@@ -283,7 +276,61 @@ public final class DatasetStore implements StoredDatasets {
     return n;
   }
 
+  /** Bytes held: stored datasets, and the whole announced size of every unfinished upload. */
+  public long bytesHeld() throws IOException {
+    synchronized (catalogue) {
+      return storedBytes() + uploads.reservedBytes();
+    }
+  }
+
   // --- internals ---
+
+  /**
+   * Refuses a new upload beyond {@link DatasetLimits#maxConcurrentUploads} or {@link
+   * DatasetLimits#maxStoreBytes}. Called under the catalogue's lock, before the upload is created, so two
+   * uploads starting at once cannot both take the last room.
+   */
+  private void checkRoomFor(StartUploadRequest request) throws DatasetStoreException, IOException {
+    List<Upload> open = uploads.all().stream().filter(u -> !u.gone).toList();
+    if (open.size() >= limits.maxConcurrentUploads()) {
+      long now = wallMillis.getAsLong();
+      long quietest = open.stream().mapToLong(u -> now - u.touchedMs).max().orElse(0);
+      throw new DatasetStoreException(Kind.LIMIT, "dataset " + request.getName() + ": this coordinator already has "
+          + open.size() + " unfinished upload(s), its limit (datasets.maxConcurrentUploads, --max-concurrent-uploads = "
+          + limits.maxConcurrentUploads() + "). An unfinished upload is deleted after "
+          + limits.uploadExpiry().toSeconds() + " s untouched (the quietest has been untouched for " + quietest / 1000
+          + " s); retry later, finish the interrupted uploads (push the same file again: it resumes), or raise the"
+          + " limit");
+    }
+    if (limits.storeBounded()) {
+      long stored = storedBytes();
+      long reserved = open.stream().mapToLong(u -> u.announced.getSizeBytes()).sum();
+      if (stored + reserved + request.getSizeBytes() > limits.maxStoreBytes()) {
+        throw new DatasetStoreException(Kind.LIMIT, "dataset " + request.getName() + " (" + request.getSizeBytes()
+            + " bytes) does not fit: the store holds " + stored + " bytes of datasets and " + reserved
+            + " bytes reserved by " + open.size() + " unfinished upload(s), and accepts at most "
+            + limits.maxStoreBytes() + " in all (datasets.maxStoreMb, --max-dataset-store-mb). Delete datasets"
+            + " no job needs (`ringmaster datasets rm NAME`) or raise the limit");
+      }
+    }
+  }
+
+  /** Sum of the sizes of the stored blobs (their descriptions excluded). */
+  private long storedBytes() throws IOException {
+    long sum = 0;
+    try (Stream<Path> s = Files.list(blobs)) {
+      for (Path p : s.toList()) {
+        if (Sha256.isHex(p.getFileName().toString())) {
+          try {
+            sum += Files.size(p);
+          } catch (NoSuchFileException e) {
+            // deleted meanwhile
+          }
+        }
+      }
+    }
+    return sum;
+  }
 
   private UploadStatus complete(Upload u) throws DatasetStoreException, IOException {
     StartUploadRequest a = u.announced;
@@ -338,7 +385,7 @@ public final class DatasetStore implements StoredDatasets {
 
   private DatasetStoreException notFound(String uploadId) {
     return new DatasetStoreException(Kind.NOT_FOUND, "no upload " + uploadId + " on this coordinator (finished,"
-        + " failed, or untouched for longer than " + uploadTimeoutMs / 1000 + " s and deleted); call StartUpload"
+        + " failed, or untouched for longer than " + limits.uploadExpiry().toSeconds() + " s and deleted); call StartUpload"
         + " again");
   }
 

@@ -12,6 +12,8 @@ public final class DatasetStoreException extends Exception {
     INVALID,
     NOT_FOUND,
     TOO_LARGE,
+    /** A limit of the store as a whole: its size, or its number of unfinished uploads. */
+    LIMIT,
     WRONG_OFFSET,
     IN_USE,
     CORRUPT

@@ -98,6 +98,11 @@ final class UploadArea {
     return Optional.ofNullable(id == null ? null : open.get(id));
   }
 
+  /** The announced sizes of the open uploads, summed: what they will hold once finished. */
+  long reservedBytes() {
+    return open.values().stream().filter(u -> !u.gone).mapToLong(u -> u.announced.getSizeBytes()).sum();
+  }
+
   /** Every open upload. */
   List<Upload> all() {
     return List.copyOf(open.values());

@@ -18,8 +18,14 @@
  * opens a new one at offset 0. {@code UploadChunks} appends from the upload's offset; when the offset
  * reaches the size the file is hashed, described ({@link io.ringmaster.job.data.DataFileDescription}) and
  * moved into {@code blobs/}, or deleted if the hash or the format is wrong. An upload untouched for the
- * store's upload timeout (measured on the injected clock) is deleted by {@link
+ * store's upload expiry (measured on the injected clock) is deleted by {@link
  * io.ringmaster.coordinator.datasets.DatasetStore#sweepExpired()}, which the coordinator runs periodically.
+ *
+ * <p><b>Limits</b> ({@link io.ringmaster.coordinator.datasets.DatasetLimits}, coordinator settings
+ * {@code datasets.*}): the size of one dataset, the bytes of the whole store, and the number of
+ * unfinished uploads are checked by {@code StartUpload} before any byte is sent. A new upload reserves
+ * its whole announced size until it finishes, fails or expires, so uploads running side by side can never
+ * overfill the store together. Refusals are {@code RESOURCE_EXHAUSTED}, naming the limit and its setting.
  *
  * <p><b>In use.</b> A job refers to stored bytes by hash (names are pinned at submission); deleting bytes
  * that a job which has not finished refers to is refused ({@link

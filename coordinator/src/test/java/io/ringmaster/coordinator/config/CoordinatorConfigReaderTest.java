@@ -22,6 +22,32 @@ class CoordinatorConfigReaderTest {
     assertThat(c.executorThreads()).isEqualTo(16);
     assertThat(c.retention().deletesAnything()).isFalse();
     assertThat(c.server()).isEqualTo(CoordinatorConfig.ServerSettings.UNSET);
+    assertThat(c.datasets()).isEqualTo(io.ringmaster.coordinator.datasets.DatasetLimits.DEFAULTS);
+  }
+
+  @Test
+  void datasetLimitsComeFromTheFileAndFlagsInMebibytesAndMinutes() {
+    CoordinatorConfig c = CoordinatorConfigReader.read("""
+        datasets: {maxDatasetMb: 100, maxStoreMb: 1000, maxConcurrentUploads: 3, uploadExpiryMinutes: 1.5}
+        """, "coordinator.yaml", Map.of("datasets.maxConcurrentUploads", flag("--max-concurrent-uploads", "2")));
+
+    assertThat(c.datasets().maxDatasetBytes()).isEqualTo(100L << 20);
+    assertThat(c.datasets().maxStoreBytes()).isEqualTo(1000L << 20);
+    assertThat(c.datasets().maxConcurrentUploads()).as("the flag wins").isEqualTo(2);
+    assertThat(c.datasets().uploadExpiry()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(CoordinatorConfigReader.read("datasets: {maxStoreMb: 0}", "c.yaml", Map.of()).datasets().storeBounded())
+        .as("0: no limit").isFalse();
+    assertThat(CoordinatorConfigReader.read(null, "none",
+        Map.of("datasets.maxDatasetMb", flag("--max-dataset-mb", "1000000"))).datasets().maxDatasetBytes())
+        .as("more than 2 GiB does not overflow").isEqualTo(1_000_000L << 20);
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("datasets: {maxConcurrentUploads: 0, uploadExpiryMinutes: 0}",
+        "c.yaml", Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("datasets.maxConcurrentUploads: must be in 1..10000 (in c.yaml), got 0")
+        .hasMessageContaining("datasets.uploadExpiryMinutes: must be in 0.01..10080");
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("dataset: {maxStoreMb: 5}", "c.yaml", Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("known: server, jobs, watchdog, grpc, retention, datasets");
   }
 
   @Test

@@ -71,7 +71,8 @@ class DatasetServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    store = new DatasetStore(dir.resolve("datasets"), 64L << 20, Duration.ofHours(1), System::currentTimeMillis);
+    store = new DatasetStore(dir.resolve("datasets"), new DatasetLimits(64L << 20, 0, 8, Duration.ofHours(1)),
+        System::currentTimeMillis);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(new DatasetServiceImpl(store, jobFiles)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();

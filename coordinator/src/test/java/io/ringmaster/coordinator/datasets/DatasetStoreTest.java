@@ -31,7 +31,7 @@ class DatasetStoreTest {
   }
 
   DatasetStore reopen() throws Exception {
-    return new DatasetStore(dir, 10_000, Duration.ofMinutes(10), clock::get);
+    return new DatasetStore(dir, new DatasetLimits(10_000, 0, 8, Duration.ofMinutes(10)), clock::get);
   }
 
   UploadStatus push(String name, byte[] bytes) throws Exception {

@@ -32,7 +32,7 @@ class SpecCheckerDatasetsTest {
 
   @Test
   void namesArePinnedToTheirHashAndTheStoredFilesProbed() throws Exception {
-    DatasetStore store = new DatasetStore(dir, 1 << 20, Duration.ofHours(1), System::currentTimeMillis);
+    DatasetStore store = new DatasetStore(dir, new DatasetLimits(1 << 20, 0, 8, Duration.ofHours(1)), System::currentTimeMillis);
     String images = push(store, "imgs", SampleFiles.idxImages(12, 4, 4, 1));
     String labels = push(store, "lbls", SampleFiles.idxLabels(12, 3));
     SpecChecker checker = new SpecChecker(8, store);
@@ -50,7 +50,7 @@ class SpecCheckerDatasetsTest {
 
   @Test
   void anUnknownOrMismatchedDatasetIsNamedByItsFieldPath() throws Exception {
-    DatasetStore store = new DatasetStore(dir, 1 << 20, Duration.ofHours(1), System::currentTimeMillis);
+    DatasetStore store = new DatasetStore(dir, new DatasetLimits(1 << 20, 0, 8, Duration.ofHours(1)), System::currentTimeMillis);
     push(store, "imgs", SampleFiles.idxImages(12, 4, 4, 1));
     push(store, "lbls", SampleFiles.idxLabels(10, 3));
     SpecChecker checker = new SpecChecker(8, store);

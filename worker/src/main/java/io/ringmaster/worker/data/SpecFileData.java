@@ -21,6 +21,8 @@ import java.util.Objects;
  */
 public final class SpecFileData implements WorkerData {
   private final DataFetcher fetcher;
+  /** The cached files the current job reads: pinned (never evicted) until {@link #jobEnded}. */
+  private final java.util.List<DatasetCache.Pin> pins = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** @param fetcher this worker's fetcher (one cache for every job it runs) */
   public SpecFileData(DataFetcher fetcher) {
@@ -38,6 +40,12 @@ public final class SpecFileData implements WorkerData {
   }
 
   @Override
+  public void jobEnded() {
+    pins.forEach(DatasetCache.Pin::close);
+    pins.clear();
+  }
+
+  @Override
   public EpochPlan plan(JobSpec spec, int epoch, int rank, int world, Dataset train) {
     return ShardPlan.of(spec.seed(), epoch, train.size(), spec.batchSize());
   }
@@ -49,7 +57,7 @@ public final class SpecFileData implements WorkerData {
 
   private Dataset load(String which, DatasetRef ref, DatasetInfo expected, Provenance validated)
       throws DatasetException {
-    Dataset actual = DatasetLoader.load(fetcher.localize(ref, validated));
+    Dataset actual = DatasetLoader.load(fetcher.localize(ref, validated, pins::add));
     if (!expected.equals(actual.info())) {
       throw new DatasetException(DatasetException.Source.PATH, "the " + which + " data this worker read ("
           + actual.info() + ") differs from what the coordinator validated (" + expected

@@ -13,5 +13,9 @@
  * <p>{@link io.ringmaster.worker.data.SpecFileData}, the worker's default {@code WorkerData}, owns the
  * worker's fetcher (one cache for every job the worker runs): it makes each file local, loads it, and checks
  * its shape against what the coordinator validated.
+ * <p>{@link io.ringmaster.worker.data.DatasetCache} bounds the cache ({@code ringmaster worker
+ * --cache-max-mb}): after every fetch it evicts the files used longest ago, never one pinned by the job
+ * this worker runs (the fetcher pins each file it hands a job; the job's runner unpins them when it
+ * ends).
  */
 package io.ringmaster.worker.data;

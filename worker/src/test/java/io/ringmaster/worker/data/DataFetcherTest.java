@@ -75,6 +75,15 @@ class DataFetcherTest {
     server.shutdownNow();
   }
 
+  /** Pins handed out by the fetchers of a test. */
+  final java.util.List<DatasetCache.Pin> pins = new java.util.ArrayList<>();
+
+  /** A fetcher of the worker whose data directory is {@code dir/worker}, its cache unbounded. */
+  DataFetcher fetcher(String worker) {
+    return new DataFetcher(new DatasetCache(dir.resolve(worker).resolve("cache"), 0, System::currentTimeMillis),
+        channel);
+  }
+
   String serve(byte[] bytes) {
     String sha = Sha256.of(bytes);
     served.put(sha, bytes);
@@ -87,14 +96,14 @@ class DataFetcherTest {
     String labels = serve(new byte[] {9, 8});
     DatasetRef ref = DatasetRef.storedIdx(images, labels);
 
-    DatasetRef local = new DataFetcher(dir.resolve("w1"), channel).localize(ref, Provenance.getDefaultInstance());
+    DatasetRef local = fetcher("w1").localize(ref, Provenance.getDefaultInstance(), pins::add);
     assertThat(Files.readAllBytes(Path.of(local.path()))).containsExactly(1, 2, 3, 4, 5);
     assertThat(Files.readAllBytes(Path.of(local.labelsPath()))).containsExactly(9, 8);
     assertThat(local.stored()).isFalse();
     assertThat(downloads).hasValue(2);
 
-    DataFetcher secondJob = new DataFetcher(dir.resolve("w1"), channel); // the next job on the same worker
-    assertThat(secondJob.localize(ref, Provenance.getDefaultInstance())).isEqualTo(local);
+    DataFetcher secondJob = fetcher("w1"); // the next job on the same worker
+    assertThat(secondJob.localize(ref, Provenance.getDefaultInstance(), pins::add)).isEqualTo(local);
     assertThat(downloads).as("the second job fetches nothing").hasValue(2);
     assertThat(secondJob.filesFetched()).isZero();
   }
@@ -106,32 +115,56 @@ class DataFetcherTest {
     String elsewhere = "/nowhere/on/this/worker/labels.gz";
     Provenance p = Provenance.newBuilder().addDataFiles(DataFileHash.newBuilder().setPath(elsewhere).setSha256(sha)).build();
 
-    DatasetRef local = new DataFetcher(dir.resolve("w"), channel)
-        .localize(DatasetRef.idx(visible.toString(), elsewhere), p);
+    DatasetRef local = fetcher("w").localize(DatasetRef.idx(visible.toString(), elsewhere), p, pins::add);
 
     assertThat(local.path()).isEqualTo(visible.toString());
     assertThat(Files.readAllBytes(Path.of(local.labelsPath()))).containsExactly(4, 2);
     assertThat(downloads).hasValue(1);
-    assertThatThrownBy(() -> new DataFetcher(dir.resolve("w"), channel)
-        .localize(DatasetRef.idx("/also/missing", elsewhere), p))
+    assertThatThrownBy(() -> fetcher("w").localize(DatasetRef.idx("/also/missing", elsewhere), p, pins::add))
         .isInstanceOfSatisfying(DatasetException.class,
             e -> assertThat(e.source()).isEqualTo(DatasetException.Source.PATH))
         .hasMessageContaining("/also/missing is not readable on this worker");
   }
 
   @Test
+  void aBoundedCacheEvictsWhatTheLastJobUsedButNeverWhatTheRunningJobHolds() throws Exception {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    DatasetCache cache = new DatasetCache(dir.resolve("w").resolve("cache"), 10, clock::get);
+    DataFetcher f = new DataFetcher(cache, channel);
+    String first = serve(new byte[] {1, 2, 3, 4, 5, 6});
+    String second = serve(new byte[] {6, 5, 4, 3, 2, 1});
+    String labels = serve(new byte[] {0, 1, 0});
+
+    java.util.List<DatasetCache.Pin> firstJob = new java.util.ArrayList<>();
+    f.localize(DatasetRef.storedCsv(first, null), Provenance.getDefaultInstance(), firstJob::add);
+    clock.addAndGet(1_000);
+    java.util.List<DatasetCache.Pin> secondJob = new java.util.ArrayList<>();
+    f.localize(DatasetRef.storedIdx(second, labels), Provenance.getDefaultInstance(), secondJob::add);
+    assertThat(cache.dir().resolve(first)).as("15 bytes > 10, but the first job still holds its file").exists();
+
+    firstJob.forEach(DatasetCache.Pin::close);
+    clock.addAndGet(1_000);
+    String third = serve(new byte[] {7});
+    f.localize(DatasetRef.storedCsv(third, null), Provenance.getDefaultInstance(), secondJob::add);
+    assertThat(cache.dir().resolve(first)).as("unpinned and used longest ago: evicted").doesNotExist();
+    assertThat(cache.dir().resolve(second)).as("pinned by the running job").exists();
+    assertThat(cache.bytes()).isEqualTo(10);
+    assertThat(downloads).hasValue(4);
+  }
+
+  @Test
   void corruptBytesFailTheLoadAndAreNotCached() throws Exception {
     String sha = serve(new byte[] {1, 1, 2, 3, 5, 8, 13});
     corrupt = true;
-    DataFetcher f = new DataFetcher(dir.resolve("w"), channel);
+    DataFetcher f = fetcher("w");
 
-    assertThatThrownBy(() -> f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance()))
+    assertThatThrownBy(() -> f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance(), pins::add))
         .isInstanceOf(DatasetException.class)
         .hasMessageContaining("corrupt").hasMessageContaining(sha);
     assertThat(dir.resolve("w").resolve("cache").resolve(sha)).doesNotExist();
 
     corrupt = false;
-    DatasetRef ok = f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance());
+    DatasetRef ok = f.localize(DatasetRef.storedCsv(sha, null), Provenance.getDefaultInstance(), pins::add);
     assertThat(Files.readAllBytes(Path.of(ok.path()))).containsExactly(1, 1, 2, 3, 5, 8, 13);
   }
 

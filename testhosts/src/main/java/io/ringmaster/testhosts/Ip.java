@@ -1,4 +1,4 @@
-package io.ringmaster.cli.multihost;
+package io.ringmaster.testhosts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,23 +10,23 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code ip} and {@code tc} (Debian's iproute2) and fails loudly: a command that exits non-zero, or
  * takes more than {@value #TIMEOUT_S} s, throws with the command line and what it printed.
  */
-final class Ip {
-  static final int TIMEOUT_S = 20;
+public final class Ip {
+  public static final int TIMEOUT_S = 20;
 
   private Ip() {}
 
   /** {@code ip ARGS...}; returns its standard output. */
-  static String ip(String... args) {
+  public static String ip(String... args) {
     return run("ip", args);
   }
 
   /** {@code tc ARGS...}; returns its standard output. */
-  static String tc(String... args) {
+  public static String tc(String... args) {
     return run("tc", args);
   }
 
   /** Like {@link #ip} but ignores failures (for clean-up of things that may be gone already). */
-  static void ipQuietly(String... args) {
+  public static void ipQuietly(String... args) {
     try {
       ip(args);
     } catch (RuntimeException e) {
@@ -34,11 +34,20 @@ final class Ip {
     }
   }
 
+  /** Like {@link #tc} but ignores failures (for removing what may not be there). */
+  public static void tcQuietly(String... args) {
+    try {
+      tc(args);
+    } catch (RuntimeException e) {
+      // nothing to remove
+    }
+  }
+
   /**
    * Why the harness cannot run here, or null if it can: network namespaces need root and iproute2's
    * {@code ip} on the PATH.
    */
-  static String unavailableBecause() {
+  public static String unavailableBecause() {
     String user = System.getProperty("user.name");
     try {
       Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();

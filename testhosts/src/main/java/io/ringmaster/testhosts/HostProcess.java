@@ -1,4 +1,4 @@
-package io.ringmaster.cli.multihost;
+package io.ringmaster.testhosts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +61,20 @@ public final class HostProcess {
   public String logTail(int lines) {
     List<String> all = log().lines().toList();
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /**
+   * Waits for it to exit by itself and returns its exit code; empty if it still runs after {@code atMost}
+   * (it is left running: {@link NetworkHosts#close} kills it).
+   */
+  public java.util.OptionalInt awaitExit(java.time.Duration atMost) {
+    try {
+      return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) ? java.util.OptionalInt.of(process.exitValue())
+          : java.util.OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + this + " to exit", e);
+    }
   }
 
   /** SIGKILL to it and its descendants, and waits for it to be gone (at most 20 s). */

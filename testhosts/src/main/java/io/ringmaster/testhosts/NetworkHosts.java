@@ -1,4 +1,4 @@
-package io.ringmaster.cli.multihost;
+package io.ringmaster.testhosts;
 
 import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
 import java.io.IOException;
@@ -43,7 +43,7 @@ import java.util.Locale;
  */
 public final class NetworkHosts implements AutoCloseable {
   /** Host addresses live in 198.18.0.0/15 (RFC 2544 benchmarking), never in a routed range. */
-  static final String RANGE = "198.18.0.0/15";
+  public static final String RANGE = "198.18.0.0/15";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** One host: its namespace, address and the two ends of its link. */
@@ -87,7 +87,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** {@link #assumeAvailable()} given why hosts cannot be made (null: they can) and the value of {@code CI}. */
-  static void assumeAvailable(String why, String ci) {
+  public static void assumeAvailable(String why, String ci) {
     if (why == null) {
       return;
     }
@@ -100,7 +100,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** Whether the {@code CI} environment variable's value means "running in CI". */
-  static boolean isCi(String value) {
+  public static boolean isCi(String value) {
     return value != null && value.trim().equalsIgnoreCase("true");
   }
 
@@ -213,7 +213,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** The test classpath (Surefire puts it in surefire.test.class.path), without builds this CPU cannot run. */
-  static String classpath() {
+  public static String classpath() {
     return WorkerJvmFlags.classpath(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
   }
 
@@ -229,14 +229,17 @@ public final class NetworkHosts implements AutoCloseable {
 
   /**
    * Caps {@code host}'s link at {@code rate} (tc syntax, e.g. "100mbit") in both directions: an htb root
-   * qdisc with one default class on each end of the veth pair.
+   * qdisc with one default class on each end of the veth pair. Capping again replaces the cap (htb cannot
+   * change a root qdisc in place: the old one is deleted first).
    */
   public void limit(Host host, String rate) {
-    Ip.tc("qdisc", "replace", "dev", host.port(), "root", "handle", "1:", "htb", "default", "10");
-    Ip.tc("class", "replace", "dev", host.port(), "parent", "1:", "classid", "1:10", "htb", "rate", rate);
-    Ip.ip("netns", "exec", host.namespace(), "tc", "qdisc", "replace", "dev", host.eth(), "root", "handle", "1:", "htb",
+    Ip.tcQuietly("qdisc", "del", "dev", host.port(), "root");
+    Ip.tc("qdisc", "add", "dev", host.port(), "root", "handle", "1:", "htb", "default", "10");
+    Ip.tc("class", "add", "dev", host.port(), "parent", "1:", "classid", "1:10", "htb", "rate", rate);
+    Ip.ipQuietly("netns", "exec", host.namespace(), "tc", "qdisc", "del", "dev", host.eth(), "root");
+    Ip.ip("netns", "exec", host.namespace(), "tc", "qdisc", "add", "dev", host.eth(), "root", "handle", "1:", "htb",
         "default", "10");
-    Ip.ip("netns", "exec", host.namespace(), "tc", "class", "replace", "dev", host.eth(), "parent", "1:", "classid",
+    Ip.ip("netns", "exec", host.namespace(), "tc", "class", "add", "dev", host.eth(), "parent", "1:", "classid",
         "1:10", "htb", "rate", rate);
   }
 
