@@ -34,6 +34,7 @@ final class FakeCoordinator implements AutoCloseable {
   private final LinkedBlockingQueue<WorkerMessage> received = new LinkedBlockingQueue<>();
   /** Every non-heartbeat message taken from the queue so far, in order. */
   private final List<WorkerMessage> history = new ArrayList<>();
+  /** The last heartbeat of the current stream (null after {@link #dropStream} until the next stream beats). */
   private final AtomicReference<Heartbeat> lastBeat = new AtomicReference<>();
   private volatile StreamObserver<CoordinatorMessage> toWorker;
 
@@ -54,7 +55,11 @@ final class FakeCoordinator implements AutoCloseable {
                       .setWorkerId(m.getHello().getWorkerId()).setHeartbeatIntervalMs(50)).build());
                 }
                 if (m.hasHeartbeat()) {
-                  lastBeat.set(m.getHeartbeat());
+                  synchronized (lastBeat) { // a beat of a dropped stream is stale: it must not count
+                    if (toWorker == responses) {
+                      lastBeat.set(m.getHeartbeat());
+                    }
+                  }
                 } else {
                   received.add(m);
                 }
@@ -82,7 +87,10 @@ final class FakeCoordinator implements AutoCloseable {
   /** Ends the worker's stream with UNAVAILABLE, as a coordinator cut off by the network would. */
   void dropStream() {
     StreamObserver<CoordinatorMessage> s = toWorker;
-    toWorker = null;
+    synchronized (lastBeat) {
+      toWorker = null;
+      lastBeat.set(null);
+    }
     s.onError(Status.UNAVAILABLE.withDescription("network partition (test)").asRuntimeException());
   }
 
