@@ -90,6 +90,8 @@ public final class RingmasterTrainingMaster
   private final Long seed;
   private final Duration admitTimeout;
   private final String tempDir;
+  /** The shapes of the RDDs fitted so far, by RDD id (driver-side only). */
+  private transient java.util.Map<Integer, DatasetInfo> shapes;
 
   private RingmasterTrainingMaster(Builder b) {
     this.workers = b.workers;
@@ -131,7 +133,7 @@ public final class RingmasterTrainingMaster
       throw new IllegalStateException("RingmasterTrainingMaster: " + String.join("; ", problems));
     }
     long t0 = System.nanoTime();
-    DatasetInfo train = trainingData.map(DataSetShape::of).fold(DataSetShape.NONE, DataSetShape::merge).toInfo();
+    DatasetInfo train = shapeOf(trainingData);
     DatasetInfo test = new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
@@ -162,6 +164,28 @@ public final class RingmasterTrainingMaster
         deleteTree(dir);
       }
     }
+  }
+
+  /**
+   * The examples' shape, counted by one Spark job the first time an RDD is fitted; an RDD is immutable, so a
+   * later {@code fit} on the same RDD (the usual loop of epochs over one cached RDD) reuses the count instead of
+   * reading every DataSet again (measured: ~11 s of a 40 s epoch on 60,000 examples under load).
+   */
+  private DatasetInfo shapeOf(JavaRDD<DataSet> data) {
+    synchronized (this) {
+      if (shapes == null) {
+        shapes = new java.util.HashMap<>();
+      }
+      DatasetInfo known = shapes.get(data.id());
+      if (known != null) {
+        return known;
+      }
+    }
+    DatasetInfo info = data.map(DataSetShape::of).fold(DataSetShape.NONE, DataSetShape::merge).toInfo();
+    synchronized (this) {
+      shapes.put(data.id(), info);
+    }
+    return info;
   }
 
   private Job run(JavaSparkContext sc, BarrierJob<DataSet> job, Path dir) throws IOException {
