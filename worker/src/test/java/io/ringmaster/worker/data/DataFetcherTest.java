@@ -176,7 +176,7 @@ class DataFetcherTest {
         new io.ringmaster.job.spec.DataSpec(stored, stored), 1, 3, null, 7L, 1, null, null, null, null);
     io.ringmaster.job.data.DatasetInfo validated = io.ringmaster.job.data.DatasetLoader
         .load(DatasetRef.csv(Files.write(dir.resolve("copy.csv"), csv).toString(), "label")).info();
-    SpecFileData data = new SpecFileData(new DataFetcher(dir.resolve("w"), channel));
+    SpecFileData data = new SpecFileData(fetcher("w"));
 
     assertThat(data.train(spec, validated, Provenance.getDefaultInstance()).size()).isEqualTo(3);
     assertThat(data.test(spec, validated, Provenance.getDefaultInstance()).size()).isEqualTo(3);
