@@ -71,7 +71,7 @@ class PartitionDataTest {
     assertThat(state.params()).containsExactly(1f, 2f);
     assertThat(state.updaterState()).containsExactly(3f);
     assertThat(state.iteration()).isEqualTo(15);
-    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3));
+    Dataset train = data.train(SPEC, new DatasetInfo(7, 1, 1, 2, 3), io.ringmaster.proto.v1.Provenance.getDefaultInstance());
     int[] offset = new int[2];
     int[] same = new int[2];
     // epoch 1 after an offset of 1 is the plan of epoch 2: the drop-in's second fit shuffles anew

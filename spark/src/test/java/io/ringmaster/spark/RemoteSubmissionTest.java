@@ -75,6 +75,6 @@ class RemoteSubmissionTest {
   private static WorkerRuntime worker(CoordinatorServer coordinator, String id, Path dataDir)
       throws java.io.IOException {
     return new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + coordinator.port(), "127.0.0.1", 0, "", id, -1, "",
-        dataDir)).start();
+        dataDir, WorkerRuntime.Config.DEFAULT_CACHE_MAX_BYTES)).start();
   }
 }

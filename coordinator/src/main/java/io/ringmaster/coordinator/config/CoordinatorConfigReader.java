@@ -49,7 +49,6 @@ public final class CoordinatorConfigReader {
 
   /** The structured section of installation job defaults (file only). */
   public static final String JOB_DEFAULTS = "jobDefaults";
-  private static final String SECTIONS = "server, jobs, watchdog, grpc, retention, " + JOB_DEFAULTS;
 
   private static final List<Setting> SETTINGS = List.of(
       new Setting("server.host", Type.TEXT, 0, 0, null, "address to listen on"),
@@ -91,7 +90,8 @@ public final class CoordinatorConfigReader {
 
   /** The sections, in the order of the documentation. */
   private static final String SECTIONS = String.join(", ",
-      SETTINGS.stream().map(s -> s.path().substring(0, s.path().indexOf('.'))).distinct().toList());
+      SETTINGS.stream().map(s -> s.path().substring(0, s.path().indexOf('.'))).distinct().toList()) + ", "
+      + JOB_DEFAULTS;
 
   private CoordinatorConfigReader() {}
 
