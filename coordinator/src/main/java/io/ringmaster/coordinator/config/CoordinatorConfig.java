@@ -14,9 +14,30 @@ import java.time.Duration;
  * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
  *     instead of starting more threads
  * @param retention when finished jobs are deleted
+ * @param security how clients authenticate and where jobs may read data (see docs/SECURITY.md)
+ * @param specLimits bounds on what one job may ask of each worker
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention) {
+    RetentionPolicy retention, SecuritySettings security, io.ringmaster.coordinator.jobs.SpecLimits specLimits) {
+
+  /** Without security settings (left to the caller) and with the default spec limits. */
+  public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+      RetentionPolicy retention) {
+    this(server, jobs, maxMessageBytes, executorThreads, retention, SecuritySettings.UNSET,
+        io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS);
+  }
+
+  /**
+   * How clients authenticate and where jobs may read data; null fields are unset.
+   *
+   * @param clientAuth {@code tokens} or {@code none}; null: not said (a long-running coordinator refuses to
+   *     start until it is told)
+   * @param tokensFile the tokens file ({@code clientAuth: tokens})
+   * @param dataRoots directories under which jobs may read data by path; null: not given
+   */
+  public record SecuritySettings(String clientAuth, String tokensFile, java.util.List<String> dataRoots) {
+    public static final SecuritySettings UNSET = new SecuritySettings(null, null, null);
+  }
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
   public record ServerSettings(String host, Integer port, String advertiseHost, String dataDir, String scheduler) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
+import io.ringmaster.coordinator.jobs.SpecLimits;
 import io.ringmaster.job.spec.Violation;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.util.Map;
  * watchdog:  {noProgressTimeoutS: 600, idleHeartbeats: 5, maxIdleRecoveries: 3}
  * grpc:      {maxMessageMb: 4, executorThreads: 16}
  * retention: {keepDays: 30, keepFinishedJobs: 1000, intervalMinutes: 10}
+ * security:  {clientAuth: tokens, tokensFile: /etc/ringmaster/tokens.yaml, dataRoots: "/data,/scratch/shared"}
+ * limits:    {maxHeapMb: 32768, maxOffheapMb: 65536, maxThreads: 64, maxParameters: 200000000}
  * </pre>
  */
 public final class CoordinatorConfigReader {
@@ -64,7 +67,20 @@ public final class CoordinatorConfigReader {
       new Setting("retention.keepFinishedJobs", Type.INT, 0, 100_000_000, 0,
           "keep only the newest N finished jobs; 0 keeps any number"),
       new Setting("retention.intervalMinutes", Type.NUMBER, 0.01, 10_080,
-          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"));
+          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"),
+      new Setting("security.clientAuth", Type.TEXT, 0, 0, null,
+          "tokens (clients need a token from tokensFile) or none (no client authentication)"),
+      new Setting("security.tokensFile", Type.TEXT, 0, 0, null, "client tokens with their tenants and roles"),
+      new Setting("security.dataRoots", Type.TEXT, 0, 0, null,
+          "comma-separated directories under which jobs may read data by path"),
+      new Setting("limits.maxHeapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxHeapMb(),
+          "largest resources.heapMb of a job"),
+      new Setting("limits.maxOffheapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxOffheapMb(),
+          "largest resources.offheapMb of a job"),
+      new Setting("limits.maxThreads", Type.INT, 1, 4096, SpecLimits.DEFAULTS.maxThreads(),
+          "largest resources.threads of a job"),
+      new Setting("limits.maxParameters", Type.NUMBER, 1, 1e12, (double) SpecLimits.DEFAULTS.maxParameters(),
+          "most parameters of a job's model"));
 
   private CoordinatorConfigReader() {}
 
@@ -107,7 +123,9 @@ public final class CoordinatorConfigReader {
   private static void readFile(String yaml, String source, Map<String, Object> values, List<Violation> v) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+      mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      root = mapper.readTree(yaml);
     } catch (IOException e) {
       v.add(new Violation(source, "not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
       return;
@@ -123,7 +141,7 @@ public final class CoordinatorConfigReader {
       Map.Entry<String, JsonNode> section = sections.next();
       if (SETTINGS.stream().noneMatch(s -> s.path().startsWith(section.getKey() + "."))) {
         v.add(new Violation(section.getKey(), "unknown section in " + source
-            + "; known: server, jobs, watchdog, grpc, retention"));
+            + "; known: server, jobs, watchdog, grpc, retention, security, limits"));
         continue;
       }
       if (!section.getValue().isObject()) {
@@ -167,6 +185,10 @@ public final class CoordinatorConfigReader {
           v.add(new Violation(s.path(), "must be one of " + kinds + " (" + where + "), got '" + raw + "'"));
           return null;
         }
+      }
+      if (s.path().equals("security.clientAuth") && !List.of("tokens", "none").contains(text)) {
+        v.add(new Violation(s.path(), "must be tokens or none (" + where + "), got '" + raw + "'"));
+        return null;
       }
       return text;
     }
@@ -212,8 +234,28 @@ public final class CoordinatorConfigReader {
         (String) values.get("server.advertiseHost"), (String) values.get("server.dataDir"),
         values.containsKey("server.scheduler") ? ((String) values.get("server.scheduler")).toLowerCase(Locale.ROOT)
             : null);
+    String clientAuth = (String) values.get("security.clientAuth");
+    String tokensFile = (String) values.get("security.tokensFile");
+    if (tokensFile != null && clientAuth == null) {
+      clientAuth = "tokens";
+    }
+    if ("tokens".equals(clientAuth) && tokensFile == null) {
+      v.add(new Violation("security.tokensFile", "is needed with security.clientAuth tokens: the file of client"
+          + " tokens (see docs/SECURITY.md)"));
+    }
+    if ("none".equals(clientAuth) && tokensFile != null) {
+      v.add(new Violation("security.clientAuth", "is none but security.tokensFile is given: remove one of them"));
+    }
+    List<String> roots = null;
+    if (values.containsKey("security.dataRoots")) {
+      roots = java.util.Arrays.stream(((String) values.get("security.dataRoots")).split(","))
+          .map(String::strip).filter(r -> !r.isEmpty()).toList();
+    }
+    SpecLimits limits = new SpecLimits(integer(values, "limits.maxHeapMb"), integer(values, "limits.maxOffheapMb"),
+        integer(values, "limits.maxThreads"), (long) num(values, "limits.maxParameters"));
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
-        integer(values, "grpc.executorThreads"), retention);
+        integer(values, "grpc.executorThreads"), retention,
+        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots), limits);
   }
 
   private static int integer(Map<String, Object> values, String path) {
