@@ -181,7 +181,7 @@ public final class RingmasterSparkMain implements Callable<Integer> {
       } catch (java.util.concurrent.TimeoutException e) {
         Job now = coordinator.jobs().get(job.getId()).orElse(job);
         System.err.println("ringmaster-spark: every task of the barrier stage has returned but job " + job.getId()
-            + " is still " + now.getState().name().toLowerCase(Locale.ROOT) + " (" + now.getMessage()
+            + " is still " + io.ringmaster.job.JobState.shortName(now.getState()).toLowerCase(Locale.ROOT) + " (" + now.getMessage()
             + ") a minute later; cancelling it");
         coordinator.jobs().cancel(job.getId());
         return 1;
@@ -192,7 +192,7 @@ public final class RingmasterSparkMain implements Callable<Integer> {
 
   private int finish(Job end) throws java.io.IOException {
     if (end.getState() != JobState.SUCCEEDED) {
-      System.err.println("ringmaster-spark: job " + end.getId() + " " + end.getState().name().toLowerCase(Locale.ROOT)
+      System.err.println("ringmaster-spark: job " + end.getId() + " " + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT)
           + ": " + end.getMessage());
       return 1;
     }

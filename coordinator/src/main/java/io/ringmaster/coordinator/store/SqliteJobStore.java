@@ -118,7 +118,7 @@ public final class SqliteJobStore implements JobStore {
     }
   }
 
-  /** The store's file. */
+  /** The store's file. The {@code state} column holds {@link io.ringmaster.job.JobState#shortName}s. */
   public Path path() {
     return file;
   }
@@ -137,7 +137,7 @@ public final class SqliteJobStore implements JobStore {
           updated_at_ms = excluded.updated_at_ms, job = excluded.job, tenant = excluded.tenant""")) {
       p.setString(1, id);
       p.setLong(2, job.getCreatedAtMs());
-      p.setString(3, job.getState().name());
+      p.setString(3, io.ringmaster.job.JobState.shortName(job.getState()));
       p.setLong(4, wallClock.getAsLong());
       p.setBytes(5, job.toByteArray());
       p.setString(6, job.getTenant());
@@ -178,7 +178,7 @@ public final class SqliteJobStore implements JobStore {
         + ") ORDER BY created_at_ms DESC, id ASC")) {
       int i = 1;
       for (JobState s : states) {
-        p.setString(i++, s.name());
+        p.setString(i++, io.ringmaster.job.JobState.shortName(s));
       }
       return readJobs(p);
     } catch (SQLException e) {
@@ -217,7 +217,7 @@ public final class SqliteJobStore implements JobStore {
         p.setString(i++, tenant);
       }
       for (JobState s : states) {
-        p.setString(i++, s.name());
+        p.setString(i++, io.ringmaster.job.JobState.shortName(s));
       }
       if (after != null) {
         p.setLong(i++, after.createdAtMs());
