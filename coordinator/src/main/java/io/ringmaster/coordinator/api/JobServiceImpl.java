@@ -173,7 +173,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
     try {
       jobs.delete(request.getJobId()).ifPresentOrElse(j -> {
-        audit.record(AuditRecord.Action.DELETE, j.getId(), caller, "was " + j.getState());
+        audit.record(AuditRecord.Action.DELETE, j.getId(), caller, "was " + io.ringmaster.job.JobState.shortName(j.getState()));
         out.onNext(j);
         out.onCompleted();
       }, () -> out.onError(notFound(request.getJobId())));
@@ -203,8 +203,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         out.onError(Status.INTERNAL.withDescription("cancel failed (see the coordinator's log): "
             + err.getClass().getSimpleName()).asRuntimeException());
       } else {
-        audit.record(AuditRecord.Action.CANCEL, job.getId(), caller, "was " + before.get().getState()
-            + ", now " + job.getState());
+        audit.record(AuditRecord.Action.CANCEL, job.getId(), caller, "was "
+            + io.ringmaster.job.JobState.shortName(before.get().getState()) + ", now " + io.ringmaster.job.JobState.shortName(job.getState()));
         out.onNext(job);
         out.onCompleted();
       }

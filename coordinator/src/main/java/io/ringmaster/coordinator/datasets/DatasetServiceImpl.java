@@ -109,7 +109,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
     Path model = Path.of(job.get().getJobDir()).resolve(JobFiles.MODEL_FILE);
     if (!Files.isRegularFile(model)) {
       responses.onError(Status.FAILED_PRECONDITION.withDescription("job " + id + " has no model: it is "
-          + job.get().getState() + (job.get().getMessage().isEmpty() ? "" : " (" + job.get().getMessage() + ")")
+          + io.ringmaster.job.JobState.shortName(job.get().getState()) + (job.get().getMessage().isEmpty() ? "" : " (" + job.get().getMessage() + ")")
           + "; a model exists once the job SUCCEEDED").asRuntimeException());
       return;
     }

@@ -338,14 +338,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       deleted = stored.get();
       if (queue.containsKey(id) || active.containsKey(id) || !JobState.fromProto(deleted.getState()).isTerminal()) {
-        throw new JobActiveException("job " + id + " is " + deleted.getState() + ": only finished jobs (SUCCEEDED,"
+        throw new JobActiveException("job " + id + " is " + JobState.shortName(deleted.getState()) + ": only finished jobs (SUCCEEDED,"
             + " FAILED, CANCELLED) can be deleted; cancel it first (ringmaster cancel " + id + ")");
       }
       store.delete(id);
     }
     hub.forget(id);
     JobFiles.deleteDirectory(jobsDir, id);
-    log.info("job {} deleted ({})", id, deleted.getState());
+    log.info("job {} deleted ({})", id, JobState.shortName(deleted.getState()));
     return Optional.of(deleted);
   }
 
