@@ -82,7 +82,14 @@ a cluster is protected when it is not.
 {{- if .Values.tls.certManager.enabled }}
 {{- fail "tls.certManager.enabled=true: the coordinator does not serve TLS yet (the security issue adds it); leave it false" }}
 {{- end }}
-{{- if .Values.auth.tokensSecret }}
-{{- fail "auth.tokensSecret is set: the coordinator does not authenticate clients yet (the security issue adds it); leave it empty" }}
+{{- if and .Values.auth.tokensSecret (eq .Values.auth.clientAuth "none") }}
+{{- fail "auth.tokensSecret is set but auth.clientAuth is none: remove one of them" }}
 {{- end }}
+{{- end }}
+
+{{/*
+The Secret holding the tokens file (auth.clientAuth=tokens): the given one, or the one the chart creates.
+*/}}
+{{- define "ringmaster.tokensSecretName" -}}
+{{- default (printf "%s-tokens" (include "ringmaster.fullname" .)) .Values.auth.tokensSecret }}
 {{- end }}

@@ -44,12 +44,15 @@ class CoordinatorCommandTest {
       };
 
       CliHarness.Result r = cli.run("coordinator", "--host", "0.0.0.0", "--port", "0", "--data-dir", "/tmp/rm",
-          "--scheduler", "EXTERNAL");
+          "--scheduler", "EXTERNAL", "--client-auth", "none");
 
       assertThat(r.exitCode()).as(r.err()).isZero();
-      assertThat(settings.get()).isEqualTo(
-          new CoordinatorLauncher.Settings("0.0.0.0", 0, Path.of("/tmp/rm"), SchedulerKind.EXTERNAL, true));
-      assertThat(r.out()).startsWith("Coordinator listening on 0.0.0.0:7171 (scheduler external, data dir /tmp/rm)");
+      CoordinatorLauncher.Settings s = settings.get();
+      assertThat(new CoordinatorLauncher.Settings(s.host(), s.port(), s.dataDir(), s.scheduler(), s.durable()))
+          .isEqualTo(new CoordinatorLauncher.Settings("0.0.0.0", 0, Path.of("/tmp/rm"), SchedulerKind.EXTERNAL, true));
+      assertThat(s.config().security().clientAuth()).isEqualTo("none");
+      assertThat(r.out()).startsWith("Coordinator listening on 0.0.0.0:7171 (scheduler external, data dir /tmp/rm,"
+          + " client auth none)");
       assertThat(closed.get()).isPositive();
       assertThat(cli.hooks).isEmpty();
     }
@@ -90,7 +93,8 @@ class CoordinatorCommandTest {
       cli.coordinators = recording(settings);
 
       CliHarness.Result r = cli.run("coordinator", "--config", file.toString(), "--port", "7000",
-          "--max-concurrent-jobs", "2", "--set", "watchdog.idleHeartbeats=9", "--executor-threads", "8");
+          "--max-concurrent-jobs", "2", "--set", "watchdog.idleHeartbeats=9", "--executor-threads", "8",
+          "--client-auth", "none");
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       CoordinatorLauncher.Settings s = settings.get();
@@ -140,13 +144,65 @@ class CoordinatorCommandTest {
   }
 
   @Test
+  void aCoordinatorMustBeToldHowClientsAuthenticate() throws Exception {
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = recording(settings);
+
+      CliHarness.Result r = cli.run("coordinator", "--port", "0");
+
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("--tokens-file FILE").contains("--client-auth none");
+      assertThat(settings.get()).as("nothing started").isNull();
+    }
+  }
+
+  @Test
+  void tokensFileAndDataRootsReachTheConfiguration(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    AtomicReference<CoordinatorLauncher.Settings> settings = new AtomicReference<>();
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = recording(settings);
+
+      CliHarness.Result r = cli.run("coordinator", "--port", "0", "--tokens-file", dir.resolve("t.yaml").toString(),
+          "--data-root", "/data", "--data-root", "/scratch", "--set", "limits.maxHeapMb=2048");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      var security = settings.get().config().security();
+      assertThat(security.clientAuth()).isEqualTo("tokens");
+      assertThat(security.tokensFile()).isEqualTo(dir.resolve("t.yaml").toString());
+      assertThat(security.dataRoots()).containsExactly("/data", "/scratch");
+      assertThat(settings.get().config().specLimits().maxHeapMb()).isEqualTo(2048);
+
+      CliHarness.Result both = cli.run("coordinator", "--client-auth", "none", "--tokens-file", "t.yaml");
+      assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(both.err()).contains("security.clientAuth");
+    }
+  }
+
+  @Test
+  void aBadTokensFileIsAUsageErrorThatNeverQuotesATokenAndStartsNothing(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens.yaml"),
+        "tokens: [{name: x, tenant: t, role: owner, token: \"super-secret-token-0123456789abcdef\"}]\n");
+    try (CliHarness cli = new CliHarness()) {
+      cli.coordinators = CoordinatorLauncher.inProcess();
+
+      CliHarness.Result r = cli.run("coordinator", "--port", "0", "--data-dir", dir.resolve("runs").toString(),
+          "--tokens-file", tokens.toString());
+
+      assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("tokens[0].role").doesNotContain("super-secret");
+    }
+  }
+
+  @Test
   void bindFailureSaysWhatToDo() throws Exception {
     try (CliHarness cli = new CliHarness()) {
       cli.coordinators = s -> {
         throw new IOException("Address already in use");
       };
 
-      CliHarness.Result r = cli.run("coordinator", "--port", "7070");
+      CliHarness.Result r = cli.run("coordinator", "--port", "7070", "--client-auth", "none");
 
       assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
       assertThat(r.err().strip()).isEqualTo("cannot start the coordinator on 127.0.0.1:7070: Address already in use"
@@ -220,7 +276,8 @@ class CoordinatorCommandTest {
         settings.set(s);
         throw new IOException("not started in this test");
       };
-      cli.run("coordinator", "--scheduler", "external", "--advertise-address", "coordinator.example:7070");
+      cli.run("coordinator", "--scheduler", "external", "--advertise-address", "coordinator.example:7070",
+          "--client-auth", "none");
       assertThat(settings.get().scheduler()).isEqualTo(SchedulerKind.EXTERNAL);
       assertThat(settings.get().customize()).isNotSameAs(CoordinatorLauncher.Settings.AS_IS);
     }

@@ -149,7 +149,7 @@ public final class CoordinatorServer implements AutoCloseable {
     DatasetStore datasets = new DatasetStore(config.dataDir.resolve("datasets").toAbsolutePath(),
         config.datasetLimits, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
-        System::currentTimeMillis, datasets, config.jobDefaults);
+        System::currentTimeMillis, datasets, config.jobDefaults, config.specLimits, config.dataRoots());
     long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
     timers.scheduleAtFixedRate(() -> {
       try {
@@ -174,6 +174,11 @@ public final class CoordinatorServer implements AutoCloseable {
       public java.util.List<String> jobsUsing(String sha256) {
         return manager.jobsUsing(sha256);
       }
+
+      @Override
+      public boolean mayRead(Path path) {
+        return manager.dataRoots().check("path", path.toString()).isEmpty();
+      }
     };
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
@@ -186,17 +191,26 @@ public final class CoordinatorServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    io.ringmaster.coordinator.auth.ClientAuthInterceptor clientAuth = config.tokens != null
+        ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
+        : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
+    io.ringmaster.coordinator.auth.TokenTable tokens = config.tokens;
+    JobServiceImpl jobService = new JobServiceImpl(jobs,
+        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant));
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
         .executor(grpcExecutor)
         .callExecutor(new ReadsOnTransportThreads(store instanceof CachedJobStore
             || store instanceof io.ringmaster.coordinator.store.InMemoryJobStore))
         .maxInboundMessageSize(config.maxMessageBytes)
-        .addService(new JobServiceImpl(jobs))
+        // the client API: every call authenticated (or, without tokens, run as an unauthenticated admin)
+        .addService(io.grpc.ServerInterceptors.intercept(jobService, clientAuth))
         .addService(control)
         .addService(new CheckpointService(checkpoints, jobs))
-        .addService(new DatasetServiceImpl(datasets, jobFiles))
+        .addService(io.grpc.ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
+        .intercept(new io.ringmaster.coordinator.api.StatusDescriptionCap())
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .build()
         .start();
@@ -211,8 +225,9 @@ public final class CoordinatorServer implements AutoCloseable {
     for (var extension : config.extensions) {
       extensionsRunning.add(extension.apply(jobs));
     }
-    log.info("coordinator listening on {}:{} (scheduler {}, data {})", config.host, server.getPort(),
-        config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath());
+    log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {})", config.host, server.getPort(),
+        config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
+        tokens == null ? "off" : tokens.size() + " token(s)");
     return this;
   }
 
@@ -288,6 +303,43 @@ public final class CoordinatorServer implements AutoCloseable {
     }
 
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
+    io.ringmaster.coordinator.auth.TokenTable tokens;
+    io.ringmaster.coordinator.jobs.SpecLimits specLimits = io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS;
+    java.util.List<Path> dataRootDirs;
+
+    /** Bounds on what one job may ask of each worker; default {@link io.ringmaster.coordinator.jobs.SpecLimits#DEFAULTS}. */
+    public Builder specLimits(io.ringmaster.coordinator.jobs.SpecLimits limits) {
+      this.specLimits = Objects.requireNonNull(limits);
+      return this;
+    }
+
+    /**
+     * Jobs read data files by path only under these directories (an empty list: no path at all, only
+     * stored datasets). Not called: any path when clients are not authenticated, none when they are.
+     */
+    public Builder dataRoots(java.util.List<Path> dirs) {
+      this.dataRootDirs = java.util.List.copyOf(dirs);
+      return this;
+    }
+
+    io.ringmaster.coordinator.jobs.DataRoots dataRoots() {
+      if (dataRootDirs == null) {
+        return tokens == null ? io.ringmaster.coordinator.jobs.DataRoots.UNCONFINED
+            : io.ringmaster.coordinator.jobs.DataRoots.none();
+      }
+      return dataRootDirs.isEmpty() ? io.ringmaster.coordinator.jobs.DataRoots.none()
+          : io.ringmaster.coordinator.jobs.DataRoots.of(dataRootDirs);
+    }
+
+    /**
+     * Authenticate clients with these tokens (see docs/SECURITY.md): every call of the client API needs
+     * one, each tenant sees only its own jobs. Without it (the default, for embedded use) clients are not
+     * authenticated and every caller is an admin.
+     */
+    public Builder clientTokens(io.ringmaster.coordinator.auth.TokenTable tokens) {
+      this.tokens = Objects.requireNonNull(tokens);
+      return this;
+    }
     int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
     int executorThreads = CoordinatorConfig.DEFAULT_EXECUTOR_THREADS;
 
@@ -410,6 +462,14 @@ public final class CoordinatorServer implements AutoCloseable {
       }
       if (s.scheduler() != null) {
         scheduler(SchedulerKind.valueOf(s.scheduler().toUpperCase(java.util.Locale.ROOT)));
+      }
+      specLimits(c.specLimits());
+      CoordinatorConfig.SecuritySettings security = c.security();
+      if (security.tokensFile() != null) {
+        clientTokens(io.ringmaster.coordinator.auth.TokensFile.read(Path.of(security.tokensFile())));
+      }
+      if (security.dataRoots() != null) {
+        dataRoots(security.dataRoots().stream().map(Path::of).toList());
       }
       return this;
     }

@@ -91,7 +91,25 @@ class JobServiceValidationTest {
         bad("name over the cap", s -> s.setName("n".repeat(900_000)), "spec.name", "at most 200"),
         bad("path over the cap", s -> s.setData(s.getData().toBuilder().setTest(
             s.getData().getTest().toBuilder().setLabelColumn("c".repeat(5000)))),
-            "spec.data.test.labelColumn", "at most 4096"));
+            "spec.data.test.labelColumn", "at most 4096"),
+        // issue #10: defects 2, 4, 5 and 6 through the API
+        bad("unknown data format enum value", s -> s.setData(s.getData().toBuilder().setTrain(
+            s.getData().getTrain().toBuilder().setFormatValue(77))), "spec.data.train.format", "enum value 77"),
+        bad("unknown strategy enum value", s -> s.setStrategyValue(5), "spec.strategy", "enum value 5"),
+        bad("maxReplacements -1", s -> s.setFaultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec.newBuilder()
+            .setMaxReplacements(-1)), "spec.faultTolerance.maxReplacements", "must be >= 0"),
+        bad("heap beyond the coordinator's limit", s -> s.setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder()
+            .setHeapMb(3_000_000)), "spec.resources.heapMb", "this coordinator's limit"),
+        bad("a hidden layer of a billion units", s -> s.setModel(ModelSpec.newBuilder().setBuiltin(
+            io.ringmaster.proto.v1.BuiltinModel.newBuilder().setArchitecture("mlp").addHidden(1_000_000_000))),
+            "spec.model.hidden[0]", "between 1 and 65536"),
+        bad("a model too large for its off-heap memory", s -> s.setModel(ModelSpec.newBuilder().setBuiltin(
+            io.ringmaster.proto.v1.BuiltinModel.newBuilder().setArchitecture("mlp").addHidden(8192).addHidden(8192)))
+            .setResources(io.ringmaster.proto.v1.ResourceSpec.newBuilder().setOffheapMb(512)),
+            "spec.resources.offheapMb", "more than the 512 MiB given"),
+        bad("a long non-ASCII path (its echo would overflow the trailer)", s -> s.setData(s.getData().toBuilder()
+            .setTrain(s.getData().getTrain().toBuilder().setPath("/" + "é".repeat(4000)))),
+            "spec.data.train.path", "no such file"));
   }
 
   static Arguments bad(String name, UnaryOperator<JobSpec.Builder> edit, String field, String text) {
@@ -117,10 +135,41 @@ class JobServiceValidationTest {
                   throw new AssertionError(ex);
                 }
               }).findFirst().orElseThrow();
-          assertThat(br.getFieldViolationsList()).anySatisfy(v -> assertThat(v.getField()).isEqualTo(field));
+          // the proto path of the request in BadRequest, the job file's name in the text
+          assertThat(br.getFieldViolationsList()).anySatisfy(v -> assertThat(v.getField())
+              .isEqualTo(io.ringmaster.coordinator.api.ProtoFieldPaths.of(field)));
         });
     assertThat(jobs.listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount())
         .as("a rejected spec stores nothing").isEqualTo(before);
+  }
+
+  @Test
+  void protoPathsInBadRequestAreTheRequestsFieldNames() {
+    JobSpec spec = good.toBuilder().setBatchSize(1).setData(good.getData().toBuilder().setTest(
+        good.getData().getTest().toBuilder().setLabelsPath("/no/such/labels"))).build();
+    assertThatThrownBy(() -> jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getDescription()).contains("spec.batchSize: ");
+          try {
+            BadRequest br = StatusProto.fromThrowable(e).getDetails(0).unpack(BadRequest.class);
+            assertThat(br.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+                .contains("spec.batch_size");
+          } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            throw new AssertionError(ex);
+          }
+        });
+  }
+
+  @Test
+  void hugeIdsGetAShortAnswerNotATransportError() {
+    for (int chars : new int[] {8 * 1024, 1 << 20}) {
+      String id = "x".repeat(chars);
+      assertThatThrownBy(() -> jobs.getJob(GetJobRequest.newBuilder().setJobId(id).build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).hasSizeLessThan(300);
+          });
+    }
   }
 
   @Test

@@ -69,6 +69,25 @@ final class Chart {
     return install.call().getOutput();
   }
 
+  /**
+   * A copy of this chart in {@code target} whose hooks are plain resources ({@code helm.sh/hook}
+   * annotations removed), so that {@code helm template}, which leaves hooks out, renders them too.
+   */
+  Chart withHooksAsResources(Path target) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = target.resolve(dir.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.writeString(to, String.join("\n", Files.readAllLines(f).stream()
+              .filter(line -> !line.strip().startsWith("helm.sh/hook")).toList()) + "\n");
+        }
+      }
+    }
+    return new Chart(target);
+  }
+
   RenderedChart render(Path valuesFile, Map<String, ?> sets) {
     return new RenderedChart(StrictManifests.parseAll(template(valuesFile, sets)));
   }

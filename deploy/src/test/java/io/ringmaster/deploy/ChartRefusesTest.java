@@ -48,8 +48,8 @@ class ChartRefusesTest {
             "tls.enabled=true: the coordinator does not serve TLS yet"),
         new Refusal("tls.certManager.enabled=true is refused until the coordinator serves TLS", "tls.certManager.enabled", true,
             "does not serve TLS yet"),
-        new Refusal("auth.tokensSecret is refused until the coordinator authenticates clients", "auth.tokensSecret", "tokens",
-            "does not authenticate clients yet"),
+        new Refusal("values.schema.json rejects an unknown client authentication", "auth.clientAuth", "ldap",
+            "auth.clientAuth must be one of the following"),
         new Refusal("serviceAccount.create=false needs serviceAccount.name", "serviceAccount.create", false,
             "serviceAccount.name: name an existing ServiceAccount"));
   }

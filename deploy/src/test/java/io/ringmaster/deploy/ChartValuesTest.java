@@ -67,7 +67,34 @@ class ChartValuesTest {
                 "--advertise-address", "rm-ringmaster.training.svc.cluster.local:7070",
                 "--k8s-gang-timeout", "120",
                 "--k8s-worker-port", "7071",
-                "--config", "/etc/ringmaster/coordinator.yaml")),
+                "--config", "/etc/ringmaster/coordinator.yaml", "--tokens-file", "/etc/ringmaster-tokens/tokens.yaml")),
+
+        new Case("client tokens by default: only the tokens file of the generated Secret is mounted, read-only",
+            Map.of(), chart -> {
+              VolumeMount mount = mountAt(chart.coordinatorContainer(), "/etc/ringmaster-tokens");
+              assertThat(mount.getReadOnly()).isTrue();
+              Volume v = volume(chart, mount.getName());
+              assertThat(v.getSecret().getSecretName()).isEqualTo("rm-ringmaster-tokens");
+              assertThat(v.getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("tokens.yaml");
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            }),
+
+        new Case("auth.tokensSecret names the operator's Secret: none generated",
+            sets("auth.tokensSecret", "team-tokens"), chart -> {
+              assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+              assertThat(volume(chart, mountAt(chart.coordinatorContainer(), "/etc/ringmaster-tokens").getName())
+                  .getSecret().getSecretName()).isEqualTo("team-tokens");
+              assertThat(chart.flag("--tokens-file")).isEqualTo("/etc/ringmaster-tokens/tokens.yaml");
+            }),
+
+        new Case("auth.clientAuth=none says so to the coordinator, with no Secret and no tokens mount",
+            sets("auth.clientAuth", "none"), chart -> {
+              assertThat(chart.flag("--client-auth")).isEqualTo("none");
+              assertThat(chart.flagValues("--tokens-file")).isEmpty();
+              assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+              assertThat(chart.coordinatorContainer().getVolumeMounts()).extracting(VolumeMount::getMountPath)
+                  .doesNotContain("/etc/ringmaster-tokens");
+            }),
 
         new Case("workers.gpusPerWorker=2 makes the example job ask for 2 GPUs; the GPU placement is a default for GPU jobs, none on the coordinator",
             sets("workers.gpusPerWorker", 2, "workers.gpuNodeSelector.gpu-pool", "a100"),
@@ -245,6 +272,8 @@ class ChartValuesTest {
               assertThat(volumes.get(0).path("mountPath").asString()).isEqualTo("/datasets");
               assertThat(chart.configFile("example-trainingjob.yaml").path("spec").path("data").path("train")
                   .path("path").asString()).startsWith("/datasets/");
+              assertThat(chart.flagValues("--data-root")).as("jobs may read data under the mount")
+                  .containsExactly("/datasets");
             }),
 
         new Case("gRPC health probes on the gRPC port", Map.of(), chart -> {
@@ -293,7 +322,7 @@ class ChartValuesTest {
 
         new Case("coordinator.extraArgs are appended after the chart's flags", sets("coordinator.extraArgs[0]", "--verbose"),
             chart -> assertThat(chart.coordinatorArgs()).endsWith("--config", "/etc/ringmaster/coordinator.yaml",
-                "--verbose")),
+                "--tokens-file", "/etc/ringmaster-tokens/tokens.yaml", "--verbose")),
 
         new Case("a changed ConfigMap changes the pod template (and so rolls the coordinator)",
             sets("workers.gpusPerWorker", 1), chart -> {
@@ -365,6 +394,37 @@ class ChartValuesTest {
     Map<String, Set<String>> out = new TreeMap<>();
     map.forEach((k, v) -> out.put(k, new TreeSet<>(v)));
     return out;
+  }
+
+  /**
+   * The Secret the chart generates is a pre-install hook (created once, so upgrades keep the token).
+   * {@code helm template} leaves hooks out: it is rendered from a copy of the chart without the hook
+   * annotations, which are checked on the template itself.
+   */
+  @org.junit.jupiter.api.Test
+  void theGeneratedTokensSecretHoldsOneAdminTokenAndOnlyItsHashInTheFile(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path tmp) throws Exception {
+    assertThat(java.nio.file.Files.readString(CHART.file("templates/secret-tokens.yaml")))
+        .contains("helm.sh/hook: pre-install");
+    assertThat(CHART.render(Map.of()).all(io.fabric8.kubernetes.api.model.Secret.class)).as("a hook").isEmpty();
+    io.fabric8.kubernetes.api.model.Secret secret = CHART.withHooksAsResources(tmp.resolve("chart")).render(Map.of())
+        .named(io.fabric8.kubernetes.api.model.Secret.class, "rm-ringmaster-tokens");
+    String token = new String(java.util.Base64.getDecoder().decode(secret.getData().get("admin-token")),
+        java.nio.charset.StandardCharsets.UTF_8);
+    String tokens = new String(java.util.Base64.getDecoder().decode(secret.getData().get("tokens.yaml")),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(token).hasSize(48);
+    assertThat(tokens).contains("role: admin").doesNotContain(token)
+        .as("the file holds the token's SHA-256, as the coordinator compares it").contains("sha256: " + sha256Hex(token));
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static VolumeMount mountAt(Container container, String path) {

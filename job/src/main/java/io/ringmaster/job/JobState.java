@@ -66,11 +66,39 @@ public enum JobState {
     };
   }
 
+  /** The prefix of the proto enum's value names ({@code JOB_STATE_QUEUED}), which short names leave out. */
+  private static final String PROTO_PREFIX = "JOB_STATE_";
+
   public io.ringmaster.proto.v1.JobState toProto() {
-    return io.ringmaster.proto.v1.JobState.valueOf(name());
+    for (io.ringmaster.proto.v1.JobState p : io.ringmaster.proto.v1.JobState.values()) {
+      if (p != io.ringmaster.proto.v1.JobState.UNRECOGNIZED && shortName(p).equals(name())) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no proto JobState for " + this);
   }
 
   public static JobState fromProto(io.ringmaster.proto.v1.JobState s) {
-    return valueOf(s.name());
+    return valueOf(shortName(s));
+  }
+
+  /**
+   * How a state is written for people and stored in columns: the proto value's name without the enum's
+   * prefix ({@code QUEUED}, {@code RUNNING}, ...; {@code UNSPECIFIED}), whatever the proto spells.
+   */
+  public static String shortName(io.ringmaster.proto.v1.JobState s) {
+    String n = s.name();
+    return n.startsWith(PROTO_PREFIX) ? n.substring(PROTO_PREFIX.length()) : n;
+  }
+
+  /** The proto state named {@code text}, short or full, in any case ({@code failed}, {@code JOB_STATE_FAILED}). */
+  public static java.util.Optional<io.ringmaster.proto.v1.JobState> parseProto(String text) {
+    String upper = text.strip().toUpperCase(java.util.Locale.ROOT);
+    for (io.ringmaster.proto.v1.JobState p : io.ringmaster.proto.v1.JobState.values()) {
+      if (p != io.ringmaster.proto.v1.JobState.UNRECOGNIZED && (p.name().equals(upper) || shortName(p).equals(upper))) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

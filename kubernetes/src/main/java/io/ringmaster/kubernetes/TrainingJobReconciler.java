@@ -163,7 +163,7 @@ public final class TrainingJobReconciler implements AutoCloseable {
   private void write(String name, Job job) {
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("jobId", job.getId());
-    st.put("state", job.getState().name());
+    st.put("state", io.ringmaster.job.JobState.shortName(job.getState()));
     st.put("epoch", job.getEpochsCount());
     if (job.getEpochsCount() > 0) {
       st.put("testAccuracy", job.getEpochs(job.getEpochsCount() - 1).getTestAccuracy());

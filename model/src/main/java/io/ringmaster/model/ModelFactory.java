@@ -45,6 +45,36 @@ public final class ModelFactory {
   }
 
   /**
+   * How many parameters the model has on training data of this shape, counted from its configuration
+   * without allocating anything (so that an absurd model is refused before {@link #validate} builds it).
+   * -1 when the model cannot be configured at all ({@link #validate} says why).
+   */
+  public static long parameterCount(ModelSpec model, DatasetInfo train) {
+    MultiLayerConfiguration conf;
+    try {
+      if (model instanceof ModelSpec.Builtin b) {
+        if (!BuiltinModels.validate(b, train).isEmpty()) {
+          return -1;
+        }
+        conf = BuiltinModels.configuration(b, Updaters.of(UpdaterSpec.adam(1e-3)), 0, train);
+      } else if (model instanceof ModelSpec.Dl4jJson j) {
+        conf = JsonModels.parse(j.json());
+      } else {
+        return -1;
+      }
+      long n = 0;
+      for (org.deeplearning4j.nn.conf.NeuralNetConfiguration c : conf.getConfs()) {
+        n = Math.addExact(n, c.getLayer().initializer().numParams(c));
+      }
+      return n;
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
    * The network configuration, with the job's updater and seed.
    *
    * @throws InvalidSpecException if {@link #validate} finds violations

@@ -195,7 +195,7 @@ public final class RingmasterSparkMain implements Callable<Integer> {
 
   private int finish(Job end) throws java.io.IOException {
     if (end.getState() != JobState.SUCCEEDED) {
-      System.err.println("ringmaster-spark: job " + end.getId() + " " + end.getState().name().toLowerCase(Locale.ROOT)
+      System.err.println("ringmaster-spark: job " + end.getId() + " " + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT)
           + ": " + end.getMessage());
       return 1;
     }

@@ -51,7 +51,7 @@ final class BenchRun {
     Optional<Kill> kill = killer.kill();
     Optional<String> problem = killer.problem();
     if (kill.isEmpty() && problem.isEmpty()) {
-      problem = Optional.of("the job ended (" + end.getState() + ") before reaching the planned step");
+      problem = Optional.of("the job ended (" + io.ringmaster.job.JobState.shortName(end.getState()) + ") before reaching the planned step");
     }
     Optional<RecoveryTimeline> timeline = kill.map(k -> RecoveryTimeline.of(k, killer.exitedAfterS(), watch.events(),
         options.workers()));

@@ -9,7 +9,7 @@ final class RunLine {
   static String of(RunResult r) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "round %d  %-6s %-10s %-9s", r.round(),
-        r.disturbed() ? "kill" : "K=" + r.checkpointEvery(), r.job().getId(), r.job().getState().name()));
+        r.disturbed() ? "kill" : "K=" + r.checkpointEvery(), r.job().getId(), io.ringmaster.job.JobState.shortName(r.job().getState())));
     if (r.succeeded()) {
       b.append(String.format(Locale.ROOT, " acc %6.2f%%  test loss %.10f  %,6.0f samples/s  %,5.0f per cpu-s"
           + "  epochs %5.1f s", 100 * r.accuracy(), r.testLoss(), r.samplesPerS(), r.samplesPerCpuS(),

@@ -38,6 +38,10 @@ public final class GrpcErrors {
           ? "the coordinator at " + address + " cannot do this in the job's current state" : description);
       case CANCELLED -> List.of("the call to the coordinator at " + address + " was cancelled"
           + (description.isEmpty() ? "" : ": " + description));
+      case UNAUTHENTICATED -> List.of("the coordinator at " + address + " did not accept this client: "
+          + (description.isEmpty() ? "no or unknown token (set RINGMASTER_TOKEN)" : description));
+      case PERMISSION_DENIED -> List.of("the coordinator at " + address + " does not allow this: "
+          + (description.isEmpty() ? "the token's role is too weak" : description));
       case UNIMPLEMENTED -> List.of("the server at " + address
           + " does not offer the Ringmaster JobService: is it a Ringmaster coordinator of a compatible version?");
       default -> List.of("the coordinator at " + address + " failed (" + status.getCode() + ")"

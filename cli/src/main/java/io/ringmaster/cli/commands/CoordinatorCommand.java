@@ -137,6 +137,22 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Delete an unfinished upload untouched this long (datasets.uploadExpiryMinutes; default 60).")
   String uploadExpiryMinutes;
 
+  @Option(names = "--tokens-file", paramLabel = "FILE",
+      description = "Client tokens, each with its tenant and role (security.tokensFile; see docs/SECURITY.md):"
+          + " every client call then needs a token, and each tenant sees only its own jobs.")
+  String tokensFile;
+
+  @Option(names = "--client-auth", paramLabel = "tokens|none",
+      description = "How clients authenticate (security.clientAuth): tokens (with --tokens-file) or none."
+          + " One of the two must be given: 'none' lets anyone who reaches the port submit, see and cancel"
+          + " every job.")
+  String clientAuth;
+
+  @Option(names = "--data-root", paramLabel = "DIR",
+      description = "A directory under which jobs may read data files by path; repeat for several"
+          + " (security.dataRoots). With client tokens and no --data-root, jobs can only use pushed datasets.")
+  java.util.List<String> dataRoots = new java.util.ArrayList<>();
+
   @Option(names = "--set", paramLabel = "PATH=VALUE",
       description = "Any setting of the configuration file by its path, e.g. --set watchdog.idleHeartbeats=8."
           + " Repeatable.")
@@ -225,10 +241,23 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (!given("--scheduler") && config.server().scheduler() != null) {
       scheduler = SchedulerKind.valueOf(config.server().scheduler().toUpperCase(Locale.ROOT));
     }
+    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> customize = customization();
+    if (config.security().clientAuth() == null) {
+      throw new CliException(ExitCodes.USAGE, List.of("say how clients authenticate:",
+          "  --tokens-file FILE   client tokens with their tenants and roles (docs/SECURITY.md), or",
+          "  --client-auth none   no authentication: anyone who reaches " + host + ":" + port
+              + " may submit, see and cancel every job"));
+    }
     CoordinatorLauncher.Running coordinator;
     try {
       coordinator = context.coordinators().start(
-          new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true, config, customization()));
+          new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true, config, customize));
+    } catch (InvalidConfigException e) {
+      List<String> lines = new ArrayList<>();
+      e.violations().forEach(v -> lines.add(v.toString()));
+      throw new CliException(ExitCodes.USAGE, lines);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the coordinator on " + host + ":" + port + ": "
           + e.getMessage() + (port == 0 ? "" : " (is another coordinator running there? choose another --port)"));
@@ -238,7 +267,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     try {
       String address = host + ":" + coordinator.port();
       context.out().println("Coordinator listening on " + address + " (scheduler "
-          + scheduler.name().toLowerCase(Locale.ROOT) + ", data dir " + dataDir.toAbsolutePath().normalize() + ")");
+          + scheduler.name().toLowerCase(Locale.ROOT) + ", data dir " + dataDir.toAbsolutePath().normalize()
+          + ", client auth " + config.security().clientAuth() + ")");
       context.out().println("Submit jobs with: ringmaster submit JOB.yaml --coordinator " + address);
       context.out().flush();
       coordinator.awaitTermination();
@@ -276,6 +306,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     flag(overrides, "datasets.maxStoreMb", "--max-dataset-store-mb", maxDatasetStoreMb);
     flag(overrides, "datasets.maxConcurrentUploads", "--max-concurrent-uploads", maxConcurrentUploads);
     flag(overrides, "datasets.uploadExpiryMinutes", "--upload-expiry-minutes", uploadExpiryMinutes);
+    flag(overrides, "security.tokensFile", "--tokens-file", tokensFile);
+    flag(overrides, "security.clientAuth", "--client-auth", clientAuth);
+    flag(overrides, "security.dataRoots", "--data-root", dataRoots.isEmpty() ? null : String.join(",", dataRoots));
     try {
       return CoordinatorConfigReader.read(yaml, configFile == null ? "flags" : configFile.toString(), overrides);
     } catch (InvalidConfigException e) {

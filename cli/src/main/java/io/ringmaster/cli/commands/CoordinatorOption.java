@@ -17,7 +17,11 @@ final class CoordinatorOption {
 
   /** A client for the chosen coordinator; close it when done. */
   JobClient connect(CliContext context) {
-    return new JobClient(context.channels().open(address), address);
+    try {
+      return new JobClient(context.channels().openWithToken(address), address);
+    } catch (io.ringmaster.cli.client.ClientToken.BadTokenSourceException e) {
+      throw new io.ringmaster.cli.support.CliException(io.ringmaster.cli.support.ExitCodes.USAGE, e.getMessage());
+    }
   }
 
   /** Parses {@code HOST:PORT} with {@link CoordinatorAddress#parse}. */

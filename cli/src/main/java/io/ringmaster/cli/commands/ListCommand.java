@@ -25,10 +25,20 @@ final class ListCommand implements Callable<Integer> {
   @Mixin
   CoordinatorOption coordinator;
 
-  @Option(names = "--state", paramLabel = "STATE", split = ",",
+  @Option(names = "--state", paramLabel = "STATE", split = ",", converter = StateConverter.class,
       description = "Only jobs in these states (QUEUED, STARTING, RUNNING, RECOVERING, SUCCEEDED, FAILED,"
           + " CANCELLED); repeat or separate with commas.")
   List<JobState> states = new ArrayList<>();
+
+  /** A state by its short name ({@code failed}) or the proto's. */
+  static final class StateConverter implements picocli.CommandLine.ITypeConverter<JobState> {
+    @Override
+    public JobState convert(String value) {
+      return io.ringmaster.job.JobState.parseProto(value).filter(s -> s != JobState.JOB_STATE_UNSPECIFIED)
+          .orElseThrow(() -> new picocli.CommandLine.TypeConversionException("not a job state: '" + value
+              + "'; use QUEUED, STARTING, RUNNING, RECOVERING, SUCCEEDED, FAILED or CANCELLED"));
+    }
+  }
 
   ListCommand(CliContext context) {
     this.context = context;

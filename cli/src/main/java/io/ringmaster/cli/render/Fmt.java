@@ -84,7 +84,7 @@ public final class Fmt {
 
   /** The job's state name as users know it ({@code RUNNING}). */
   public static String state(JobState s) {
-    return s == JobState.JOB_STATE_UNSPECIFIED ? "UNKNOWN" : s.name();
+    return s == JobState.JOB_STATE_UNSPECIFIED ? "UNKNOWN" : io.ringmaster.job.JobState.shortName(s);
   }
 
   /** A worker state without its prefix: {@code WORKER_ACTIVE} -> {@code ACTIVE}. */

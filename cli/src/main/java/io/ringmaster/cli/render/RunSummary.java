@@ -41,7 +41,7 @@ public final class RunSummary {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("job_id", job.getId());
     root.put("name", job.getSpec().getName());
-    root.put("state", job.getState().name());
+    root.put("state", io.ringmaster.job.JobState.shortName(job.getState()));
     root.put("reason", FailureReasons.display(job.getReason()));
     root.put("message", job.getMessage());
     try {

@@ -82,7 +82,8 @@ final class CrossHostCluster implements AutoCloseable {
       NetworkHosts.Host h1 = net.host(1);
       HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
           List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
-              "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
+              "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external",
+              "--client-auth", "none"));
       c = new CrossHostCluster(net, coordinator, dir, workerCount);
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();

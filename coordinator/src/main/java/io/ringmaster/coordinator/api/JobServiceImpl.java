@@ -7,7 +7,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.auth.AuditTrail;
+import io.ringmaster.coordinator.auth.Caller;
+import io.ringmaster.coordinator.auth.TenantQuota;
 import io.ringmaster.coordinator.jobs.JobManager;
+import io.ringmaster.coordinator.store.AuditRecord;
+import io.ringmaster.job.spec.Echo;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.Violation;
 import io.ringmaster.coordinator.store.JobCursor;
@@ -23,6 +28,8 @@ import io.ringmaster.proto.v1.ListJobsResponse;
 import io.ringmaster.proto.v1.SubmitJobRequest;
 import io.ringmaster.proto.v1.WatchJobRequest;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +37,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The public {@code JobService}: maps RPCs onto the {@link JobManager} and errors onto status codes
  * chosen by what the caller should do (INVALID_ARGUMENT: fix the spec; NOT_FOUND: wrong id;
- * RESOURCE_EXHAUSTED: retry later).
+ * RESOURCE_EXHAUSTED: retry later, or a tenant's quota).
+ *
+ * <p><b>Tenants.</b> Every call runs as the {@link Caller} the authentication interceptor attached. A job
+ * belongs to the tenant that submitted it ({@code Job.tenant}); a caller sees, lists, watches, cancels and
+ * deletes only its own tenant's jobs, and an admin every job. Another tenant's job id is answered exactly
+ * as an unknown id is (NOT_FOUND, same text), so that ids cannot be probed. Submissions, cancellations and
+ * deletions are recorded in the {@link AuditTrail}.
  */
 public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(JobServiceImpl.class);
@@ -44,9 +57,22 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
   public static final int MAX_JOB_ID_CHARS = 128;
 
   private final JobManager jobs;
+  private final AuditTrail audit;
+  private final Function<String, TenantQuota> quotas;
 
+  /** Without quotas; the audit trail goes to the job layer's store. */
   public JobServiceImpl(JobManager jobs) {
+    this(jobs, new AuditTrail(jobs.store(), jobs.wallClock()), tenant -> TenantQuota.UNLIMITED);
+  }
+
+  /**
+   * @param audit where submissions, cancellations and deletions are recorded
+   * @param quotas each tenant's quota
+   */
+  public JobServiceImpl(JobManager jobs, AuditTrail audit, Function<String, TenantQuota> quotas) {
     this.jobs = jobs;
+    this.audit = audit;
+    this.quotas = quotas;
   }
 
   @Override
@@ -55,18 +81,26 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
       out.onError(invalid(new InvalidSpecException("spec", "missing: the request has no job spec")));
       return;
     }
+    Caller caller = Caller.current();
     try {
-      Job job = jobs.submit(request.getSpec());
+      Job job = jobs.submit(request.getSpec(), caller.tenant(), quotas.apply(caller.tenant()));
+      audit.record(AuditRecord.Action.SUBMIT, job.getId(), caller, Echo.of(job.getSpec().getName(), 60));
       out.onNext(job);
       out.onCompleted();
     } catch (InvalidSpecException e) {
       out.onError(invalid(e));
-    } catch (JobManager.QueueFullException e) {
+    } catch (JobManager.QueueFullException | JobManager.QuotaExceededException e) {
       out.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
       log.error("SubmitJob failed", e);
-      out.onError(Status.INTERNAL.withDescription("coordinator error: " + e).asRuntimeException());
+      out.onError(Status.INTERNAL.withDescription("coordinator error (see its log): " + e.getClass().getSimpleName())
+          .asRuntimeException());
     }
+  }
+
+  /** The job if the caller may see it; empty for an unknown id and for another tenant's job alike. */
+  private Optional<Job> visible(String id, Caller caller) {
+    return jobs.get(id).filter(j -> caller.sees(j.getTenant()));
   }
 
   @Override
@@ -74,7 +108,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
-    jobs.get(request.getJobId()).ifPresentOrElse(j -> {
+    visible(request.getJobId(), Caller.current()).ifPresentOrElse(j -> {
       out.onNext(j);
       out.onCompleted();
     }, () -> out.onError(notFound(request.getJobId())));
@@ -105,7 +139,9 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
     int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
     // one more than asked for tells whether there is a next page
-    List<Job> found = jobs.page(states, after, size + 1);
+    Caller caller = Caller.current();
+    String tenant = caller.role() == io.ringmaster.coordinator.auth.Role.ADMIN ? null : caller.tenant();
+    List<Job> found = jobs.page(states, tenant, after, size + 1);
     ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
     long bytes = 0;
     int taken = 0;
@@ -130,8 +166,14 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
+    Caller caller = Caller.current();
+    if (visible(request.getJobId(), caller).isEmpty()) {
+      out.onError(notFound(request.getJobId()));
+      return;
+    }
     try {
       jobs.delete(request.getJobId()).ifPresentOrElse(j -> {
+        audit.record(AuditRecord.Action.DELETE, j.getId(), caller, "was " + io.ringmaster.job.JobState.shortName(j.getState()));
         out.onNext(j);
         out.onCompleted();
       }, () -> out.onError(notFound(request.getJobId())));
@@ -139,7 +181,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
       out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
       log.error("DeleteJob {} failed", request.getJobId(), e);
-      out.onError(Status.INTERNAL.withDescription("coordinator error: " + e.getMessage()).asRuntimeException());
+      out.onError(Status.INTERNAL.withDescription("coordinator error: " + Echo.of(e.getMessage(), 500))
+          .asRuntimeException());
     }
   }
 
@@ -148,10 +191,20 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
+    Caller caller = Caller.current();
+    Optional<Job> before = visible(request.getJobId(), caller);
+    if (before.isEmpty()) {
+      out.onError(notFound(request.getJobId()));
+      return;
+    }
     jobs.cancel(request.getJobId()).ifPresentOrElse(f -> f.whenComplete((job, err) -> {
       if (err != null) {
-        out.onError(Status.INTERNAL.withDescription("cancel failed: " + err).asRuntimeException());
+        log.error("CancelJob {} failed", request.getJobId(), err);
+        out.onError(Status.INTERNAL.withDescription("cancel failed (see the coordinator's log): "
+            + err.getClass().getSimpleName()).asRuntimeException());
       } else {
+        audit.record(AuditRecord.Action.CANCEL, job.getId(), caller, "was "
+            + io.ringmaster.job.JobState.shortName(before.get().getState()) + ", now " + io.ringmaster.job.JobState.shortName(job.getState()));
         out.onNext(job);
         out.onCompleted();
       }
@@ -168,7 +221,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
           + "resume at event N), got " + request.getFromSequence()).asRuntimeException());
       return;
     }
-    if (!jobs.watch(request.getJobId(), request.getFromSequence(), out)) {
+    if (visible(request.getJobId(), Caller.current()).isEmpty()
+        || !jobs.watch(request.getJobId(), request.getFromSequence(), out)) {
       out.onError(notFound(request.getJobId()));
     }
   }
@@ -187,22 +241,36 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     return false;
   }
 
+  /** The one answer for an unknown id and for another tenant's job. */
   private static StatusRuntimeException notFound(String id) {
-    return Status.NOT_FOUND.withDescription("no job '" + id + "' on this coordinator (ListJobs shows them all)")
-        .asRuntimeException();
+    return Status.NOT_FOUND.withDescription("no job '" + Echo.of(id) + "' on this coordinator (ListJobs shows"
+        + " yours)").asRuntimeException();
   }
 
+  /** Most field violations sent back for one request; the rest are counted. */
+  static final int MAX_VIOLATIONS = 20;
+  /** Longest message of one violation sent back, in characters. */
+  static final int MAX_VIOLATION_CHARS = 300;
+
   /**
-   * INVALID_ARGUMENT whose description lists every violation, one per line, and whose details carry a
-   * {@code google.rpc.BadRequest} with one field violation each, for clients in any language.
+   * INVALID_ARGUMENT whose description lists every violation, one per line, with the job file's field
+   * names ({@code spec.batchSize}), and whose details carry a {@code google.rpc.BadRequest} with one field
+   * violation each whose field is the proto path of the request ({@code spec.batch_size}, see {@link
+   * ProtoFieldPaths}), for clients in any language. Both are capped (at most {@value #MAX_VIOLATIONS}
+   * violations of at most {@value #MAX_VIOLATION_CHARS} characters each) so that the reply fits the
+   * HTTP/2 trailer every gRPC client accepts, whatever the request held.
    */
   static StatusRuntimeException invalid(InvalidSpecException e) {
     BadRequest.Builder br = BadRequest.newBuilder();
-    for (Violation v : e.violations()) {
-      br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.message()));
+    List<Violation> shown = e.violations().subList(0, Math.min(MAX_VIOLATIONS, e.violations().size()));
+    for (Violation v : shown) {
+      br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(ProtoFieldPaths.of(v.field()))
+          .setDescription(Echo.of(v.message(), MAX_VIOLATION_CHARS)));
     }
-    String description = "invalid job spec:\n" + e.violations().stream().map(Violation::toString)
-        .collect(Collectors.joining("\n"));
+    int hidden = e.violations().size() - shown.size();
+    String description = Echo.description("invalid job spec:\n" + shown.stream()
+        .map(v -> Echo.of(v.field(), 200) + ": " + Echo.of(v.message(), MAX_VIOLATION_CHARS))
+        .collect(Collectors.joining("\n")) + (hidden > 0 ? "\n... and " + hidden + " more" : ""));
     return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
         .setCode(Code.INVALID_ARGUMENT_VALUE)
         .setMessage(description)

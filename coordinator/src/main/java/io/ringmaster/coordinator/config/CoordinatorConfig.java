@@ -17,20 +17,41 @@ import java.time.Duration;
  * @param retention when finished jobs are deleted
  * @param datasets what the dataset store accepts (sizes, unfinished uploads, upload expiry)
  * @param jobDefaults the installation's defaults for what jobs leave out (the {@code jobDefaults} section)
+ * @param security how clients authenticate and where jobs may read data (see docs/SECURITY.md)
+ * @param specLimits bounds on what one job may ask of each worker
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention, DatasetLimits datasets, io.ringmaster.job.spec.JobDefaults jobDefaults) {
+    RetentionPolicy retention, DatasetLimits datasets, io.ringmaster.job.spec.JobDefaults jobDefaults,
+    SecuritySettings security, io.ringmaster.coordinator.jobs.SpecLimits specLimits) {
 
-  /** With the default dataset limits and without installation job defaults (the built-in ones apply). */
+  /**
+   * With the default dataset limits, without installation job defaults (the built-in ones apply), without
+   * security settings (left to the caller) and with the default spec limits.
+   */
   public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
       RetentionPolicy retention) {
     this(server, jobs, maxMessageBytes, executorThreads, retention, DatasetLimits.DEFAULTS,
-        io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN, SecuritySettings.UNSET,
+        io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS);
   }
 
   public CoordinatorConfig {
     datasets = datasets == null ? DatasetLimits.DEFAULTS : datasets;
     jobDefaults = jobDefaults == null ? io.ringmaster.job.spec.JobDefaults.BUILT_IN : jobDefaults;
+    security = security == null ? SecuritySettings.UNSET : security;
+    specLimits = specLimits == null ? io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS : specLimits;
+  }
+
+  /**
+   * How clients authenticate and where jobs may read data; null fields are unset.
+   *
+   * @param clientAuth {@code tokens} or {@code none}; null: not said (a long-running coordinator refuses to
+   *     start until it is told)
+   * @param tokensFile the tokens file ({@code clientAuth: tokens})
+   * @param dataRoots directories under which jobs may read data by path; null: not given
+   */
+  public record SecuritySettings(String clientAuth, String tokensFile, java.util.List<String> dataRoots) {
+    public static final SecuritySettings UNSET = new SecuritySettings(null, null, null);
   }
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
@@ -46,7 +67,8 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
 
   public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(ServerSettings.UNSET,
       JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL,
-      DatasetLimits.DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+      DatasetLimits.DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN, SecuritySettings.UNSET,
+      io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS);
 
   /** Shorthand for the retention's keep-for duration in days (0: forever). */
   public long retentionDays() {

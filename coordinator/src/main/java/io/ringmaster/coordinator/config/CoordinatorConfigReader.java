@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.jobs.JobSettings;
 import io.ringmaster.coordinator.jobs.RetentionPolicy;
+import io.ringmaster.coordinator.jobs.SpecLimits;
 import io.ringmaster.job.spec.Violation;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import java.util.Map;
  *   resources: {heapMb: 2048, offheapMb: 4096, threads: 2}
  *   kubernetes: {nodeSelector: {pool: training}, schedulerName: volcano, queue: team-a}
  *   gpuKubernetes: {tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]}
+ * security:  {clientAuth: tokens, tokensFile: /etc/ringmaster/tokens.yaml, dataRoots: "/data,/scratch/shared"}
+ * limits:    {maxHeapMb: 32768, maxOffheapMb: 65536, maxThreads: 64, maxParameters: 200000000}
  * </pre>
  *
  * <p>The {@code jobDefaults} section is structured (job-file sections, read by {@code
@@ -86,7 +89,20 @@ public final class CoordinatorConfigReader {
           "unfinished dataset uploads at once"),
       new Setting("datasets.uploadExpiryMinutes", Type.NUMBER, 0.01, 10_080,
           (double) DatasetLimits.DEFAULT_UPLOAD_EXPIRY.toMinutes(),
-          "an unfinished upload untouched this long is deleted"));
+          "an unfinished upload untouched this long is deleted"),
+      new Setting("security.clientAuth", Type.TEXT, 0, 0, null,
+          "tokens (clients need a token from tokensFile) or none (no client authentication)"),
+      new Setting("security.tokensFile", Type.TEXT, 0, 0, null, "client tokens with their tenants and roles"),
+      new Setting("security.dataRoots", Type.TEXT, 0, 0, null,
+          "comma-separated directories under which jobs may read data by path"),
+      new Setting("limits.maxHeapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxHeapMb(),
+          "largest resources.heapMb of a job"),
+      new Setting("limits.maxOffheapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxOffheapMb(),
+          "largest resources.offheapMb of a job"),
+      new Setting("limits.maxThreads", Type.INT, 1, 4096, SpecLimits.DEFAULTS.maxThreads(),
+          "largest resources.threads of a job"),
+      new Setting("limits.maxParameters", Type.NUMBER, 1, 1e12, (double) SpecLimits.DEFAULTS.maxParameters(),
+          "most parameters of a job's model"));
 
   /** The sections, in the order of the documentation. */
   private static final String SECTIONS = String.join(", ",
@@ -139,7 +155,9 @@ public final class CoordinatorConfigReader {
   private static void readFile(String yaml, String source, Map<String, Object> values, List<Violation> v) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+      mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      root = mapper.readTree(yaml);
     } catch (IOException e) {
       v.add(new Violation(source, "not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
       return;
@@ -203,6 +221,10 @@ public final class CoordinatorConfigReader {
           return null;
         }
       }
+      if (s.path().equals("security.clientAuth") && !List.of("tokens", "none").contains(text)) {
+        v.add(new Violation(s.path(), "must be tokens or none (" + where + "), got '" + raw + "'"));
+        return null;
+      }
       return text;
     }
     double d;
@@ -247,12 +269,32 @@ public final class CoordinatorConfigReader {
         (String) values.get("server.advertiseHost"), (String) values.get("server.dataDir"),
         values.containsKey("server.scheduler") ? ((String) values.get("server.scheduler")).toLowerCase(Locale.ROOT)
             : null);
+    String clientAuth = (String) values.get("security.clientAuth");
+    String tokensFile = (String) values.get("security.tokensFile");
+    if (tokensFile != null && clientAuth == null) {
+      clientAuth = "tokens";
+    }
+    if ("tokens".equals(clientAuth) && tokensFile == null) {
+      v.add(new Violation("security.tokensFile", "is needed with security.clientAuth tokens: the file of client"
+          + " tokens (see docs/SECURITY.md)"));
+    }
+    if ("none".equals(clientAuth) && tokensFile != null) {
+      v.add(new Violation("security.clientAuth", "is none but security.tokensFile is given: remove one of them"));
+    }
+    List<String> roots = null;
+    if (values.containsKey("security.dataRoots")) {
+      roots = java.util.Arrays.stream(((String) values.get("security.dataRoots")).split(","))
+          .map(String::strip).filter(r -> !r.isEmpty()).toList();
+    }
+    SpecLimits limits = new SpecLimits(integer(values, "limits.maxHeapMb"), integer(values, "limits.maxOffheapMb"),
+        integer(values, "limits.maxThreads"), (long) num(values, "limits.maxParameters"));
     DatasetLimits datasets = new DatasetLimits((long) integer(values, "datasets.maxDatasetMb") << 20,
         (long) integer(values, "datasets.maxStoreMb") << 20, integer(values, "datasets.maxConcurrentUploads"),
         Duration.ofMillis((long) (num(values, "datasets.uploadExpiryMinutes") * 60_000)));
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
         integer(values, "grpc.executorThreads"), retention, datasets,
-        (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN));
+        (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN),
+        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots), limits);
   }
 
   private static int integer(Map<String, Object> values, String path) {

@@ -82,7 +82,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
     String sha = request.getSha256();
     if (!Sha256.isHex(sha)) {
       responses.onError(Status.INVALID_ARGUMENT.withDescription("sha256 must be 64 lowercase hex digits, got '"
-          + sha + "'").asRuntimeException());
+          + io.ringmaster.job.spec.Echo.of(sha, 80) + "'").asRuntimeException());
       return;
     }
     Optional<Path> file = store.blob(sha).or(() -> jobs.dataFile(sha));
@@ -97,16 +97,19 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
   @Override
   public void getModel(GetModelRequest request, StreamObserver<FileChunk> responses) {
     String id = request.getJobId();
-    Optional<Job> job = jobs.job(id);
+    io.ringmaster.coordinator.auth.Caller caller = io.ringmaster.coordinator.auth.Caller.current();
+    // another tenant's job is answered as an unknown one: no existence oracle
+    Optional<Job> job = id.length() > 128 ? Optional.empty()
+        : jobs.job(id).filter(j -> caller.sees(j.getTenant()));
     if (job.isEmpty()) {
-      responses.onError(Status.NOT_FOUND.withDescription("no job " + id + " on this coordinator")
-          .asRuntimeException());
+      responses.onError(Status.NOT_FOUND.withDescription("no job " + io.ringmaster.job.spec.Echo.of(id)
+          + " on this coordinator").asRuntimeException());
       return;
     }
     Path model = Path.of(job.get().getJobDir()).resolve(JobFiles.MODEL_FILE);
     if (!Files.isRegularFile(model)) {
       responses.onError(Status.FAILED_PRECONDITION.withDescription("job " + id + " has no model: it is "
-          + job.get().getState() + (job.get().getMessage().isEmpty() ? "" : " (" + job.get().getMessage() + ")")
+          + io.ringmaster.job.JobState.shortName(job.get().getState()) + (job.get().getMessage().isEmpty() ? "" : " (" + job.get().getMessage() + ")")
           + "; a model exists once the job SUCCEEDED").asRuntimeException());
       return;
     }
@@ -128,7 +131,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
       boolean visible = false;
       try {
         Path p = Path.of(f.getPath());
-        visible = p.isAbsolute() && Files.isRegularFile(p) && Files.isReadable(p)
+        visible = p.isAbsolute() && jobs.mayRead(p) && Files.isRegularFile(p) && Files.isReadable(p)
             && digests.digest(p).getSha256().equals(f.getSha256());
       } catch (IOException | java.nio.file.InvalidPathException e) {
         log.debug("CheckFiles: {} not readable here: {}", f.getPath(), e.toString());

@@ -79,7 +79,7 @@ public final class DatasetStore implements StoredDatasets {
     }
     if (!Sha256.isHex(request.getSha256())) {
       throw new DatasetStoreException(Kind.INVALID, "dataset " + name + ": sha256 must be 64 lowercase hex"
-          + " digits, got '" + request.getSha256() + "'");
+          + " digits, got '" + io.ringmaster.job.spec.Echo.of(request.getSha256(), 80) + "'");
     }
     if (request.getSizeBytes() > limits.maxDatasetBytes()) {
       throw new DatasetStoreException(Kind.TOO_LARGE, "dataset " + name + " has " + request.getSizeBytes()
@@ -384,19 +384,22 @@ public final class DatasetStore implements StoredDatasets {
   }
 
   private DatasetStoreException notFound(String uploadId) {
-    return new DatasetStoreException(Kind.NOT_FOUND, "no upload " + uploadId + " on this coordinator (finished,"
+    return new DatasetStoreException(Kind.NOT_FOUND, "no upload " + io.ringmaster.job.spec.Echo.of(uploadId)
+        + " on this coordinator (finished,"
         + " failed, or untouched for longer than " + limits.uploadExpiry().toSeconds() + " s and deleted); call StartUpload"
         + " again");
   }
 
   private static DatasetStoreException unknown(String nameOrHash) {
-    return new DatasetStoreException(Kind.NOT_FOUND, "no dataset " + nameOrHash + " on this coordinator;"
+    return new DatasetStoreException(Kind.NOT_FOUND, "no dataset " + io.ringmaster.job.spec.Echo.of(nameOrHash)
+        + " on this coordinator;"
         + " see `ringmaster datasets ls`, or push it with `ringmaster datasets push FILE`");
   }
 
   private static void checkName(String name) throws DatasetStoreException {
     if (name == null || !NAME.matcher(name).matches() || Sha256.isHex(name)) {
-      throw new DatasetStoreException(Kind.INVALID, "dataset name '" + name + "' is not valid: use 1 to 128"
+      throw new DatasetStoreException(Kind.INVALID, "dataset name '" + io.ringmaster.job.spec.Echo.of(name)
+          + "' is not valid: use 1 to 128"
           + " letters, digits, '.', '_' or '-', not starting with '.' or '-', and not 64 hex digits (that"
           + " is how hashes are written)");
     }

@@ -12,6 +12,14 @@ public interface JobFiles extends DatasetUsage {
   /** A data file a known job names by path, by the SHA-256 recorded in its provenance. */
   Optional<Path> dataFile(String sha256);
 
+  /**
+   * Whether jobs may read {@code path} by path (it lies under the coordinator's data roots, if it has any):
+   * CheckFiles answers only for such files, so that it tells nothing about the others.
+   */
+  default boolean mayRead(Path path) {
+    return true;
+  }
+
   /** Name of the model file in a job's directory. */
   String MODEL_FILE = "model.zip";
 }

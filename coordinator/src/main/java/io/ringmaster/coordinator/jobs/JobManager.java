@@ -74,6 +74,18 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     }
   }
 
+  /**
+   * Refused submission: the tenant's quota ({@link io.ringmaster.coordinator.auth.TenantQuota}) does not
+   * allow it. The message names the quota and what the job asked for.
+   */
+  public static final class QuotaExceededException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    QuotaExceededException(String message) {
+      super(message);
+    }
+  }
+
   private final JobStore store;
   private final CheckpointStore checkpoints;
   private final ProvenanceFactory provenance;
@@ -84,6 +96,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final WorkerScheduler scheduler;
   private final JobSettings settings;
   private final SpecChecker checker;
+  /** Where jobs may read data by path (also what CheckFiles may look at). */
+  private final DataRoots roots;
   private final Path jobsDir;
   private final ScheduledExecutorService timers;
   private final LongSupplier nanoClock;
@@ -131,7 +145,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
       StoredDatasets datasets) {
     this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, datasets,
-        io.ringmaster.job.spec.JobDefaults.BUILT_IN);
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN, SpecLimits.DEFAULTS, DataRoots.UNCONFINED);
   }
 
   /**
@@ -141,13 +155,36 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
       StoredDatasets datasets, io.ringmaster.job.spec.JobDefaults jobDefaults) {
+    this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, datasets, jobDefaults,
+        SpecLimits.DEFAULTS, DataRoots.UNCONFINED);
+  }
+
+  /**
+   * A job layer whose specs may name datasets stored in {@code datasets}, read data files only under
+   * {@code roots} and stay within {@code limits}.
+   */
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
+      StoredDatasets datasets, SpecLimits limits, DataRoots roots) {
+    this(store, checkpoints, scheduler, settings, jobsDir, timers, nanoClock, wallClock, datasets,
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN, limits, roots);
+  }
+
+  /**
+   * A job layer whose specs may name datasets stored in {@code datasets}, get the installation's {@code
+   * jobDefaults} for what they leave out, read data files only under {@code roots} and stay within {@code limits}.
+   */
+  public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
+      Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock,
+      StoredDatasets datasets, io.ringmaster.job.spec.JobDefaults jobDefaults, SpecLimits limits, DataRoots roots) {
     this.datasets = datasets;
     this.store = store;
     this.checkpoints = checkpoints;
     this.provenance = new ProvenanceFactory();
     this.scheduler = scheduler;
     this.settings = settings;
-    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets, jobDefaults);
+    this.checker = new SpecChecker(settings.maxWorkersPerJob(), datasets, jobDefaults, limits, roots);
+    this.roots = roots;
     this.jobsDir = jobsDir;
     this.timers = timers;
     this.nanoClock = nanoClock;
@@ -193,7 +230,41 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    * @throws QueueFullException when {@link JobSettings#maxQueuedJobs()} jobs are already waiting
    */
   public Job submit(io.ringmaster.proto.v1.JobSpec proto) {
-    return enqueue(checker.check(proto));
+    return submit(proto, "", io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
+  }
+
+  /**
+   * Validates, stores and queues a job of {@code tenant} (recorded as {@code Job.tenant}) within the
+   * tenant's {@code quota}: workers per job and memory per worker are checked against the resolved spec,
+   * the tenant's queued and active jobs against {@code maxActiveJobs} at the moment the job is queued.
+   *
+   * @throws io.ringmaster.job.spec.InvalidSpecException for a bad spec
+   * @throws QuotaExceededException when the job would exceed the tenant's quota
+   * @throws QueueFullException when {@link JobSettings#maxQueuedJobs()} jobs are already waiting
+   */
+  public Job submit(io.ringmaster.proto.v1.JobSpec proto, String tenant,
+      io.ringmaster.coordinator.auth.TenantQuota quota) {
+    ValidatedJob v = checker.check(proto);
+    checkQuota(v, tenant, quota);
+    return enqueue(v, tenant, quota);
+  }
+
+  private static void checkQuota(ValidatedJob v, String tenant, io.ringmaster.coordinator.auth.TenantQuota quota) {
+    List<String> over = new ArrayList<>();
+    int workers = Math.max(v.spec().workers(), v.spec().ft().maxWorkers());
+    if (quota.maxWorkersPerJob() > 0 && workers > quota.maxWorkersPerJob()) {
+      over.add("spec.workers (and faultTolerance.maxWorkers): " + workers + " workers, but tenant " + tenant
+          + " may use at most " + quota.maxWorkersPerJob() + " per job");
+    }
+    long memory = (long) v.spec().resources().heapMb() + v.spec().resources().offheapMb();
+    if (quota.maxWorkerMemoryMb() > 0 && memory > quota.maxWorkerMemoryMb()) {
+      over.add("spec.resources: heapMb + offheapMb = " + memory + " MiB per worker, but tenant " + tenant
+          + " may use at most " + quota.maxWorkerMemoryMb() + " MiB per worker");
+    }
+    if (!over.isEmpty()) {
+      throw new QuotaExceededException(String.join("; ", over) + " (quota of the tenant in the coordinator's"
+          + " tokens file; ask its operator)");
+    }
   }
 
   /**
@@ -205,13 +276,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   public Job submitWithShapes(io.ringmaster.proto.v1.JobSpec proto, io.ringmaster.job.data.DatasetInfo train,
       io.ringmaster.job.data.DatasetInfo test) {
-    return enqueue(checker.checkWithShapes(proto, train, test));
+    return enqueue(checker.checkWithShapes(proto, train, test), "", io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
   }
 
-  private Job enqueue(ValidatedJob v) {
+  private Job enqueue(ValidatedJob v, String tenant, io.ringmaster.coordinator.auth.TenantQuota quota) {
     String id = JobIds.next(v.spec().label());
     Job job = Job.newBuilder()
         .setId(id)
+        .setTenant(tenant)
         .setSpec(v.specProto())
         .setState(io.ringmaster.proto.v1.JobState.QUEUED)
         .setMessage("queued")
@@ -224,6 +296,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       if (queue.size() >= settings.maxQueuedJobs()) {
         throw new QueueFullException(queue.size() + " jobs are already queued (limit "
             + settings.maxQueuedJobs() + "); retry when some have finished");
+      }
+      if (quota.maxActiveJobs() > 0) {
+        long mine = java.util.stream.Stream.concat(queue.keySet().stream(), active.keySet().stream())
+            .filter(other -> store.get(other).map(j -> j.getTenant().equals(tenant)).orElse(false)).count();
+        if (mine >= quota.maxActiveJobs()) {
+          throw new QuotaExceededException("tenant " + tenant + " already has " + mine + " queued or running"
+              + " job(s), its quota is " + quota.maxActiveJobs() + "; retry when one has finished, or cancel one");
+        }
       }
       store.put(job);
       queue.put(id, new Queued(v, false, null, List.of(), nanoClock.getAsLong()));
@@ -253,8 +333,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   public List<Job> page(Collection<io.ringmaster.proto.v1.JobState> states,
       io.ringmaster.coordinator.store.JobCursor after, int limit) {
+    return page(states, null, after, limit);
+  }
+
+  /** {@link #page(Collection, io.ringmaster.coordinator.store.JobCursor, int)} of one tenant (null: all). */
+  public List<Job> page(Collection<io.ringmaster.proto.v1.JobState> states, String tenant,
+      io.ringmaster.coordinator.store.JobCursor after, int limit) {
     List<Job> out = new ArrayList<>();
-    for (Job j : store.page(states, after, limit)) {
+    for (Job j : store.page(states, tenant, after, limit)) {
       JobDriver d = active.get(j.getId());
       out.add(d != null ? d.snapshot() : j);
     }
@@ -286,14 +372,14 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       deleted = stored.get();
       if (queue.containsKey(id) || active.containsKey(id) || !JobState.fromProto(deleted.getState()).isTerminal()) {
-        throw new JobActiveException("job " + id + " is " + deleted.getState() + ": only finished jobs (SUCCEEDED,"
+        throw new JobActiveException("job " + id + " is " + JobState.shortName(deleted.getState()) + ": only finished jobs (SUCCEEDED,"
             + " FAILED, CANCELLED) can be deleted; cancel it first (ringmaster cancel " + id + ")");
       }
       store.delete(id);
     }
     hub.forget(id);
     JobFiles.deleteDirectory(jobsDir, id);
-    log.info("job {} deleted ({})", id, deleted.getState());
+    log.info("job {} deleted ({})", id, JobState.shortName(deleted.getState()));
     return Optional.of(deleted);
   }
 
@@ -575,6 +661,11 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
     }
     return files;
+  }
+
+  /** Where jobs may read data files by path. */
+  public DataRoots dataRoots() {
+    return roots;
   }
 
   /**

@@ -30,20 +30,100 @@ public final class SpecChecker {
   private final int maxWorkersPerJob;
   private final StoredDatasets datasets;
   private final JobDefaults defaults;
+  private final SpecLimits limits;
+  private final DataRoots roots;
 
   public SpecChecker(int maxWorkersPerJob) {
     this(maxWorkersPerJob, StoredDatasets.NONE);
   }
 
   public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets) {
-    this(maxWorkersPerJob, datasets, JobDefaults.BUILT_IN);
+    this(maxWorkersPerJob, datasets, JobDefaults.BUILT_IN, SpecLimits.DEFAULTS, DataRoots.UNCONFINED);
   }
 
   /** A checker that fills what specs leave out with the installation's {@code defaults}. */
   public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets, JobDefaults defaults) {
+    this(maxWorkersPerJob, datasets, defaults, SpecLimits.DEFAULTS, DataRoots.UNCONFINED);
+  }
+
+  /**
+   * @param limits the coordinator's bounds on resources and model size
+   * @param roots where data paths may lie; checked before any file is opened
+   */
+  public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets, SpecLimits limits, DataRoots roots) {
+    this(maxWorkersPerJob, datasets, JobDefaults.BUILT_IN, limits, roots);
+  }
+
+  /**
+   * @param defaults the installation's defaults for what specs leave out
+   * @param limits the coordinator's bounds on resources and model size
+   * @param roots where data paths may lie; checked before any file is opened
+   */
+  public SpecChecker(int maxWorkersPerJob, StoredDatasets datasets, JobDefaults defaults, SpecLimits limits,
+      DataRoots roots) {
     this.maxWorkersPerJob = maxWorkersPerJob;
     this.datasets = datasets;
     this.defaults = java.util.Objects.requireNonNull(defaults, "defaults");
+    this.limits = limits;
+    this.roots = roots;
+  }
+
+  /** The coordinator's limits on resources, model size and workers, next to the spec's own checks. */
+  private void checkLimits(io.ringmaster.proto.v1.JobSpec proto, List<Violation> out) {
+    if (proto.getWorkers() > maxWorkersPerJob) {
+      out.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
+          + " (this coordinator's limit per job), got " + proto.getWorkers()));
+    }
+    var r = proto.getResources();
+    if (r.getHeapMb() > limits.maxHeapMb()) {
+      out.add(new Violation("spec.resources.heapMb", "must be <= " + limits.maxHeapMb()
+          + " MiB (this coordinator's limit per worker), got " + r.getHeapMb()));
+    }
+    if (r.getOffheapMb() > limits.maxOffheapMb()) {
+      out.add(new Violation("spec.resources.offheapMb", "must be <= " + limits.maxOffheapMb()
+          + " MiB (this coordinator's limit per worker), got " + r.getOffheapMb()));
+    }
+    if (r.getThreads() > limits.maxThreads()) {
+      out.add(new Violation("spec.resources.threads", "must be <= " + limits.maxThreads()
+          + " (this coordinator's limit per worker), got " + r.getThreads()));
+    }
+  }
+
+  /** Data paths outside the roots, before anything opens them. */
+  private void checkRoots(JobSpec spec, List<Violation> out) {
+    if (spec.data() == null) {
+      return;
+    }
+    for (var e : java.util.Map.of("spec.data.train", java.util.Optional.ofNullable(spec.data().train()),
+        "spec.data.test", java.util.Optional.ofNullable(spec.data().test())).entrySet()) {
+      e.getValue().ifPresent(ref -> {
+        roots.check(e.getKey() + ".path", ref.path()).ifPresent(out::add);
+        roots.check(e.getKey() + ".labels", ref.labelsPath()).ifPresent(out::add);
+      });
+    }
+  }
+
+  /**
+   * The model's size against the coordinator's limit and the job's off-heap memory, counted without
+   * building it; empty when it fits (or cannot be counted: the model's own validation then says why).
+   */
+  private List<Violation> checkModelSize(JobSpec spec, io.ringmaster.job.data.DatasetInfo train) {
+    long params = ModelFactory.parameterCount(spec.model(), train);
+    if (params < 0) {
+      return List.of();
+    }
+    if (params > limits.maxParameters()) {
+      return List.of(new Violation("spec.model", "has " + params + " parameters on this data, more than this"
+          + " coordinator's limit of " + limits.maxParameters() + "; make the layers smaller"));
+    }
+    long neededMb = (params * SpecLimits.BYTES_PER_PARAMETER >> 20) + 1;
+    if (neededMb > spec.resources().offheapMb()) {
+      return List.of(new Violation("spec.resources.offheapMb", "the model has " + params + " parameters, which"
+          + " need about " + neededMb + " MiB off-heap per worker (" + SpecLimits.BYTES_PER_PARAMETER
+          + " bytes each: parameters, gradient, updater state, all-reduce buffer), more than the "
+          + spec.resources().offheapMb() + " MiB given; raise offheapMb or make the layers smaller"));
+    }
+    return List.of();
   }
 
   /**
@@ -55,12 +135,13 @@ public final class SpecChecker {
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
     List<Violation> limits = new ArrayList<>();
     ClientStringLimits.check(proto, limits);
-    if (proto.getWorkers() > maxWorkersPerJob) {
-      limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
-          + " (this coordinator's limit per job), got " + proto.getWorkers()));
-    }
+    checkLimits(proto, limits);
     JobSpec given = SpecProtos.resolve(proto, defaults, limits);
     List<Violation> v = new ArrayList<>();
+    checkRoots(given, v);
+    if (!v.isEmpty()) {
+      throw new InvalidSpecException(v);
+    }
     Pinned pinnedTrain = pin("spec.data.train", given.data().train(), v);
     Pinned pinnedTest = pin("spec.data.test", given.data().test(), v);
     if (!v.isEmpty()) {
@@ -72,7 +153,8 @@ public final class SpecChecker {
     v.addAll(train.violations());
     v.addAll(test.violations());
     if (train.info() != null) {
-      v.addAll(ModelFactory.validate(spec.model(), train.info()));
+      List<Violation> size = checkModelSize(spec, train.info());
+      v.addAll(size.isEmpty() ? ModelFactory.validate(spec.model(), train.info()) : size);
       if (test.info() != null) {
         v.addAll(DataProbe.checkCompatible("spec.data.test", train.info(), test.info()));
       }
@@ -139,12 +221,10 @@ public final class SpecChecker {
    */
   public ValidatedJob checkWithShapes(io.ringmaster.proto.v1.JobSpec proto, DatasetInfo train, DatasetInfo test) {
     List<Violation> limits = new ArrayList<>();
-    if (proto.getWorkers() > maxWorkersPerJob) {
-      limits.add(new Violation("spec.workers", "must be <= " + maxWorkersPerJob
-          + " (this coordinator's limit per job), got " + proto.getWorkers()));
-    }
+    checkLimits(proto, limits);
     JobSpec spec = SpecProtos.resolve(proto, defaults, limits);
-    List<Violation> v = new ArrayList<>(ModelFactory.validate(spec.model(), train));
+    List<Violation> size = checkModelSize(spec, train);
+    List<Violation> v = new ArrayList<>(size.isEmpty() ? ModelFactory.validate(spec.model(), train) : size);
     v.addAll(DataProbe.checkCompatible("spec.data.test", train, test));
     if (!v.isEmpty()) {
       throw new InvalidSpecException(v);

@@ -136,7 +136,13 @@ public final class LocalProcessScheduler implements WorkerScheduler {
       p.onExit().thenAccept(done -> {
         gpus.release(req.jobId(), s); // before the job hears of it and may launch a replacement
         int code = exitCode(done);
-        req.listener().onExit(new WorkerExit(req.jobId(), s, done.pid(), code, logPath, tail(logPath)));
+        WorkerExit exit = new WorkerExit(req.jobId(), s, done.pid(), code, logPath, tail(logPath));
+        Path crashReport = crashReport(logs, done.pid());
+        if (Files.isRegularFile(crashReport)) {
+          exit = new WorkerExit(req.jobId(), s, done.pid(), code, logPath, exit.logTail(), exit.describeExit()
+              + ": the worker JVM crashed; its crash report is " + crashReport);
+        }
+        req.listener().onExit(exit);
       });
     }
   }
@@ -147,6 +153,8 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     int heap = req.resources().heapMb();
     int offheap = req.resources().offheapMb();
     cmd.addAll(WorkerJvmFlags.memory(heap, offheap));
+    // a crashing JVM writes hs_err_pid<pid>.log into the job's logs, not the coordinator's working directory
+    cmd.add("-XX:ErrorFile=" + req.jobDir().resolve("logs").toAbsolutePath() + "/hs_err_pid%p.log");
     cmd.addAll(options.jvmArgs());
     cmd.add("-cp");
     cmd.add(options.classpath());
@@ -154,6 +162,11 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     cmd.addAll(Arrays.asList("--coordinator", req.coordinatorTarget(), "--job", req.jobId(),
         "--host", options.advertiseHost()));
     return cmd;
+  }
+
+  /** Where a worker JVM with this pid writes its crash report ({@code -XX:ErrorFile}). */
+  static Path crashReport(Path logs, long pid) {
+    return logs.resolve("hs_err_pid" + pid + ".log");
   }
 
   /** Pids of the live workers of a job, by slot order. */

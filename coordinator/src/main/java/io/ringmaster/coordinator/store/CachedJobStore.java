@@ -54,6 +54,21 @@ public final class CachedJobStore implements JobStore {
   }
 
   @Override
+  public List<Job> page(Collection<JobState> states, String tenant, JobCursor after, int limit) {
+    return memory.page(states, tenant, after, limit);
+  }
+
+  @Override
+  public void audit(AuditRecord record) {
+    durable.audit(record);
+  }
+
+  @Override
+  public List<AuditRecord> auditTrail(String jobId) {
+    return durable.auditTrail(jobId);
+  }
+
+  @Override
   public synchronized boolean delete(String id) {
     boolean existed = durable.delete(id);
     return memory.delete(id) || existed;

@@ -23,6 +23,7 @@ public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<JobCursor, Job> ordered = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<String, Map<String, CheckpointRef>> checkpoints = new ConcurrentHashMap<>();
+  private final java.util.concurrent.CopyOnWriteArrayList<AuditRecord> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public synchronized void put(Job job) {
@@ -45,6 +46,11 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public List<Job> page(Collection<JobState> states, JobCursor after, int limit) {
+    return page(states, null, after, limit);
+  }
+
+  @Override
+  public List<Job> page(Collection<JobState> states, String tenant, JobCursor after, int limit) {
     JobStoreArgs.checkLimit(limit);
     EnumSet<JobState> wanted = states.isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(states);
     NavigableMap<JobCursor, Job> rest = after == null ? ordered : ordered.tailMap(after, false);
@@ -53,7 +59,7 @@ public final class InMemoryJobStore implements JobStore {
       if (page.size() >= limit) {
         break;
       }
-      if (wanted.contains(j.getState())) {
+      if (wanted.contains(j.getState()) && (tenant == null || tenant.equals(j.getTenant()))) {
         page.add(j);
       }
     }
@@ -69,6 +75,16 @@ public final class InMemoryJobStore implements JobStore {
     }
     ordered.remove(JobCursor.of(old));
     return true;
+  }
+
+  @Override
+  public void audit(AuditRecord record) {
+    audit.add(record);
+  }
+
+  @Override
+  public List<AuditRecord> auditTrail(String jobId) {
+    return audit.stream().filter(r -> r.jobId().equals(jobId)).toList();
   }
 
   @Override

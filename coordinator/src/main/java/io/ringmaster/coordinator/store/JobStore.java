@@ -52,6 +52,18 @@ public interface JobStore extends AutoCloseable {
   /** Forgets one checkpoint reference (not the file); false when there was none. */
   boolean removeCheckpoint(String jobId, String checkpointId);
 
+  /**
+   * {@link #page(Collection, JobCursor, int)} restricted to the jobs of one tenant ({@code Job.tenant});
+   * {@code tenant} null means every tenant's.
+   */
+  List<Job> page(Collection<JobState> states, String tenant, JobCursor after, int limit);
+
+  /** Appends a record to the audit trail (durable, like a job, when the store is). */
+  void audit(AuditRecord record);
+
+  /** The audit trail of one job, oldest first; records stay after the job is deleted. */
+  List<AuditRecord> auditTrail(String jobId);
+
   /** Whether what is stored survives the coordinator (a restarted coordinator resumes its jobs). */
   default boolean durable() {
     return false;

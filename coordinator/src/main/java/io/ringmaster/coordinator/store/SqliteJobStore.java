@@ -118,7 +118,7 @@ public final class SqliteJobStore implements JobStore {
     }
   }
 
-  /** The store's file. */
+  /** The store's file. The {@code state} column holds {@link io.ringmaster.job.JobState#shortName}s. */
   public Path path() {
     return file;
   }
@@ -132,14 +132,15 @@ public final class SqliteJobStore implements JobStore {
   public synchronized void put(Job job) {
     String id = JobStoreArgs.jobId(job);
     try (PreparedStatement p = open().prepareStatement("""
-        INSERT INTO jobs (id, created_at_ms, state, updated_at_ms, job) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO jobs (id, created_at_ms, state, updated_at_ms, job, tenant) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET created_at_ms = excluded.created_at_ms, state = excluded.state,
-          updated_at_ms = excluded.updated_at_ms, job = excluded.job""")) {
+          updated_at_ms = excluded.updated_at_ms, job = excluded.job, tenant = excluded.tenant""")) {
       p.setString(1, id);
       p.setLong(2, job.getCreatedAtMs());
-      p.setString(3, job.getState().name());
+      p.setString(3, io.ringmaster.job.JobState.shortName(job.getState()));
       p.setLong(4, wallClock.getAsLong());
       p.setBytes(5, job.toByteArray());
+      p.setString(6, job.getTenant());
       p.executeUpdate();
     } catch (SQLException e) {
       throw SqliteErrors.wrap(file, "save job " + id, e);
@@ -177,7 +178,7 @@ public final class SqliteJobStore implements JobStore {
         + ") ORDER BY created_at_ms DESC, id ASC")) {
       int i = 1;
       for (JobState s : states) {
-        p.setString(i++, s.name());
+        p.setString(i++, io.ringmaster.job.JobState.shortName(s));
       }
       return readJobs(p);
     } catch (SQLException e) {
@@ -192,8 +193,16 @@ public final class SqliteJobStore implements JobStore {
    */
   @Override
   public synchronized List<Job> page(Collection<JobState> states, JobCursor after, int limit) {
+    return page(states, null, after, limit);
+  }
+
+  @Override
+  public synchronized List<Job> page(Collection<JobState> states, String tenant, JobCursor after, int limit) {
     JobStoreArgs.checkLimit(limit);
     StringBuilder sql = new StringBuilder("SELECT id, job FROM jobs WHERE 1 = 1");
+    if (tenant != null) {
+      sql.append(" AND tenant = ?");
+    }
     if (!states.isEmpty()) {
       sql.append(" AND state IN (").append(String.join(", ", java.util.Collections.nCopies(states.size(), "?")))
           .append(')');
@@ -204,8 +213,11 @@ public final class SqliteJobStore implements JobStore {
     sql.append(" ORDER BY created_at_ms DESC, id ASC LIMIT ?");
     try (PreparedStatement p = open().prepareStatement(sql.toString())) {
       int i = 1;
+      if (tenant != null) {
+        p.setString(i++, tenant);
+      }
       for (JobState s : states) {
-        p.setString(i++, s.name());
+        p.setString(i++, io.ringmaster.job.JobState.shortName(s));
       }
       if (after != null) {
         p.setLong(i++, after.createdAtMs());
@@ -243,6 +255,42 @@ public final class SqliteJobStore implements JobStore {
     } catch (SQLException e) {
       throw SqliteErrors.wrap(file, "delete job " + id, e);
     }
+  }
+
+  @Override
+  public synchronized void audit(AuditRecord r) {
+    try (PreparedStatement p = open().prepareStatement("INSERT INTO audit (time_ms, action, job_id, tenant,"
+        + " principal, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      p.setLong(1, r.timeMs());
+      p.setString(2, r.action().name());
+      p.setString(3, r.jobId());
+      p.setString(4, r.tenant());
+      p.setString(5, r.principal());
+      p.setString(6, r.peer());
+      p.setString(7, r.detail());
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap(file, "record the audit of " + r.action() + " job " + r.jobId(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<AuditRecord> auditTrail(String jobId) {
+    List<AuditRecord> out = new ArrayList<>();
+    try (PreparedStatement p = open().prepareStatement("SELECT time_ms, action, job_id, tenant, principal, peer,"
+        + " detail FROM audit WHERE job_id = ? ORDER BY seq")) {
+      p.setString(1, jobId);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new AuditRecord(r.getLong(1), AuditRecord.Action.valueOf(r.getString(2)), r.getString(3),
+              r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
+        }
+      }
+    } catch (SQLException | IllegalArgumentException e) {
+      throw SqliteErrors.wrap(file, "read the audit trail of job " + jobId,
+          e instanceof SQLException s ? s : new SQLException(e));
+    }
+    return out;
   }
 
   @Override

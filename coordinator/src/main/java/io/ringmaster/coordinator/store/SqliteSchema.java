@@ -17,7 +17,7 @@ final class SqliteSchema {
   /** "RMJS" in ASCII. */
   static final int APPLICATION_ID = 0x524d4a53;
   /** The schema this code writes and reads. */
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   private static final List<String> V1 = List.of(
       """
@@ -42,6 +42,26 @@ final class SqliteSchema {
         PRIMARY KEY (job_id, id)
       )""");
 
+  /**
+   * Version 2: each job's tenant as an indexed column (listings of one tenant), and the audit trail.
+   * Jobs stored before it get the empty tenant, as their {@code Job.tenant} is empty too.
+   */
+  private static final List<String> V2 = List.of(
+      "ALTER TABLE jobs ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+      "CREATE INDEX jobs_by_tenant ON jobs (tenant, created_at_ms DESC, id)",
+      """
+      CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms   INTEGER NOT NULL,
+        action    TEXT    NOT NULL,
+        job_id    TEXT    NOT NULL,
+        tenant    TEXT    NOT NULL,
+        principal TEXT    NOT NULL,
+        peer      TEXT    NOT NULL,
+        detail    TEXT    NOT NULL
+      )""",
+      "CREATE INDEX audit_by_job ON audit (job_id, seq)");
+
   private SqliteSchema() {}
 
   /**
@@ -59,6 +79,9 @@ final class SqliteSchema {
           for (String ddl : V1) {
             s.execute(ddl);
           }
+          for (String ddl : V2) {
+            s.execute(ddl);
+          }
           s.execute("PRAGMA application_id = " + APPLICATION_ID);
           s.execute("PRAGMA user_version = " + CURRENT_VERSION);
         } else if (appId != APPLICATION_ID) {
@@ -72,7 +95,13 @@ final class SqliteSchema {
         } else if (version < 1) {
           throw SqliteErrors.corrupt(file, "schema version " + version + " is not valid", null);
         }
-        // versions 1..CURRENT_VERSION-1 would be migrated here, one step at a time
+        if (version == 1) {
+          // migrated in place, in this transaction: the file is either version 1 or 2, never between
+          for (String ddl : V2) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA user_version = 2");
+        }
         s.execute("COMMIT");
         done = true;
       } finally {

@@ -51,6 +51,44 @@ abstract class JobStoreContractTest {
   }
 
   @Test
+  void pagesOfOneTenantHoldOnlyItsJobsInOrder() {
+    store.put(job("a1", 100, JobState.QUEUED).toBuilder().setTenant("team-a").build());
+    store.put(job("b1", 200, JobState.RUNNING).toBuilder().setTenant("team-b").build());
+    store.put(job("a2", 300, JobState.FAILED).toBuilder().setTenant("team-a").build());
+    store.put(job("n1", 400, JobState.QUEUED)); // no tenant (stored before tenants, or auth off)
+
+    assertThat(store.page(List.of(), "team-a", null, 10)).extracting(Job::getId).containsExactly("a2", "a1");
+    assertThat(store.page(List.of(JobState.QUEUED), "team-a", null, 10)).extracting(Job::getId)
+        .containsExactly("a1");
+    assertThat(store.page(List.of(), "team-a", JobCursor.of(store.get("a2").orElseThrow()), 10))
+        .extracting(Job::getId).containsExactly("a1");
+    assertThat(store.page(List.of(), "", null, 10)).extracting(Job::getId).containsExactly("n1");
+    assertThat(store.page(List.of(), null, null, 10)).hasSize(4);
+    assertThat(store.page(List.of(), "team-c", null, 10)).isEmpty();
+  }
+
+  @Test
+  void auditRecordsReadBackInOrderAndOutliveTheirJob() {
+    store.put(job("a1", 100, JobState.QUEUED).toBuilder().setTenant("team-a").build());
+    AuditRecord submit = new AuditRecord(1000, AuditRecord.Action.SUBMIT, "a1", "team-a", "alice", "10.0.0.1:5000",
+        "fashion");
+    AuditRecord cancel = new AuditRecord(2000, AuditRecord.Action.CANCEL, "a1", "team-a", "alice", "10.0.0.1:5001",
+        "was QUEUED, now CANCELLED");
+    AuditRecord other = new AuditRecord(1500, AuditRecord.Action.SUBMIT, "b1", "team-b", "bob", "10.0.0.2:5000", "");
+    store.audit(submit);
+    store.audit(other);
+    store.audit(cancel);
+    store.delete("a1");
+    store.audit(new AuditRecord(3000, AuditRecord.Action.DELETE, "a1", "", "anonymous", "unknown", "was CANCELLED"));
+
+    assertThat(store.auditTrail("a1")).extracting(AuditRecord::action).containsExactly(AuditRecord.Action.SUBMIT,
+        AuditRecord.Action.CANCEL, AuditRecord.Action.DELETE);
+    assertThat(store.auditTrail("a1").get(0)).isEqualTo(submit);
+    assertThat(store.auditTrail("b1")).containsExactly(other);
+    assertThat(store.auditTrail("nope")).isEmpty();
+  }
+
+  @Test
   void storedJobReadsBackEqual() {
     Job j = job("a-000001", 1000, JobState.RUNNING).toBuilder()
         .addEpochs(EpochMetrics.newBuilder().setEpoch(1).setTrainLoss(0.5).setTestAccuracy(0.81))

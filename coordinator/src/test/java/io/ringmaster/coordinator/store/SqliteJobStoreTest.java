@@ -119,6 +119,52 @@ class SqliteJobStoreTest extends JobStoreContractTest {
         .hasMessageContaining("customers");
   }
 
+  /** A job store written before tenants and the audit trail (schema 1), as the previous release left it. */
+  @Test
+  void aVersion1StoreIsMigratedInPlaceAndKeepsItsJobs() throws Exception {
+    store.close();
+    Path v1 = Files.createDirectories(dir.resolve("v1")).resolve(SqliteJobStore.FILE_NAME);
+    Job old = job("old-000001", 100, JobState.SUCCEEDED);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, state TEXT NOT NULL,"
+          + " updated_at_ms INTEGER NOT NULL, job BLOB NOT NULL)");
+      s.execute("CREATE INDEX jobs_by_created ON jobs (created_at_ms DESC, id)");
+      s.execute("CREATE INDEX jobs_by_state ON jobs (state, created_at_ms DESC)");
+      s.execute("CREATE TABLE checkpoints (job_id TEXT NOT NULL, id TEXT NOT NULL, epoch INTEGER NOT NULL,"
+          + " step INTEGER NOT NULL, epoch_complete INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,"
+          + " ref BLOB NOT NULL, PRIMARY KEY (job_id, id))");
+      s.execute("PRAGMA application_id = " + SqliteSchema.APPLICATION_ID);
+      s.execute("PRAGMA user_version = 1");
+      try (var p = c.prepareStatement("INSERT INTO jobs VALUES (?, ?, ?, ?, ?)")) {
+        p.setString(1, old.getId());
+        p.setLong(2, 100);
+        p.setString(3, "SUCCEEDED");
+        p.setLong(4, 100);
+        p.setBytes(5, old.toByteArray());
+        p.executeUpdate();
+      }
+    }
+
+    store = SqliteJobStore.open(v1);
+
+    assertThat(store.get(old.getId())).contains(old);
+    assertThat(store.page(java.util.List.of(), "", null, 10)).containsExactly(old);
+    store.put(job("new-000001", 200, JobState.QUEUED).toBuilder().setTenant("team-a").build());
+    store.audit(new AuditRecord(1, AuditRecord.Action.SUBMIT, "new-000001", "team-a", "alice", "h:1", ""));
+    assertThat(store.page(java.util.List.of(), "team-a", null, 10)).extracting(Job::getId)
+        .containsExactly("new-000001");
+    assertThat(store.auditTrail("new-000001")).hasSize(1);
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
+        Statement s = c.createStatement(); var r = s.executeQuery("PRAGMA user_version")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(SqliteSchema.CURRENT_VERSION);
+    }
+    store = SqliteJobStore.open(v1); // a migrated file opens again as it is
+    assertThat(store.auditTrail("new-000001")).hasSize(1);
+  }
+
   @Test
   void fileFromANewerSchemaIsRefused() throws Exception {
     store.put(job("a", 1, JobState.RUNNING));

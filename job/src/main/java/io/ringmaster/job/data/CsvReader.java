@@ -17,8 +17,6 @@ import java.util.List;
  * quotes are ignored; blank lines are skipped. The file may be gzipped (recognised by its magic bytes).
  */
 public final class CsvReader {
-  private static final int MAX_SHOWN_COLUMNS = 12;
-  private static final int MAX_SHOWN_VALUE = 40;
 
   private final Path path;
   private final String labelColumn;
@@ -103,8 +101,9 @@ public final class CsvReader {
       }
     }
     if (labelIndex < 0) {
-      throw new DatasetException(Source.LABEL_COLUMN, "no column '" + labelColumn + "' in header "
-          + shown(header) + " of " + path + "; name the label column with labelColumn");
+      // the header's names are the file's content: never quoted (the caller may not be allowed to read it)
+      throw new DatasetException(Source.LABEL_COLUMN, "no column '" + io.ringmaster.job.spec.Echo.of(labelColumn, 60)
+          + "' in the header of " + path + " (" + header.length + " columns); name the label column with labelColumn");
     }
     if (matches > 1) {
       throw new DatasetException(Source.LABEL_COLUMN, "column '" + labelColumn + "' appears " + matches
@@ -177,9 +176,9 @@ public final class CsvReader {
   }
 
   private DatasetException badValue(int lineNo, int column, String raw, String what) {
-    String shownValue = raw.length() > MAX_SHOWN_VALUE ? raw.substring(0, MAX_SHOWN_VALUE) + "..." : raw;
-    return new DatasetException(Source.PATH, "line " + lineNo + ", column '" + header[column] + "': '"
-        + shownValue + "' " + what + " (file " + path + ")");
+    // neither the value nor the column's name is quoted: both are the file's content
+    return new DatasetException(Source.PATH, "line " + lineNo + ", column " + (column + 1) + ": the value " + what
+        + " (file " + path + ")");
   }
 
   private int[] trimmedLabels() {
@@ -227,11 +226,4 @@ public final class CsvReader {
     return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
   }
 
-  private static String shown(String[] names) {
-    if (names.length <= MAX_SHOWN_COLUMNS) {
-      return Arrays.toString(names);
-    }
-    return "[" + String.join(", ", Arrays.copyOf(names, MAX_SHOWN_COLUMNS)) + ", ... (" + names.length
-        + " columns)]";
-  }
 }

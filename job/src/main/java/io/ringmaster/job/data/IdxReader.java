@@ -132,8 +132,7 @@ public final class IdxReader {
       if (magic == LABELS_MAGIC) {
         hint = "it looks like an IDX labels file; are path and labels swapped?";
       } else if ((magic >>> 16) == 0 && (magic & 0xFF) == 3) {
-        hint = "only unsigned bytes (type 0x08) are supported, this file has type 0x"
-            + hex2((magic >>> 8) & 0xFF);
+        hint = "only unsigned bytes (type 0x08) are supported, this file has another element type";
       }
       throw wrongMagic(p, Source.PATH, magic, IMAGES_MAGIC, "images", hint);
     }
@@ -177,15 +176,13 @@ public final class IdxReader {
 
   private static DatasetException wrongMagic(Path p, Source source, int magic, int expected, String kind,
       String hint) {
-    return new DatasetException(source, p + " is not an IDX " + kind + " file (magic " + hex8(magic)
-        + ", expected " + hex8(expected) + ")" + (hint == null ? "" : ": " + hint));
+    // the file's own bytes are never quoted: the caller may not be allowed to read them
+    return new DatasetException(source, p + " is not an IDX " + kind + " file (it does not start with the IDX "
+        + kind + " magic number " + hex8(expected) + ")" + (hint == null ? "" : ": " + hint));
   }
 
   private static String hex8(int v) {
     return String.format(Locale.ROOT, "0x%08X", v);
   }
 
-  private static String hex2(int v) {
-    return String.format(Locale.ROOT, "%02X", v);
-  }
 }

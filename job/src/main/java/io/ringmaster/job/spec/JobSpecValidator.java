@@ -22,6 +22,16 @@ public final class JobSpecValidator {
   public static final int MIN_HEAP_MB = 128;
   public static final int MIN_OFFHEAP_MB = 128;
   public static final int MAX_GPUS_PER_WORKER = 16;
+  /**
+   * Absolute bounds, whatever a coordinator allows (its own, lower, limits are checked on submission): a
+   * value beyond them is a mistake on any machine, and no worker JVM starts with it.
+   */
+  public static final int MAX_HEAP_MB = 1 << 20;
+  public static final int MAX_OFFHEAP_MB = 1 << 20;
+  public static final int MAX_THREADS = 1024;
+  /** Units of one hidden layer of a built-in model, and hidden layers of an MLP. */
+  public static final int MAX_HIDDEN_UNITS = 65_536;
+  public static final int MAX_HIDDEN_LAYERS = 64;
 
   private JobSpecValidator() {}
 
@@ -52,15 +62,17 @@ public final class JobSpecValidator {
     }
     validateUpdater(spec.updater(), v);
     ResourceSpec r = spec.resources();
-    if (r.heapMb() < MIN_HEAP_MB) {
-      v.add(new Violation("spec.resources.heapMb", "must be >= " + MIN_HEAP_MB + " MiB, got " + r.heapMb()));
+    if (r.heapMb() < MIN_HEAP_MB || r.heapMb() > MAX_HEAP_MB) {
+      v.add(new Violation("spec.resources.heapMb", "must be between " + MIN_HEAP_MB + " and " + MAX_HEAP_MB
+          + " MiB, got " + r.heapMb()));
     }
-    if (r.offheapMb() < MIN_OFFHEAP_MB) {
-      v.add(new Violation("spec.resources.offheapMb",
-          "must be >= " + MIN_OFFHEAP_MB + " MiB, got " + r.offheapMb()));
+    if (r.offheapMb() < MIN_OFFHEAP_MB || r.offheapMb() > MAX_OFFHEAP_MB) {
+      v.add(new Violation("spec.resources.offheapMb", "must be between " + MIN_OFFHEAP_MB + " and "
+          + MAX_OFFHEAP_MB + " MiB, got " + r.offheapMb()));
     }
-    if (r.threads() < 1) {
-      v.add(new Violation("spec.resources.threads", "must be >= 1, got " + r.threads()));
+    if (r.threads() < 1 || r.threads() > MAX_THREADS) {
+      v.add(new Violation("spec.resources.threads", "must be between 1 and " + MAX_THREADS + ", got "
+          + r.threads()));
     }
     if (r.gpus() < 0 || r.gpus() > MAX_GPUS_PER_WORKER) {
       v.add(new Violation("spec.resources.gpus", "must be between 0 and " + MAX_GPUS_PER_WORKER
@@ -124,10 +136,16 @@ public final class JobSpecValidator {
         v.add(new Violation("spec.model.architecture",
             "unknown architecture '" + b.architecture() + "': use mlp or lenet, or give model.dl4jJson"));
       }
+      if (b.hidden().size() > MAX_HIDDEN_LAYERS) {
+        v.add(new Violation("spec.model.hidden", "at most " + MAX_HIDDEN_LAYERS + " hidden layers, got "
+            + b.hidden().size()));
+        return;
+      }
       for (int i = 0; i < b.hidden().size(); i++) {
         Integer h = b.hidden().get(i);
-        if (h == null || h < 1) {
-          v.add(new Violation("spec.model.hidden[" + i + "]", "must be >= 1, got " + h));
+        if (h == null || h < 1 || h > MAX_HIDDEN_UNITS) {
+          v.add(new Violation("spec.model.hidden[" + i + "]", "must be between 1 and " + MAX_HIDDEN_UNITS
+              + " units, got " + h));
         }
       }
     } else if (model instanceof ModelSpec.Dl4jJson j && j.json().isBlank()) {

@@ -34,7 +34,9 @@ import java.util.function.UnaryOperator;
  * </pre>
  */
 public final class JobSpecYaml {
-  private static final YAMLMapper MAPPER = new YAMLMapper();
+  /** Refuses duplicate keys: a job file whose later {@code epochs:} silently wins is a mistake to report. */
+  private static final YAMLMapper MAPPER = YAMLMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private static final Set<String> TOP = Set.of("name", "model", "data", "epochs", "batchSize", "updater",
       "seed", "workers", "strategy", "resources", "faultTolerance", "kubernetes");
@@ -127,7 +129,13 @@ public final class JobSpecYaml {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new InvalidSpecException("spec", "not valid YAML" + where + ": " + e.getOriginalMessage());
+      String m = e.getOriginalMessage();
+      if (m != null && m.startsWith("Duplicate field '")) {
+        String key = m.substring("Duplicate field '".length(), m.lastIndexOf('\''));
+        throw new InvalidSpecException("spec", "duplicate key '" + Echo.of(key, 80) + "'" + where
+            + ": give each field once");
+      }
+      throw new InvalidSpecException("spec", "not valid YAML" + where + ": " + Echo.of(m, 300));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidSpecException("spec", "the job file must be a YAML mapping of fields (name, model, data, ...)");
@@ -240,14 +248,22 @@ public final class JobSpecYaml {
     return new FaultToleranceSpec(
         intOr(f + "minWorkers", n.get("minWorkers"), 0),
         intOr(f + "maxWorkers", n.get("maxWorkers"), 0),
-        maxRepl == null ? FaultToleranceSpec.UNSET_MAX_REPLACEMENTS
-            : (int) Math.max(FaultToleranceSpec.UNSET_MAX_REPLACEMENTS, Math.min(maxRepl, Integer.MAX_VALUE)),
+        maxRepl == null ? FaultToleranceSpec.UNSET_MAX_REPLACEMENTS : maxReplacements(f + "maxReplacements", maxRepl),
         intOr(f + "replacementTimeoutS", n.get("replacementTimeoutS"), 0),
         intOr(f + "checkpointEverySteps", n.get("checkpointEverySteps"), 0),
         skip != null && skip,
         wt == null ? 0 : wt,
         sw == null ? 0 : sw,
         st == null ? 0 : st);
+  }
+
+  /** A given maxReplacements: never the "unset" marker, whatever was written. */
+  private int maxReplacements(String field, long value) {
+    if (value < 0) {
+      violations.add(new Violation(field, "must be >= 0 (leave it out for the default, 2 x workers), got " + value));
+      return 0;
+    }
+    return (int) Math.min(value, Integer.MAX_VALUE);
   }
 
   private Boolean bool(String field, JsonNode n) {

@@ -82,8 +82,12 @@ public final class SpecProtos {
     DataSpec data = null;
     if (p.hasData()) {
       data = new DataSpec(
-          p.getData().hasTrain() ? dataset(p.getData().getTrain()) : null,
-          p.getData().hasTest() ? dataset(p.getData().getTest()) : null);
+          p.getData().hasTrain() ? dataset("spec.data.train", p.getData().getTrain(), v) : null,
+          p.getData().hasTest() ? dataset("spec.data.test", p.getData().getTest(), v) : null);
+    }
+    if (p.getStrategy() == io.ringmaster.proto.v1.Strategy.UNRECOGNIZED) {
+      v.add(new Violation("spec.strategy", "unknown strategy (enum value " + p.getStrategyValue()
+          + "): use STRATEGY_ALLREDUCE, or leave it unset"));
     }
     UpdaterSpec updater = null;
     if (p.hasUpdater()) {
@@ -111,7 +115,7 @@ public final class SpecProtos {
         p.getWorkers() == 0 ? null : p.getWorkers(),
         p.getStrategy() == io.ringmaster.proto.v1.Strategy.STRATEGY_ALLREDUCE ? Strategy.ALLREDUCE : null,
         resources,
-        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance()) : null,
+        p.hasFaultTolerance() ? faultTolerance(p.getFaultTolerance(), v) : null,
         p.hasKubernetes() ? kubernetes(p.getKubernetes()) : null);
   }
 
@@ -155,9 +159,14 @@ public final class SpecProtos {
     return s == null ? "" : s;
   }
 
-  private static FaultToleranceSpec faultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec f) {
+  private static FaultToleranceSpec faultTolerance(io.ringmaster.proto.v1.FaultToleranceSpec f, List<Violation> v) {
+    // "unset" is the field's absence, never a value: -1 is as wrong as -5
+    if (f.hasMaxReplacements() && f.getMaxReplacements() < 0) {
+      v.add(new Violation("spec.faultTolerance.maxReplacements", "must be >= 0 (leave it unset for the default,"
+          + " 2 x workers), got " + f.getMaxReplacements()));
+    }
     return new FaultToleranceSpec(f.getMinWorkers(), f.getMaxWorkers(),
-        f.hasMaxReplacements() ? f.getMaxReplacements() : FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
+        f.hasMaxReplacements() ? Math.max(0, f.getMaxReplacements()) : FaultToleranceSpec.UNSET_MAX_REPLACEMENTS,
         f.getReplacementTimeoutS(), f.getCheckpointEverySteps(), f.getSkipNonFiniteSteps(), f.getWorkerTimeoutS(),
         f.getStallWarningS(), f.getStallTimeoutS());
   }
@@ -174,11 +183,16 @@ public final class SpecProtos {
     return b.build();
   }
 
-  private static DatasetRef dataset(io.ringmaster.proto.v1.DatasetRef d) {
+  private static DatasetRef dataset(String field, io.ringmaster.proto.v1.DatasetRef d, List<Violation> v) {
     DatasetRef.Format format = switch (d.getFormat()) {
       case FORMAT_IDX -> DatasetRef.Format.IDX;
       case FORMAT_CSV -> DatasetRef.Format.CSV;
-      default -> null;
+      case FORMAT_UNSPECIFIED -> null;
+      case UNRECOGNIZED -> {
+        v.add(new Violation(field + ".format", "unknown format (enum value " + d.getFormatValue()
+            + "): use FORMAT_IDX or FORMAT_CSV, or leave it unset to infer it from the path"));
+        yield null;
+      }
     };
     return new DatasetRef(format, d.getPath(), emptyToNull(d.getLabelsPath()), emptyToNull(d.getLabelColumn()),
         emptyToNull(d.getDataset()), emptyToNull(d.getLabelsDataset()));

@@ -63,10 +63,10 @@ class DataProbeTest {
                 TestFiles.write(d, "l", labels(3)).toString()),
             "spec.data.train.path", "is a directory"),
         row("labels file given as images", d -> idx(d, labels(3), labels(3)),
-            "spec.data.train.path", "not an IDX images file (magic 0x00000801, expected 0x00000803)",
+            "spec.data.train.path", "not an IDX images file (it does not start with the IDX images magic number 0x00000803)",
             "are path and labels swapped?"),
         row("images file given as labels", d -> idx(d, images3(), images3()),
-            "spec.data.train.labels", "not an IDX labels file (magic 0x00000803, expected 0x00000801)"),
+            "spec.data.train.labels", "not an IDX labels file (it does not start with the IDX labels magic number 0x00000801)"),
         row("fewer labels than images", d -> idx(d, images3(), labels(2)),
             "spec.data.train.labels", "2 labels but 3 images in "),
         row("images truncated (plain)",
@@ -86,25 +86,25 @@ class DataProbeTest {
         row("shorter than a header", d -> idx(d, new byte[] {0, 0, 8, 3, 0, 0}, labels(3)),
             "spec.data.train.path", "not an IDX images file: shorter than the 16-byte header"),
         row("float pixels", d -> idx(d, TestFiles.idxImages(0x00000D03, 3, 2, 2, new byte[48]), labels(3)),
-            "spec.data.train.path", "magic 0x00000D03", "only unsigned bytes (type 0x08)"),
+            "spec.data.train.path", "only unsigned bytes (type 0x08)", "another element type"),
         row("zero images", d -> idx(d, TestFiles.idxImages(IMG, 0, 2, 2, new byte[0]), labels(3)),
             "spec.data.train.path", "announces 0 images of 2x2", "at least 1"),
         row("labels truncated", d -> idx(d, images3(), TestFiles.idxLabels(LAB, 3, 1, 1)),
             "spec.data.train.labels", "truncated: the header announces 3 labels but the file holds 2"),
         row("csv: not a number", d -> csv(d, "label,pixel1,pixel2,pixel3\n1,2,3,4\n0,5,6,abc\n"),
-            "spec.data.train.path", "line 3, column 'pixel3': 'abc' is not a number"),
+            "spec.data.train.path", "line 3, column 4: the value is not a number"),
         row("csv: not finite", d -> csv(d, "label,x\n1,NaN\n"),
-            "spec.data.train.path", "line 2, column 'x': 'NaN' is not a finite number"),
+            "spec.data.train.path", "line 2, column 2: the value is not a finite number"),
         row("csv: no label column", d -> csv(d, "a,b,c\n1,2,3\n"),
-            "spec.data.train.labelColumn", "no column 'label' in header [a, b, c]"),
+            "spec.data.train.labelColumn", "no column 'label' in the header of", "(3 columns)"),
         row("csv: duplicate label column", d -> csv(d, "label,a,label\n1,2,3\n"),
             "spec.data.train.labelColumn", "appears 2 times"),
         row("csv: short row", d -> csv(d, "label,a,b\n1,2,3\n1,2\n"),
             "spec.data.train.path", "line 3: 2 values but the header has 3 columns"),
         row("csv: negative label", d -> csv(d, "label,a\n-1,2\n"),
-            "spec.data.train.path", "line 2, column 'label': '-1' is not a class id"),
+            "spec.data.train.path", "line 2, column 1: the value is not a class id"),
         row("csv: fractional label", d -> csv(d, "a,label\n1,2.5\n"),
-            "spec.data.train.path", "'2.5' is not a class id"),
+            "spec.data.train.path", "line 2, column 2: the value is not a class id"),
         row("csv: empty file", d -> csv(d, "\n\n"), "spec.data.train.path", "is empty"),
         row("csv: header only", d -> csv(d, "label,a\n"), "spec.data.train.path", "no data rows"),
         row("csv: label column only", d -> csv(d, "label\n1\n"), "spec.data.train.path", "no feature columns"));
@@ -125,6 +125,30 @@ class DataProbeTest {
     for (String f : fragments) {
       assertThat(v.message()).contains(f);
     }
+  }
+
+  /** Issue #10, defect 1: a file the caller may not read must not come back quoted in an error. */
+  static Stream<Arguments> filesWithSecrets() {
+    return Stream.of(
+        Arguments.of("system file as CSV (its first line)", "root:x:0:0:SECRET-HEADER:/root:/bin/bash\n"
+            + "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", "SECRET-HEADER"),
+        Arguments.of("CSV whose value is not a number", "label,SECRET-COLUMN\n1,SECRET-VALUE\n", "SECRET"),
+        Arguments.of("text file read as IDX (its first bytes as magic)", "SECRETS-FIRST-BYTES\n", "5345"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("filesWithSecrets")
+  void errorsNeverQuoteTheFilesContent(String name, String content, String secret) throws Exception {
+    Path f = Files.writeString(Files.createDirectories(dir.resolve("secret")).resolve(
+        name.contains("IDX") ? "data.idx" : "data.csv"), content);
+    DatasetRef ref = name.contains("IDX") ? DatasetRef.idx(f.toString(), f.toString())
+        : DatasetRef.csv(f.toString(), "label");
+    ProbeResult r = DataProbe.probe("spec.data.train", ref);
+    assertThat(r.violations()).isNotEmpty();
+    assertThat(r.violations()).allSatisfy(v -> {
+      assertThat(v.message()).doesNotContain(secret);
+      assertThat(v.message()).doesNotContain("SECRET");
+    });
   }
 
   @Test

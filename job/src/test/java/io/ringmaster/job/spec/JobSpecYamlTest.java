@@ -67,14 +67,14 @@ class JobSpecYamlTest {
         Arguments.of(GOOD.replace("learningRate: 0.001", "learningRate: -1"), "spec.updater.learningRate", "> 0"),
         Arguments.of(GOOD.replace("architecture: mlp", "architecture: resnet"), "spec.model.architecture",
             "unknown architecture 'resnet'"),
-        Arguments.of(GOOD.replace("hidden: [256, 128]", "hidden: [256, 0]"), "spec.model.hidden[1]", ">= 1"),
+        Arguments.of(GOOD.replace("hidden: [256, 128]", "hidden: [256, 0]"), "spec.model.hidden[1]", "between 1 and 65536 units, got 0"),
         Arguments.of(GOOD.replace(", labels: /d/train-labels-idx1-ubyte.gz", ""), "spec.data.train.labels",
             "needs a labels file"),
         Arguments.of(GOOD.replace("seed: 42", "sead: 42"), "spec.sead", "unknown field"),
         Arguments.of(GOOD.replace("model: {architecture: mlp, hidden: [256, 128], activation: relu}", ""),
             "spec.model", "missing"),
         Arguments.of(GOOD + "strategy: ps\n", "spec.strategy", "unknown strategy"),
-        Arguments.of(GOOD + "resources: {heapMb: 10}\n", "spec.resources.heapMb", ">= 128"),
+        Arguments.of(GOOD + "resources: {heapMb: 10}\n", "spec.resources.heapMb", "between 128 and 1048576 MiB, got 10"),
         Arguments.of("epochs: [1\n", "spec", "not valid YAML"),
         Arguments.of("- a\n- b\n", "spec", "must be a YAML mapping"));
   }

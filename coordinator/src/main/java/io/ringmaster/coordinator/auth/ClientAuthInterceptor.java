@@ -1,0 +1,126 @@
+package io.ringmaster.coordinator.auth;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates callers of the client API ({@link MethodPolicy}) by bearer token and attaches the
+ * {@link Caller} to the call's context; the services then keep each tenant to its own jobs and datasets.
+ *
+ * <p>The protocol: the client sends {@code authorization: Bearer <token>} with every call. No header (or
+ * not a bearer token): UNAUTHENTICATED, saying how to give one. A token that is not in the
+ * {@link TokenTable}: UNAUTHENTICATED (the same answer for a wrong, revoked or misspelt token). A token
+ * whose role is too weak for the method: PERMISSION_DENIED, naming the role needed. A method of a client
+ * service that the policy does not list: PERMISSION_DENIED for everyone. Worker-plane methods and other
+ * services pass untouched (workers authenticate as workers). The token never appears in a message or
+ * log line; refusals are logged with the peer address and method.
+ *
+ * <p>Without a token table ({@link #disabled()}: embedded {@code ringmaster run}, or a coordinator told
+ * {@code --client-auth none}) every client call runs as {@link Caller#unauthenticated}, an admin.
+ */
+public final class ClientAuthInterceptor implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(ClientAuthInterceptor.class);
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String BEARER = "bearer ";
+
+  private final TokenTable tokens;
+  private final MethodPolicy policy;
+
+  private ClientAuthInterceptor(TokenTable tokens, MethodPolicy policy) {
+    this.tokens = tokens;
+    this.policy = policy;
+  }
+
+  /** Checks every client call against {@code tokens}. */
+  public static ClientAuthInterceptor withTokens(TokenTable tokens) {
+    return new ClientAuthInterceptor(java.util.Objects.requireNonNull(tokens), MethodPolicy.standard());
+  }
+
+  /** Authenticates nobody: every client call runs as an unauthenticated admin. */
+  public static ClientAuthInterceptor disabled() {
+    return new ClientAuthInterceptor(null, MethodPolicy.standard());
+  }
+
+  /** Whether client calls are authenticated. */
+  public boolean enabled() {
+    return tokens != null;
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
+      ServerCallHandler<ReqT, RespT> next) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    MethodPolicy.Access access = policy.access(method);
+    if (access instanceof MethodPolicy.Access.NotClientApi || access instanceof MethodPolicy.Access.WorkerPlane) {
+      return next.startCall(call, headers);
+    }
+    String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    if (access instanceof MethodPolicy.Access.Unlisted) {
+      return refuse(call, Status.PERMISSION_DENIED.withDescription(shortName(method) + " is not open to clients"
+          + " on this coordinator"), peer, "unlisted method");
+    }
+    Role needed = ((MethodPolicy.Access.Client) access).role();
+    Caller caller;
+    if (tokens == null) {
+      caller = Caller.unauthenticated(peer);
+    } else {
+      String header = headers.get(AUTHORIZATION);
+      if (header == null || header.length() <= BEARER.length()
+          || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        return refuse(call, Status.UNAUTHENTICATED.withDescription("this coordinator needs a client token: set"
+            + " RINGMASTER_TOKEN, or 'token:' in ~/.config/ringmaster/config.yaml (gRPC clients: metadata"
+            + " 'authorization: Bearer TOKEN'); ask the coordinator's operator for one"), peer,
+            header == null ? "no token" : "not a bearer token");
+      }
+      Optional<TokenTable.Entry> entry = tokens.authenticate(header.substring(BEARER.length()).strip());
+      if (entry.isEmpty()) {
+        return refuse(call, Status.UNAUTHENTICATED.withDescription("the client token is not accepted by this"
+            + " coordinator (unknown or revoked): check RINGMASTER_TOKEN or your config file"), peer, "unknown token");
+      }
+      TokenTable.Entry e = entry.get();
+      caller = new Caller(e.name(), e.tenant(), e.role(), peer);
+      if (!e.role().allows(needed)) {
+        return refuse(call, Status.PERMISSION_DENIED.withDescription("token '" + e.name() + "' has role "
+            + e.role().id() + ", but " + shortName(method) + " needs role " + needed.id()
+            + " or higher; ask the coordinator's operator"), peer, caller + " lacks role " + needed.id());
+      }
+    }
+    Context context = caller.attach(Context.current());
+    return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  private static <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status,
+      String peer, String why) {
+    log.warn("refused {} from {}: {} ({})", shortName(call.getMethodDescriptor().getFullMethodName()), peer,
+        status.getCode(), why);
+    call.close(status, new Metadata());
+    return new ServerCall.Listener<>() { };
+  }
+
+  private static String shortName(String fullMethodName) {
+    int slash = fullMethodName.lastIndexOf('/');
+    String service = io.grpc.MethodDescriptor.extractFullServiceName(fullMethodName);
+    String simple = service == null ? "" : service.substring(service.lastIndexOf('.') + 1);
+    return simple + "." + fullMethodName.substring(slash + 1);
+  }
+
+  /** {@code host:port} of the remote end, or {@code unknown} (in-process transports have no address). */
+  static String peer(SocketAddress address) {
+    if (address instanceof InetSocketAddress a) {
+      String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+    return address == null ? "unknown" : address.toString();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Who may call a coordinator's client API, and what is recorded about it.
+ *
+ * <p>The protocol: a client sends {@code authorization: Bearer TOKEN} with every call of {@code JobService}
+ * and of {@code DatasetService} (except {@code DownloadFile} and {@code UploadModel}, which workers call and
+ * which are authenticated as workers are). The {@link io.ringmaster.coordinator.auth.ClientAuthInterceptor}
+ * finds the token in the {@link io.ringmaster.coordinator.auth.TokenTable} (read from the coordinator's
+ * tokens file by {@link io.ringmaster.coordinator.auth.TokensFile}; only SHA-256 hashes are kept, compared in
+ * constant time), checks the token's {@link io.ringmaster.coordinator.auth.Role} against the method's
+ * ({@link io.ringmaster.coordinator.auth.MethodPolicy}) and attaches the
+ * {@link io.ringmaster.coordinator.auth.Caller} (token name, tenant, role, peer address) to the call. The
+ * services read it with {@code Caller.current()} and keep each tenant to its own jobs; a service installed
+ * without the interceptor fails every call (fail closed).
+ *
+ * <p>States of a call: no or malformed header, or unknown token: UNAUTHENTICATED; known token whose role is
+ * too weak, or a client-service method the policy does not list: PERMISSION_DENIED; otherwise the call runs
+ * as its caller. Without a token table (embedded {@code ringmaster run}, or {@code --client-auth none}) every
+ * caller is {@link io.ringmaster.coordinator.auth.Caller#unauthenticated}, an admin.
+ *
+ * <p>{@link io.ringmaster.coordinator.auth.AuditTrail} records submissions, cancellations and deletions in the
+ * job store and the {@code ringmaster.audit} log; {@link io.ringmaster.coordinator.auth.TenantQuota} bounds
+ * what one tenant uses. See docs/SECURITY.md.
+ */
+package io.ringmaster.coordinator.auth;
