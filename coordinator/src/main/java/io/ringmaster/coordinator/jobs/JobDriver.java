@@ -142,7 +142,8 @@ final class JobDriver {
 
   /** A heartbeat's activity: what the worker says it is doing (read by the no-progress watchdog). */
   void activity(WorkerSession s, WorkerActivity a) {
-    run(() -> feed(new JobInput.Activity(ref(s), a)));
+    long receivedAt = services.nanoClock().getAsLong(); // now, not when the job's thread gets to it
+    run(() -> feed(new JobInput.Activity(ref(s), a, receivedAt)));
   }
 
   /** A worker's control stream ended. */

@@ -31,8 +31,19 @@ sealed interface JobInput {
   /** A message from a worker of this job (anything but Hello and Heartbeat). */
   record Message(WorkerRef worker, WorkerMessage message) implements JobInput {}
 
-  /** A heartbeat's {@link WorkerActivity}: what the worker says it is doing. */
-  record Activity(WorkerRef worker, WorkerActivity activity) implements JobInput {}
+  /**
+   * A heartbeat's {@link WorkerActivity}: what the worker says it is doing.
+   *
+   * @param receivedAtNanos when the coordinator received it (its monotonic clock): an activity received
+   *     before the job last sent a command describes the worker before that command, and is not counted
+   *     by the no-progress watchdog however late the job's thread reads it
+   */
+  record Activity(WorkerRef worker, WorkerActivity activity, long receivedAtNanos) implements JobInput {
+    /** An activity read as soon as it was received. */
+    Activity(WorkerRef worker, WorkerActivity activity) {
+      this(worker, activity, Long.MAX_VALUE);
+    }
+  }
 
   /** A worker's control stream ended. */
   record Detached(WorkerRef worker, String why) implements JobInput {}

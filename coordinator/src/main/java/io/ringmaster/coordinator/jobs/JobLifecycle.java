@@ -222,6 +222,8 @@ final class JobLifecycle {
   private Cursor furthest;
 
   private final ProgressWatchdog watchdog;
+  /** When the current phase began: heartbeats received before it are not counted by the watchdog. */
+  private long expectingSinceNanos = Long.MIN_VALUE;
   private int idleRecoveries;
 
   private int launchesPending;
@@ -330,7 +332,7 @@ final class JobLifecycle {
     } else if (input instanceof JobInput.Message m) {
       onMessage(m.worker(), m.message());
     } else if (input instanceof JobInput.Activity a) {
-      onActivity(a.worker(), a.activity());
+      onActivity(a.worker(), a.activity(), a.receivedAtNanos());
     } else if (input instanceof JobInput.Detached d) {
       onDetached(d.worker(), d.why());
     } else if (input instanceof JobInput.Exited e) {
@@ -800,8 +802,13 @@ final class JobLifecycle {
     return p == Phase.PREPARING || p == Phase.TRAINING || p == Phase.SAVING;
   }
 
-  private void onActivity(WorkerRef w, WorkerActivity a) {
+  private void onActivity(WorkerRef w, WorkerActivity a, long receivedAtNanos) {
     if (!watched(phase) || !roster.isLiveMember(w)) {
+      return;
+    }
+    if (receivedAtNanos < expectingSinceNanos) {
+      // received before the phase's command was sent (it waited on the job's thread, e.g. behind a large
+      // gang's hand-over): it says nothing about how the worker took that command
       return;
     }
     if (!watchdog.heartbeat(w, a, id(), generation, roster.ringSize(), roster::liveMembers)) {
@@ -1302,6 +1309,7 @@ final class JobLifecycle {
     boolean wasWatched = watched(phase);
     phase = next;
     watchdog.expectationChanged();
+    expectingSinceNanos = nanoClock.getAsLong();
     if (watched(next) && !wasWatched) {
       watchdog.progressed(nanoClock.getAsLong()); // the bound counts from entering a watched phase
       if (!timers.containsKey(JobTimer.of(Kind.NO_PROGRESS))) {

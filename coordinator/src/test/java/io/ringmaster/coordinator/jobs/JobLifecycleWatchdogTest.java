@@ -54,6 +54,29 @@ class JobLifecycleWatchdogTest {
   }
 
   @Test
+  void heartbeatsReceivedBeforeTheCommandWasSentDoNotCountHoweverLateTheyAreRead() {
+    LifecycleHarness h = new LifecycleHarness(2, 1, ft(0, -1), false);
+    List<WorkerRef> ws = h.running(2); // TRAINING: RunEpoch sent at h.nanos
+    long sentAt = h.nanos;
+    h.advance(Duration.ofSeconds(10)); // the job's thread read them late: behind a large gang's hand-over
+    for (int i = 0; i < 3 * IDLE; i++) {
+      for (WorkerRef w : ws) {
+        h.feed(new JobInput.Activity(w, WorkerActivity.newBuilder().setKind(WorkerActivity.Kind.NO_JOB).build(),
+            sentAt - 1));
+      }
+    }
+    assertThat(h.phase()).as("stale heartbeats say nothing about the RunEpoch").isEqualTo(Phase.TRAINING);
+
+    for (int i = 0; i < IDLE; i++) {
+      for (WorkerRef w : ws) {
+        h.feed(new JobInput.Activity(w, WorkerActivity.newBuilder().setKind(WorkerActivity.Kind.NO_JOB).build(),
+            h.nanos));
+      }
+    }
+    assertThat(h.phase()).as("received after it, they do").isEqualTo(Phase.PAUSING);
+  }
+
+  @Test
   void busyOrSilentMembersNeverTriggerIt() {
     LifecycleHarness h = new LifecycleHarness(2, 1, ft(0, -1), false);
     List<WorkerRef> ws = h.running(2);
