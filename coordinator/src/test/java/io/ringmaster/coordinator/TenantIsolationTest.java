@@ -60,8 +60,8 @@ class TenantIsolationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    FashionSubset.Files4 data = FashionSubset.write(Files.createDirectories(tmp.resolve("data")), 300, 100);
-    good = SpecProtos.toProto(JobSpecYaml.parse(FashionSubset.yaml(data, 2, 1, 32), tmp));
+    FashionSubset data = FashionSubset.write(Files.createDirectories(tmp.resolve("data")), 300, 100);
+    good = SpecProtos.toProto(JobSpecYaml.parse(data.yaml(2, 1, 32), tmp));
     TokenTable tokens = new TokenTable(List.of(
         new TokenTable.Entry("alice", "team-a", Role.SUBMIT, TokenTable.sha256(ALICE)),
         new TokenTable.Entry("rita", "team-a", Role.READ, TokenTable.sha256(RITA)),

@@ -34,7 +34,7 @@ class SpecCheckerLimitsTest {
   static io.ringmaster.proto.v1.JobSpec.Builder mlp(List<Integer> hidden) {
     return SpecProtos.toProto(new JobSpec("limits", new ModelSpec.Builtin(ModelSpec.MLP, hidden, null),
         new DataSpec(DatasetRef.csv("host:/train", "label"), DatasetRef.csv("host:/test", "label")),
-        1, 64, UpdaterSpec.adam(1e-3), null, 1, null, null, null)).toBuilder();
+        1, 64, UpdaterSpec.adam(1e-3), null, 1, null, null, null, null)).toBuilder();
   }
 
   static Stream<Arguments> tooBig() {
