@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.FashionSubset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
