@@ -47,8 +47,8 @@ class ClientCommandsTest {
 
   @Test
   void watchPrintsOneLinePerEpochAndTheModelPath() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
 
     CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
 
@@ -67,8 +67,8 @@ class ClientCommandsTest {
 
   @Test
   void watchReconnectsAfterUnavailableAndResumesWithoutRepeatingEpochs() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
     cli.service.breakFirstWatchAfter = 8; // snapshot, 3 state/worker events, 3 progress, epoch 1 (sequence 4)
 
     CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
@@ -84,8 +84,8 @@ class ClientCommandsTest {
 
   @Test
   void nonTerminalOutputHasNoControlCharacters() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
     cli.terminal = false;
 
     CliHarness.Result r = cli.run("watch", "job-1");
@@ -96,8 +96,8 @@ class ClientCommandsTest {
 
   @Test
   void terminalOutputRedrawsTheProgressBarInPlace() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
     cli.terminal = true;
 
     CliHarness.Result r = cli.run("watch", "job-1");
@@ -110,8 +110,8 @@ class ClientCommandsTest {
 
   @Test
   void failedJobPrintsTheMessageLostWorkerAndExitsWithOne() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.FAILED, "worker rank 1 died (exit code 137)");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_FAILED, "worker rank 1 died (exit code 137)");
 
     CliHarness.Result r = cli.run("watch", "job-1");
 
@@ -124,8 +124,8 @@ class ClientCommandsTest {
 
   @Test
   void cancelledJobExitsWithOne() {
-    cli.service.add(job("job-1", JobState.QUEUED));
-    cli.service.script = j -> TestJobs.run(j, JobState.CANCELLED, "cancelled by user");
+    cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_CANCELLED, "cancelled by user");
 
     CliHarness.Result r = cli.run("watch", "job-1");
 
@@ -135,7 +135,7 @@ class ClientCommandsTest {
 
   @Test
   void streamEndingBeforeTheJobFinishesIsAnError() {
-    cli.service.add(job("job-1", JobState.RUNNING));
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING));
     cli.service.script = j -> List.of(TestJobs.event(JobEvent.Kind.SNAPSHOT, j));
 
     CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "c1:7070");
@@ -163,7 +163,7 @@ class ClientCommandsTest {
   @Test
   void submitWithWatchFollowsTheJob(@TempDir Path dir) throws IOException {
     Path file = writeJob(dir, "workers: 2\nepochs: 2\n");
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
 
     CliHarness.Result r = cli.run("submit", file.toString(), "--watch");
 
@@ -210,7 +210,7 @@ class ClientCommandsTest {
 
   @Test
   void statusJsonIsValidJsonWithWorkerPids() throws IOException {
-    cli.service.add(job("job-1", JobState.RUNNING).toBuilder()
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING).toBuilder()
         .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 4001, WorkerState.WORKER_ACTIVE))
         .build());
@@ -220,7 +220,7 @@ class ClientCommandsTest {
     assertThat(r.exitCode()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.path("id").asText()).isEqualTo("job-1");
-    assertThat(json.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(json.path("state").asText()).isEqualTo("JOB_STATE_RUNNING");
     assertThat(json.path("workers")).hasSize(2);
     assertThat(json.path("workers").get(1).path("pid").asLong()).isEqualTo(4001);
     assertThat(json.path("workers").get(1).path("port").asInt()).isEqualTo(41_001);
@@ -231,7 +231,7 @@ class ClientCommandsTest {
 
   @Test
   void statusShowsEpochsProgressAndWorkers() {
-    cli.service.add(job("job-1", JobState.RUNNING).toBuilder()
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING).toBuilder()
         .addEpochs(TestJobs.epoch(1, 2))
         .setProgress(Progress.newBuilder().setEpoch(2).setStep(200).setStepsInEpoch(469).setSamplesPerS(5000))
         .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
@@ -250,7 +250,7 @@ class ClientCommandsTest {
 
   @Test
   void statusCountsTheRingNotEveryWorkerThatEverJoined() {
-    cli.service.add(job("job-1", JobState.RUNNING).toBuilder()
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING).toBuilder()
         .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 4003, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 4001, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-1"))
@@ -272,12 +272,12 @@ class ClientCommandsTest {
 
   @Test
   void listPrintsOneRowPerJob() {
-    cli.service.add(job("job-a", JobState.SUCCEEDED).toBuilder().addEpochs(TestJobs.epoch(1, 2))
+    cli.service.add(job("job-a", JobState.JOB_STATE_SUCCEEDED).toBuilder().addEpochs(TestJobs.epoch(1, 2))
         .addEpochs(TestJobs.epoch(2, 2)).build());
-    cli.service.add(job("job-b", JobState.RUNNING).toBuilder().setCreatedAtMs(TestJobs.T0 + 60_000)
+    cli.service.add(job("job-b", JobState.JOB_STATE_RUNNING).toBuilder().setCreatedAtMs(TestJobs.T0 + 60_000)
         .addEpochs(TestJobs.epoch(1, 2))
         .setProgress(Progress.newBuilder().setEpoch(2).setStep(234).setStepsInEpoch(468)).build());
-    cli.service.add(job("job-c", JobState.QUEUED).toBuilder().setCreatedAtMs(TestJobs.T0 + 120_000)
+    cli.service.add(job("job-c", JobState.JOB_STATE_QUEUED).toBuilder().setCreatedAtMs(TestJobs.T0 + 120_000)
         .setSpec(TestJobs.spec(1, 3).toBuilder().setName("")).build());
 
     CliHarness.Result r = cli.run("list");
@@ -295,7 +295,7 @@ class ClientCommandsTest {
   void listPagesThroughEveryPageAndFiltersByState() {
     cli.service.pageSize = 2;
     for (int i = 0; i < 5; i++) {
-      cli.service.add(job("job-" + i, i == 0 ? JobState.FAILED : JobState.SUCCEEDED).toBuilder()
+      cli.service.add(job("job-" + i, i == 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED).toBuilder()
           .setCreatedAtMs(TestJobs.T0 + i * 1000L).build());
     }
 
@@ -312,8 +312,8 @@ class ClientCommandsTest {
 
   @Test
   void deleteRemovesAFinishedJobAndExplainsWhyNotARunningOne() {
-    cli.service.add(job("job-1", JobState.RUNNING));
-    cli.service.add(job("job-2", JobState.SUCCEEDED));
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING));
+    cli.service.add(job("job-2", JobState.JOB_STATE_SUCCEEDED));
 
     CliHarness.Result running = cli.run("delete", "job-1");
     CliHarness.Result done = cli.run("delete", "job-2");
@@ -335,8 +335,8 @@ class ClientCommandsTest {
 
   @Test
   void cancelCancelsARunningJobAndLeavesAFinishedOne() {
-    cli.service.add(job("job-1", JobState.RUNNING));
-    cli.service.add(job("job-2", JobState.SUCCEEDED));
+    cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING));
+    cli.service.add(job("job-2", JobState.JOB_STATE_SUCCEEDED));
 
     CliHarness.Result running = cli.run("cancel", "job-1");
     CliHarness.Result done = cli.run("cancel", "job-2");
@@ -345,7 +345,7 @@ class ClientCommandsTest {
     assertThat(running.out().strip()).isEqualTo("Job job-1 cancelled.");
     assertThat(done.out().strip()).isEqualTo("Job job-2 had already ended: SUCCEEDED.");
     assertThat(cli.service.cancelled).containsExactly("job-1", "job-2");
-    assertThat(cli.service.jobs.get("job-1").getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(cli.service.jobs.get("job-1").getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
   }
 
   @Test

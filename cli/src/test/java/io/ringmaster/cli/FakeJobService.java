@@ -59,7 +59,7 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
       return;
     }
     submitted.add(request.getSpec());
-    Job job = Job.newBuilder().setId(nextId).setSpec(request.getSpec()).setState(JobState.QUEUED)
+    Job job = Job.newBuilder().setId(nextId).setSpec(request.getSpec()).setState(JobState.JOB_STATE_QUEUED)
         .setCreatedAtMs(TestJobs.T0).build();
     jobs.put(job.getId(), job);
     response.onNext(job);
@@ -101,7 +101,7 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
       return;
     }
     JobState s = job.getState();
-    if (s != JobState.SUCCEEDED && s != JobState.FAILED && s != JobState.CANCELLED) {
+    if (s != JobState.JOB_STATE_SUCCEEDED && s != JobState.JOB_STATE_FAILED && s != JobState.JOB_STATE_CANCELLED) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("job " + job.getId() + " is " + s
           + ": only finished jobs can be deleted; cancel it first").asRuntimeException());
       return;
@@ -120,8 +120,8 @@ final class FakeJobService extends JobServiceGrpc.JobServiceImplBase {
     }
     cancelled.add(job.getId());
     JobState s = job.getState();
-    if (s != JobState.SUCCEEDED && s != JobState.FAILED && s != JobState.CANCELLED) {
-      job = job.toBuilder().setState(JobState.CANCELLED).setMessage("cancelled by user").build();
+    if (s != JobState.JOB_STATE_SUCCEEDED && s != JobState.JOB_STATE_FAILED && s != JobState.JOB_STATE_CANCELLED) {
+      job = job.toBuilder().setState(JobState.JOB_STATE_CANCELLED).setMessage("cancelled by user").build();
       jobs.put(job.getId(), job);
       StreamObserver<JobEvent> watcher = held.remove(job.getId());
       if (watcher != null) {

@@ -74,7 +74,7 @@ class RunCommandTest {
   void runsTheJobOnAnEmbeddedCoordinatorAndWritesTheSummary(@TempDir Path dir) throws IOException {
     Path job = ClientCommandsTest.writeJob(dir, "workers: 3\nepochs: 5\n");
     Path summary = dir.resolve("out/summary.json");
-    cli.service.script = j -> TestJobs.run(j, JobState.SUCCEEDED, "");
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
 
     CliHarness.Result r = cli.run("run", job.toString(), "--workers", "2", "--epochs", "2",
         "--summary", summary.toString(), "--data-dir", dir.resolve("runs").toString());
@@ -111,7 +111,7 @@ class RunCommandTest {
     Path job = ClientCommandsTest.writeJob(dir, "workers: 2\nepochs: 3\n");
     cli.service.holdWatch = true;
     cli.service.script = j -> List.of(TestJobs.event(JobEvent.Kind.SNAPSHOT,
-        j.toBuilder().setState(JobState.RUNNING).build()));
+        j.toBuilder().setState(JobState.JOB_STATE_RUNNING).build()));
 
     CompletableFuture<CliHarness.Result> run = CompletableFuture.supplyAsync(
         () -> cli.run("run", job.toString(), "--data-dir", dir.resolve("runs").toString()));
@@ -133,7 +133,7 @@ class RunCommandTest {
   void failedJobStillWritesTheSummaryAndExitsWithOne(@TempDir Path dir) throws IOException {
     Path job = ClientCommandsTest.writeJob(dir, "workers: 2\nepochs: 1\n");
     Path summary = dir.resolve("summary.json");
-    cli.service.script = j -> TestJobs.run(j, JobState.FAILED, "worker rank 1 died");
+    cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_FAILED, "worker rank 1 died");
 
     CliHarness.Result r = cli.run("run", job.toString(), "--summary", summary.toString(),
         "--data-dir", dir.resolve("runs").toString());

@@ -76,15 +76,15 @@ public final class TestJobs {
     int workers = submitted.getSpec().getWorkers();
     int epochs = submitted.getSpec().getEpochs();
     List<JobEvent> events = new ArrayList<>();
-    Job.Builder j = submitted.toBuilder().setState(JobState.QUEUED).setCreatedAtMs(T0);
+    Job.Builder j = submitted.toBuilder().setState(JobState.JOB_STATE_QUEUED).setCreatedAtMs(T0);
     events.add(event(JobEvent.Kind.SNAPSHOT, j.build()));
-    j.setState(JobState.STARTING).setStartedAtMs(T0 + 1000).setJobDir("/runs/" + submitted.getId());
+    j.setState(JobState.JOB_STATE_STARTING).setStartedAtMs(T0 + 1000).setJobDir("/runs/" + submitted.getId());
     events.add(event(JobEvent.Kind.STATE_CHANGED, j.build()));
     for (int r = 0; r < workers; r++) {
       j.addWorkers(worker(r, 4000 + r, WorkerState.WORKER_ACTIVE));
     }
     events.add(event(JobEvent.Kind.WORKERS_CHANGED, j.build()));
-    j.setState(JobState.RUNNING).setTrainSamples(60_000).setTestSamples(10_000);
+    j.setState(JobState.JOB_STATE_RUNNING).setTrainSamples(60_000).setTestSamples(10_000);
     events.add(event(JobEvent.Kind.STATE_CHANGED, j.build()));
     for (int e = 1; e <= epochs; e++) {
       for (int step : new int[] {100, 300, 469}) {
@@ -99,10 +99,10 @@ public final class TestJobs {
     j.setState(end).setFinishedAtMs(T0 + 46_000).setMessage(message);
     j.clearWorkers();
     for (int r = 0; r < workers; r++) {
-      j.addWorkers(worker(r, 4000 + r, end == JobState.SUCCEEDED ? WorkerState.WORKER_EXITED
+      j.addWorkers(worker(r, 4000 + r, end == JobState.JOB_STATE_SUCCEEDED ? WorkerState.WORKER_EXITED
           : r == workers - 1 ? WorkerState.WORKER_LOST : WorkerState.WORKER_EXITED));
     }
-    if (end == JobState.SUCCEEDED) {
+    if (end == JobState.JOB_STATE_SUCCEEDED) {
       j.setModelPath("/runs/" + submitted.getId() + "/model.zip");
     } else {
       j.setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_LOST);

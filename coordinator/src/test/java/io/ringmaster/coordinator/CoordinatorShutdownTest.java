@@ -49,7 +49,7 @@ class CoordinatorShutdownTest {
 
     c.close();
 
-    assertThat(c.jobs().get(id).orElseThrow().getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(c.jobs().get(id).orElseThrow().getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     assertThat(calls).as("stopped, then the scheduler closed").containsSubsequence("stop " + id, "close");
   }
 }

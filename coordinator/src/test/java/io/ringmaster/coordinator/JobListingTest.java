@@ -61,7 +61,7 @@ class JobListingTest {
 
   Job put(String id, long createdAtMs, JobState state) {
     Job j = Job.newBuilder().setId(id).setState(state).setCreatedAtMs(createdAtMs)
-        .setFinishedAtMs(state == JobState.SUCCEEDED || state == JobState.FAILED ? createdAtMs + 1000 : 0)
+        .setFinishedAtMs(state == JobState.JOB_STATE_SUCCEEDED || state == JobState.JOB_STATE_FAILED ? createdAtMs + 1000 : 0)
         .setSpec(JobSpec.newBuilder().setName("job " + id).setEpochs(1))
         .setJobDir(tmp.resolve("runs/jobs").resolve(id).toString()).build();
     store.put(j);
@@ -71,7 +71,7 @@ class JobListingTest {
   @Test
   void pagesReturnEveryJobExactlyOnceWhileJobsAreAdded() {
     for (int i = 0; i < 1234; i++) {
-      put(String.format("old-%05d", i), 1_000_000 + i / 7, i % 3 == 0 ? JobState.FAILED : JobState.SUCCEEDED);
+      put(String.format("old-%05d", i), 1_000_000 + i / 7, i % 3 == 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED);
     }
     List<String> seen = new ArrayList<>();
     String token = "";
@@ -81,7 +81,7 @@ class JobListingTest {
       assertThat(page.getJobsCount()).isLessThanOrEqualTo(100);
       page.getJobsList().forEach(j -> seen.add(j.getId()));
       token = page.getNextPageToken();
-      put("new-" + pages, 2_000_000 + pages, JobState.SUCCEEDED); // submitted while paging: newer than all
+      put("new-" + pages, 2_000_000 + pages, JobState.JOB_STATE_SUCCEEDED); // submitted while paging: newer than all
       pages++;
     } while (!token.isEmpty());
 
@@ -94,14 +94,14 @@ class JobListingTest {
   @Test
   void defaultAndMaximumPageSizesAndStateFilter() {
     for (int i = 0; i < 600; i++) {
-      put("j" + i, 1000 + i, i < 10 ? JobState.FAILED : JobState.SUCCEEDED);
+      put("j" + i, 1000 + i, i < 10 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED);
     }
     assertThat(jobs.listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount())
         .isEqualTo(JobServiceImpl.DEFAULT_PAGE_SIZE);
     assertThat(jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(100_000).build()).getJobsCount())
         .isEqualTo(JobServiceImpl.MAX_PAGE_SIZE);
 
-    ListJobsRequest failed = ListJobsRequest.newBuilder().addStates(JobState.FAILED).setPageSize(4).build();
+    ListJobsRequest failed = ListJobsRequest.newBuilder().addStates(JobState.JOB_STATE_FAILED).setPageSize(4).build();
     ListJobsResponse first = jobs.listJobs(failed);
     Set<String> ids = new HashSet<>();
     first.getJobsList().forEach(j -> ids.add(j.getId()));
@@ -126,7 +126,7 @@ class JobListingTest {
   void largeJobsArePagedUnderTheMessageLimit() {
     // stored before names were capped: ~0.9 MB names; five of them broke the unpaged listing
     for (int i = 0; i < 5; i++) {
-      store.put(put("big" + i, 1000 + i, JobState.SUCCEEDED).toBuilder()
+      store.put(put("big" + i, 1000 + i, JobState.JOB_STATE_SUCCEEDED).toBuilder()
           .setSpec(JobSpec.newBuilder().setName("x".repeat(900_000))).build());
     }
     int total = 0;
@@ -142,14 +142,14 @@ class JobListingTest {
 
   @Test
   void deleteRemovesRecordCheckpointsAndDirectoryAndRefusesActiveJobs() throws Exception {
-    put("done", now - 5000, JobState.SUCCEEDED);
+    put("done", now - 5000, JobState.JOB_STATE_SUCCEEDED);
     Path dir = tmp.resolve("runs/jobs/done");
     Files.createDirectories(dir.resolve("checkpoints"));
     Files.writeString(dir.resolve("checkpoints/e0001-s000000.ckpt"), "bytes");
     Files.writeString(dir.resolve("model.zip"), "model");
     store.addCheckpoint(CheckpointRef.newBuilder().setJobId("done").setId("e0001-s000000").build());
-    put("running", now, JobState.RUNNING);
-    put("queued", now, JobState.QUEUED);
+    put("running", now, JobState.JOB_STATE_RUNNING);
+    put("queued", now, JobState.JOB_STATE_QUEUED);
 
     Job deleted = jobs.deleteJob(DeleteJobRequest.newBuilder().setJobId("done").build());
 
@@ -177,12 +177,12 @@ class JobListingTest {
   @Test
   void retentionDeletesOldAndSurplusFinishedJobsOnly() throws Exception {
     long day = Duration.ofDays(1).toMillis();
-    put("ancient", now - 30 * day, JobState.FAILED);
-    put("old", now - 10 * day, JobState.SUCCEEDED);
-    put("recent1", now - 3 * day, JobState.SUCCEEDED);
-    put("recent2", now - 2 * day, JobState.CANCELLED);
-    put("recent3", now - day, JobState.SUCCEEDED);
-    put("running-old", now - 40 * day, JobState.RUNNING);
+    put("ancient", now - 30 * day, JobState.JOB_STATE_FAILED);
+    put("old", now - 10 * day, JobState.JOB_STATE_SUCCEEDED);
+    put("recent1", now - 3 * day, JobState.JOB_STATE_SUCCEEDED);
+    put("recent2", now - 2 * day, JobState.JOB_STATE_CANCELLED);
+    put("recent3", now - day, JobState.JOB_STATE_SUCCEEDED);
+    put("running-old", now - 40 * day, JobState.JOB_STATE_RUNNING);
     Files.createDirectories(tmp.resolve("runs/jobs/old/logs"));
 
     List<String> byAge = coordinator.jobs().applyRetention(
@@ -201,15 +201,15 @@ class JobListingTest {
   void theCoordinatorAppliesItsRetentionPolicyPeriodically() throws Exception {
     InMemoryJobStore own = new InMemoryJobStore();
     long day = Duration.ofDays(1).toMillis();
-    own.put(Job.newBuilder().setId("stale").setState(JobState.SUCCEEDED).setCreatedAtMs(now - 9 * day)
+    own.put(Job.newBuilder().setId("stale").setState(JobState.JOB_STATE_SUCCEEDED).setCreatedAtMs(now - 9 * day)
         .setFinishedAtMs(now - 9 * day).build());
-    own.put(Job.newBuilder().setId("fresh").setState(JobState.SUCCEEDED).setCreatedAtMs(now).setFinishedAtMs(now)
+    own.put(Job.newBuilder().setId("fresh").setState(JobState.JOB_STATE_SUCCEEDED).setCreatedAtMs(now).setFinishedAtMs(now)
         .build());
     try (CoordinatorServer c = CoordinatorServer.builder().port(0).dataDir(tmp.resolve("runs2"))
         .scheduler(CoordinatorServer.SchedulerKind.EXTERNAL).store(own)
         .retention(new RetentionPolicy(Duration.ofDays(7), 0, Duration.ofMillis(100))).build().start()) {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> own.get("stale").isEmpty());
-      own.put(Job.newBuilder().setId("stale2").setState(JobState.FAILED).setCreatedAtMs(now - 8 * day)
+      own.put(Job.newBuilder().setId("stale2").setState(JobState.JOB_STATE_FAILED).setCreatedAtMs(now - 8 * day)
           .setFinishedAtMs(now - 8 * day).build());
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> own.get("stale2").isEmpty());
       assertThat(own.get("fresh")).isPresent();

@@ -199,7 +199,7 @@ class JobServiceValidationTest {
     // limits: 1 queued; no worker is attached, so the job waits QUEUED for its gang of 2
     Job first = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(good).build());
     assertThat(jobs.getJob(GetJobRequest.newBuilder().setJobId(first.getId()).build()).getState())
-        .isEqualTo(JobState.QUEUED);
+        .isEqualTo(JobState.JOB_STATE_QUEUED);
     assertThatThrownBy(() -> jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(good).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -209,12 +209,12 @@ class JobServiceValidationTest {
         .extracting(Job::getId).contains(first.getId());
     // cancelling frees the queue; cancelling twice is idempotent
     Job cancelled = jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(first.getId()).build());
-    assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     assertThat(jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(first.getId()).build()).getState())
-        .isEqualTo(JobState.CANCELLED);
+        .isEqualTo(JobState.JOB_STATE_CANCELLED);
     Job second = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(good).build());
     assertThat(jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(second.getId()).build()).getState())
-        .isEqualTo(JobState.CANCELLED);
+        .isEqualTo(JobState.JOB_STATE_CANCELLED);
   }
 
   @Test

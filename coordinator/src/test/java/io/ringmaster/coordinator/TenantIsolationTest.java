@@ -137,14 +137,14 @@ class TenantIsolationTest {
         .allSatisfy(j -> assertThat(j.getTenant()).isEqualTo("team-b"));
 
     // the same tenant reads it; the read role cannot cancel; an admin sees every tenant's jobs
-    assertThat(as(RITA).getJob(get).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(as(RITA).getJob(get).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
     assertThat(failure(() -> as(RITA).cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build()))
         .getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(as(ADA).listJobs(ListJobsRequest.getDefaultInstance()).getJobsList())
         .extracting(Job::getId).contains(job.getId());
 
     Job cancelled = as(ALICE).cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
-    assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
 
     List<AuditRecord> trail = coordinator.jobs().store().auditTrail(job.getId());
     assertThat(trail).extracting(AuditRecord::action)

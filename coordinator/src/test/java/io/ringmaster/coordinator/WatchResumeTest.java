@@ -82,7 +82,7 @@ class WatchResumeTest {
         assertThat(after.completed).isTrue();
         assertThat(after.events).extracting(JobEvent::getKind).doesNotContain(JobEvent.Kind.SNAPSHOT);
         JobEvent end = after.events.get(after.events.size() - 1);
-        assertThat(end.getJob().getState()).isEqualTo(JobState.CANCELLED);
+        assertThat(end.getJob().getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         List<Long> sequences = after.events.stream().map(JobEvent::getSequence).toList();
         assertThat(sequences.get(0)).as("no gap, no repeat").isEqualTo(last + 1);
         for (int i = 1; i < sequences.size(); i++) {

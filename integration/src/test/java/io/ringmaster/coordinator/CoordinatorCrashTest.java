@@ -99,7 +99,7 @@ class CoordinatorCrashTest {
 
     JobServiceGrpc.JobServiceBlockingStub jobs = startCoordinator(dataDir);
     String done = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(quick).build()).getId();
-    await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, done).getState() == JobState.SUCCEEDED);
+    await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, done).getState() == JobState.JOB_STATE_SUCCEEDED);
     Job doneBefore = get(jobs, done);
 
     String running = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(longer).build()).getId();
@@ -110,7 +110,7 @@ class CoordinatorCrashTest {
           && j.getLatestCheckpoint().getEpoch() == 2 && j.getLatestCheckpoint().getStep() >= 30;
     });
     Job before = get(jobs, running);
-    assertThat(get(jobs, queued).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(get(jobs, queued).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
     List<Long> oldWorkers = before.getWorkersList().stream().map(WorkerStatus::getPid).toList();
 
     assertThat(before.getEpochClock().getEpoch()).as("epoch 2's start is stored with the job").isEqualTo(2);
@@ -137,15 +137,15 @@ class CoordinatorCrashTest {
         .map(Job::getId).toList();
     assertThat(listed).contains(done, running, queued);
     Job doneAfter = get(restarted, done);
-    assertThat(doneAfter.getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(doneAfter.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(doneAfter.getEpochsList()).isEqualTo(doneBefore.getEpochsList());
-    assertThat(get(restarted, queued).getState()).isIn(JobState.QUEUED);
+    assertThat(get(restarted, queued).getState()).isIn(JobState.JOB_STATE_QUEUED);
 
     await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250))
-        .until(() -> List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+        .until(() -> List.of(JobState.JOB_STATE_SUCCEEDED, JobState.JOB_STATE_FAILED, JobState.JOB_STATE_CANCELLED)
             .contains(get(restarted, running).getState()));
     Job after = get(restarted, running);
-    assertThat(after.getState()).as(after.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(after.getState()).as(after.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(after.getCoordinatorRestarts()).isEqualTo(1);
     assertThat(after.getEpochsList()).extracting(EpochMetrics::getEpoch).containsExactly(1, 2, 3);
     assertThat(after.getEpochs(0)).as("epoch 1's metrics survive the crash unchanged").isEqualTo(before.getEpochs(0));
@@ -190,8 +190,8 @@ class CoordinatorCrashTest {
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", second.port()).usePlaintext().build();
       try {
         var jobs = JobServiceGrpc.newBlockingStub(ch);
-        assertThat(get(jobs, id).getState()).isNotEqualTo(JobState.CANCELLED);
-        await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, id).getState() == JobState.SUCCEEDED);
+        assertThat(get(jobs, id).getState()).isNotEqualTo(JobState.JOB_STATE_CANCELLED);
+        await().atMost(Duration.ofMinutes(2)).until(() -> get(jobs, id).getState() == JobState.JOB_STATE_SUCCEEDED);
         Job done = get(jobs, id);
         assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
         assertThat(done.getEpochsList()).extracting(EpochMetrics::getSamples).containsExactly(6_000L, 6_000L);

@@ -54,7 +54,7 @@ class ExternalWorkersTest {
         var jobs = JobServiceGrpc.newBlockingStub(channel);
         for (int round = 0; round < 2; round++) {
           Job done = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getId());
-          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
           assertThat(done.getEpochs(0).getSamples()).isEqualTo(1_200);
           Set<String> ids = done.getWorkersList().stream().map(WorkerStatus::getWorkerId).collect(Collectors.toSet());
           assertThat(ids).as("round " + round + " used the free workers").isEqualTo(Set.of("lib-a", "lib-b"));
@@ -84,11 +84,11 @@ class ExternalWorkersTest {
         b.close(); // lib-b leaves mid-epoch; no free worker is left
 
         await().atMost(Duration.ofSeconds(30)).until(() -> get(jobs, id).getMessage().contains("waiting up to 120 s"));
-        assertThat(get(jobs, id).getState()).isEqualTo(JobState.RECOVERING);
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.JOB_STATE_RECOVERING);
 
         try (WorkerRuntime c = worker(coordinator, "lib-c")) {
           Job done = awaitEnd(jobs, id);
-          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
           assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
               .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
           assertThat(done.getEpochs(EPOCHS_OUTLASTING_THE_TEST - 1).getWorkers()).isEqualTo(2);
@@ -115,7 +115,7 @@ class ExternalWorkersTest {
 
         b.close();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(jobs, id).getState() == JobState.FAILED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(jobs, id).getState() == JobState.JOB_STATE_FAILED);
         Job failed = get(jobs, id);
         assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_NOT_ENOUGH_WORKERS);
         assertThat(failed.getMessage()).contains("minWorkers = 2").contains("within 2 s")
@@ -145,16 +145,16 @@ class ExternalWorkersTest {
         String bigId = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(big).build()).getId();
         await().atMost(Duration.ofSeconds(30))
             .until(() -> get(jobs, bigId).getMessage().equals("waiting for 3 worker(s): 2 free, 2 attached"));
-        assertThat(get(jobs, bigId).getState()).isEqualTo(JobState.QUEUED);
+        assertThat(get(jobs, bigId).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
         assertThat(get(jobs, bigId).getWorkersList()).isEmpty();
 
         Job done = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(small).build()).getId());
-        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId)
             .containsExactlyInAnyOrder("lib-a", "lib-b");
 
         Job failed = awaitEnd(jobs, bigId);
-        assertThat(failed.getState()).isEqualTo(JobState.FAILED);
+        assertThat(failed.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         assertThat(failed.getReason()).isEqualTo(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT);
         assertThat(failed.getMessage()).contains("needs 3 worker(s) but only 2 worker(s) attached")
             .contains("start timeout 15 s");
@@ -187,7 +187,7 @@ class ExternalWorkersTest {
         link.cut();
 
         Job done = awaitEnd(jobs, id);
-        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
             .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
         List<WorkerStatus> ofB = done.getWorkersList().stream()
@@ -203,7 +203,7 @@ class ExternalWorkersTest {
 
         Job next = awaitEnd(jobs, jobs.submitJob(SubmitJobRequest.newBuilder()
             .setSpec(spec(2, 1_200, 1, "{}")).build()).getId());
-        assertThat(next.getState()).as(next.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(next.getState()).as(next.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(next.getWorkersList()).extracting(WorkerStatus::getWorkerId)
             .containsExactlyInAnyOrder("lib-a", "lib-b");
       } finally {
@@ -238,16 +238,16 @@ class ExternalWorkersTest {
         String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(job).build()).getId();
         await().atMost(Duration.ofSeconds(30))
             .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 2 attached"));
-        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
         await().atMost(Duration.ofSeconds(30)) // the coordinator's heartbeat timeout is 10 s
             .until(() -> get(jobs, id).getMessage().startsWith("waiting for 2 worker(s): 1 free, 1 attached"));
-        assertThat(get(jobs, id).getState()).isEqualTo(JobState.QUEUED);
+        assertThat(get(jobs, id).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
         jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(probeId).build());
 
         link.restore();
 
         Job done = awaitEnd(jobs, id);
-        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getWorkersList()).extracting(WorkerStatus::getWorkerId)
             .containsExactlyInAnyOrder("lib-a", "lib-b");
       } finally {
@@ -283,7 +283,7 @@ class ExternalWorkersTest {
         try {
           var jobs = JobServiceGrpc.newBlockingStub(channel);
           Job done = awaitEnd(jobs, id);
-          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+          assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
           assertThat(done.getCoordinatorRestarts()).isEqualTo(1);
           assertThat(done.getEpochsList()).hasSize(EPOCHS_OUTLASTING_THE_TEST)
               .allSatisfy(e -> assertThat(e.getSamples()).isEqualTo(3_000));
@@ -308,7 +308,7 @@ class ExternalWorkersTest {
   private static Job awaitEnd(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {
     await().atMost(Duration.ofMinutes(2)).until(() -> {
       JobState s = get(jobs, id).getState();
-      return s == JobState.SUCCEEDED || s == JobState.FAILED;
+      return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED;
     });
     return get(jobs, id);
   }
@@ -352,7 +352,7 @@ class ExternalWorkersTest {
     Job seen = await().atMost(Duration.ofMinutes(2))
         .until(() -> get(jobs, id), j -> hasTrainedAStep(j) || ended(j));
     assertThat(seen.getState()).as("job %s ended before the test could act on it (%s): give it more epochs", id,
-        seen.getMessage()).isNotIn(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
+        seen.getMessage()).isNotIn(JobState.JOB_STATE_SUCCEEDED, JobState.JOB_STATE_FAILED, JobState.JOB_STATE_CANCELLED);
     return id;
   }
 
@@ -362,8 +362,8 @@ class ExternalWorkersTest {
   }
 
   private static boolean ended(Job j) {
-    return j.getState() == JobState.SUCCEEDED || j.getState() == JobState.FAILED
-        || j.getState() == JobState.CANCELLED;
+    return j.getState() == JobState.JOB_STATE_SUCCEEDED || j.getState() == JobState.JOB_STATE_FAILED
+        || j.getState() == JobState.JOB_STATE_CANCELLED;
   }
 
   private static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {

@@ -82,7 +82,7 @@ class FaultToleranceTest {
   static Job awaitEnd(String id, Duration max) {
     await().atMost(max).pollInterval(Duration.ofMillis(200)).until(() -> {
       JobState s = get(id).getState();
-      return s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELLED;
+      return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
     });
     return get(id);
   }
@@ -90,7 +90,7 @@ class FaultToleranceTest {
   static void awaitStep(String id, int epoch, long step) {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
       Job j = get(id);
-      return j.getState() == JobState.RUNNING && (j.getProgress().getEpoch() > epoch
+      return j.getState() == JobState.JOB_STATE_RUNNING && (j.getProgress().getEpoch() > epoch
           || j.getProgress().getEpoch() == epoch && j.getProgress().getStep() >= step);
     });
   }
@@ -119,7 +119,7 @@ class FaultToleranceTest {
         .replace("hidden: [64]", "hidden: [128]");
     Job baseline = awaitEnd(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build()).getId(),
         Duration.ofMinutes(6));
-    assertThat(baseline.getState()).as(baseline.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(baseline.getState()).as(baseline.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertEveryEpochUsedEverySample(baseline, 60_000, 10_000);
     double baselineAccuracy = baseline.getEpochs(1).getTestAccuracy();
 
@@ -139,7 +139,7 @@ class FaultToleranceTest {
           + step + " -> " + done.getState() + ", accuracy " + done.getEpochs(1).getTestAccuracy()
           + " vs " + baselineAccuracy + ", recoveries " + done.getEpochsList().stream()
           .mapToInt(EpochMetrics::getRecoveries).sum());
-      assertThat(done.getState()).as("chaos seed " + seed + ": " + done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.getState()).as("chaos seed " + seed + ": " + done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
       assertEveryEpochUsedEverySample(done, 60_000, 10_000);
       assertThat(done.getEpochs(epoch - 1).getRecoveries()).as("the kill shows in the epoch's metrics")
           .isGreaterThanOrEqualTo(1);
@@ -169,7 +169,7 @@ class FaultToleranceTest {
           e.getKind() == JobEvent.Kind.NOTICE && e.getNotice().startsWith("stall") && e.getNotice().contains("rank 2")
               && e.getNotice().contains("pid " + victim)));
       Job done = awaitEnd(job.getId(), Duration.ofMinutes(4));
-      assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
       assertEveryEpochUsedEverySample(done, 6_000, 1_000);
       WorkerStatus evicted = done.getWorkersList().stream().filter(w -> w.getPid() == victim).findFirst()
           .orElseThrow();
@@ -201,7 +201,7 @@ class FaultToleranceTest {
     pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
 
     Job done = awaitEnd(job.getId(), Duration.ofMinutes(4));
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(done.getEpochsCount()).isEqualTo(3);
     assertEveryEpochUsedEverySample(done, 6_000, 1_000);
     assertThat(done.getEpochs(2).getWorkers()).as("the last epoch ran on the replacements").isEqualTo(2);
@@ -215,7 +215,7 @@ class FaultToleranceTest {
   void nonFiniteLossFailsTheJobNamingStepRankAndLayer() throws Exception {
     Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(overflowJob("overflow", "{}"))).build());
     Job done = awaitEnd(job.getId(), Duration.ofMinutes(2));
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.FAILED);
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(done.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_NON_FINITE);
     assertThat(done.getMessage()).containsPattern("step \\d+ of epoch 1: rank \\d: ")
         .containsPattern("(loss is (NaN|Infinity)|layer \\d+ \\(\\w+\\) parameter)")
@@ -229,7 +229,7 @@ class FaultToleranceTest {
     String yaml = overflowJob("overflow-skipped", "{skipNonFiniteSteps: true}");
     Job done = awaitEnd(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(yaml)).build()).getId(),
         Duration.ofMinutes(2));
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     for (EpochMetrics m : done.getEpochsList()) {
       assertThat(m.getSkippedSteps()).as("the step holding the overflowing row").isEqualTo(1);
       assertThat(m.getSamples()).isEqualTo(401);

@@ -72,7 +72,7 @@ class LocalTrainingTest {
   @Test
   void trainsWithTwoWorkerProcessesAndReportsEveryEpoch() throws Exception {
     Job submitted = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(2, 2, 100)).build());
-    assertThat(submitted.getState()).isIn(JobState.QUEUED, JobState.STARTING);
+    assertThat(submitted.getState()).isIn(JobState.JOB_STATE_QUEUED, JobState.JOB_STATE_STARTING);
 
     List<JobEvent> events = new ArrayList<>();
     Iterator<JobEvent> it = JobServiceGrpc.newBlockingStub(channel).withDeadlineAfter(240, java.util.concurrent.TimeUnit.SECONDS)
@@ -81,7 +81,7 @@ class LocalTrainingTest {
 
     assertThat(events.get(0).getKind()).isEqualTo(JobEvent.Kind.SNAPSHOT);
     Job done = events.get(events.size() - 1).getJob();
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     List<EpochMetrics> epochs = events.stream().filter(e -> e.getKind() == JobEvent.Kind.EPOCH_FINISHED)
         .map(JobEvent::getEpoch).toList();
     assertThat(epochs).extracting(EpochMetrics::getEpoch).containsExactly(1, 2);
@@ -112,14 +112,14 @@ class LocalTrainingTest {
         .setSpec(spec(2, 200, 50, "{minWorkers: 2, maxReplacements: 0}")).build());
     await().atMost(Duration.ofSeconds(120)).until(() -> {
       Job j = get(job.getId());
-      return j.getState() == JobState.RUNNING && j.getProgress().getStep() > 0;
+      return j.getState() == JobState.JOB_STATE_RUNNING && j.getProgress().getStep() > 0;
     });
     Job running = get(job.getId());
     long victim = running.getWorkers(1).getPid();
     long survivor = running.getWorkers(0).getPid();
     ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> get(job.getId()).getState() == JobState.FAILED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(job.getId()).getState() == JobState.JOB_STATE_FAILED);
     Job failed = get(job.getId());
     assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_LOST);
     assertThat(failed.getMessage()).contains("rank 1").contains("pid " + victim).contains("exit code 137")
@@ -139,10 +139,10 @@ class LocalTrainingTest {
   @Test
   void cancelStopsTheWorkers() {
     Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(2, 200, 50)).build());
-    await().atMost(Duration.ofSeconds(120)).until(() -> get(job.getId()).getState() == JobState.RUNNING);
+    await().atMost(Duration.ofSeconds(120)).until(() -> get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
     List<Long> pids = get(job.getId()).getWorkersList().stream().map(WorkerStatus::getPid).toList();
     Job cancelled = jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
-    assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     for (long pid : pids) {
       await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }

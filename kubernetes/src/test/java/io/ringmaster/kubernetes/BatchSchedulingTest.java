@@ -113,7 +113,7 @@ class BatchSchedulingTest {
     clock.addAndGet(GANG_TIMEOUT.multipliedBy(10).toNanos());
     scheduler.checkGangs();
     assertThat(kubelet.pods(id)).hasSize(3);
-    assertThat(job(id).getState()).isEqualTo(JobState.STARTING);
+    assertThat(job(id).getState()).isEqualTo(JobState.JOB_STATE_STARTING);
 
     coordinator.jobs().cancel(id).orElseThrow().get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty() && podGroup(id) == null);
@@ -144,7 +144,7 @@ class BatchSchedulingTest {
     String id = submit("built-in", 2, "");
     await().atMost(Duration.ofSeconds(20)).until(() -> job(id).getMessage()
         .contains("the cluster has room for 0 of the job's 2 worker pod(s)"));
-    assertThat(job(id).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(job(id).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
     assertThat(kubelet.pods(id)).isEmpty();
   }
 

@@ -170,16 +170,16 @@ class KubernetesSchedulerTest {
           .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fashion-data"));
       assertThat(w.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     }
-    assertThat(job(c, id).getState()).isEqualTo(JobState.STARTING);
+    assertThat(job(c, id).getState()).isEqualTo(JobState.JOB_STATE_STARTING);
 
     for (Pod p : pods) {
       kubelet.running(p, Integer.parseInt(p.getMetadata().getLabels().get(WorkerPods.SLOT)) < 2 ? "gpu-a" : "gpu-b");
       workerFor(c, p);
     }
-    await().atMost(Duration.ofSeconds(90)).until(() -> job(c, id).getState() == JobState.SUCCEEDED
-        || job(c, id).getState() == JobState.FAILED);
+    await().atMost(Duration.ofSeconds(90)).until(() -> job(c, id).getState() == JobState.JOB_STATE_SUCCEEDED
+        || job(c, id).getState() == JobState.JOB_STATE_FAILED);
     Job done = job(c, id);
-    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getState()).as(done.getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(done.getEpochs(0).getSamples()).isEqualTo(512);
     assertThat(done.getEpochs(0).getWorkers()).isEqualTo(4);
     assertThat(done.getWorkersList()).as("each worker's reported GPU is in the job's status")
@@ -205,7 +205,7 @@ class KubernetesSchedulerTest {
       workerFor(c, p, cpuOnly);
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.FAILED);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.JOB_STATE_FAILED);
     Job failed = job(c, id);
     assertThat(failed.getReason()).isEqualTo(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_GPU_UNAVAILABLE);
     assertThat(failed.getMessage()).contains("asks for 1 GPU(s) per worker")
@@ -262,9 +262,9 @@ class KubernetesSchedulerTest {
           workerFor(c, p);
         }
       }
-      await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.SUCCEEDED
-          || job(c, id).getState() == JobState.FAILED);
-      assertThat(job(c, id).getState()).as(job(c, id).getMessage()).isEqualTo(JobState.SUCCEEDED);
+      await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.JOB_STATE_SUCCEEDED
+          || job(c, id).getState() == JobState.JOB_STATE_FAILED);
+      assertThat(job(c, id).getState()).as(job(c, id).getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
   }
 
@@ -277,7 +277,7 @@ class KubernetesSchedulerTest {
 
     Job cancelled = c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
-    assertThat(cancelled.getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
         && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
@@ -300,7 +300,7 @@ class KubernetesSchedulerTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.pods(a).size() == 4);
     String b = submit(c, "job-b", 4, 256, gpus);
     await().atMost(Duration.ofSeconds(60)).until(() -> job(c, b).getMessage().contains("waiting for job " + a));
-    assertThat(job(c, b).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(job(c, b).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
     assertThat(kubelet.pods(b)).isEmpty();
 
     List<Pod> podsOfA = kubelet.pods(a);
@@ -312,12 +312,12 @@ class KubernetesSchedulerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.unschedulablePods(a) == 2);
     scheduler.checkGangs(); // nothing yet: the timeout has not passed
     assertThat(kubelet.pods(a)).hasSize(4);
-    assertThat(job(c, a).getState()).isEqualTo(JobState.STARTING);
+    assertThat(job(c, a).getState()).isEqualTo(JobState.JOB_STATE_STARTING);
 
     clock.addAndGet(GANG_TIMEOUT.plusSeconds(1).toNanos());
     scheduler.checkGangs();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, a).getState() == JobState.QUEUED);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(c, a).getState() == JobState.JOB_STATE_QUEUED);
     // the message says why, then how long the backoff still runs
     assertThat(job(c, a).getMessage()).contains("requeued: 2 of 4 worker pod(s) could not be placed within 30 s")
         .contains(why).contains("trying again in");
@@ -331,14 +331,14 @@ class KubernetesSchedulerTest {
     // job a's admission is retried (on the coordinator's real timers) until the fake clock passes its backoff
     await().atMost(Duration.ofSeconds(60)).alias("job a's message after its backoff")
         .until(() -> job(c, a).getMessage().contains("the cluster has room for 0 of the job's 4 worker pod(s)"));
-    assertThat(job(c, a).getState()).isEqualTo(JobState.QUEUED);
+    assertThat(job(c, a).getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
     assertThat(kubelet.pods(a)).isEmpty();
 
     c.jobs().cancel(b).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(b).isEmpty());
     clock.addAndGet(Duration.ofSeconds(5).toNanos());
     await().atMost(Duration.ofSeconds(60)).until(() -> kubelet.pods(a).size() == 4);
-    assertThat(job(c, a).getState()).isEqualTo(JobState.STARTING);
+    assertThat(job(c, a).getState()).isEqualTo(JobState.JOB_STATE_STARTING);
   }
 
   /**
@@ -403,7 +403,7 @@ class KubernetesSchedulerTest {
 
     CoordinatorServer second = CoordinatorServer.builder().port(0).dataDir(data).scheduler(scheduler()).build().start();
     closeLast.add(second);
-    await().atMost(Duration.ofSeconds(20)).until(() -> job(second, id).getState() == JobState.RECOVERING);
+    await().atMost(Duration.ofSeconds(20)).until(() -> job(second, id).getState() == JobState.JOB_STATE_RECOVERING);
     // an absence holds over time: no second pod for any slot
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
         .until(() -> kubelet.pods(id).stream().map(p -> p.getMetadata().getName()).toList().equals(before));
@@ -412,9 +412,9 @@ class KubernetesSchedulerTest {
       kubelet.running(p, "cpu-a");
       workerFor(second, p);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> job(second, id).getState() == JobState.SUCCEEDED
-        || job(second, id).getState() == JobState.FAILED);
-    assertThat(job(second, id).getState()).as(job(second, id).getMessage()).isEqualTo(JobState.SUCCEEDED);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(second, id).getState() == JobState.JOB_STATE_SUCCEEDED
+        || job(second, id).getState() == JobState.JOB_STATE_FAILED);
+    assertThat(job(second, id).getState()).as(job(second, id).getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(job(second, id).getCoordinatorRestarts()).isEqualTo(1);
     assertThat(job(second, id).getReplacements()).isZero();
   }

@@ -98,7 +98,7 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
       } catch (TimeoutException e) {
         Job now = coordinator.jobs().get(job.getId()).orElse(job);
         log.error("every task of the barrier stage has returned but job {} is still {} ({}) a minute later;"
-            + " cancelling it", job.getId(), now.getState().name().toLowerCase(Locale.ROOT), now.getMessage());
+            + " cancelling it", job.getId(), io.ringmaster.job.JobState.shortName(now.getState()).toLowerCase(Locale.ROOT), now.getMessage());
         coordinator.jobs().cancel(job.getId());
         return watch.end().get(1, TimeUnit.MINUTES);
       }

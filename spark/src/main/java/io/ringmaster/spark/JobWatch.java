@@ -46,7 +46,7 @@ final class JobWatch implements StreamObserver<JobEvent> {
       default -> { }
     }
     JobState s = e.getJob().getState();
-    if (s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELLED) {
+    if (s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED) {
       end.complete(e.getJob());
     }
   }

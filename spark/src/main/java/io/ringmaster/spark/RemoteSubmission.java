@@ -143,17 +143,17 @@ final class RemoteSubmission {
         break;
       }
     }
-    if (last.getState() == JobState.SUCCEEDED) {
+    if (last.getState() == JobState.JOB_STATE_SUCCEEDED) {
       out.println("Job " + last.getId() + " succeeded on " + target + "; download the model with `ringmaster download "
           + last.getId() + " --coordinator " + target + " -o model.zip`");
       return 0;
     }
-    out.println("Job " + last.getId() + " " + last.getState().name().toLowerCase(Locale.ROOT) + ": " + last.getMessage());
+    out.println("Job " + last.getId() + " " + io.ringmaster.job.JobState.shortName(last.getState()).toLowerCase(Locale.ROOT) + ": " + last.getMessage());
     return 1;
   }
 
   private static boolean terminal(JobState s) {
-    return s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELLED;
+    return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
   }
 
   /** A stored dataset's name from the job's label: letters, digits, '.', '_' and '-'. */

@@ -194,7 +194,7 @@ public final class RingmasterSparkMain implements Callable<Integer> {
   }
 
   private int finish(Job end) throws java.io.IOException {
-    if (end.getState() != JobState.SUCCEEDED) {
+    if (end.getState() != JobState.JOB_STATE_SUCCEEDED) {
       System.err.println("ringmaster-spark: job " + end.getId() + " " + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT)
           + ": " + end.getMessage());
       return 1;

@@ -147,9 +147,9 @@ public final class RingmasterTrainingMaster
     try {
       dir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
       Job end = run(sc, job, dir);
-      if (end.getState() != JobState.SUCCEEDED) {
+      if (end.getState() != JobState.JOB_STATE_SUCCEEDED) {
         throw new IllegalStateException("RingmasterTrainingMaster: job " + end.getId() + " "
-            + end.getState().name().toLowerCase(Locale.ROOT) + ": " + end.getMessage());
+            + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT) + ": " + end.getMessage());
       }
       copyInto(net, Path.of(end.getModelPath()));
       double loss = end.getEpochsCount() == 0 ? Double.NaN : end.getEpochs(end.getEpochsCount() - 1).getTrainLoss();

@@ -59,7 +59,7 @@ class RemoteSubmissionTest {
       Matcher submitted = SUBMITTED.matcher(out);
       assertThat(submitted.find()).as(out).isTrue();
       Job job = coordinator.jobs().get(submitted.group(1)).orElseThrow();
-      assertThat(job.getState()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
       assertThat(job.getSpec().getData().getTrain().getDataset()).as("trained on the uploaded dataset").isNotEmpty();
       assertThat(job.getSpec().getData().getTrain().getPath()).isEmpty();
       assertThat(job.getEpochs(0).getSamples()).as("every training row once").isEqualTo(600);

@@ -186,7 +186,7 @@ public final class ReadCostBench {
   static void preload(Path dir, int n) {
     try (SqliteJobStore store = SqliteJobStore.openIn(dir)) {
       for (int i = 0; i < n; i++) {
-        Job.Builder j = Job.newBuilder().setId(id(i)).setState(JobState.SUCCEEDED)
+        Job.Builder j = Job.newBuilder().setId(id(i)).setState(JobState.JOB_STATE_SUCCEEDED)
             .setSpec(JobSpec.newBuilder().setName("fashion-mlp").setEpochs(3).setBatchSize(128).setWorkers(2)
                 .setSeed(42))
             .setMessage("trained 3 epoch(s); model saved to /runs/jobs/" + id(i) + "/model.zip")

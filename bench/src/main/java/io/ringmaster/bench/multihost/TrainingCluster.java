@@ -68,15 +68,15 @@ final class TrainingCluster implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (true) {
       Job j = jobs.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(id).build());
-      if (j.getState() == JobState.SUCCEEDED) {
+      if (j.getState() == JobState.JOB_STATE_SUCCEEDED) {
         return j;
       }
-      if (j.getState() == JobState.FAILED || j.getState() == JobState.CANCELLED) {
-        throw new IllegalStateException("job " + id + " ended " + j.getState() + ": " + j.getMessage());
+      if (j.getState() == JobState.JOB_STATE_FAILED || j.getState() == JobState.JOB_STATE_CANCELLED) {
+        throw new IllegalStateException("job " + id + " ended " + io.ringmaster.job.JobState.shortName(j.getState()) + ": " + j.getMessage());
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("job " + id + " did not end within " + atMost.toSeconds() + " s: "
-            + j.getState() + " epoch " + j.getProgress().getEpoch());
+            + io.ringmaster.job.JobState.shortName(j.getState()) + " epoch " + j.getProgress().getEpoch());
       }
       Thread.sleep(500); // poll GetJob, as `ringmaster status` would
     }

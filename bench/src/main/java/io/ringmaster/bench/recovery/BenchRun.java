@@ -65,8 +65,8 @@ final class BenchRun {
     } catch (IllegalStateException e) {
       System.out.println("# job " + jobId + ": " + e.getMessage() + "; cancelling it");
       Job j = coordinator.cancel(jobId);
-      return j.getState() == JobState.CANCELLED || j.getState() == JobState.FAILED ? j
-          : j.toBuilder().setState(JobState.FAILED).setMessage(e.getMessage()).build();
+      return j.getState() == JobState.JOB_STATE_CANCELLED || j.getState() == JobState.JOB_STATE_FAILED ? j
+          : j.toBuilder().setState(JobState.JOB_STATE_FAILED).setMessage(e.getMessage()).build();
     }
   }
 }

@@ -26,7 +26,7 @@ final class CpuMeter implements JobWatch.Listener {
 
   @Override
   public void onEvent(JobEvent e) {
-    if (pids == null && e.getKind() == JobEvent.Kind.PROGRESS && e.getJob().getState() == JobState.RUNNING
+    if (pids == null && e.getKind() == JobEvent.Kind.PROGRESS && e.getJob().getState() == JobState.JOB_STATE_RUNNING
         && e.getJob().getProgress().getEpoch() == 1) {
       long[] ranks = e.getJob().getWorkersList().stream().filter(w -> w.getRank() >= 0)
           .mapToLong(WorkerStatus::getPid).filter(p -> p > 0).toArray();

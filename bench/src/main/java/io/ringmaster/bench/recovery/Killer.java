@@ -28,7 +28,7 @@ final class Killer implements JobWatch.Listener {
   public void onEvent(JobEvent e) {
     Job job = e.getJob();
     if (kill.get() != null || problem != null || e.getKind() != JobEvent.Kind.PROGRESS
-        || job.getState() != JobState.RUNNING) {
+        || job.getState() != JobState.JOB_STATE_RUNNING) {
       return;
     }
     if (firstGeneration < 0) {

@@ -21,7 +21,7 @@ record RunResult(int round, int checkpointEvery, Job job, CheckpointCounts check
     double cpuS, Optional<Disturbance> disturbance) {
 
   boolean succeeded() {
-    return job.getState() == JobState.SUCCEEDED && job.getEpochsCount() > 0;
+    return job.getState() == JobState.JOB_STATE_SUCCEEDED && job.getEpochsCount() > 0;
   }
 
   boolean disturbed() {

@@ -236,8 +236,8 @@ final class ScaleScenario {
   }
 
   private static void requireRunning(Job j) {
-    if (j.getState() != JobState.RUNNING && j.getState() != JobState.RECOVERING) {
-      throw new IllegalStateException("job " + j.getId() + " is " + j.getState() + ": " + j.getMessage());
+    if (j.getState() != JobState.JOB_STATE_RUNNING && j.getState() != JobState.JOB_STATE_RECOVERING) {
+      throw new IllegalStateException("job " + j.getId() + " is " + io.ringmaster.job.JobState.shortName(j.getState()) + ": " + j.getMessage());
     }
   }
 

@@ -21,7 +21,7 @@ class RecoveryTimelineTest {
   final List<JobEvent> events = new ArrayList<>();
 
   void event(long afterMs, JobEvent.Kind kind, long generation, int epoch, long step, int activeRanks, String notice) {
-    Job.Builder job = Job.newBuilder().setState(JobState.RUNNING).setGeneration(generation)
+    Job.Builder job = Job.newBuilder().setState(JobState.JOB_STATE_RUNNING).setGeneration(generation)
         .setProgress(Progress.newBuilder().setEpoch(epoch).setStep(step).setStepsInEpoch(469));
     for (int r = 0; r < activeRanks; r++) {
       job.addWorkers(WorkerStatus.newBuilder().setRank(r).setState(WorkerState.WORKER_ACTIVE));

@@ -31,7 +31,7 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() {
     try (JobClient client = coordinator.connect(context)) {
       Job job = client.cancel(jobId);
-      if (job.getState() == JobState.CANCELLED) {
+      if (job.getState() == JobState.JOB_STATE_CANCELLED) {
         context.out().println("Job " + job.getId() + " cancelled.");
       } else if (Fmt.isTerminal(job.getState())) {
         context.out().println("Job " + job.getId() + " had already ended: " + Fmt.state(job.getState()) + ".");

@@ -44,6 +44,6 @@ final class JobFollower {
 
   /** 0 when the job succeeded, 1 otherwise. */
   static int exitCode(Job job) {
-    return job.getState() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+    return job.getState() == JobState.JOB_STATE_SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

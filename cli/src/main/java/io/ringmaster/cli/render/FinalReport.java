@@ -16,7 +16,7 @@ public final class FinalReport {
 
   public static void print(Job job, PrintStream out, PrintStream err) {
     switch (job.getState()) {
-      case SUCCEEDED -> {
+      case JOB_STATE_SUCCEEDED -> {
         StringBuilder s = new StringBuilder("Job ").append(job.getId()).append(" succeeded: ")
             .append(Fmt.plural(job.getEpochsCount(), "epoch"));
         if (job.getStartedAtMs() > 0 && job.getFinishedAtMs() >= job.getStartedAtMs()) {
@@ -31,13 +31,13 @@ public final class FinalReport {
             ? "The coordinator reported no model path; look in the job directory " + job.getJobDir()
             : "Model saved to " + job.getModelPath());
       }
-      case FAILED -> {
+      case JOB_STATE_FAILED -> {
         err.println("Job " + job.getId() + " FAILED"
             + (FailureReasons.display(job.getReason()).isEmpty() ? "" : " (" + FailureReasons.display(job.getReason()) + ")") + ": "
             + (job.getMessage().isEmpty() ? "no reason given" : job.getMessage()));
         details(job, err);
       }
-      case CANCELLED -> err.println("Job " + job.getId() + " was cancelled"
+      case JOB_STATE_CANCELLED -> err.println("Job " + job.getId() + " was cancelled"
           + (job.getMessage().isEmpty() ? "." : ": " + job.getMessage()));
       default -> err.println("Job " + job.getId() + " is " + Fmt.state(job.getState()) + ".");
     }

@@ -111,6 +111,6 @@ public final class Fmt {
 
   /** Whether a job in this state will not change any more. */
   public static boolean isTerminal(JobState s) {
-    return s == JobState.SUCCEEDED || s == JobState.FAILED || s == JobState.CANCELLED;
+    return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
   }
 }

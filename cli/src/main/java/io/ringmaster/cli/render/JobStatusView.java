@@ -80,7 +80,7 @@ public final class JobStatusView {
   private static String epochs(Job job) {
     String s = job.getEpochsCount() + "/" + job.getSpec().getEpochs() + " done";
     var p = job.getProgress();
-    if ((job.getState() == JobState.RUNNING || job.getState() == JobState.RECOVERING) && job.hasProgress() && p.getEpoch() > job.getEpochsCount()) {
+    if ((job.getState() == JobState.JOB_STATE_RUNNING || job.getState() == JobState.JOB_STATE_RECOVERING) && job.hasProgress() && p.getEpoch() > job.getEpochsCount()) {
       s += "; epoch " + p.getEpoch() + ": " + p.getStep() + "/" + p.getStepsInEpoch() + " steps, "
           + Fmt.rate(p.getSamplesPerS()) + " samples/s";
     }

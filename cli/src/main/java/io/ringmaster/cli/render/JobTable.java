@@ -29,7 +29,7 @@ public final class JobTable {
   static String epochs(Job j) {
     String s = j.getEpochsCount() + "/" + j.getSpec().getEpochs();
     var p = j.getProgress();
-    if (j.getState() == JobState.RUNNING && j.hasProgress() && p.getEpoch() > j.getEpochsCount()
+    if (j.getState() == JobState.JOB_STATE_RUNNING && j.hasProgress() && p.getEpoch() > j.getEpochsCount()
         && p.getStepsInEpoch() > 0) {
       s += " (" + (100 * p.getStep() / p.getStepsInEpoch()) + "%)";
     }

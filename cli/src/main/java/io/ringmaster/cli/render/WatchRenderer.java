@@ -129,9 +129,9 @@ public final class WatchRenderer {
       return; // terminal states are reported by FinalReport
     }
     switch (s) {
-      case QUEUED -> line("Queued: waiting for the coordinator to start it.");
-      case STARTING -> line("Starting " + Fmt.plural(job.getSpec().getWorkers(), "worker") + "...");
-      case RUNNING -> line("Training on " + Fmt.plural(ringSizeOrRequested(), "worker") + (job.getTrainSamples() > 0
+      case JOB_STATE_QUEUED -> line("Queued: waiting for the coordinator to start it.");
+      case JOB_STATE_STARTING -> line("Starting " + Fmt.plural(job.getSpec().getWorkers(), "worker") + "...");
+      case JOB_STATE_RUNNING -> line("Training on " + Fmt.plural(ringSizeOrRequested(), "worker") + (job.getTrainSamples() > 0
               ? ": " + Fmt.count(job.getTrainSamples()) + " training, " + Fmt.count(job.getTestSamples())
                   + " test samples"
               : "") + ".");

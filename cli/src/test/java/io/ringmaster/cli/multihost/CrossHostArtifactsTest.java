@@ -109,7 +109,7 @@ class CrossHostArtifactsTest {
     assertThat(id.find()).as("submit prints the job's id:\n%s", submitted).isTrue();
     Job done = cluster.awaitEnd(id.group(1), Duration.ofSeconds(180));
 
-    assertThat(done.getState()).as(cluster.diagnosis(done.getId())).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.getState()).as(cluster.diagnosis(done.getId())).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(done.getEpochsList()).hasSize(2).allSatisfy(e -> {
       assertThat(e.getSamples()).isEqualTo(TRAIN);
       assertThat(e.getTestSamples()).isEqualTo(TEST);

@@ -204,7 +204,7 @@ final class CrossHostCluster implements AutoCloseable {
   Job awaitTraining(String id, int epoch, Duration atMost) {
     bound("job " + id + " trains in epoch " + epoch, atMost, () -> {
       Job j = get(id);
-      return j.getState() == JobState.RUNNING && (j.getProgress().getEpoch() > epoch
+      return j.getState() == JobState.JOB_STATE_RUNNING && (j.getProgress().getEpoch() > epoch
           || j.getProgress().getEpoch() == epoch && j.getProgress().getStep() > 0);
     }, id, () -> ended(get(id)));
     return get(id);
@@ -217,7 +217,7 @@ final class CrossHostCluster implements AutoCloseable {
   }
 
   static boolean ended(Job j) {
-    return j.getState() == JobState.SUCCEEDED || j.getState() == JobState.FAILED || j.getState() == JobState.CANCELLED;
+    return j.getState() == JobState.JOB_STATE_SUCCEEDED || j.getState() == JobState.JOB_STATE_FAILED || j.getState() == JobState.JOB_STATE_CANCELLED;
   }
 
   void awaitLog(HostProcess p, String text, Duration atMost) {

@@ -95,7 +95,7 @@ class CrossHostJobsTest {
         c.cancel(cancelled);
         Job gone = c.awaitEnd(cancelled, Duration.ofSeconds(30));
         softly.assertThat(gone.getState()).as(() -> gone.getMessage() + "\n" + c.diagnosis(cancelled))
-            .isEqualTo(JobState.CANCELLED);
+            .isEqualTo(JobState.JOB_STATE_CANCELLED);
 
         for (String name : new String[] {"after-cancel", "fourth"}) {
           Job next = c.awaitEnd(c.submit(CrossHostCluster.spec(data, name, 2, 1, 30, FAST_FAULTS)).id(),
@@ -163,7 +163,7 @@ class CrossHostJobsTest {
 
         c.cancel(id);
         Job done = c.awaitEnd(id, Duration.ofSeconds(30));
-        softly.assertThat(done.getState()).isEqualTo(JobState.CANCELLED);
+        softly.assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         softly.assertThat(done.getEpochsList()).extracting(EpochMetrics::getWorkers).as("workers per epoch")
             .contains(1, 2);
         for (EpochMetrics e : done.getEpochsList()) {
@@ -218,7 +218,7 @@ class CrossHostJobsTest {
   private static void assertSucceededOnAllSamples(SoftAssertions softly, CrossHostCluster c, Job done, int epochs) {
     String diagnosis = c.diagnosis(done.getId());
     softly.assertThat(done.getState()).as(() -> "job " + done.getId() + ": " + done.getMessage() + "\n" + diagnosis)
-        .isEqualTo(JobState.SUCCEEDED);
+        .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     softly.assertThat(done.getEpochsList()).as("epochs of " + done.getId()).hasSize(epochs);
     for (EpochMetrics e : done.getEpochsList()) {
       softly.assertThat(e.getSamples()).as("training samples of epoch %d of %s", e.getEpoch(), done.getId())

@@ -16,7 +16,7 @@ class JobStatusViewTest {
   void theWorkerTableShowsEachWorkersBackendAndGpus() {
     ComputeDevices cuda = ComputeDevices.newBuilder().setBackend("CUDA").setCudaVisibleDevices("1")
         .addGpus(GpuDevice.newBuilder().setIndex(0).setName("Tesla T4").setTotalMemoryBytes(16L << 30)).build();
-    Job job = Job.newBuilder().setId("mlp-1").setState(JobState.RUNNING)
+    Job job = Job.newBuilder().setId("mlp-1").setState(JobState.JOB_STATE_RUNNING)
         .addWorkers(WorkerStatus.newBuilder().setRank(0).setHost("10.0.0.1").setPort(7070).setPid(42)
             .setState(WorkerState.WORKER_ACTIVE).setDevices(cuda))
         .addWorkers(WorkerStatus.newBuilder().setRank(1).setHost("10.0.0.2").setPort(7070).setPid(43)

@@ -15,7 +15,7 @@ class RunSummaryTest {
 
   private static Job finished() {
     Job submitted = Job.newBuilder().setId("j-42").setSpec(TestJobs.spec(2, 3)).build();
-    List<JobEvent> events = TestJobs.run(submitted, JobState.SUCCEEDED, "");
+    List<JobEvent> events = TestJobs.run(submitted, JobState.JOB_STATE_SUCCEEDED, "");
     return events.get(events.size() - 1).getJob();
   }
 
@@ -55,7 +55,7 @@ class RunSummaryTest {
 
   @Test
   void wallTimeIsNullBeforeTheJobFinished() throws Exception {
-    Job queued = Job.newBuilder().setId("j").setSpec(TestJobs.spec(1, 1)).setState(JobState.QUEUED).build();
+    Job queued = Job.newBuilder().setId("j").setSpec(TestJobs.spec(1, 1)).setState(JobState.JOB_STATE_QUEUED).build();
 
     JsonNode json = new ObjectMapper().readTree(RunSummary.toJson(queued));
 

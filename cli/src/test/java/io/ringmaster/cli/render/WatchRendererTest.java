@@ -33,7 +33,7 @@ class WatchRendererTest {
   @Test
   void scriptedStreamGivesTheEpochLinesAndKeepsTheFinalJob() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
-    List<JobEvent> events = TestJobs.run(submitted(), JobState.SUCCEEDED, "");
+    List<JobEvent> events = TestJobs.run(submitted(), JobState.JOB_STATE_SUCCEEDED, "");
 
     events.forEach(r::accept);
     r.close();
@@ -44,17 +44,17 @@ class WatchRendererTest {
         "Training on 2 workers: 60,000 training, 10,000 test samples.",
         "Epoch 1/2  train loss 0.5000  test loss 0.5000  test acc 82.00%  12.3 s  4,870 samples/s  2 workers",
         "Epoch 2/2  train loss 0.4000  test loss 0.4500  test acc 84.00%  12.3 s  4,870 samples/s  2 workers");
-    assertThat(r.job().getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(r.job().getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(r.job().getModelPath()).isEqualTo("/runs/j1/model.zip");
   }
 
   @Test
   void trainingOnCountsTheRingsLiveMembersNotEveryWorkerThatJoined() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
-    Job recovering = submitted().toBuilder().setState(JobState.RECOVERING).build();
+    Job recovering = submitted().toBuilder().setState(JobState.JOB_STATE_RECOVERING).build();
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, recovering));
     // after re-admissions: two live members, two workers that left, one joiner waiting for the next ring
-    Job running = recovering.toBuilder().setState(JobState.RUNNING)
+    Job running = recovering.toBuilder().setState(JobState.JOB_STATE_RUNNING)
         .addWorkers(TestJobs.worker(0, 4000, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 4003, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(-1, 4004, WorkerState.WORKER_LAUNCHING).toBuilder().setWorkerId("w-joining"))
@@ -62,9 +62,9 @@ class WatchRendererTest {
         .addWorkers(TestJobs.worker(1, 4002, WorkerState.WORKER_LOST).toBuilder().setWorkerId("w-gone-2"))
         .build();
     r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, running));
-    Job shrunk = running.toBuilder().setState(JobState.RECOVERING).build();
+    Job shrunk = running.toBuilder().setState(JobState.JOB_STATE_RECOVERING).build();
     r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, shrunk));
-    Job one = shrunk.toBuilder().setState(JobState.RUNNING)
+    Job one = shrunk.toBuilder().setState(JobState.JOB_STATE_RUNNING)
         .setWorkers(1, TestJobs.worker(1, 4003, WorkerState.WORKER_LOST)).build();
     r.accept(TestJobs.event(JobEvent.Kind.STATE_CHANGED, one));
 
@@ -75,7 +75,7 @@ class WatchRendererTest {
   @Test
   void epochsInASnapshotArePrintedOnceEvenIfTheyArriveAgain() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
-    Job running = submitted().toBuilder().setState(JobState.RUNNING)
+    Job running = submitted().toBuilder().setState(JobState.JOB_STATE_RUNNING)
         .addEpochs(TestJobs.epoch(1, 2)).build();
 
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, running));
@@ -88,7 +88,7 @@ class WatchRendererTest {
   @Test
   void plainProgressIsPacedByTheClockAndHasNoControlCharacters() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
-    Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING).setTrainSamples(60_000);
+    Job.Builder j = submitted().toBuilder().setState(JobState.JOB_STATE_RUNNING).setTrainSamples(60_000);
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, j.build()));
 
     for (int step = 10; step <= 400; step += 10) {
@@ -111,7 +111,7 @@ class WatchRendererTest {
   @Test
   void terminalBarIsRedrawnInPlaceAndWipedBeforeTheNextLine() {
     WatchRenderer r = new WatchRenderer(out, true, clock, 80);
-    Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING).setTrainSamples(60_000);
+    Job.Builder j = submitted().toBuilder().setState(JobState.JOB_STATE_RUNNING).setTrainSamples(60_000);
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, j.build()));
     j.setProgress(Progress.newBuilder().setEpoch(1).setStep(100).setStepsInEpoch(400).setSamples(15_000)
         .setSamplesPerS(1500));
@@ -137,7 +137,7 @@ class WatchRendererTest {
   @Test
   void lostWorkersAndNoticesAreReported() {
     WatchRenderer r = new WatchRenderer(out, false, clock, 80);
-    Job.Builder j = submitted().toBuilder().setState(JobState.RUNNING)
+    Job.Builder j = submitted().toBuilder().setState(JobState.JOB_STATE_RUNNING)
         .addWorkers(TestJobs.worker(0, 10, WorkerState.WORKER_ACTIVE))
         .addWorkers(TestJobs.worker(1, 11, WorkerState.WORKER_ACTIVE));
     r.accept(TestJobs.event(JobEvent.Kind.SNAPSHOT, j.build()));

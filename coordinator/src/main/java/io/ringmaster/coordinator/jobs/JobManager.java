@@ -285,7 +285,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         .setId(id)
         .setTenant(tenant)
         .setSpec(v.specProto())
-        .setState(io.ringmaster.proto.v1.JobState.QUEUED)
+        .setState(io.ringmaster.proto.v1.JobState.JOB_STATE_QUEUED)
         .setMessage("queued")
         .setJobDir(jobsDir.resolve(id).toAbsolutePath().toString())
         .setCreatedAtMs(wallClock.getAsLong())
@@ -393,8 +393,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     if (!policy.deletesAnything()) {
       return List.of();
     }
-    List<io.ringmaster.proto.v1.JobState> finished = List.of(io.ringmaster.proto.v1.JobState.SUCCEEDED,
-        io.ringmaster.proto.v1.JobState.FAILED, io.ringmaster.proto.v1.JobState.CANCELLED);
+    List<io.ringmaster.proto.v1.JobState> finished = List.of(io.ringmaster.proto.v1.JobState.JOB_STATE_SUCCEEDED,
+        io.ringmaster.proto.v1.JobState.JOB_STATE_FAILED, io.ringmaster.proto.v1.JobState.JOB_STATE_CANCELLED);
     long now = wallClock.getAsLong();
     List<String> expired = new ArrayList<>();
     long seen = 0;
@@ -446,7 +446,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       Queued q = queue.remove(id);
       if (q != null) {
         Job j = store.get(id).orElseThrow().toBuilder()
-            .setState(io.ringmaster.proto.v1.JobState.CANCELLED)
+            .setState(io.ringmaster.proto.v1.JobState.JOB_STATE_CANCELLED)
             .setMessage(q.resuming() ? "cancelled by user while waiting for workers after a coordinator restart"
                 : "cancelled by user while queued")
             .setFinishedAtMs(wallClock.getAsLong()).build();
@@ -603,7 +603,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       for (var timedOut : round.timedOut()) {
         queue.remove(timedOut.jobId());
         Job failed = store.get(timedOut.jobId()).orElseThrow().toBuilder()
-            .setState(io.ringmaster.proto.v1.JobState.FAILED)
+            .setState(io.ringmaster.proto.v1.JobState.JOB_STATE_FAILED)
             .setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT)
             .setMessage(timedOut.message()).setFinishedAtMs(wallClock.getAsLong()).build();
         hub.publish(JobEvent.Kind.STATE_CHANGED, failed, JobEvent.newBuilder(), store::put); // stores it numbered
@@ -710,7 +710,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       try {
         v = checker.check(j.getSpec());
       } catch (io.ringmaster.job.spec.InvalidSpecException e) {
-        Job failed = j.toBuilder().setState(io.ringmaster.proto.v1.JobState.FAILED).setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_INVALID_SPEC)
+        Job failed = j.toBuilder().setState(io.ringmaster.proto.v1.JobState.JOB_STATE_FAILED).setReason(io.ringmaster.proto.v1.FailureReason.FAILURE_REASON_INVALID_SPEC)
             .setMessage("after a coordinator restart the job is no longer valid: " + e.getMessage())
             .setFinishedAtMs(wallClock.getAsLong()).build();
         store.put(failed);
@@ -734,7 +734,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       }
       if (!scheduler.launchesWorkers()) {
         // hand-started workers: wait at the front of the queue for a whole gang, like a new job
-        resumed = resumed.toBuilder().setState(io.ringmaster.proto.v1.JobState.RECOVERING)
+        resumed = resumed.toBuilder().setState(io.ringmaster.proto.v1.JobState.JOB_STATE_RECOVERING)
             .setMessage("coordinator restarted: waiting for " + v.spec().workers() + " free worker(s) to resume "
                 + (cursor == null ? "from the start (no checkpoint)" : "from checkpoint " + cursor.ref().getId()))
             .build();

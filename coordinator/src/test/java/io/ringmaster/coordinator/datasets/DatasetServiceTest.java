@@ -194,7 +194,7 @@ class DatasetServiceTest {
   @Test
   void aModelUploadedByRankZeroComesBackByteForByte() throws Exception {
     Path jobDir = Files.createDirectories(dir.resolve("jobs").resolve("job-9"));
-    jobs.put("job-9", Job.newBuilder().setId("job-9").setState(JobState.RUNNING).setJobDir(jobDir.toString()).build());
+    jobs.put("job-9", Job.newBuilder().setId("job-9").setState(JobState.JOB_STATE_RUNNING).setJobDir(jobDir.toString()).build());
     var blocking = DatasetServiceGrpc.newBlockingStub(channel);
     assertThatThrownBy(() -> blocking.getModel(GetModelRequest.newBuilder().setJobId("job-9").build()).hasNext())
         .isInstanceOfSatisfying(StatusRuntimeException.class,

@@ -87,7 +87,7 @@ class JobDriverTest {
     JobSpec spec = io.ringmaster.job.spec.JobSpecResolver.withDefaults(
         new JobSpec("t", null, null, 1, 64, null, 42L, 2, null, null, null, null));
     ValidatedJob v = new ValidatedJob(spec, io.ringmaster.proto.v1.JobSpec.getDefaultInstance(), new DatasetInfo(640, 1, 28, 28, 10), new DatasetInfo(100, 1, 28, 28, 10));
-    Job stored = Job.newBuilder().setId("j1").setJobDir(dir.resolve("j1").toString()).setState(JobState.QUEUED).build();
+    Job stored = Job.newBuilder().setId("j1").setJobDir(dir.resolve("j1").toString()).setState(JobState.JOB_STATE_QUEUED).build();
     store.put(stored);
     jobThread = services.newJobThread("j1");
     return new JobDriver(services, stored, v, false, null, jobThread);
@@ -106,7 +106,7 @@ class JobDriverTest {
       assertThat(l.jobDir()).isEqualTo(dir.resolve("j1"));
     });
     Job stored = store.get("j1").orElseThrow();
-    assertThat(stored.getState()).isEqualTo(JobState.FAILED);
+    assertThat(stored.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(stored.getReason()).isEqualTo(FailureReason.FAILURE_REASON_WORKER_START_TIMEOUT);
     assertThat(stored.getEventSequence()).as("stored with the number of its last event").isPositive();
     assertThat(d.snapshot()).isEqualTo(stored.toBuilder().clearEventSequence().build());
@@ -122,10 +122,10 @@ class JobDriverTest {
 
     finishedOn.get(10, TimeUnit.SECONDS);
     Job stored = store.get("j1").orElseThrow();
-    assertThat(stored.getState()).isEqualTo(JobState.FAILED);
+    assertThat(stored.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(stored.getReason()).isEqualTo(FailureReason.FAILURE_REASON_LAUNCH_FAILED);
     assertThat(stored.getMessage()).isEqualTo("cannot start java: no such file");
     assertThat(d.cancel("late").get(10, TimeUnit.SECONDS).getState()).as("a finished job stays as it is")
-        .isEqualTo(JobState.FAILED);
+        .isEqualTo(JobState.JOB_STATE_FAILED);
   }
 }

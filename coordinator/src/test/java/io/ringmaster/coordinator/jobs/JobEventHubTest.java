@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class JobEventHubTest {
   final JobEventHub hub = new JobEventHub(() -> 1234L);
   final List<Job> stored = new ArrayList<>();
-  Job job = Job.newBuilder().setId("j").setState(JobState.RUNNING).build();
+  Job job = Job.newBuilder().setId("j").setState(JobState.JOB_STATE_RUNNING).build();
 
   void publish(JobEvent.Kind kind) {
     hub.publish(kind, job, JobEvent.newBuilder(), stored::add);
@@ -91,12 +91,12 @@ class JobEventHubTest {
   @Test
   void aWatcherOfAJobWhoseEndIsNotNumberedYetGetsTheFinishedJobBeforeOk() {
     publish(JobEvent.Kind.STATE_CHANGED);
-    Job ended = job.toBuilder().setState(JobState.CANCELLED).build(); // stored, its event not yet published
+    Job ended = job.toBuilder().setState(JobState.JOB_STATE_CANCELLED).build(); // stored, its event not yet published
     RecordedEvents w = new RecordedEvents();
     hub.subscribe(() -> ended, 2, w);
 
     assertThat(w.kinds()).containsExactly(JobEvent.Kind.SNAPSHOT);
-    assertThat(w.events.get(0).getJob().getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(w.events.get(0).getJob().getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     assertThat(w.completed).isTrue();
   }
 
@@ -111,7 +111,7 @@ class JobEventHubTest {
 
     RecordedEvents second = new RecordedEvents();
     hub.subscribe(() -> job, 0, second);
-    job = job.toBuilder().setState(JobState.SUCCEEDED).build();
+    job = job.toBuilder().setState(JobState.JOB_STATE_SUCCEEDED).build();
     publish(JobEvent.Kind.STATE_CHANGED);
     assertThat(second.completed).isTrue();
     assertThat(second.error).isNull();

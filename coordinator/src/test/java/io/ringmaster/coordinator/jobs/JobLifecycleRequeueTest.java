@@ -45,7 +45,7 @@ class JobLifecycleRequeueTest {
     assertThat(h.timerRunning(Kind.START)).isFalse();
     // the stored job says QUEUED (published as a state change)
     assertThat(out).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(JobAction.Publish.class,
-        p -> assertThat(p.job().getState()).isEqualTo(io.ringmaster.proto.v1.JobState.QUEUED)));
+        p -> assertThat(p.job().getState()).isEqualTo(io.ringmaster.proto.v1.JobState.JOB_STATE_QUEUED)));
   }
 
   static Stream<Arguments> laterPhases() {

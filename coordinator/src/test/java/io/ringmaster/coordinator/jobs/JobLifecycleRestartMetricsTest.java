@@ -46,7 +46,7 @@ class JobLifecycleRestartMetricsTest {
   @MethodSource("rows")
   void theInterruptedEpochIsMeasuredFromItsStartAndCountsTheRestart(String name, EpochClock stored,
       int secondsAfter, double duration, int recoveries, double samplesPerS) {
-    Job.Builder job = Job.newBuilder().setId(JOB).setJobDir("/jobs/" + JOB).setState(JobState.RUNNING);
+    Job.Builder job = Job.newBuilder().setId(JOB).setJobDir("/jobs/" + JOB).setState(JobState.JOB_STATE_RUNNING);
     if (stored != null) {
       job.setEpochClock(stored);
     }

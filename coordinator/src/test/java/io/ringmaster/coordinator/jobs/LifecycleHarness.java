@@ -61,7 +61,7 @@ final class LifecycleHarness {
         new JobSpec("t", null, null, epochs, BATCH, null, SEED, workers, null, null, ft, null));
     ValidatedJob v = new ValidatedJob(spec, io.ringmaster.proto.v1.JobSpec.getDefaultInstance(), new DatasetInfo(TRAIN, 1, 28, 28, 10), new DatasetInfo(TEST, 1, 28, 28, 10));
     Job job = stored != null ? stored : Job.newBuilder().setId(JOB).setJobDir("/jobs/" + JOB)
-        .setState(io.ringmaster.proto.v1.JobState.QUEUED).build();
+        .setState(io.ringmaster.proto.v1.JobState.JOB_STATE_QUEUED).build();
     lifecycle = new JobLifecycle(job, v, io.ringmaster.proto.v1.JobSpec.getDefaultInstance(), stored != null, null,
         launchesWorkers, settings, () -> nanos, () -> wallMs);
   }

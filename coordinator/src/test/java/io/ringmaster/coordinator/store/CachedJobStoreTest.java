@@ -17,8 +17,8 @@ class CachedJobStoreTest extends JobStoreContractTest {
 
   @Test
   void startsWithWhatTheDurableStoreHoldsAndWritesThrough() {
-    store.put(job("a", 1000, io.ringmaster.proto.v1.JobState.SUCCEEDED));
-    store.put(job("b", 2000, io.ringmaster.proto.v1.JobState.QUEUED));
+    store.put(job("a", 1000, io.ringmaster.proto.v1.JobState.JOB_STATE_SUCCEEDED));
+    store.put(job("b", 2000, io.ringmaster.proto.v1.JobState.JOB_STATE_QUEUED));
     store.delete("b");
     store.close();
 

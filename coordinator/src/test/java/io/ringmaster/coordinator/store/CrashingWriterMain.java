@@ -29,7 +29,7 @@ public final class CrashingWriterMain {
 
   /** The job the child writes for {@code id}; the test rebuilds it to compare contents. */
   static Job job(String id, int i) {
-    return Job.newBuilder().setId(id).setCreatedAtMs(1_000_000L + i).setState(JobState.RUNNING)
+    return Job.newBuilder().setId(id).setCreatedAtMs(1_000_000L + i).setState(JobState.JOB_STATE_RUNNING)
         .setMessage("written by the crashing child, number " + i + " " + "#".repeat(i % 700))
         .setSpec(JobSpec.newBuilder().setName(id).setEpochs(1 + i % 5).setBatchSize(32))
         .build();

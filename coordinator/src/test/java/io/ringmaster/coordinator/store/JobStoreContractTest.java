@@ -52,13 +52,13 @@ abstract class JobStoreContractTest {
 
   @Test
   void pagesOfOneTenantHoldOnlyItsJobsInOrder() {
-    store.put(job("a1", 100, JobState.QUEUED).toBuilder().setTenant("team-a").build());
-    store.put(job("b1", 200, JobState.RUNNING).toBuilder().setTenant("team-b").build());
-    store.put(job("a2", 300, JobState.FAILED).toBuilder().setTenant("team-a").build());
-    store.put(job("n1", 400, JobState.QUEUED)); // no tenant (stored before tenants, or auth off)
+    store.put(job("a1", 100, JobState.JOB_STATE_QUEUED).toBuilder().setTenant("team-a").build());
+    store.put(job("b1", 200, JobState.JOB_STATE_RUNNING).toBuilder().setTenant("team-b").build());
+    store.put(job("a2", 300, JobState.JOB_STATE_FAILED).toBuilder().setTenant("team-a").build());
+    store.put(job("n1", 400, JobState.JOB_STATE_QUEUED)); // no tenant (stored before tenants, or auth off)
 
     assertThat(store.page(List.of(), "team-a", null, 10)).extracting(Job::getId).containsExactly("a2", "a1");
-    assertThat(store.page(List.of(JobState.QUEUED), "team-a", null, 10)).extracting(Job::getId)
+    assertThat(store.page(List.of(JobState.JOB_STATE_QUEUED), "team-a", null, 10)).extracting(Job::getId)
         .containsExactly("a1");
     assertThat(store.page(List.of(), "team-a", JobCursor.of(store.get("a2").orElseThrow()), 10))
         .extracting(Job::getId).containsExactly("a1");
@@ -69,7 +69,7 @@ abstract class JobStoreContractTest {
 
   @Test
   void auditRecordsReadBackInOrderAndOutliveTheirJob() {
-    store.put(job("a1", 100, JobState.QUEUED).toBuilder().setTenant("team-a").build());
+    store.put(job("a1", 100, JobState.JOB_STATE_QUEUED).toBuilder().setTenant("team-a").build());
     AuditRecord submit = new AuditRecord(1000, AuditRecord.Action.SUBMIT, "a1", "team-a", "alice", "10.0.0.1:5000",
         "fashion");
     AuditRecord cancel = new AuditRecord(2000, AuditRecord.Action.CANCEL, "a1", "team-a", "alice", "10.0.0.1:5001",
@@ -90,7 +90,7 @@ abstract class JobStoreContractTest {
 
   @Test
   void storedJobReadsBackEqual() {
-    Job j = job("a-000001", 1000, JobState.RUNNING).toBuilder()
+    Job j = job("a-000001", 1000, JobState.JOB_STATE_RUNNING).toBuilder()
         .addEpochs(EpochMetrics.newBuilder().setEpoch(1).setTrainLoss(0.5).setTestAccuracy(0.81))
         .setLatestCheckpoint(ref("a-000001", 1, 10, true, 5)).build();
     store.put(j);
@@ -102,31 +102,31 @@ abstract class JobStoreContractTest {
 
   @Test
   void putReplacesTheJobWithTheSameId() {
-    store.put(job("a", 1000, JobState.QUEUED));
-    Job running = job("a", 1000, JobState.RUNNING).toBuilder().setMessage("epoch 1").build();
+    store.put(job("a", 1000, JobState.JOB_STATE_QUEUED));
+    Job running = job("a", 1000, JobState.JOB_STATE_RUNNING).toBuilder().setMessage("epoch 1").build();
     store.put(running);
 
     assertThat(store.list()).containsExactly(running);
-    assertThat(store.listInState(EnumSet.of(JobState.QUEUED))).isEmpty();
-    assertThat(store.listInState(EnumSet.of(JobState.RUNNING, JobState.RECOVERING))).containsExactly(running);
+    assertThat(store.listInState(EnumSet.of(JobState.JOB_STATE_QUEUED))).isEmpty();
+    assertThat(store.listInState(EnumSet.of(JobState.JOB_STATE_RUNNING, JobState.JOB_STATE_RECOVERING))).containsExactly(running);
   }
 
   @Test
   void listIsNewestFirstThenById() {
-    store.put(job("old", 1000, JobState.SUCCEEDED));
-    store.put(job("new-b", 3000, JobState.RUNNING));
-    store.put(job("mid", 2000, JobState.FAILED));
-    store.put(job("new-a", 3000, JobState.QUEUED));
+    store.put(job("old", 1000, JobState.JOB_STATE_SUCCEEDED));
+    store.put(job("new-b", 3000, JobState.JOB_STATE_RUNNING));
+    store.put(job("mid", 2000, JobState.JOB_STATE_FAILED));
+    store.put(job("new-a", 3000, JobState.JOB_STATE_QUEUED));
 
     assertThat(store.list()).extracting(Job::getId).containsExactly("new-a", "new-b", "mid", "old");
-    assertThat(store.listInState(EnumSet.of(JobState.SUCCEEDED, JobState.RUNNING)))
+    assertThat(store.listInState(EnumSet.of(JobState.JOB_STATE_SUCCEEDED, JobState.JOB_STATE_RUNNING)))
         .extracting(Job::getId).containsExactly("new-b", "old");
   }
 
   @Test
   void pagesReturnEveryJobOnceNewestFirstWhileJobsAreAdded() {
     for (int i = 0; i < 25; i++) {
-      store.put(job(String.format("j%03d", i), 1000 + i / 3, JobState.SUCCEEDED)); // ties on created time
+      store.put(job(String.format("j%03d", i), 1000 + i / 3, JobState.JOB_STATE_SUCCEEDED)); // ties on created time
     }
     List<String> seen = new ArrayList<>();
     JobCursor after = null;
@@ -138,7 +138,7 @@ abstract class JobStoreContractTest {
       }
       page.forEach(j -> seen.add(j.getId()));
       after = JobCursor.of(page.get(page.size() - 1));
-      store.put(job("late" + added++, 5000 + added, JobState.QUEUED)); // newer than every cursor
+      store.put(job("late" + added++, 5000 + added, JobState.JOB_STATE_QUEUED)); // newer than every cursor
     }
 
     List<String> expected = store.list().stream().map(Job::getId).filter(id -> id.startsWith("j")).toList();
@@ -148,14 +148,14 @@ abstract class JobStoreContractTest {
 
   @Test
   void pageFiltersByStateAndLimits() {
-    store.put(job("q1", 1000, JobState.QUEUED));
-    store.put(job("f1", 2000, JobState.FAILED));
-    store.put(job("s1", 3000, JobState.SUCCEEDED));
-    store.put(job("f2", 4000, JobState.FAILED));
+    store.put(job("q1", 1000, JobState.JOB_STATE_QUEUED));
+    store.put(job("f1", 2000, JobState.JOB_STATE_FAILED));
+    store.put(job("s1", 3000, JobState.JOB_STATE_SUCCEEDED));
+    store.put(job("f2", 4000, JobState.JOB_STATE_FAILED));
 
-    assertThat(store.page(EnumSet.of(JobState.FAILED, JobState.SUCCEEDED), null, 2))
+    assertThat(store.page(EnumSet.of(JobState.JOB_STATE_FAILED, JobState.JOB_STATE_SUCCEEDED), null, 2))
         .extracting(Job::getId).containsExactly("f2", "s1");
-    assertThat(store.page(EnumSet.of(JobState.FAILED, JobState.SUCCEEDED), new JobCursor(3000, "s1"), 2))
+    assertThat(store.page(EnumSet.of(JobState.JOB_STATE_FAILED, JobState.JOB_STATE_SUCCEEDED), new JobCursor(3000, "s1"), 2))
         .extracting(Job::getId).containsExactly("f1");
     assertThat(store.page(List.of(), new JobCursor(1000, "q1"), 10)).isEmpty();
     assertThatThrownBy(() -> store.page(List.of(), null, 0)).isInstanceOf(IllegalArgumentException.class)
@@ -164,8 +164,8 @@ abstract class JobStoreContractTest {
 
   @Test
   void deleteForgetsTheJobAndItsCheckpointReferences() {
-    store.put(job("gone", 1000, JobState.SUCCEEDED));
-    store.put(job("kept", 2000, JobState.SUCCEEDED));
+    store.put(job("gone", 1000, JobState.JOB_STATE_SUCCEEDED));
+    store.put(job("kept", 2000, JobState.JOB_STATE_SUCCEEDED));
     store.addCheckpoint(ref("gone", 1, 10, true, 5));
     store.addCheckpoint(ref("kept", 1, 10, true, 5));
 
@@ -180,7 +180,7 @@ abstract class JobStoreContractTest {
 
   @Test
   void jobWithoutIdIsRefused() {
-    assertThatThrownBy(() -> store.put(Job.newBuilder().setState(JobState.QUEUED).build()))
+    assertThatThrownBy(() -> store.put(Job.newBuilder().setState(JobState.JOB_STATE_QUEUED).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without an id");
   }
 
@@ -225,8 +225,8 @@ abstract class JobStoreContractTest {
           go.await(10, TimeUnit.SECONDS);
           for (int i = 0; i < perThread; i++) {
             String id = "t" + thread + "-" + i;
-            store.put(job(id, thread * 1000L + i, JobState.QUEUED));
-            store.put(job(id, thread * 1000L + i, JobState.RUNNING));
+            store.put(job(id, thread * 1000L + i, JobState.JOB_STATE_QUEUED));
+            store.put(job(id, thread * 1000L + i, JobState.JOB_STATE_RUNNING));
             store.addCheckpoint(ref(id, 1, i, false, i));
             assertThat(store.get(id)).isPresent();
           }
@@ -240,7 +240,7 @@ abstract class JobStoreContractTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(store.list()).hasSize(threads * perThread).allMatch(j -> j.getState() == JobState.RUNNING);
+    assertThat(store.list()).hasSize(threads * perThread).allMatch(j -> j.getState() == JobState.JOB_STATE_RUNNING);
     assertThat(store.checkpoints("t3-24")).hasSize(1);
   }
 }

@@ -30,8 +30,8 @@ class SqliteJobStoreTest extends JobStoreContractTest {
 
   @Test
   void reopeningTheFileKeepsJobsAndCheckpoints() {
-    Job a = job("a", 1000, JobState.SUCCEEDED);
-    Job b = job("b", 2000, JobState.RUNNING);
+    Job a = job("a", 1000, JobState.JOB_STATE_SUCCEEDED);
+    Job b = job("b", 2000, JobState.JOB_STATE_RUNNING);
     store.put(a);
     store.put(b);
     store.addCheckpoint(ref("b", 1, 100, true, 10));
@@ -41,7 +41,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
     try (SqliteJobStore again = SqliteJobStore.open(file())) {
       assertThat(again.list()).containsExactly(b, a);
       assertThat(again.checkpoints("b")).containsExactly(ref("b", 2, 50, false, 20), ref("b", 1, 100, true, 10));
-      again.put(b.toBuilder().setState(JobState.RECOVERING).setCoordinatorRestarts(1).build());
+      again.put(b.toBuilder().setState(JobState.JOB_STATE_RECOVERING).setCoordinatorRestarts(1).build());
     }
     try (SqliteJobStore third = SqliteJobStore.open(file())) {
       assertThat(third.get("b")).map(Job::getCoordinatorRestarts).contains(1);
@@ -50,7 +50,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
 
   @Test
   void secondStoreOnTheSameFileIsToldItIsLocked() {
-    store.put(job("a", 1, JobState.RUNNING));
+    store.put(job("a", 1, JobState.JOB_STATE_RUNNING));
 
     assertThatThrownBy(() -> SqliteJobStore.open(file(), Duration.ofMillis(50)))
         .isInstanceOfSatisfying(JobStoreException.class, e -> {
@@ -65,7 +65,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
 
   @Test
   void closeReleasesTheLock() {
-    store.put(job("a", 1, JobState.RUNNING));
+    store.put(job("a", 1, JobState.JOB_STATE_RUNNING));
     store.close();
     try (SqliteJobStore again = SqliteJobStore.open(file(), Duration.ofMillis(50))) {
       assertThat(again.get("a")).isPresent();
@@ -88,7 +88,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
   @Test
   void damagedPagesAreReportedAsCorrupt() throws Exception {
     for (int i = 0; i < 300; i++) {
-      store.put(job("job-" + i, i, JobState.SUCCEEDED).toBuilder().setMessage("x".repeat(500)).build());
+      store.put(job("job-" + i, i, JobState.JOB_STATE_SUCCEEDED).toBuilder().setMessage("x".repeat(500)).build());
     }
     store.close();
     try (RandomAccessFile f = new RandomAccessFile(file().toFile(), "rw")) {
@@ -124,7 +124,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
   void aVersion1StoreIsMigratedInPlaceAndKeepsItsJobs() throws Exception {
     store.close();
     Path v1 = Files.createDirectories(dir.resolve("v1")).resolve(SqliteJobStore.FILE_NAME);
-    Job old = job("old-000001", 100, JobState.SUCCEEDED);
+    Job old = job("old-000001", 100, JobState.JOB_STATE_SUCCEEDED);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + v1);
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, state TEXT NOT NULL,"
@@ -150,7 +150,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
 
     assertThat(store.get(old.getId())).contains(old);
     assertThat(store.page(java.util.List.of(), "", null, 10)).containsExactly(old);
-    store.put(job("new-000001", 200, JobState.QUEUED).toBuilder().setTenant("team-a").build());
+    store.put(job("new-000001", 200, JobState.JOB_STATE_QUEUED).toBuilder().setTenant("team-a").build());
     store.audit(new AuditRecord(1, AuditRecord.Action.SUBMIT, "new-000001", "team-a", "alice", "h:1", ""));
     assertThat(store.page(java.util.List.of(), "team-a", null, 10)).extracting(Job::getId)
         .containsExactly("new-000001");
@@ -167,7 +167,7 @@ class SqliteJobStoreTest extends JobStoreContractTest {
 
   @Test
   void fileFromANewerSchemaIsRefused() throws Exception {
-    store.put(job("a", 1, JobState.RUNNING));
+    store.put(job("a", 1, JobState.JOB_STATE_RUNNING));
     store.close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
         Statement s = c.createStatement()) {
