@@ -14,9 +14,37 @@ import java.time.Duration;
  * @param executorThreads threads of the gRPC server's executor: requests beyond them wait in its queue
  *     instead of starting more threads
  * @param retention when finished jobs are deleted
+ * @param tls the coordinator's TLS files ({@code tls.*}); {@link TlsSettings#UNSET} for plaintext
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
-    RetentionPolicy retention) {
+    RetentionPolicy retention, TlsSettings tls) {
+
+  /** A configuration without TLS settings. */
+  public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+      RetentionPolicy retention) {
+    this(server, jobs, maxMessageBytes, executorThreads, retention, TlsSettings.UNSET);
+  }
+
+  public CoordinatorConfig {
+    tls = tls == null ? TlsSettings.UNSET : tls;
+  }
+
+  /**
+   * PEM files of the coordinator's TLS identity and the CA bundle it trusts (null: not set), re-read every
+   * {@code reloadSeconds}. Plaintext beyond loopback is only accepted with the {@code --insecure} flag, never
+   * from a file.
+   */
+  public record TlsSettings(String cert, String key, String ca, double reloadSeconds) {
+    public static final TlsSettings UNSET = new TlsSettings(null, null, null, 30);
+
+    /** The files, checked to be complete and readable; null when none is set (plaintext). */
+    public io.ringmaster.job.security.TlsFiles files() {
+      io.ringmaster.job.security.TlsFiles f = io.ringmaster.job.security.TlsFiles.fromOptions(
+          cert == null ? null : java.nio.file.Path.of(cert), key == null ? null : java.nio.file.Path.of(key),
+          ca == null ? null : java.nio.file.Path.of(ca), true, "tls.");
+      return f == null ? null : f.withReloadInterval(seconds(reloadSeconds));
+    }
+  }
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
   public record ServerSettings(String host, Integer port, String advertiseHost, String dataDir, String scheduler) {

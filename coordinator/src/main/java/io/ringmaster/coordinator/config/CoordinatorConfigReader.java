@@ -64,7 +64,11 @@ public final class CoordinatorConfigReader {
       new Setting("retention.keepFinishedJobs", Type.INT, 0, 100_000_000, 0,
           "keep only the newest N finished jobs; 0 keeps any number"),
       new Setting("retention.intervalMinutes", Type.NUMBER, 0.01, 10_080,
-          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"));
+          (double) RetentionPolicy.DEFAULT_INTERVAL.toMinutes(), "how often retention runs"),
+      new Setting("tls.cert", Type.TEXT, 0, 0, null, "the coordinator's certificate chain (PEM); with tls.key and tls.ca"),
+      new Setting("tls.key", Type.TEXT, 0, 0, null, "its private key (PEM, mode 0600)"),
+      new Setting("tls.ca", Type.TEXT, 0, 0, null, "CA bundle (PEM) that workers' client certificates chain to"),
+      new Setting("tls.reloadSeconds", Type.NUMBER, 1, 86_400, 30.0, "how often the TLS files are read again"));
 
   private CoordinatorConfigReader() {}
 
@@ -212,8 +216,10 @@ public final class CoordinatorConfigReader {
         (String) values.get("server.advertiseHost"), (String) values.get("server.dataDir"),
         values.containsKey("server.scheduler") ? ((String) values.get("server.scheduler")).toLowerCase(Locale.ROOT)
             : null);
+    CoordinatorConfig.TlsSettings tls = new CoordinatorConfig.TlsSettings((String) values.get("tls.cert"),
+        (String) values.get("tls.key"), (String) values.get("tls.ca"), num(values, "tls.reloadSeconds"));
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
-        integer(values, "grpc.executorThreads"), retention);
+        integer(values, "grpc.executorThreads"), retention, tls);
   }
 
   private static int integer(Map<String, Object> values, String path) {
