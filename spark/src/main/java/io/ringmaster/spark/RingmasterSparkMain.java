@@ -147,6 +147,9 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     BarrierStageScheduler scheduler = new BarrierStageScheduler();
     try (CoordinatorServer coordinator = CoordinatorServer.builder()
         .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
+        // no TLS options for the Spark application yet: on a cluster its control plane and ring run plaintext,
+        // explicitly (workers still prove the job's secret, rings their tokens; docs/SECURITY.md)
+        .insecure(!local)
         .dataDir(output.resolve("ringmaster")).scheduler(scheduler).store(new InMemoryJobStore())
         .settings(SPARK_SETTINGS).build().start()) {
       Job job;
@@ -157,9 +160,9 @@ public final class RingmasterSparkMain implements Callable<Integer> {
         return 2;
       }
       JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), epochs);
-      scheduler.asked(job.getId()).get(10, TimeUnit.MINUTES);
+      var launch = scheduler.asked(job.getId()).get(10, TimeUnit.MINUTES);
       TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), workers,
-          TaskFault.parse(spark.conf().get(TaskFault.CONF, "")));
+          TaskFault.parse(spark.conf().get(TaskFault.CONF, "")), launch.jobSecret());
       Dataset<Row> partitions = union.repartition(workers);
       try {
         for (String line : BarrierStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), partitions,

@@ -89,6 +89,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " every worker pick one (default: ${DEFAULT-VALUE}).")
   int k8sWorkerPort;
 
+  @Option(names = "--k8s-worker-tls-secret", paramLabel = "NAME",
+      description = "Secret (tls.crt, tls.key, ca.crt) mounted into worker pods as their TLS identity; required when"
+          + " the coordinator serves TLS. Without it worker pods run plaintext (--insecure).")
+  String k8sWorkerTlsSecret;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Coordinator configuration file (YAML; see docs/COORDINATOR.md). Flags given on the command"
           + " line win over it.")
@@ -125,6 +130,23 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Any setting of the configuration file by its path, e.g. --set watchdog.idleHeartbeats=8."
           + " Repeatable.")
   java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Serve TLS with this certificate chain (tls.cert); needs --tls-key and --tls-ca. Make development"
+          + " ones with 'ringmaster certs'.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key (tls.key; PEM, mode 0600).")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "CA bundle that workers' client certificates (and local workers' peers) chain to (tls.ca).")
+  String tlsCa;
+
+  @Option(names = "--insecure",
+      description = "Serve plaintext on a non-loopback --host (refused otherwise): anyone who can reach the port can"
+          + " use the API and attach as a free worker.")
+  boolean insecure;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -172,13 +194,21 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
+    if (k8sWorkerTlsSecret != null && !k8sWorkerTlsSecret.isBlank()) {
+      options = options.withWorkerTlsSecret(k8sWorkerTlsSecret.trim());
+    }
+    if (options.workerTlsSecret().isEmpty() && (tlsCert != null || config().tls().cert() != null)) {
+      throw new CliException(ExitCodes.USAGE, "the coordinator serves TLS, so worker pods need a certificate too:"
+          + " give --k8s-worker-tls-secret NAME (a Secret with tls.crt, tls.key and ca.crt; the Helm chart makes one)");
+    }
     String target = advertiseAddress != null ? advertiseAddress : host + ":" + port;
+    io.ringmaster.kubernetes.KubernetesOptions podOptions = options;
     return b -> {
       io.ringmaster.kubernetes.KubernetesScheduler k8s;
       try {
-        k8s = io.ringmaster.kubernetes.KubernetesScheduler.connect(options);
+        k8s = io.ringmaster.kubernetes.KubernetesScheduler.connect(podOptions);
       } catch (RuntimeException e) {
-        throw new CliException(ExitCodes.FAILED, "cannot use the Kubernetes API (namespace " + options.namespace()
+        throw new CliException(ExitCodes.FAILED, "cannot use the Kubernetes API (namespace " + podOptions.namespace()
             + "): " + e.getMessage() + "; run the coordinator in a pod with a service account allowed to manage"
             + " pods and configmaps there, or set KUBECONFIG");
       }
@@ -207,9 +237,18 @@ final class CoordinatorCommand implements Callable<Integer> {
       scheduler = SchedulerKind.valueOf(config.server().scheduler().toUpperCase(Locale.ROOT));
     }
     CoordinatorLauncher.Running coordinator;
+    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> custom = customization();
+    boolean plaintextAllowed = insecure;
     try {
-      coordinator = context.coordinators().start(
-          new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true, config, customization()));
+      config.tls().files(); // complete and readable, else a usage error naming the missing file
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+    try {
+      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true,
+          config, plaintextAllowed ? custom.andThen(b -> b.insecure(true)) : custom));
+    } catch (io.ringmaster.job.security.ExposureCheck.InsecureExposureException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the coordinator on " + host + ":" + port + ": "
           + e.getMessage() + (port == 0 ? "" : " (is another coordinator running there? choose another --port)"));
@@ -220,7 +259,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       String address = host + ":" + coordinator.port();
       context.out().println("Coordinator listening on " + address + " (scheduler "
           + scheduler.name().toLowerCase(Locale.ROOT) + ", data dir " + dataDir.toAbsolutePath().normalize() + ")");
-      context.out().println("Submit jobs with: ringmaster submit JOB.yaml --coordinator " + address);
+      boolean tls = config.tls().cert() != null;
+      context.out().println("Submit jobs with: ringmaster submit JOB.yaml --coordinator " + address
+          + (tls ? " --tls-ca " + config.tls().ca() : ""));
       context.out().flush();
       coordinator.awaitTermination();
     } finally {
@@ -253,6 +294,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     flag(overrides, "grpc.maxMessageMb", "--max-message-mb", maxMessageMb);
     flag(overrides, "retention.keepDays", "--retention-days", retentionDays);
     flag(overrides, "retention.keepFinishedJobs", "--retention-jobs", retentionJobs);
+    flag(overrides, "tls.cert", "--tls-cert", tlsCert);
+    flag(overrides, "tls.key", "--tls-key", tlsKey);
+    flag(overrides, "tls.ca", "--tls-ca", tlsCa);
     try {
       return CoordinatorConfigReader.read(yaml, configFile == null ? "flags" : configFile.toString(), overrides);
     } catch (InvalidConfigException e) {

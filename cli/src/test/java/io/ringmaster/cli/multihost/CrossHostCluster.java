@@ -3,7 +3,6 @@ package io.ringmaster.cli.multihost;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
@@ -53,11 +52,41 @@ final class CrossHostCluster implements AutoCloseable {
 
   private final Path dir;
 
+  /** This JVM's TLS: it trusts the cluster's CA (and checks the coordinator's host name). */
+  private final io.ringmaster.job.security.TransportSecurity clientTls;
+
   private CrossHostCluster(NetworkHosts net, HostProcess coordinator, Path dir) {
     this.dir = dir;
     this.net = net;
     this.coordinator = coordinator;
-    this.channel = NettyChannelBuilder.forAddress(net.host(1).address(), PORT).usePlaintext().build();
+    this.clientTls = io.ringmaster.job.security.TransportSecurity.of(
+        io.ringmaster.job.security.TlsFiles.trustOnly(certs(dir).resolve("ca.pem")));
+    this.channel = io.ringmaster.job.security.GrpcEndpoints.channel(net.host(1).address(), PORT, clientTls).build();
+  }
+
+  private static Path certs(Path dir) {
+    return dir.resolve("certs").toAbsolutePath();
+  }
+
+  /**
+   * A development CA in {@code dir/certs} and a certificate per host naming its address, as an operator
+   * would make them with {@code ringmaster certs --host ADDR --name host-i}: every process runs TLS, the real
+   * use across machines.
+   */
+  private static void makeCertificates(Path dir, NetworkHosts net) throws IOException {
+    var ca = io.ringmaster.job.security.DevCertificateAuthority.create("cross-host CA", Duration.ofDays(2),
+        java.time.Clock.systemUTC());
+    ca.write(certs(dir));
+    for (NetworkHosts.Host h : net.hosts()) {
+      ca.issue("host-" + h.index(), List.of(h.address()), Duration.ofDays(1)).write(certs(dir), "host-" + h.index());
+    }
+  }
+
+  /** {@code --tls-cert/--tls-key/--tls-ca} of the process on {@code h}. */
+  private static List<String> tlsFlags(Path dir, NetworkHosts.Host h) {
+    Path c = certs(dir);
+    return List.of("--tls-cert", c.resolve("host-" + h.index() + ".pem").toString(),
+        "--tls-key", c.resolve("host-" + h.index() + "-key.pem").toString(), "--tls-ca", c.resolve("ca.pem").toString());
   }
 
   /** Hosts 1..1+workers: the coordinator on host 1, a worker on each other one, all attached. */
@@ -66,9 +95,11 @@ final class CrossHostCluster implements AutoCloseable {
     CrossHostCluster c = null;
     try {
       NetworkHosts.Host h1 = net.host(1);
-      HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
-          List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
-              "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
+      makeCertificates(dir, net);
+      List<String> args = new ArrayList<>(List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
+          "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
+      args.addAll(tlsFlags(dir, h1));
+      HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"), args);
       c = new CrossHostCluster(net, coordinator, dir);
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();
@@ -91,9 +122,10 @@ final class CrossHostCluster implements AutoCloseable {
     jvm.add("-Dlogback.configurationFile=logback.xml");
     NetworkHosts.Host h1 = net.host(1);
     for (NetworkHosts.Host h : net.hosts().subList(1, net.hosts().size())) {
-      workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,
-          List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address(),
-              "--data-dir", workerDataDir(h).toString())));
+      List<String> args = new ArrayList<>(List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host",
+          h.address(), "--data-dir", workerDataDir(h).toString()));
+      args.addAll(tlsFlags(dir, h));
+      workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm, args));
     }
     for (NetworkHosts.Host h : workers.keySet()) {
       HostProcess w = workers.get(h);
@@ -217,6 +249,7 @@ final class CrossHostCluster implements AutoCloseable {
   public void close() {
     recorders.forEach(JobRecorder::close);
     channel.shutdownNow();
+    clientTls.close();
     net.close();
   }
 }
