@@ -66,7 +66,11 @@ class ChartValuesTest {
                 "--k8s-service-account", "rm-ringmaster-worker",
                 "--advertise-address", "rm-ringmaster.training.svc.cluster.local:7070",
                 "--k8s-gang-timeout", "120",
-                "--k8s-worker-port", "7071")),
+                "--k8s-worker-port", "7071",
+                "--tls-cert", "/var/run/ringmaster/tls/tls.crt",
+                "--tls-key", "/var/run/ringmaster/tls/tls.key",
+                "--tls-ca", "/var/run/ringmaster/tls/ca.crt",
+                "--k8s-worker-tls-secret", "rm-ringmaster-worker-tls")),
 
         new Case("workers.gpusPerWorker=2 puts gpus: 2 and the GPU placement in the workers' settings, none on the coordinator",
             sets("workers.gpusPerWorker", 2, "workers.gpuNodeSelector.gpu-pool", "a100"),
@@ -221,7 +225,15 @@ class ChartValuesTest {
                   .path("path").asString()).startsWith("/datasets/");
             }),
 
-        new Case("gRPC health probes on the gRPC port", Map.of(), chart -> {
+        new Case("TCP probes on the gRPC port with TLS (the kubelet's gRPC probe cannot speak TLS)", Map.of(), chart -> {
+          Container c = chart.coordinatorContainer();
+          for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+            assertThat(probe.getTcpSocket().getPort().getIntVal()).isEqualTo(7070);
+            assertThat(probe.getGrpc()).isNull();
+          }
+        }),
+
+        new Case("gRPC health probes on the gRPC port without TLS", sets("tls.enabled", false), chart -> {
           Container c = chart.coordinatorContainer();
           for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
             assertThat(probe.getGrpc().getPort()).isEqualTo(7070);
@@ -235,7 +247,8 @@ class ChartValuesTest {
             sets("coordinator.port", 9000), chart -> {
               assertThat(chart.flag("--port")).isEqualTo("9000");
               assertThat(chart.flag("--advertise-address")).endsWith(":9000");
-              assertThat(chart.coordinatorContainer().getLivenessProbe().getGrpc().getPort()).isEqualTo(9000);
+              assertThat(chart.coordinatorContainer().getLivenessProbe().getTcpSocket().getPort().getIntVal())
+                  .isEqualTo(9000);
               assertThat(chart.coordinatorContainer().getPorts().get(0).getContainerPort()).isEqualTo(9000);
               assertThat(chart.all(Service.class)).allSatisfy(s ->
                   assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(9000));
@@ -266,7 +279,7 @@ class ChartValuesTest {
             chart -> assertThat(chart.flag("--k8s-worker-port")).isEqualTo("7100")),
 
         new Case("coordinator.extraArgs are appended after the chart's flags", sets("coordinator.extraArgs[0]", "--verbose"),
-            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-worker-port", "7071", "--verbose")),
+            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-worker-tls-secret", "rm-ringmaster-worker-tls", "--verbose")),
 
         new Case("a changed ConfigMap changes the pod template (and so rolls the coordinator)",
             sets("workers.gpusPerWorker", 1), chart -> {

@@ -125,7 +125,7 @@ final class WorkerPods {
     List<VolumeMount> mounts = new ArrayList<>();
     if (!options.workerTlsSecret().isEmpty()) {
       volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(options.workerTlsSecret())
-          .withDefaultMode(0440).endSecret().build());
+          .withDefaultMode(0444).endSecret().build());
       mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(KubernetesOptions.TLS_MOUNT).withReadOnly(true)
           .build());
       env.add(new EnvVar(io.ringmaster.job.security.TlsFiles.ENV_CERT, KubernetesOptions.TLS_MOUNT + "/tls.crt", null));
