@@ -5,12 +5,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -207,24 +203,8 @@ public final class DevCertificateAuthority {
     return out.toString();
   }
 
-  /**
-   * Writes {@code text} to a temporary file in the same directory (created with mode 0600 when {@code
-   * secret}, so the key is never readable by others, even briefly) and renames it over {@code file}.
-   */
+  /** {@link OwnerOnlyFiles#writeAtomically}. */
   static void writeAtomically(Path file, String text, boolean secret) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      if (secret && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        Files.createFile(tmp);
-      }
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("another process is writing " + file + " (" + tmp + " exists)", e);
-    }
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnlyFiles.writeAtomically(file, text, secret);
   }
 }

@@ -69,7 +69,7 @@ public final class JobCredentials {
       byte[] k = new byte[32];
       new SecureRandom().nextBytes(k);
       Files.createDirectories(dataDir);
-      DevCertificateAuthority.writeAtomically(file, HexFormat.of().formatHex(k) + "\n", true);
+      OwnerOnlyFiles.writeAtomically(file, HexFormat.of().formatHex(k) + "\n", true);
     }
     String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
     try {
