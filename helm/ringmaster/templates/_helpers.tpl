@@ -76,11 +76,11 @@ Placeholders of the security issue: refuse them until the coordinator implements
 a cluster is protected when it is not.
 */}}
 {{- define "ringmaster.checkSecurityPlaceholders" -}}
-{{- if .Values.tls.enabled }}
-{{- fail "tls.enabled=true: the coordinator does not serve TLS yet (the security issue adds it); leave tls.enabled=false" }}
+{{- if and .Values.tls.enabled .Values.tls.certManager.enabled (not .Values.tls.certManager.issuerRef.name) }}
+{{- fail "tls.certManager.enabled=true needs tls.certManager.issuerRef.name: the cert-manager Issuer or ClusterIssuer that signs the coordinator's and the workers' certificates" }}
 {{- end }}
-{{- if .Values.tls.certManager.enabled }}
-{{- fail "tls.certManager.enabled=true: the coordinator does not serve TLS yet (the security issue adds it); leave it false" }}
+{{- if and .Values.tls.enabled (or .Values.tls.secretName .Values.tls.workerSecretName) (not (and .Values.tls.secretName .Values.tls.workerSecretName)) }}
+{{- fail "tls.secretName and tls.workerSecretName: give both existing Secrets (tls.crt, tls.key, ca.crt), or neither to have them generated" }}
 {{- end }}
 {{- if and .Values.auth.tokensSecret (eq .Values.auth.clientAuth "none") }}
 {{- fail "auth.tokensSecret is set but auth.clientAuth is none: remove one of them" }}
@@ -92,4 +92,27 @@ The Secret holding the tokens file (auth.clientAuth=tokens): the given one, or t
 */}}
 {{- define "ringmaster.tokensSecretName" -}}
 {{- default (printf "%s-tokens" (include "ringmaster.fullname" .)) .Values.auth.tokensSecret }}
+{{- end }}
+
+{{/* The coordinator's TLS Secret (tls.crt, tls.key, ca.crt): given, or generated / issued under this name. */}}
+{{- define "ringmaster.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "ringmaster.fullname" .)) .Values.tls.secretName }}
+{{- end }}
+
+{{/* The workers' TLS Secret, mounted into every worker pod by the coordinator (--k8s-worker-tls-secret). */}}
+{{- define "ringmaster.workerTlsSecretName" -}}
+{{- default (printf "%s-worker-tls" (include "ringmaster.fullname" .)) .Values.tls.workerSecretName }}
+{{- end }}
+
+{{/* Names the coordinator's certificate is valid for: its Service in every DNS form, and localhost (port-forward). */}}
+{{- define "ringmaster.coordinatorDnsNames" -}}
+{{- $name := include "ringmaster.fullname" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- $names := list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.%s" $name $ns .Values.clusterDomain) "localhost" -}}
+{{- concat $names .Values.tls.extraDnsNames | toYaml -}}
+{{- end }}
+
+{{/* Where the coordinator's pod mounts its TLS Secret. */}}
+{{- define "ringmaster.tlsMount" -}}
+/var/run/ringmaster/tls
 {{- end }}

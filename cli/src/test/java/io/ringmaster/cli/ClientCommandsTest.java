@@ -50,7 +50,7 @@ class ClientCommandsTest {
     cli.service.add(job("job-1", JobState.JOB_STATE_QUEUED));
     cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
 
-    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
+    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070", "--insecure");
 
     assertThat(r.exitCode()).isZero();
     List<String> lines = r.out().lines().toList();
@@ -71,7 +71,7 @@ class ClientCommandsTest {
     cli.service.script = j -> TestJobs.run(j, JobState.JOB_STATE_SUCCEEDED, "");
     cli.service.breakFirstWatchAfter = 8; // snapshot, 3 state/worker events, 3 progress, epoch 1 (sequence 4)
 
-    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070");
+    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "example:7070", "--insecure");
 
     assertThat(r.exitCode()).isZero();
     assertThat(cli.service.watchFrom).containsExactly(0L, 5L);
@@ -138,7 +138,7 @@ class ClientCommandsTest {
     cli.service.add(job("job-1", JobState.JOB_STATE_RUNNING));
     cli.service.script = j -> List.of(TestJobs.event(JobEvent.Kind.SNAPSHOT, j));
 
-    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "c1:7070");
+    CliHarness.Result r = cli.run("watch", "job-1", "--coordinator", "c1:7070", "--insecure");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(r.err()).contains("stopped sending updates on job job-1 while it was RUNNING")
@@ -264,7 +264,7 @@ class ClientCommandsTest {
 
   @Test
   void unknownJobSaysWhichCoordinator() {
-    CliHarness.Result r = cli.run("status", "nope", "--coordinator", "10.0.0.5:7070");
+    CliHarness.Result r = cli.run("status", "nope", "--coordinator", "10.0.0.5:7070", "--insecure");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(r.err().strip()).isEqualTo("no job nope on coordinator 10.0.0.5:7070");
@@ -327,7 +327,7 @@ class ClientCommandsTest {
 
   @Test
   void listWithoutJobsSaysSo() {
-    CliHarness.Result r = cli.run("list", "--coordinator", "h:1234");
+    CliHarness.Result r = cli.run("list", "--coordinator", "h:1234", "--insecure");
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.out().strip()).isEqualTo("No jobs on the coordinator at h:1234.");

@@ -2,7 +2,7 @@ package io.ringmaster.coordinator;
 
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.ringmaster.coordinator.api.JobServiceImpl;
@@ -21,6 +21,13 @@ import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.coordinator.store.JobStore;
 import io.ringmaster.coordinator.workers.WorkerControlService;
 import io.ringmaster.coordinator.datasets.DatasetLimits;
+import io.ringmaster.coordinator.scheduler.CredentialHandingScheduler;
+import io.ringmaster.coordinator.security.WorkerAuthenticator;
+import io.ringmaster.coordinator.security.WorkerCredentialsInterceptor;
+import io.ringmaster.job.security.ExposureCheck;
+import io.ringmaster.job.security.GrpcEndpoints;
+import io.ringmaster.job.security.JobCredentials;
+import io.ringmaster.job.security.TransportSecurity;
 import io.ringmaster.coordinator.datasets.DatasetServiceImpl;
 import io.ringmaster.coordinator.datasets.DatasetStore;
 import io.ringmaster.coordinator.datasets.JobFiles;
@@ -80,6 +87,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private HealthStatusManager health;
   private final java.util.List<AutoCloseable> extensionsRunning = new java.util.ArrayList<>();
   private java.util.concurrent.ExecutorService grpcExecutor;
+  private TransportSecurity ownedSecurity;
 
   private CoordinatorServer(Builder config) {
     this.config = config;
@@ -137,12 +145,20 @@ public final class CoordinatorServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler = config.customScheduler != null ? config.customScheduler : switch (config.scheduler) {
+    if (!config.security.isTls() && config.tlsFiles != null) {
+      ownedSecurity = TransportSecurity.of(config.tlsFiles); // from tls.* settings: this server closes it
+      config.security = ownedSecurity;
+    }
+    ExposureCheck.requireSecureListener("coordinator", config.host, config.security, config.insecure);
+    JobCredentials credentials = config.workerCredentials != null ? config.workerCredentials
+        : JobCredentials.inDirectory(config.dataDir);
+    WorkerScheduler chosen = config.customScheduler != null ? config.customScheduler : switch (config.scheduler) {
       case LOCAL -> new LocalProcessScheduler(config.localOptions != null ? config.localOptions
           : LocalProcessScheduler.Options.fromCurrentJvm());
       case EXTERNAL -> new ExternalScheduler();
       case KUBERNETES -> throw kubernetesWithoutItsScheduler();
     };
+    scheduler = new CredentialHandingScheduler(chosen, credentials, config.security.files());
     // reads (GetJob, ListJobs) are served from memory; writes reach SQLite before they return
     store = config.store != null ? config.store : new CachedJobStore(SqliteJobStore.openIn(config.dataDir));
     CheckpointStore checkpoints = new CheckpointStore(jobsDir, store);
@@ -181,7 +197,8 @@ public final class CoordinatorServer implements AutoCloseable {
       }
     };
     WorkerControlService control = new WorkerControlService(jobs,
-        (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime);
+        (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime,
+        new WorkerAuthenticator(credentials, !config.security.isTls()));
     health = new HealthStatusManager();
     AtomicInteger grpcThreads = new AtomicInteger();
     // bounded: calls beyond the threads wait in the queue instead of growing the pool under a burst
@@ -198,14 +215,16 @@ public final class CoordinatorServer implements AutoCloseable {
     JobServiceImpl jobService = new JobServiceImpl(jobs,
         new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
         tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant));
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host, config.port))
+    // workers present client certificates (checked when given); CLI clients authenticate otherwise
+    server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
+            TransportSecurity.ClientAuth.OPTIONAL)
         .executor(grpcExecutor)
         .callExecutor(new ReadsOnTransportThreads(store instanceof CachedJobStore
             || store instanceof io.ringmaster.coordinator.store.InMemoryJobStore))
         .maxInboundMessageSize(config.maxMessageBytes)
         // the client API: every call authenticated (or, without tokens, run as an unauthenticated admin)
         .addService(io.grpc.ServerInterceptors.intercept(jobService, clientAuth))
-        .addService(control)
+        .addService(ServerInterceptors.intercept(control, new WorkerCredentialsInterceptor()))
         .addService(new CheckpointService(checkpoints, jobs))
         .addService(io.grpc.ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth))
         .addService(health.getHealthService())
@@ -225,9 +244,9 @@ public final class CoordinatorServer implements AutoCloseable {
     for (var extension : config.extensions) {
       extensionsRunning.add(extension.apply(jobs));
     }
-    log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {})", config.host, server.getPort(),
-        config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
-        tokens == null ? "off" : tokens.size() + " token(s)");
+    log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {}, {})", config.host,
+        server.getPort(), config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
+        tokens == null ? "off" : tokens.size() + " token(s)", config.security);
     return this;
   }
 
@@ -271,6 +290,9 @@ public final class CoordinatorServer implements AutoCloseable {
     timers.shutdownNow();
     grpcExecutor.shutdown();
     store.close();
+    if (ownedSecurity != null) {
+      ownedSecurity.close();
+    }
   }
 
   /** Blocks until the server has shut down (after {@link #close()} or a shutdown signal). */
@@ -299,6 +321,38 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public Builder datasetLimits(DatasetLimits limits) {
       this.datasetLimits = Objects.requireNonNull(limits);
+      return this;
+    }
+
+    TransportSecurity security = TransportSecurity.plaintext();
+    io.ringmaster.job.security.TlsFiles tlsFiles;
+    boolean insecure;
+    JobCredentials workerCredentials;
+
+    /**
+     * How the server and everything it starts secure their connections; default plaintext, which is refused
+     * on anything but a loopback address unless {@link #insecure(boolean)}. The caller closes it.
+     */
+    public Builder security(TransportSecurity security) {
+      this.security = Objects.requireNonNull(security);
+      return this;
+    }
+
+    /**
+     * Accept plaintext on a non-loopback address (the operator's explicit {@code --insecure}): anyone who
+     * can reach the port can then use the API and attach as a free worker.
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /**
+     * The key behind job secrets and ring tokens; default: {@code <dataDir>/worker-auth.key}, made on first
+     * start (mode 0600), so workers and pods of a restarted coordinator keep working.
+     */
+    public Builder workerCredentials(JobCredentials credentials) {
+      this.workerCredentials = credentials;
       return this;
     }
 
@@ -471,6 +525,7 @@ public final class CoordinatorServer implements AutoCloseable {
       if (security.dataRoots() != null) {
         dataRoots(security.dataRoots().stream().map(Path::of).toList());
       }
+      this.tlsFiles = c.tls().files(); // used unless security(...) gives TLS itself
       return this;
     }
 

@@ -48,6 +48,9 @@ final class Chart {
   /** {@code helm template} with the chart's values, an optional values file, then {@code --set}s in order. */
   String template(Path valuesFile, Map<String, ?> sets) {
     TemplateCommand template = new Helm(dir).template().withName(RELEASE).withNamespace(NAMESPACE);
+    // helm-java's template is not client-only: Helm's `lookup` (which keeps generated TLS Secrets across
+    // upgrades) would dial a cluster; `helm template` itself returns nothing from it, as this does
+    template = template.set("tls.keepGeneratedSecrets", false);
     if (valuesFile != null) {
       template = template.withValuesFile(valuesFile);
     }
@@ -62,7 +65,8 @@ final class Chart {
    * which holds the rendered NOTES.txt.
    */
   String dryRunInstallOutput(Map<String, ?> sets) {
-    InstallCommand install = new Helm(dir).install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly();
+    InstallCommand install = new Helm(dir).install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly()
+        .set("tls.keepGeneratedSecrets", false); // no cluster to look the Secrets up in (see template)
     for (Map.Entry<String, ?> set : new LinkedHashMap<>(sets).entrySet()) {
       install = install.set(set.getKey(), set.getValue());
     }

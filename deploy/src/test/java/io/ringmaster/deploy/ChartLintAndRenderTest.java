@@ -45,7 +45,8 @@ class ChartLintAndRenderTest {
         "Service rm-ringmaster", "Service rm-ringmaster-headless",
         "StatefulSet rm-ringmaster",
         "NetworkPolicy rm-ringmaster-coordinator", "NetworkPolicy rm-ringmaster-workers",
-        "PodDisruptionBudget rm-ringmaster");
+        "PodDisruptionBudget rm-ringmaster",
+        "Secret rm-ringmaster-tls", "Secret rm-ringmaster-worker-tls");
     assertThat(rendered.objects()).allSatisfy(object -> {
       assertThat(object.getMetadata().getLabels())
           .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)

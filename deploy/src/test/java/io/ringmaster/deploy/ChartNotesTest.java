@@ -15,7 +15,9 @@ class ChartNotesTest {
 
     assertThat(notes)
         .contains("kubectl -n training port-forward svc/rm-ringmaster 7070:7070")
-        .contains("ringmaster submit job.yaml --coordinator localhost:7070 --watch")
+        .contains("get secret rm-ringmaster-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > ringmaster-ca.crt")
+        .contains("ringmaster submit job.yaml --coordinator localhost:7070 --tls-ca ringmaster-ca.crt --watch")
+        .contains("Every channel is TLS")
         .contains("get configmap rm-ringmaster")
         .contains("{.data.example-trainingjob\\.yaml}' | kubectl apply -f -")
         .contains("kubectl -n training get trainingjobs")

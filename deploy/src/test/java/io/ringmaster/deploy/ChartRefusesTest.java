@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Values the chart refuses at {@code helm template}/{@code install} time, with a message that names the
- * value: values.schema.json (types, ranges, unknown names) and the placeholders of the security issue.
+ * value: values.schema.json (types, ranges, unknown names), incomplete TLS settings and the placeholders of the
+ * security issue.
  */
 class ChartRefusesTest {
   private static final Chart CHART = Chart.ringmaster();
@@ -44,12 +45,14 @@ class ChartRefusesTest {
         new Refusal("values.schema.json rejects a zero gang timeout", "scheduler.gangTimeoutSeconds", 0,
             "scheduler.gangTimeoutSeconds: Must be greater than or equal to 1"),
         new Refusal("values.schema.json rejects a relative data mount path", "data.mountPath", "data", "data.mountPath: Does not match pattern"),
-        new Refusal("tls.enabled=true is refused until the coordinator serves TLS", "tls.enabled", true,
-            "tls.enabled=true: the coordinator does not serve TLS yet"),
-        new Refusal("tls.certManager.enabled=true is refused until the coordinator serves TLS", "tls.certManager.enabled", true,
-            "does not serve TLS yet"),
         new Refusal("values.schema.json rejects an unknown client authentication", "auth.clientAuth", "ldap",
             "auth.clientAuth must be one of the following"),
+        new Refusal("tls.certManager.enabled=true needs the issuer's name", "tls.certManager.enabled", true,
+            "tls.certManager.enabled=true needs tls.certManager.issuerRef.name"),
+        new Refusal("tls.secretName alone is refused: the workers' Secret must be given too", "tls.secretName", "mine",
+            "give both existing Secrets"),
+        new Refusal("values.schema.json rejects a generated validity of 0 days", "tls.generatedValidityDays", 0,
+            "tls.generatedValidityDays: Must be greater than or equal to 1"),
         new Refusal("serviceAccount.create=false needs serviceAccount.name", "serviceAccount.create", false,
             "serviceAccount.name: name an existing ServiceAccount"));
   }

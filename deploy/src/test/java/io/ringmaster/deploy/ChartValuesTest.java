@@ -67,7 +67,11 @@ class ChartValuesTest {
                 "--advertise-address", "rm-ringmaster.training.svc.cluster.local:7070",
                 "--k8s-gang-timeout", "120",
                 "--k8s-worker-port", "7071",
-                "--config", "/etc/ringmaster/coordinator.yaml", "--tokens-file", "/etc/ringmaster-tokens/tokens.yaml")),
+                "--config", "/etc/ringmaster/coordinator.yaml", "--tokens-file", "/etc/ringmaster-tokens/tokens.yaml",
+                "--tls-cert", "/var/run/ringmaster/tls/tls.crt",
+                "--tls-key", "/var/run/ringmaster/tls/tls.key",
+                "--tls-ca", "/var/run/ringmaster/tls/ca.crt",
+                "--k8s-worker-tls-secret", "rm-ringmaster-worker-tls")),
 
         new Case("client tokens by default: only the tokens file of the generated Secret is mounted, read-only",
             Map.of(), chart -> {
@@ -276,7 +280,15 @@ class ChartValuesTest {
                   .containsExactly("/datasets");
             }),
 
-        new Case("gRPC health probes on the gRPC port", Map.of(), chart -> {
+        new Case("TCP probes on the gRPC port with TLS (the kubelet's gRPC probe cannot speak TLS)", Map.of(), chart -> {
+          Container c = chart.coordinatorContainer();
+          for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+            assertThat(probe.getTcpSocket().getPort().getIntVal()).isEqualTo(7070);
+            assertThat(probe.getGrpc()).isNull();
+          }
+        }),
+
+        new Case("gRPC health probes on the gRPC port without TLS", sets("tls.enabled", false), chart -> {
           Container c = chart.coordinatorContainer();
           for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
             assertThat(probe.getGrpc().getPort()).isEqualTo(7070);
@@ -290,7 +302,8 @@ class ChartValuesTest {
             sets("coordinator.port", 9000), chart -> {
               assertThat(chart.flag("--port")).isEqualTo("9000");
               assertThat(chart.flag("--advertise-address")).endsWith(":9000");
-              assertThat(chart.coordinatorContainer().getLivenessProbe().getGrpc().getPort()).isEqualTo(9000);
+              assertThat(chart.coordinatorContainer().getLivenessProbe().getTcpSocket().getPort().getIntVal())
+                  .isEqualTo(9000);
               assertThat(chart.coordinatorContainer().getPorts().get(0).getContainerPort()).isEqualTo(9000);
               assertThat(chart.all(Service.class)).allSatisfy(s ->
                   assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(9000));
@@ -321,8 +334,7 @@ class ChartValuesTest {
             chart -> assertThat(chart.flag("--k8s-worker-port")).isEqualTo("7100")),
 
         new Case("coordinator.extraArgs are appended after the chart's flags", sets("coordinator.extraArgs[0]", "--verbose"),
-            chart -> assertThat(chart.coordinatorArgs()).endsWith("--config", "/etc/ringmaster/coordinator.yaml",
-                "--tokens-file", "/etc/ringmaster-tokens/tokens.yaml", "--verbose")),
+            chart -> assertThat(chart.coordinatorArgs()).endsWith("--k8s-worker-tls-secret", "rm-ringmaster-worker-tls", "--verbose")),
 
         new Case("a changed ConfigMap changes the pod template (and so rolls the coordinator)",
             sets("workers.gpusPerWorker", 1), chart -> {

@@ -24,7 +24,28 @@ import java.util.Objects;
  */
 public record KubernetesOptions(String namespace, String workerImage, String workerImageCuda,
     String imagePullPolicy, List<String> imagePullSecrets, String serviceAccount, Duration gangTimeout,
-    Duration backoffInitial, Duration backoffMax, int workerPort, int memoryOverheadMb) {
+    Duration backoffInitial, Duration backoffMax, int workerPort, int memoryOverheadMb, String workerTlsSecret) {
+
+  /** Options without a TLS secret for the worker pods (plaintext workers). */
+  public KubernetesOptions(String namespace, String workerImage, String workerImageCuda,
+      String imagePullPolicy, List<String> imagePullSecrets, String serviceAccount, Duration gangTimeout,
+      Duration backoffInitial, Duration backoffMax, int workerPort, int memoryOverheadMb) {
+    this(namespace, workerImage, workerImageCuda, imagePullPolicy, imagePullSecrets, serviceAccount, gangTimeout,
+        backoffInitial, backoffMax, workerPort, memoryOverheadMb, "");
+  }
+
+  /** Where worker pods find the TLS secret's files ({@code tls.crt}, {@code tls.key}, {@code ca.crt}). */
+  public static final String TLS_MOUNT = "/etc/ringmaster/tls";
+
+  /**
+   * The same options, with worker pods mounting Secret {@code secret} (type kubernetes.io/tls with {@code
+   * ca.crt}, as cert-manager and the Helm chart write it) at {@link #TLS_MOUNT}: their certificate for the
+   * coordinator and their peers.
+   */
+  public KubernetesOptions withWorkerTlsSecret(String secret) {
+    return new KubernetesOptions(namespace, workerImage, workerImageCuda, imagePullPolicy, imagePullSecrets,
+        serviceAccount, gangTimeout, backoffInitial, backoffMax, workerPort, memoryOverheadMb, secret);
+  }
 
   public static final int DEFAULT_WORKER_PORT = 7070;
   public static final int DEFAULT_MEMORY_OVERHEAD_MB = 512;
@@ -39,6 +60,7 @@ public record KubernetesOptions(String namespace, String workerImage, String wor
     imagePullPolicy = imagePullPolicy == null ? "" : imagePullPolicy;
     imagePullSecrets = List.copyOf(imagePullSecrets);
     serviceAccount = serviceAccount == null ? "" : serviceAccount;
+    workerTlsSecret = workerTlsSecret == null ? "" : workerTlsSecret;
     if (!List.of("", "Always", "IfNotPresent", "Never").contains(imagePullPolicy)) {
       throw new IllegalArgumentException("--k8s-image-pull-policy must be Always, IfNotPresent or Never, got '"
           + imagePullPolicy + "'");
@@ -59,7 +81,7 @@ public record KubernetesOptions(String namespace, String workerImage, String wor
 
   public KubernetesOptions withGangTimeout(Duration timeout, Duration backoffInitial, Duration backoffMax) {
     return new KubernetesOptions(namespace, workerImage, workerImageCuda, imagePullPolicy, imagePullSecrets,
-        serviceAccount, timeout, backoffInitial, backoffMax, workerPort, memoryOverheadMb);
+        serviceAccount, timeout, backoffInitial, backoffMax, workerPort, memoryOverheadMb, workerTlsSecret);
   }
 
   /** The namespace this process runs in (its service account's), else {@code default}. */

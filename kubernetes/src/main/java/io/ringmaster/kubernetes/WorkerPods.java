@@ -108,16 +108,30 @@ final class WorkerPods {
     }
     List<String> jvm = new ArrayList<>(WorkerJvmFlags.memory(r.heapMb(), r.offheapMb()));
     jvm.addAll(WorkerJvmFlags.recommended());
-    List<EnvVar> env = List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVarBuilder().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
             .endFieldRef().endValueFrom().build(),
         new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
             .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
         new EnvVar("OMP_NUM_THREADS", Integer.toString(r.threads()), null),
         new EnvVar("JAVA_TOOL_OPTIONS", String.join(" ", jvm), null),
-        new EnvVar("RINGMASTER_WORKER_SLOT", Integer.toString(slot), null));
+        new EnvVar("RINGMASTER_WORKER_SLOT", Integer.toString(slot), null)));
+    // the job's secret proves to the coordinator that the pod was started for this job (an environment
+    // variable, never an argument); readable by whoever may read pod specs in the namespace (docs/SECURITY.md)
+    if (!req.jobSecret().isEmpty()) {
+      env.add(new EnvVar(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET, req.jobSecret(), null));
+    }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
+    if (!options.workerTlsSecret().isEmpty()) {
+      volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(options.workerTlsSecret())
+          .withDefaultMode(0444).endSecret().build());
+      mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(KubernetesOptions.TLS_MOUNT).withReadOnly(true)
+          .build());
+      env.add(new EnvVar(io.ringmaster.job.security.TlsFiles.ENV_CERT, KubernetesOptions.TLS_MOUNT + "/tls.crt", null));
+      env.add(new EnvVar(io.ringmaster.job.security.TlsFiles.ENV_KEY, KubernetesOptions.TLS_MOUNT + "/tls.key", null));
+      env.add(new EnvVar(io.ringmaster.job.security.TlsFiles.ENV_CA, KubernetesOptions.TLS_MOUNT + "/ca.crt", null));
+    }
     for (int i = 0; i < k.volumes().size(); i++) {
       KubernetesSpec.Volume v = k.volumes().get(i);
       String name = "data-" + i;
@@ -129,8 +143,7 @@ final class WorkerPods {
     var container = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(image(r, k))
-        .withArgs("worker", "--coordinator", req.coordinatorTarget(), "--job", req.jobId(),
-            "--slot", Integer.toString(slot), "--host", "$(POD_IP)", "--port", Integer.toString(options.workerPort()))
+        .withArgs(workerArgs(req, slot))
         .withEnv(env)
         .addNewPort().withName("collective").withContainerPort(options.workerPort()).endPort()
         .withNewResources().withRequests(requests).withLimits(limits).endResources()
@@ -163,6 +176,16 @@ final class WorkerPods {
           .withContainers(container.build())
         .endSpec();
     return spec.build();
+  }
+
+  /** The worker's arguments; {@code --insecure} when pods get no TLS secret (the operator chose plaintext). */
+  private List<String> workerArgs(LaunchRequest req, int slot) {
+    List<String> args = new ArrayList<>(List.of("worker", "--coordinator", req.coordinatorTarget(), "--job", req.jobId(),
+        "--slot", Integer.toString(slot), "--host", "$(POD_IP)", "--port", Integer.toString(options.workerPort())));
+    if (options.workerTlsSecret().isEmpty()) {
+      args.add("--insecure");
+    }
+    return args;
   }
 
   private static List<Toleration> tolerations(KubernetesSpec k) {

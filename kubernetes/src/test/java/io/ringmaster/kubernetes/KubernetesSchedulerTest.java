@@ -110,13 +110,23 @@ class KubernetesSchedulerTest {
   /** The worker a pod runs, reporting {@code devices} (null: what ND4J finds in this JVM, the CPU backend). */
   private WorkerRuntime workerFor(CoordinatorServer c, Pod pod, ComputeDevices devices) throws Exception {
     Map<String, String> labels = pod.getMetadata().getLabels();
+    // the pod's own credentials: the job secret the scheduler put into its environment
     WorkerRuntime w = new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + c.port(), "127.0.0.1", 0,
-        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), ""));
+        labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), "",
+        null, podSecurity(pod)));
     if (devices != null) {
       w.devices(DeviceDiscovery.fixed(devices));
     }
     closeLast.add(w.start());
     return w;
+  }
+
+  /** What a worker in {@code pod} has to prove itself: the job secret from the pod's environment. */
+  static WorkerRuntime.Security podSecurity(Pod pod) {
+    String secret = pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET))
+        .map(io.fabric8.kubernetes.api.model.EnvVar::getValue).findFirst().orElse("");
+    return new WorkerRuntime.Security(null, secret, false);
   }
 
   static final String GPU_JOB = """
@@ -161,6 +171,10 @@ class KubernetesSchedulerTest {
       assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-Xmx256m").contains("-XX:+UseSerialGC")
           .contains("-Dorg.bytedeco.javacpp.maxbytes=256m");
       assertThat(env).containsEntry("OMP_NUM_THREADS", "1");
+      String secret = env.get(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET);
+      assertThat(secret).as("the job's worker secret, handed by environment").hasSize(64);
+      assertThat(String.join(" ", w.getArgs())).as("never in the arguments").doesNotContain(secret);
+      assertThat(w.getArgs()).as("no TLS secret configured: the operator chose plaintext pods").contains("--insecure");
       assertThat(p.getSpec().getNodeSelector()).containsEntry("pool", "gpu");
       assertThat(p.getSpec().getTolerations()).singleElement()
           .satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));

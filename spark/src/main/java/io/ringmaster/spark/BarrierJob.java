@@ -78,13 +78,16 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
     BarrierStageScheduler scheduler = new BarrierStageScheduler();
     try (CoordinatorServer coordinator = CoordinatorServer.builder()
         .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
+        // no TLS options for the Spark application yet: on a cluster its control plane and ring run plaintext,
+        // explicitly (workers still prove the job's secret, rings their tokens; docs/SECURITY.md)
+        .insecure(!local)
         .dataDir(dataDir).scheduler(scheduler).store(new io.ringmaster.coordinator.store.InMemoryJobStore())
         .settings(RingmasterSparkMain.SPARK_SETTINGS).build().start()) {
       Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test);
       JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
-      scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      var launch = scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
       TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),
-          fault, start, planEpochOffset);
+          fault, start, planEpochOffset, launch.jobSecret());
       try {
         for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
           log.info("{}", line);

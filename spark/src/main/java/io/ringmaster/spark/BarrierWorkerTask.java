@@ -59,7 +59,10 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
         + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
         rows.trainCount(), rows.testCount(), host, to.coordinatorTarget(), to.jobId());
     var config = new WorkerRuntime.Config(to.coordinatorTarget(), host, 0, to.jobId(),
-        "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "");
+        "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "", null,
+        // plaintext, explicitly: an executor's address is rarely loopback and the Spark application has no TLS
+        // options yet; the job's secret still proves the task was started for this job
+        new WorkerRuntime.Security(null, to.jobSecret(), true));
     String why;
     boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
     java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();

@@ -14,13 +14,32 @@ import java.io.Serializable;
  * @param planEpochOffset added to the job's epoch (1-based) to seed the partition-local shuffles ({@code
  *     PartitionPlan}): the drop-in runs one job per {@code fit} call, and the network's epoch counter keeps
  *     successive calls from repeating the same sample order
+ * @param jobSecret the job's worker secret, which the tasks' workers present to the coordinator (it travels in
+ *     Spark's broadcast: enable {@code spark.network.crypto.enabled} on a shared cluster); never printed
  */
 public record TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
-    int planEpochOffset) implements Serializable {
-  private static final long serialVersionUID = 2L;
+    int planEpochOffset, String jobSecret) implements Serializable {
+  private static final long serialVersionUID = 3L;
 
-  /** A job that trains its own initial model, shuffles seeded by its own epochs. */
+  public TaskEndpoint {
+    jobSecret = jobSecret == null ? "" : jobSecret;
+  }
+
+  /** A job that trains its own initial model, shuffles seeded by its own epochs, without a job secret. */
   public TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault) {
-    this(coordinatorTarget, jobId, workers, fault, null, 0);
+    this(coordinatorTarget, jobId, workers, fault, null, 0, "");
+  }
+
+  /** An endpoint without a job secret. */
+  public TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
+      int planEpochOffset) {
+    this(coordinatorTarget, jobId, workers, fault, start, planEpochOffset, "");
+  }
+
+  @Override
+  public String toString() {
+    return "TaskEndpoint[" + coordinatorTarget + ", job " + jobId + ", " + workers + " workers, fault " + fault
+        + ", start " + (start == null ? "the job's own" : "given") + ", plan epoch offset " + planEpochOffset
+        + ", secret " + (jobSecret.isEmpty() ? "none" : "hidden") + "]";
   }
 }

@@ -240,7 +240,7 @@ final class JobRunner implements AutoCloseable {
       }
       case PEER_RANK -> {
         var peer = next.peer(resume.getPeerRank());
-        restore(peers.fetch(peer, jobId, next.generation(), resume.getEpoch(), resume.getStep()),
+        restore(peers.fetch(peer, next, resume.getEpoch(), resume.getStep()),
             "rank " + resume.getPeerRank() + " (" + peer + ")");
       }
       case CHECKPOINT_ID -> restore(new CheckpointClient(coordinator).download(jobId, resume.getCheckpointId()),

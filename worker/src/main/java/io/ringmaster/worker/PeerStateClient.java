@@ -12,14 +12,26 @@ import io.ringmaster.worker.collective.RingOptions;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** Fetches a paused peer's replica ({@code ReplicaState.Fetch}) when joining a ring. */
+/**
+ * Fetches a paused peer's replica ({@code ReplicaState.Fetch}) when joining a ring, presenting the new ring's
+ * name and token (the holder's {@code RingAdmission} admits members of that ring only).
+ */
 final class PeerStateClient {
   private static final long DEADLINE_SECONDS = 120;
+  private final io.ringmaster.job.security.TransportSecurity security;
 
-  Checkpoint fetch(PeerAddress peer, String jobId, long generation, int epoch, long step) throws IOException {
-    ManagedChannel ch = CollectiveTransport.newChannel(peer, RingOptions.defaults());
+  PeerStateClient(io.ringmaster.job.security.TransportSecurity security) {
+    this.security = security;
+  }
+
+  Checkpoint fetch(PeerAddress peer, io.ringmaster.worker.collective.RingMembership ring, int epoch, long step)
+      throws IOException {
+    String jobId = ring.jobId();
+    long generation = ring.generation();
+    ManagedChannel ch = CollectiveTransport.newChannel(peer, RingOptions.defaults(), security);
     try {
       var it = ReplicaStateGrpc.newBlockingStub(ch).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(ring.callHeaders()))
           .fetch(FetchStateRequest.newBuilder().setJobId(jobId).setGeneration(generation).setEpoch(epoch)
               .setStep(step).build());
       CheckpointAssembler assembler = new CheckpointAssembler();

@@ -1,5 +1,9 @@
 package io.ringmaster.worker;
 
+import io.ringmaster.job.security.ExposureCheck;
+import io.ringmaster.job.security.JobCredentials;
+import io.ringmaster.job.security.TlsFiles;
+import io.ringmaster.job.security.TransportSecurity;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +45,22 @@ public final class WorkerCommand implements Callable<Integer> {
           + " longest ago are deleted, never one the running job reads. 0: no limit (default: 10240).")
   long cacheMaxMb = WorkerRuntime.Config.DEFAULT_CACHE_MAX_BYTES >> 20;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "This worker's certificate chain (PEM), presented"
+      + " to the coordinator and to ring peers (default: the RINGMASTER_TLS_CERT environment variable).")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key (PEM, mode 0600; default:"
+      + " RINGMASTER_TLS_KEY).")
+  java.nio.file.Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA bundle (PEM) the coordinator's and peers'"
+      + " certificates must chain to (default: RINGMASTER_TLS_CA). Files are re-read when they change.")
+  java.nio.file.Path tlsCa;
+
+  @Option(names = "--insecure", description = "Accept plaintext to a coordinator or from peers beyond loopback"
+      + " (anyone on the network can then read the job's data and parameters and pose as a peer).")
+  boolean insecure;
+
   /** Set by schedulers: the worker's index among the job's workers, and its log file. */
   public static final String ENV_SLOT = "RINGMASTER_WORKER_SLOT";
   public static final String ENV_LOG = "RINGMASTER_WORKER_LOG";
@@ -63,11 +83,34 @@ public final class WorkerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--cache-max-mb must be >= 0 (0: no limit), got " + cacheMaxMb);
     }
-    WorkerRuntime worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
-        slot, System.getenv(ENV_LOG), dataDir, cacheMaxMb << 20), WorkerEnvironment.system()).start();
+    io.ringmaster.job.security.TlsFiles tls;
+    try {
+      tls = io.ringmaster.job.security.TlsFiles.fromOptions(orEnv(tlsCert, TlsFiles.ENV_CERT),
+          orEnv(tlsKey, TlsFiles.ENV_KEY), orEnv(tlsCa, TlsFiles.ENV_CA), true, "--tls-");
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+    }
+    TransportSecurity transport = TransportSecurity.of(tls);
+    // the job's secret comes from the scheduler by environment, never by argument (`ps` shows those)
+    String secret = System.getenv(JobCredentials.ENV_JOB_SECRET);
+    WorkerRuntime worker;
+    try {
+      worker = new WorkerRuntime(new WorkerRuntime.Config(coordinator, host, port, jobId, null,
+          slot, System.getenv(ENV_LOG), dataDir, cacheMaxMb << 20, new WorkerRuntime.Security(transport, secret,
+          insecure)),
+          WorkerEnvironment.system()).start();
+    } catch (ExposureCheck.InsecureExposureException e) {
+      transport.close();
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
     String why = worker.awaitTermination();
     return "released".equals(why) ? 0 : EXIT_COORDINATOR_LOST;
+  }
+
+  private static java.nio.file.Path orEnv(java.nio.file.Path given, String env) {
+    String v = System.getenv(env);
+    return given != null ? given : v == null || v.isBlank() ? null : java.nio.file.Path.of(v.trim());
   }
 
   public static void main(String[] args) {

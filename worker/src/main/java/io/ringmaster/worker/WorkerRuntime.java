@@ -4,7 +4,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.ServerInterceptors;
+import io.grpc.stub.MetadataUtils;
+import io.ringmaster.job.security.ExposureCheck;
+import io.ringmaster.job.security.GrpcEndpoints;
+import io.ringmaster.job.security.JobCredentials;
+import io.ringmaster.job.security.TransportSecurity;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -74,9 +80,28 @@ public final class WorkerRuntime implements AutoCloseable {
    *     by hash, rank 0 writes the model there before uploading it; null means {@link #DEFAULT_DATA_DIR}
    * @param cacheMaxBytes most bytes the dataset cache ({@code dataDir/cache}) keeps once the files no job of
    *     this worker uses are evicted, least recently used first; 0 means no limit
+   * @param security how this worker talks to the coordinator and its peers; null means {@link Security#LOOPBACK}
    */
   public record Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
-      String logPath, Path dataDir, long cacheMaxBytes) {
+      String logPath, Path dataDir, long cacheMaxBytes, Security security) {
+    /** A worker with the given data directory and the default cache bound, plaintext (loopback only). */
+    public Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
+        String logPath, Path dataDir) {
+      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, dataDir, DEFAULT_CACHE_MAX_BYTES, null);
+    }
+
+    /** A worker with the given data directory and cache bound, plaintext (loopback only). */
+    public Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
+        String logPath, Path dataDir, long cacheMaxBytes) {
+      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, dataDir, cacheMaxBytes, null);
+    }
+
+    /** A worker with the given data directory and security, and the default cache bound. */
+    public Config(String coordinatorTarget, String host, int port, String jobId, String workerId, int slot,
+        String logPath, Path dataDir, Security security) {
+      this(coordinatorTarget, host, port, jobId, workerId, slot, logPath, dataDir, DEFAULT_CACHE_MAX_BYTES, security);
+    }
+
     /** Default data directory: {@code ringmaster-worker} in the system's temporary directory. */
     public static final Path DEFAULT_DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ringmaster-worker");
     /** Default bound of the dataset cache: 10 GiB. */
@@ -92,12 +117,39 @@ public final class WorkerRuntime implements AutoCloseable {
       if (cacheMaxBytes < 0) {
         throw new IllegalArgumentException("cacheMaxBytes must be >= 0 (0: no limit), got " + cacheMaxBytes);
       }
+      security = security == null ? Security.LOOPBACK : security;
       dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir.toAbsolutePath();
       Objects.requireNonNull(coordinatorTarget, "coordinatorTarget");
       Objects.requireNonNull(host, "host");
       jobId = jobId == null ? "" : jobId;
       logPath = logPath == null ? "" : logPath;
       workerId = workerId == null || workerId.isEmpty() ? "w-" + UUID.randomUUID().toString().substring(0, 8) : workerId;
+    }
+  }
+
+  /**
+   * How a worker proves itself and protects its connections.
+   *
+   * @param transport plaintext, or TLS with this worker's certificate: presented to the coordinator and to
+   *     peers, and required from peers by this worker's server
+   * @param jobSecret the job's secret when a scheduler started this worker for a job (from {@code
+   *     RINGMASTER_JOB_SECRET}); sent in the {@code ringmaster-job-secret} header of every call to the
+   *     coordinator; empty for a worker started by hand (it proves itself with its certificate)
+   * @param insecure the operator accepted plaintext beyond loopback ({@code --insecure})
+   */
+  public record Security(io.ringmaster.job.security.TransportSecurity transport, String jobSecret, boolean insecure) {
+    /** Plaintext without credentials: loopback only (and coordinators that admit anonymous free workers). */
+    public static final Security LOOPBACK = new Security(null, "", false);
+
+    public Security {
+      transport = transport == null ? io.ringmaster.job.security.TransportSecurity.plaintext() : transport;
+      jobSecret = jobSecret == null ? "" : jobSecret;
+    }
+
+    @Override
+    public String toString() {
+      return "Security[" + transport + ", job secret " + (jobSecret.isEmpty() ? "none" : "hidden")
+          + (insecure ? ", insecure accepted" : "") + "]";
     }
   }
 
@@ -116,7 +168,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private StreamObserver<WorkerMessage> outbound;
   private ScheduledFuture<?> heartbeats;
   private volatile JobRunner runner;
-  private final PeerStateClient peerState = new PeerStateClient();
+  private final PeerStateClient peerState;
   private volatile long lastStallReportNanos;
   private boolean nativeBuildLogged;
   private volatile boolean closing;
@@ -151,7 +203,9 @@ public final class WorkerRuntime implements AutoCloseable {
     this.env = Objects.requireNonNull(env, "env");
     this.jobThread = env.jobThread();
     this.timer = env.timer();
-    this.collective = new CollectiveService(CollectiveService.DEFAULT_PENDING_HELLO_TIMEOUT, timer);
+    this.collective = new CollectiveService(CollectiveService.DEFAULT_PENDING_HELLO_TIMEOUT, timer,
+        config.security().transport());
+    this.peerState = new PeerStateClient(config.security().transport());
     this.lastStallReportNanos = env.nanoClock().getAsLong() - STALL_REPORT_EVERY_NANOS; // the first may go at once
   }
 
@@ -172,10 +226,20 @@ public final class WorkerRuntime implements AutoCloseable {
   /** Finds this worker's devices, starts the server and attaches to the coordinator; returns this. */
   public WorkerRuntime start() throws IOException {
     devices = deviceDiscovery.discover();
+    Security security = config.security();
+    // a worker whose peers reach it on loopback listens there only; anything else listens on every address
+    // and must use TLS (or have been told --insecure)
+    boolean loopback = ExposureCheck.isLoopback(config.host());
+    ExposureCheck.requireSecureListener("worker", loopback ? config.host() : "0.0.0.0 (peers reach it as "
+        + config.host() + ")", security.transport(), security.insecure());
+    ExposureCheck.requireSecureTarget("worker", config.coordinatorTarget(), security.transport(), security.insecure());
+    InetSocketAddress bind = loopback ? new InetSocketAddress(java.net.InetAddress.getByName(
+        config.host().replace("[", "").replace("]", "")), config.port()) : new InetSocketAddress(config.port());
     HealthStatusManager health = new HealthStatusManager();
-    NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
-        .addService(collective)
-        .addService(new ReplicaStateService(() -> runner))
+    // peers must present a certificate (mutual TLS) and, per call, their ring's token (RingAdmission)
+    NettyServerBuilder sb = GrpcEndpoints.server(bind, security.transport(), TransportSecurity.ClientAuth.REQUIRE)
+        .addService(ServerInterceptors.intercept(collective, collective.admission()))
+        .addService(ServerInterceptors.intercept(new ReplicaStateService(() -> runner), collective.admission()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     CollectiveTransport.configure(sb);
@@ -184,8 +248,16 @@ public final class WorkerRuntime implements AutoCloseable {
     // the coordinator sends nothing routinely, so a ping every 10 s (the most the coordinator permits)
     // unanswered for 10 s is how a worker notices a coordinator that vanished without closing its stream
     // (a partition, a dead host): it then drops its job and re-attaches
-    channel = NettyChannelBuilder.forTarget(config.coordinatorTarget()).usePlaintext()
-        .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
+    var toCoordinator = GrpcEndpoints.channel(config.coordinatorTarget(), security.transport())
+        .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
+    if (!security.jobSecret().isEmpty()) {
+      // every call (attach, checkpoints, data, model) proves the worker was started for its job
+      Metadata secret = new Metadata();
+      secret.put(Metadata.Key.of(JobCredentials.JOB_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+          security.jobSecret());
+      toCoordinator.intercept(MetadataUtils.newAttachHeadersInterceptor(secret));
+    }
+    channel = toCoordinator.build();
     data = dataOver.apply(channel);
     attach();
     return this;

@@ -1,7 +1,8 @@
 package io.ringmaster.bench.collective;
 
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.ringmaster.job.security.GrpcEndpoints;
+import io.ringmaster.job.security.TransportSecurity;
 import io.ringmaster.worker.collective.CollectiveService;
 import io.ringmaster.worker.collective.CollectiveTransport;
 import io.ringmaster.worker.collective.PeerAddress;
@@ -14,15 +15,29 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One benchmark rank: a worker-like gRPC server with the collective service, and its ring. */
+/**
+ * One benchmark rank: a worker-like gRPC server with the collective service, and its ring; plaintext, or
+ * TLS as a worker runs it (client certificates required, peers dialled with this rank's certificate).
+ */
 final class GrpcRank implements AutoCloseable {
-  private final CollectiveService service = new CollectiveService();
+  private final CollectiveService service;
   private final Server server;
   private RingAllReduce ring;
 
   GrpcRank(RingOptions options) throws IOException {
+    this(options, TransportSecurity.plaintext());
+  }
+
+  GrpcRank(RingOptions options, TransportSecurity security) throws IOException {
+    service = new CollectiveService(CollectiveService.DEFAULT_PENDING_HELLO_TIMEOUT,
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "bench-collective-timer");
+          t.setDaemon(true);
+          return t;
+        }), security);
     server = CollectiveTransport.configure(
-            NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+            GrpcEndpoints.server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), security,
+                TransportSecurity.ClientAuth.REQUIRE),
             options)
         .addService(service)
         .build()

@@ -1,7 +1,6 @@
 package io.ringmaster.bench.control;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.store.SqliteJobStore;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
@@ -242,7 +241,7 @@ public final class ReadCostBench {
       }, "coordinator-output");
       drain.setDaemon(true);
       drain.start();
-      return new Coordinator(p, NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+      return new Coordinator(p, io.ringmaster.job.security.GrpcEndpoints.channel("127.0.0.1", port, io.ringmaster.job.security.TransportSecurity.plaintext())
           .maxInboundMessageSize(64 << 20).build());
     }
 

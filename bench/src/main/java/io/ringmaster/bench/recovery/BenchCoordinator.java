@@ -1,7 +1,6 @@
 package io.ringmaster.bench.recovery;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.proto.v1.CancelJobRequest;
 import io.ringmaster.proto.v1.GetJobRequest;
@@ -32,7 +31,7 @@ final class BenchCoordinator implements AutoCloseable {
   /** Starts a coordinator on a free loopback port keeping its data in {@code dataDir}. */
   static BenchCoordinator start(Path dataDir) throws IOException {
     CoordinatorServer server = CoordinatorServer.builder().host("127.0.0.1").port(0).dataDir(dataDir).build().start();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    ManagedChannel channel = io.ringmaster.job.security.GrpcEndpoints.channel("127.0.0.1", server.port(), io.ringmaster.job.security.TransportSecurity.plaintext()).build();
     return new BenchCoordinator(server, channel);
   }
 

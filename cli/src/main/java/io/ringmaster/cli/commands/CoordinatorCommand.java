@@ -89,6 +89,11 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " every worker pick one (default: ${DEFAULT-VALUE}).")
   int k8sWorkerPort;
 
+  @Option(names = "--k8s-worker-tls-secret", paramLabel = "NAME",
+      description = "Secret (tls.crt, tls.key, ca.crt) mounted into worker pods as their TLS identity; required when"
+          + " the coordinator serves TLS. Without it worker pods run plaintext (--insecure).")
+  String k8sWorkerTlsSecret;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Coordinator configuration file (YAML; see docs/COORDINATOR.md). Flags given on the command"
           + " line win over it.")
@@ -158,6 +163,23 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " Repeatable.")
   java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Serve TLS with this certificate chain (tls.cert); needs --tls-key and --tls-ca. Make development"
+          + " ones with 'ringmaster certs'.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key (tls.key; PEM, mode 0600).")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "CA bundle that workers' client certificates (and local workers' peers) chain to (tls.ca).")
+  String tlsCa;
+
+  @Option(names = "--insecure",
+      description = "Serve plaintext on a non-loopback --host (refused otherwise): anyone who can reach the port can"
+          + " use the API and attach as a free worker.")
+  boolean insecure;
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -207,13 +229,21 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
+    if (k8sWorkerTlsSecret != null && !k8sWorkerTlsSecret.isBlank()) {
+      options = options.withWorkerTlsSecret(k8sWorkerTlsSecret.trim());
+    }
+    if (options.workerTlsSecret().isEmpty() && (tlsCert != null || config().tls().cert() != null)) {
+      throw new CliException(ExitCodes.USAGE, "the coordinator serves TLS, so worker pods need a certificate too:"
+          + " give --k8s-worker-tls-secret NAME (a Secret with tls.crt, tls.key and ca.crt; the Helm chart makes one)");
+    }
     String target = advertiseAddress != null ? advertiseAddress : host + ":" + port;
+    io.ringmaster.kubernetes.KubernetesOptions podOptions = options;
     return b -> {
       io.ringmaster.kubernetes.KubernetesScheduler k8s;
       try {
-        k8s = io.ringmaster.kubernetes.KubernetesScheduler.connect(options);
+        k8s = io.ringmaster.kubernetes.KubernetesScheduler.connect(podOptions);
       } catch (RuntimeException e) {
-        throw new CliException(ExitCodes.FAILED, "cannot use the Kubernetes API (namespace " + options.namespace()
+        throw new CliException(ExitCodes.FAILED, "cannot use the Kubernetes API (namespace " + podOptions.namespace()
             + "): " + e.getMessage() + "; run the coordinator in a pod with a service account allowed to manage"
             + " pods and configmaps there, or set KUBECONFIG");
       }
@@ -241,7 +271,6 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (!given("--scheduler") && config.server().scheduler() != null) {
       scheduler = SchedulerKind.valueOf(config.server().scheduler().toUpperCase(Locale.ROOT));
     }
-    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> customize = customization();
     if (config.security().clientAuth() == null) {
       throw new CliException(ExitCodes.USAGE, List.of("say how clients authenticate:",
           "  --tokens-file FILE   client tokens with their tenants and roles (docs/SECURITY.md), or",
@@ -249,9 +278,18 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " may submit, see and cancel every job"));
     }
     CoordinatorLauncher.Running coordinator;
+    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> custom = customization();
+    boolean plaintextAllowed = insecure;
     try {
-      coordinator = context.coordinators().start(
-          new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true, config, customize));
+      config.tls().files(); // complete and readable, else a usage error naming the missing file
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+    try {
+      coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true,
+          config, plaintextAllowed ? custom.andThen(b -> b.insecure(true)) : custom));
+    } catch (io.ringmaster.job.security.ExposureCheck.InsecureExposureException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     } catch (InvalidConfigException e) {
       List<String> lines = new ArrayList<>();
       e.violations().forEach(v -> lines.add(v.toString()));
@@ -269,7 +307,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       context.out().println("Coordinator listening on " + address + " (scheduler "
           + scheduler.name().toLowerCase(Locale.ROOT) + ", data dir " + dataDir.toAbsolutePath().normalize()
           + ", client auth " + config.security().clientAuth() + ")");
-      context.out().println("Submit jobs with: ringmaster submit JOB.yaml --coordinator " + address);
+      boolean tls = config.tls().cert() != null;
+      context.out().println("Submit jobs with: ringmaster submit JOB.yaml --coordinator " + address
+          + (tls ? " --tls-ca " + config.tls().ca() : ""));
       context.out().flush();
       coordinator.awaitTermination();
     } finally {
@@ -309,6 +349,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     flag(overrides, "security.tokensFile", "--tokens-file", tokensFile);
     flag(overrides, "security.clientAuth", "--client-auth", clientAuth);
     flag(overrides, "security.dataRoots", "--data-root", dataRoots.isEmpty() ? null : String.join(",", dataRoots));
+    flag(overrides, "tls.cert", "--tls-cert", tlsCert);
+    flag(overrides, "tls.key", "--tls-key", tlsKey);
+    flag(overrides, "tls.ca", "--tls-ca", tlsCa);
     try {
       return CoordinatorConfigReader.read(yaml, configFile == null ? "flags" : configFile.toString(), overrides);
     } catch (InvalidConfigException e) {

@@ -56,6 +56,20 @@ final class RunCommand implements Callable<Integer> {
       description = "Where job directories (logs, model) go (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Run the embedded coordinator and its workers on TLS"
+      + " (every channel, the ring included) with this certificate; needs --tls-key and --tls-ca (default: plaintext"
+      + " on loopback). For measuring the cost of TLS (bench/tls.sh).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key.")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "The CA bundle every component trusts.")
+  Path tlsCa;
+
+  /** Plaintext, or TLS for the embedded coordinator, its workers and this command's channel. */
+  private io.ringmaster.job.security.TransportSecurity security;
+
   RunCommand(CliContext context) {
     this.context = context;
   }
@@ -63,10 +77,16 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobSpec spec = SpecLoader.load(jobFile, overrides::apply);
+    try {
+      security = io.ringmaster.job.security.TransportSecurity.of(
+          io.ringmaster.job.security.TlsFiles.fromOptions(tlsCert, tlsKey, tlsCa, true, "--tls-"));
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
     CoordinatorLauncher.Running coordinator = startCoordinator();
     try {
       CoordinatorAddress address = new CoordinatorAddress("127.0.0.1", coordinator.port());
-      try (JobClient client = new JobClient(context.channels().open(address), address)) {
+      try (JobClient client = new JobClient(context.channels().open(address, security), address)) {
         Job submitted = client.submit(spec);
         context.out().println("Submitted job " + submitted.getId() + " to the embedded coordinator at " + address
             + " (job files under " + dataDir.toAbsolutePath().normalize() + ")");
@@ -92,8 +112,10 @@ final class RunCommand implements Callable<Integer> {
 
   private CoordinatorLauncher.Running startCoordinator() {
     try {
-      return context.coordinators().start(
-          new CoordinatorLauncher.Settings("127.0.0.1", 0, dataDir, SchedulerKind.LOCAL, false));
+      return context.coordinators().start(security.isTls()
+          ? new CoordinatorLauncher.Settings("127.0.0.1", 0, dataDir, SchedulerKind.LOCAL, false,
+              io.ringmaster.coordinator.config.CoordinatorConfig.DEFAULTS, b -> b.security(security))
+          : new CoordinatorLauncher.Settings("127.0.0.1", 0, dataDir, SchedulerKind.LOCAL, false));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot start the embedded coordinator (data dir "
           + dataDir.toAbsolutePath() + "): " + e.getMessage());

@@ -68,6 +68,8 @@ public interface CoordinatorLauncher {
           .scheduler(settings.scheduler());
       if (!settings.durable()) {
         builder.store(new InMemoryJobStore());
+        // the job lives and dies with the command: its workers' secrets need not survive it
+        builder.workerCredentials(io.ringmaster.job.security.JobCredentials.random());
       }
       settings.customize().accept(builder); // e.g. the Kubernetes scheduler, the address workers dial
       CoordinatorServer server = builder.build().start();

@@ -5,7 +5,6 @@ import io.ringmaster.testhosts.HostProcess;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.ringmaster.coordinator.scheduler.WorkerJvmFlags;
 import io.ringmaster.job.spec.JobSpecYaml;
 import io.ringmaster.job.spec.SpecProtos;
@@ -58,12 +57,42 @@ final class CrossHostCluster implements AutoCloseable {
   private final Path dir;
   private final int workerCount;
 
+  /** This JVM's TLS: it trusts the cluster's CA (and checks the coordinator's host name). */
+  private final io.ringmaster.job.security.TransportSecurity clientTls;
+
   private CrossHostCluster(NetworkHosts net, HostProcess coordinator, Path dir, int workerCount) {
     this.dir = dir;
     this.workerCount = workerCount;
     this.net = net;
     this.coordinator = coordinator;
-    this.channel = NettyChannelBuilder.forAddress(net.host(1).address(), PORT).usePlaintext().build();
+    this.clientTls = io.ringmaster.job.security.TransportSecurity.of(
+        io.ringmaster.job.security.TlsFiles.trustOnly(certs(dir).resolve("ca.pem")));
+    this.channel = io.ringmaster.job.security.GrpcEndpoints.channel(net.host(1).address(), PORT, clientTls).build();
+  }
+
+  private static Path certs(Path dir) {
+    return dir.resolve("certs").toAbsolutePath();
+  }
+
+  /**
+   * A development CA in {@code dir/certs} and a certificate per host naming its address, as an operator
+   * would make them with {@code ringmaster certs --host ADDR --name host-i}: every process runs TLS, the real
+   * use across machines.
+   */
+  private static void makeCertificates(Path dir, NetworkHosts net) throws IOException {
+    var ca = io.ringmaster.job.security.DevCertificateAuthority.create("cross-host CA", Duration.ofDays(2),
+        java.time.Clock.systemUTC());
+    ca.write(certs(dir));
+    for (NetworkHosts.Host h : net.hosts()) {
+      ca.issue("host-" + h.index(), List.of(h.address()), Duration.ofDays(1)).write(certs(dir), "host-" + h.index());
+    }
+  }
+
+  /** {@code --tls-cert/--tls-key/--tls-ca} of the process on {@code h}. */
+  private static List<String> tlsFlags(Path dir, NetworkHosts.Host h) {
+    Path c = certs(dir);
+    return List.of("--tls-cert", c.resolve("host-" + h.index() + ".pem").toString(),
+        "--tls-key", c.resolve("host-" + h.index() + "-key.pem").toString(), "--tls-ca", c.resolve("ca.pem").toString());
   }
 
   /** Hosts 1..1+workers: the coordinator on host 1, a worker on each other one, all attached. */
@@ -80,10 +109,13 @@ final class CrossHostCluster implements AutoCloseable {
     CrossHostCluster c = null;
     try {
       NetworkHosts.Host h1 = net.host(1);
-      HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"),
-          List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
-              "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external",
-              "--client-auth", "none"));
+      makeCertificates(dir, net);
+      // TLS with a certificate per host (tls), and no client tokens: the test JVM and the client hosts call
+      // without one (authz)
+      List<String> args = new ArrayList<>(List.of("coordinator", "--host", h1.address(), "--port", String.valueOf(PORT),
+          "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external", "--client-auth", "none"));
+      args.addAll(tlsFlags(dir, h1));
+      HostProcess coordinator = net.startRingmaster(h1, "coordinator", List.of("-Xmx512m", "-XX:+UseSerialGC"), args);
       c = new CrossHostCluster(net, coordinator, dir, workerCount);
       c.awaitLog(coordinator, "Coordinator listening on " + h1.address(), Duration.ofSeconds(60));
       c.startWorkers();
@@ -106,9 +138,10 @@ final class CrossHostCluster implements AutoCloseable {
     jvm.add("-Dlogback.configurationFile=logback.xml");
     NetworkHosts.Host h1 = net.host(1);
     for (NetworkHosts.Host h : workerHosts()) {
-      workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm,
-          List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host", h.address(),
-              "--data-dir", workerDataDir(h).toString())));
+      List<String> args = new ArrayList<>(List.of("worker", "--coordinator", h1.address() + ":" + PORT, "--host",
+          h.address(), "--data-dir", workerDataDir(h).toString()));
+      args.addAll(tlsFlags(dir, h));
+      workers.put(h, net.startRingmaster(h, "worker-" + h.index(), jvm, args));
     }
     for (NetworkHosts.Host h : workers.keySet()) {
       HostProcess w = workers.get(h);
@@ -135,7 +168,9 @@ final class CrossHostCluster implements AutoCloseable {
    */
   String runClient(NetworkHosts.Host host, String name, Duration atMost, String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--coordinator", net.host(1).address() + ":" + PORT));
+    // the coordinator runs TLS: the client trusts the cluster's CA (and checks the coordinator's host name)
+    all.addAll(List.of("--coordinator", net.host(1).address() + ":" + PORT,
+        "--tls-ca", certs(dir).resolve("ca.pem").toString()));
     HostProcess p = net.startRingmaster(host, name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
         all);
     java.util.OptionalInt code = p.awaitExit(atMost);
@@ -260,6 +295,7 @@ final class CrossHostCluster implements AutoCloseable {
   public void close() {
     recorders.forEach(JobRecorder::close);
     channel.shutdownNow();
+    clientTls.close();
     net.close();
   }
 }

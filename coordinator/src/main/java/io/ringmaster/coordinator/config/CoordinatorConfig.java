@@ -19,20 +19,37 @@ import java.time.Duration;
  * @param jobDefaults the installation's defaults for what jobs leave out (the {@code jobDefaults} section)
  * @param security how clients authenticate and where jobs may read data (see docs/SECURITY.md)
  * @param specLimits bounds on what one job may ask of each worker
+ * @param tls the coordinator's TLS files ({@code tls.*}); {@link TlsSettings#UNSET} for plaintext
  */
 public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
     RetentionPolicy retention, DatasetLimits datasets, io.ringmaster.job.spec.JobDefaults jobDefaults,
-    SecuritySettings security, io.ringmaster.coordinator.jobs.SpecLimits specLimits) {
+    SecuritySettings security, io.ringmaster.coordinator.jobs.SpecLimits specLimits, TlsSettings tls) {
 
   /**
    * With the default dataset limits, without installation job defaults (the built-in ones apply), without
-   * security settings (left to the caller) and with the default spec limits.
+   * security settings (left to the caller), with the default spec limits and without TLS settings.
    */
   public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
       RetentionPolicy retention) {
     this(server, jobs, maxMessageBytes, executorThreads, retention, DatasetLimits.DEFAULTS,
         io.ringmaster.job.spec.JobDefaults.BUILT_IN, SecuritySettings.UNSET,
-        io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS);
+        io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS, TlsSettings.UNSET);
+  }
+
+  /** As the full constructor, without TLS settings. */
+  public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+      RetentionPolicy retention, DatasetLimits datasets, io.ringmaster.job.spec.JobDefaults jobDefaults,
+      SecuritySettings security, io.ringmaster.coordinator.jobs.SpecLimits specLimits) {
+    this(server, jobs, maxMessageBytes, executorThreads, retention, datasets, jobDefaults, security, specLimits,
+        TlsSettings.UNSET);
+  }
+
+  /** With the given TLS settings and the defaults of {@link #CoordinatorConfig(ServerSettings, JobSettings, int, int, RetentionPolicy)}. */
+  public CoordinatorConfig(ServerSettings server, JobSettings jobs, int maxMessageBytes, int executorThreads,
+      RetentionPolicy retention, TlsSettings tls) {
+    this(server, jobs, maxMessageBytes, executorThreads, retention, DatasetLimits.DEFAULTS,
+        io.ringmaster.job.spec.JobDefaults.BUILT_IN, SecuritySettings.UNSET,
+        io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS, tls);
   }
 
   public CoordinatorConfig {
@@ -40,6 +57,7 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
     jobDefaults = jobDefaults == null ? io.ringmaster.job.spec.JobDefaults.BUILT_IN : jobDefaults;
     security = security == null ? SecuritySettings.UNSET : security;
     specLimits = specLimits == null ? io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS : specLimits;
+    tls = tls == null ? TlsSettings.UNSET : tls;
   }
 
   /**
@@ -52,6 +70,23 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
    */
   public record SecuritySettings(String clientAuth, String tokensFile, java.util.List<String> dataRoots) {
     public static final SecuritySettings UNSET = new SecuritySettings(null, null, null);
+  }
+
+  /**
+   * PEM files of the coordinator's TLS identity and the CA bundle it trusts (null: not set), re-read every
+   * {@code reloadSeconds}. Plaintext beyond loopback is only accepted with the {@code --insecure} flag, never
+   * from a file.
+   */
+  public record TlsSettings(String cert, String key, String ca, double reloadSeconds) {
+    public static final TlsSettings UNSET = new TlsSettings(null, null, null, 30);
+
+    /** The files, checked to be complete and readable; null when none is set (plaintext). */
+    public io.ringmaster.job.security.TlsFiles files() {
+      io.ringmaster.job.security.TlsFiles f = io.ringmaster.job.security.TlsFiles.fromOptions(
+          cert == null ? null : java.nio.file.Path.of(cert), key == null ? null : java.nio.file.Path.of(key),
+          ca == null ? null : java.nio.file.Path.of(ca), true, "tls.");
+      return f == null ? null : f.withReloadInterval(seconds(reloadSeconds));
+    }
   }
 
   /** Where the coordinator listens and keeps its data; null fields are left to the caller's defaults. */
@@ -68,7 +103,7 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
   public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(ServerSettings.UNSET,
       JobSettings.DEFAULTS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_EXECUTOR_THREADS, RetentionPolicy.KEEP_ALL,
       DatasetLimits.DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN, SecuritySettings.UNSET,
-      io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS);
+      io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS, TlsSettings.UNSET);
 
   /** Shorthand for the retention's keep-for duration in days (0: forever). */
   public long retentionDays() {

@@ -102,7 +102,11 @@ public final class CoordinatorConfigReader {
       new Setting("limits.maxThreads", Type.INT, 1, 4096, SpecLimits.DEFAULTS.maxThreads(),
           "largest resources.threads of a job"),
       new Setting("limits.maxParameters", Type.NUMBER, 1, 1e12, (double) SpecLimits.DEFAULTS.maxParameters(),
-          "most parameters of a job's model"));
+          "most parameters of a job's model"),
+      new Setting("tls.cert", Type.TEXT, 0, 0, null, "the coordinator's certificate chain (PEM); with tls.key and tls.ca"),
+      new Setting("tls.key", Type.TEXT, 0, 0, null, "its private key (PEM, mode 0600)"),
+      new Setting("tls.ca", Type.TEXT, 0, 0, null, "CA bundle (PEM) that workers' client certificates chain to"),
+      new Setting("tls.reloadSeconds", Type.NUMBER, 1, 86_400, 30.0, "how often the TLS files are read again"));
 
   /** The sections, in the order of the documentation. */
   private static final String SECTIONS = String.join(", ",
@@ -291,10 +295,12 @@ public final class CoordinatorConfigReader {
     DatasetLimits datasets = new DatasetLimits((long) integer(values, "datasets.maxDatasetMb") << 20,
         (long) integer(values, "datasets.maxStoreMb") << 20, integer(values, "datasets.maxConcurrentUploads"),
         Duration.ofMillis((long) (num(values, "datasets.uploadExpiryMinutes") * 60_000)));
+    CoordinatorConfig.TlsSettings tls = new CoordinatorConfig.TlsSettings((String) values.get("tls.cert"),
+        (String) values.get("tls.key"), (String) values.get("tls.ca"), num(values, "tls.reloadSeconds"));
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
         integer(values, "grpc.executorThreads"), retention, datasets,
         (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN),
-        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots), limits);
+        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots), limits, tls);
   }
 
   private static int integer(Map<String, Object> values, String path) {

@@ -121,6 +121,18 @@ public final class LocalProcessScheduler implements WorkerScheduler {
         pb.environment().put("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
         pb.environment().put("CUDA_VISIBLE_DEVICES", visible);
       }
+      // credentials by environment, never in the arguments (`ps` shows those to every user of the machine)
+      pb.environment().remove(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET);
+      if (!req.jobSecret().isEmpty()) {
+        pb.environment().put(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET, req.jobSecret());
+      }
+      if (req.tls() != null) {
+        pb.environment().put(io.ringmaster.job.security.TlsFiles.ENV_CA, req.tls().trustBundle().toAbsolutePath().toString());
+        if (req.tls().hasIdentity()) {
+          pb.environment().put(io.ringmaster.job.security.TlsFiles.ENV_CERT, req.tls().certChain().toAbsolutePath().toString());
+          pb.environment().put(io.ringmaster.job.security.TlsFiles.ENV_KEY, req.tls().privateKey().toAbsolutePath().toString());
+        }
+      }
       Process p;
       try {
         p = pb.start();
@@ -161,6 +173,11 @@ public final class LocalProcessScheduler implements WorkerScheduler {
     cmd.add(WORKER_MAIN);
     cmd.addAll(Arrays.asList("--coordinator", req.coordinatorTarget(), "--job", req.jobId(),
         "--host", options.advertiseHost()));
+    if (req.tls() == null && !(io.ringmaster.job.security.ExposureCheck.isLoopback(options.advertiseHost())
+        && io.ringmaster.job.security.ExposureCheck.isLoopback(
+            io.ringmaster.job.security.ExposureCheck.hostOf(req.coordinatorTarget())))) {
+      cmd.add("--insecure"); // the coordinator itself runs plaintext beyond loopback: its operator said --insecure
+    }
     return cmd;
   }
 

@@ -2,6 +2,9 @@ package io.ringmaster.coordinator.workers;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.security.RingTokenStamper;
+import io.ringmaster.coordinator.security.WorkerAuthenticator;
+import io.ringmaster.coordinator.security.WorkerCallCredentials;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.Welcome;
 import io.ringmaster.proto.v1.WorkerControlGrpc;
@@ -22,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * coordinator closes the session ({@link WorkerSession#close}), or a new stream attaches with the same
  * worker id (the old session is closed with ALREADY_EXISTS and reported detached before the new one is
  * reported attached). A session that ended is forgotten; messages still arriving on it are ignored.
+ *
+ * <p>A Hello is first put to the {@link WorkerAuthenticator} with what the call presented ({@link
+ * WorkerCallCredentials}, left in the call's context by the server's interceptor): a refused worker's stream
+ * ends with UNAUTHENTICATED or PERMISSION_DENIED, no session is made and no job hears of it. Every Assign
+ * sent on an admitted stream carries its ring's token ({@link RingTokenStamper}).
  */
 public final class WorkerControlService extends WorkerControlGrpc.WorkerControlImplBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerControlService.class);
@@ -29,12 +37,15 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
   private final WorkerEvents events;
   private final int heartbeatIntervalMs;
   private final LongSupplier nanoClock;
+  private final WorkerAuthenticator authenticator;
   private final Map<String, WorkerSession> sessions = new ConcurrentHashMap<>();
 
-  public WorkerControlService(WorkerEvents events, int heartbeatIntervalMs, LongSupplier nanoClock) {
+  public WorkerControlService(WorkerEvents events, int heartbeatIntervalMs, LongSupplier nanoClock,
+      WorkerAuthenticator authenticator) {
     this.events = events;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.nanoClock = nanoClock;
+    this.authenticator = java.util.Objects.requireNonNull(authenticator, "authenticator");
   }
 
   /** Sessions attached now. */
@@ -43,17 +54,30 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
   }
 
   @Override
-  public StreamObserver<WorkerMessage> attach(StreamObserver<CoordinatorMessage> out) {
+  public StreamObserver<WorkerMessage> attach(StreamObserver<CoordinatorMessage> stream) {
+    WorkerCallCredentials presented = WorkerCallCredentials.current();
+    StreamObserver<CoordinatorMessage> out = new RingTokenStamper(stream, authenticator.credentials());
     return new StreamObserver<>() {
       private WorkerSession session;
+      private boolean refusedStream;
 
       @Override
       public void onNext(WorkerMessage m) {
+        if (refusedStream) {
+          return;
+        }
         if (session == null) {
           if (!m.hasHello() || m.getHello().getWorkerId().isEmpty()) {
             out.onError(Status.INVALID_ARGUMENT
                 .withDescription("the first message on WorkerControl.Attach must be Hello with a worker_id")
                 .asRuntimeException());
+            return;
+          }
+          Status refused = authenticator.refusal(m.getHello(), presented);
+          if (refused != null) {
+            log.warn("refused a worker from {}: {}", m.getHello().getHost(), refused.getDescription());
+            refusedStream = true;
+            out.onError(refused.asRuntimeException());
             return;
           }
           session = new WorkerSession(m.getHello(), out, nanoClock.getAsLong(), WorkerControlService.this::closed);

@@ -59,6 +59,8 @@ public final class CollectiveService implements BindableService, AutoCloseable {
   /** Jobs left, oldest first, with the newest generation joined before leaving. */
   private final Map<String, Long> leftJobs = new LinkedHashMap<>();
   private final Map<InboundCall, ScheduledFuture<?>> pending = new HashMap<>();
+  private final RingAdmission admission;
+  private final io.ringmaster.job.security.TransportSecurity peerSecurity;
   private boolean closed;
 
   /** A ring: one generation of one job. */
@@ -94,16 +96,46 @@ public final class CollectiveService implements BindableService, AutoCloseable {
    * @param timer runs the pending-hello timeouts; owned by the caller ({@link #close()} leaves it running)
    */
   public CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer) {
-    this(pendingHelloTimeout, timer, false);
+    this(pendingHelloTimeout, timer, false, io.ringmaster.job.security.TransportSecurity.plaintext());
+  }
+
+  /**
+   * As {@link #CollectiveService(Duration, ScheduledExecutorService)}, dialling peers with {@code peerSecurity}
+   * (TLS with this worker's certificate, or plaintext).
+   */
+  public CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer,
+      io.ringmaster.job.security.TransportSecurity peerSecurity) {
+    this(pendingHelloTimeout, timer, false, peerSecurity);
   }
 
   private CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer, boolean ownsTimer) {
+    this(pendingHelloTimeout, timer, ownsTimer, io.ringmaster.job.security.TransportSecurity.plaintext());
+  }
+
+  private CollectiveService(Duration pendingHelloTimeout, ScheduledExecutorService timer, boolean ownsTimer,
+      io.ringmaster.job.security.TransportSecurity peerSecurity) {
     if (pendingHelloTimeout.isNegative() || pendingHelloTimeout.isZero()) {
       throw new IllegalArgumentException("pendingHelloTimeout " + pendingHelloTimeout + " must be positive");
     }
     this.pendingHelloTimeout = pendingHelloTimeout;
     this.timer = java.util.Objects.requireNonNull(timer, "timer");
     this.ownsTimer = ownsTimer;
+    this.peerSecurity = java.util.Objects.requireNonNull(peerSecurity, "peerSecurity");
+    this.admission = new RingAdmission(this.timer, pendingHelloTimeout);
+  }
+
+  /**
+   * The interceptor that admits only members of the rings this process joined (by the ring's token in the
+   * call's metadata, before any frame is read). A worker runtime puts it in front of this service and of its
+   * state-fetch service; a server without it (benchmarks, tests) admits any caller.
+   */
+  public RingAdmission admission() {
+    return admission;
+  }
+
+  /** A channel to a peer's ring server, secured as this process's peers expect. */
+  public io.grpc.ManagedChannel peerChannel(PeerAddress peer, RingOptions options) {
+    return CollectiveTransport.newChannel(peer, options, peerSecurity);
   }
 
   @Override
@@ -162,6 +194,8 @@ public final class CollectiveService implements BindableService, AutoCloseable {
         throw new IllegalStateException(key + " is already joined in this worker; close that ring first");
       }
       leftJobs.remove(key.jobId()); // joining a job it had left starts that job afresh
+      // outside this lock: calls held at the door start their handlers, which offer their hello here
+      actions.add(() -> admission.allow(key.jobId(), key.generation(), inbox.token()));
       newestGeneration.put(key.jobId(), key.generation());
       for (var other : inboxes.entrySet()) {
         RingInbox older = other.getValue();
@@ -198,6 +232,7 @@ public final class CollectiveService implements BindableService, AutoCloseable {
    * so that the job id may be joined again at any generation. Idempotent.
    */
   public void leave(String jobId) {
+    admission.forget(jobId);
     List<Runnable> actions = new ArrayList<>();
     synchronized (this) {
       Long newest = newestGeneration.remove(jobId);

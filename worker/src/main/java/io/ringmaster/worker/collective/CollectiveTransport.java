@@ -6,6 +6,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.ringmaster.job.security.GrpcEndpoints;
+import io.ringmaster.job.security.TransportSecurity;
 import io.ringmaster.proto.v1.CollectiveGrpc;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -65,13 +67,22 @@ public final class CollectiveTransport {
   }
 
   /**
-   * Opens a plaintext channel to a peer's server for ring traffic. Retries are disabled (a ring frame is
+   * Opens a plaintext channel to a peer's server for ring traffic (tests, benchmarks; a worker dials through
+   * {@link CollectiveService#peerChannel}). Retries are disabled (a ring frame is
    * never replayed: the sender reuses its staging buffer once the frame is serialized) and callbacks run
    * on the transport thread (they only record state and wake the op thread).
    */
   public static ManagedChannel newChannel(PeerAddress peer, RingOptions options) {
-    return configure(NettyChannelBuilder.forAddress(peer.host(), peer.port()).usePlaintext(), options)
-        .build();
+    return newChannel(peer, options, TransportSecurity.plaintext());
+  }
+
+  /**
+   * As {@link #newChannel(PeerAddress, RingOptions)}, secured as {@code security} says: with TLS, this worker
+   * presents its certificate and checks that the peer's chains to the trust bundle (not its host name: pods
+   * share certificates; the ring token proves membership, see {@link RingAdmission}).
+   */
+  public static ManagedChannel newChannel(PeerAddress peer, RingOptions options, TransportSecurity security) {
+    return configure(GrpcEndpoints.peerChannel(peer.host(), peer.port(), security), options).build();
   }
 
   /**

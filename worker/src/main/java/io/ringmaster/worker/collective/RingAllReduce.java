@@ -88,7 +88,7 @@ public final class RingAllReduce implements Collective {
     this.staging = networked ? new byte[options.chunkBytes()] : new byte[0];
     this.inbox = networked ? new RingInbox(membership, options, events, this::fail) : null;
     this.outbox = networked
-        ? new RingOutbox(CollectiveTransport.newChannel(membership.peer(membership.rightRank()), options),
+        ? new RingOutbox(service.peerChannel(membership.peer(membership.rightRank()), options),
             membership, options, events, this::fail)
         : null;
   }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 final class RingInbox {
   private final String jobId;
+  private final String token;
   private final long generation;
   private final int rank;
   private final int leftRank;
@@ -34,6 +35,7 @@ final class RingInbox {
   RingInbox(RingMembership membership, RingOptions options, RingEvents events,
       Consumer<RingFailure> failures) {
     this.jobId = membership.jobId();
+    this.token = membership.token();
     this.generation = membership.generation();
     this.rank = membership.rank();
     this.leftRank = membership.leftRank();
@@ -42,6 +44,11 @@ final class RingInbox {
     this.framesAhead = options.framesAhead();
     this.events = events;
     this.failures = failures;
+  }
+
+  /** The ring's token: calls from peers must carry it. */
+  String token() {
+    return token;
   }
 
   String jobId() {

@@ -15,10 +15,14 @@ import java.util.Objects;
  * @param generation membership generation within the job; increases every time the ring is re-formed
  * @param rank this rank, 0 .. peers.size()-1
  * @param peers every rank's gRPC server address; {@code peers.get(i)} is rank i (this rank included)
+ * @param token the ring's token from the coordinator ({@code Membership.ring_token}): presented to peers and
+ *     required from them by {@link RingAdmission}; empty for a ring without one (benchmarks, tests). Never
+ *     printed by {@link #toString()}.
  */
-public record RingMembership(String jobId, long generation, int rank, List<PeerAddress> peers) {
+public record RingMembership(String jobId, long generation, int rank, List<PeerAddress> peers, String token) {
   public RingMembership {
     Objects.requireNonNull(jobId, "jobId");
+    token = token == null ? "" : token;
     Objects.requireNonNull(peers, "peers");
     peers = List.copyOf(peers);
     if (peers.isEmpty()) {
@@ -31,9 +35,25 @@ public record RingMembership(String jobId, long generation, int rank, List<PeerA
     }
   }
 
+  /** A ring without a token. */
+  public RingMembership(String jobId, long generation, int rank, List<PeerAddress> peers) {
+    this(jobId, generation, rank, peers, "");
+  }
+
   /** A standalone ring, outside any job (benchmarks, tests): job id empty. */
   public RingMembership(long generation, int rank, List<PeerAddress> peers) {
-    this("", generation, rank, peers);
+    this("", generation, rank, peers, "");
+  }
+
+  /** The metadata this rank sends with its calls to the ring's peers: the ring's name and token. */
+  public io.grpc.Metadata callHeaders() {
+    return RingAdmission.headers(jobId, generation, token);
+  }
+
+  @Override
+  public String toString() {
+    return "RingMembership[" + describe() + ", rank " + rank + ", peers " + peers + ", token "
+        + (token.isEmpty() ? "none" : "hidden") + "]";
   }
 
   /**
@@ -52,7 +72,8 @@ public record RingMembership(String jobId, long generation, int rank, List<PeerA
       }
       peers.add(new PeerAddress(peer.getHost(), peer.getPort()));
     }
-    return new RingMembership(jobId, membership.getGeneration(), membership.getRank(), peers);
+    return new RingMembership(jobId, membership.getGeneration(), membership.getRank(), peers,
+        membership.getRingToken());
   }
 
   /** "job J generation G" (or "generation G" for a standalone ring), for messages. */

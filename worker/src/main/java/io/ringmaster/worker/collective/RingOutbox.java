@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  */
 final class RingOutbox implements ClientResponseObserver<RingFrame, RingAck> {
   private final ManagedChannel channel;
+  /** The ring's name and token, sent with the call: the peer's {@link RingAdmission} checks them. */
+  private final io.grpc.Metadata headers;
   private final int rank;
   private final int rightRank;
   private final PeerAddress rightAddress;
@@ -43,6 +45,7 @@ final class RingOutbox implements ClientResponseObserver<RingFrame, RingAck> {
   RingOutbox(ManagedChannel channel, RingMembership membership, RingOptions options, RingEvents events,
       Consumer<RingFailure> failures) {
     this.channel = channel;
+    this.headers = membership.callHeaders();
     this.rank = membership.rank();
     this.rightRank = membership.rightRank();
     this.rightAddress = membership.peer(rightRank);
@@ -53,8 +56,9 @@ final class RingOutbox implements ClientResponseObserver<RingFrame, RingAck> {
 
   /** Opens the call and sends the hello (queued by gRPC until the connection is up). */
   void start(RingHello hello) {
-    ClientCall<RingFrame, RingAck> call = channel.newCall(CollectiveGrpc.getRingMethod(),
-        CallOptions.DEFAULT.withOnReadyThreshold(sendBufferBytes));
+    ClientCall<RingFrame, RingAck> call = io.grpc.ClientInterceptors.intercept(channel,
+            io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+        .newCall(CollectiveGrpc.getRingMethod(), CallOptions.DEFAULT.withOnReadyThreshold(sendBufferBytes));
     synchronized (this) {
       requests = ClientCalls.asyncClientStreamingCall(call, this);
       requests.onNext(RingFrame.newBuilder().setHello(hello).build());
