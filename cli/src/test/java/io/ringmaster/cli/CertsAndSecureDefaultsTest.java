@@ -46,7 +46,7 @@ class CertsAndSecureDefaultsTest {
     try (CliHarness cli = new CliHarness()) {
       cli.coordinators = CoordinatorLauncher.inProcess();
       CliHarness.Result r = cli.run("coordinator", "--host", "0.0.0.0", "--port", "0", "--data-dir",
-          dir.resolve("runs").toString(), "--scheduler", "external");
+          dir.resolve("runs").toString(), "--scheduler", "external", "--client-auth", "none");
 
       assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
       assertThat(r.err()).contains("coordinator refuses to listen on 0.0.0.0 in plaintext")

@@ -116,7 +116,7 @@ class CoordinatorCommandTest {
       cli.coordinators = recording(settings);
 
       CliHarness.Result r = cli.run("coordinator", "--max-dataset-mb", "64", "--max-dataset-store-mb", "512",
-          "--max-concurrent-uploads", "3", "--upload-expiry-minutes", "5");
+          "--max-concurrent-uploads", "3", "--upload-expiry-minutes", "5", "--client-auth", "none");
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       io.ringmaster.coordinator.datasets.DatasetLimits limits = settings.get().config().datasets();

@@ -271,6 +271,13 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (!given("--scheduler") && config.server().scheduler() != null) {
       scheduler = SchedulerKind.valueOf(config.server().scheduler().toUpperCase(Locale.ROOT));
     }
+    // the configuration's own checks first (Kubernetes flags, TLS files), then how clients authenticate
+    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> custom = customization();
+    try {
+      config.tls().files(); // complete and readable, else a usage error naming the missing file
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
     if (config.security().clientAuth() == null) {
       throw new CliException(ExitCodes.USAGE, List.of("say how clients authenticate:",
           "  --tokens-file FILE   client tokens with their tenants and roles (docs/SECURITY.md), or",
@@ -278,13 +285,7 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " may submit, see and cancel every job"));
     }
     CoordinatorLauncher.Running coordinator;
-    java.util.function.Consumer<io.ringmaster.coordinator.CoordinatorServer.Builder> custom = customization();
     boolean plaintextAllowed = insecure;
-    try {
-      config.tls().files(); // complete and readable, else a usage error naming the missing file
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
-    }
     try {
       coordinator = context.coordinators().start(new CoordinatorLauncher.Settings(host, port, dataDir, scheduler, true,
           config, plaintextAllowed ? custom.andThen(b -> b.insecure(true)) : custom));
