@@ -85,7 +85,7 @@ class ChartValuesTest {
 
         new Case("auth.tokensSecret names the operator's Secret: none generated",
             sets("auth.tokensSecret", "team-tokens"), chart -> {
-              assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+              assertThat(secretNames(chart)).as("no tokens Secret, only the TLS ones").containsExactlyInAnyOrder(TLS_SECRETS);
               assertThat(volume(chart, mountAt(chart.coordinatorContainer(), "/etc/ringmaster-tokens").getName())
                   .getSecret().getSecretName()).isEqualTo("team-tokens");
               assertThat(chart.flag("--tokens-file")).isEqualTo("/etc/ringmaster-tokens/tokens.yaml");
@@ -95,7 +95,7 @@ class ChartValuesTest {
             sets("auth.clientAuth", "none"), chart -> {
               assertThat(chart.flag("--client-auth")).isEqualTo("none");
               assertThat(chart.flagValues("--tokens-file")).isEmpty();
-              assertThat(chart.all(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+              assertThat(secretNames(chart)).as("no tokens Secret, only the TLS ones").containsExactlyInAnyOrder(TLS_SECRETS);
               assertThat(chart.coordinatorContainer().getVolumeMounts()).extracting(VolumeMount::getMountPath)
                   .doesNotContain("/etc/ringmaster-tokens");
             }),
@@ -408,6 +408,13 @@ class ChartValuesTest {
     return out;
   }
 
+  /** The Secrets the chart renders with TLS on (its default): the coordinator's and the workers'. */
+  private static final String[] TLS_SECRETS = {"rm-ringmaster-tls", "rm-ringmaster-worker-tls"};
+
+  private static java.util.List<String> secretNames(RenderedChart chart) {
+    return chart.all(io.fabric8.kubernetes.api.model.Secret.class).stream().map(x -> x.getMetadata().getName()).toList();
+  }
+
   /**
    * The Secret the chart generates is a pre-install hook (created once, so upgrades keep the token).
    * {@code helm template} leaves hooks out: it is rendered from a copy of the chart without the hook
@@ -418,7 +425,8 @@ class ChartValuesTest {
       java.nio.file.Path tmp) throws Exception {
     assertThat(java.nio.file.Files.readString(CHART.file("templates/secret-tokens.yaml")))
         .contains("helm.sh/hook: pre-install");
-    assertThat(CHART.render(Map.of()).all(io.fabric8.kubernetes.api.model.Secret.class)).as("a hook").isEmpty();
+    assertThat(secretNames(CHART.render(Map.of()))).as("a hook: only the TLS Secrets are rendered")
+        .containsExactlyInAnyOrder(TLS_SECRETS);
     io.fabric8.kubernetes.api.model.Secret secret = CHART.withHooksAsResources(tmp.resolve("chart")).render(Map.of())
         .named(io.fabric8.kubernetes.api.model.Secret.class, "rm-ringmaster-tokens");
     String token = new String(java.util.Base64.getDecoder().decode(secret.getData().get("admin-token")),
