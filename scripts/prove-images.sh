@@ -144,7 +144,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   exit 1
 fi
 say "coordinator (from the coordinator image) on 127.0.0.1:$port"
-run_image "$target/rootfs/coordinator" coordinator --host 127.0.0.1 --port "$port" --scheduler external \
+run_image "$target/rootfs/coordinator" coordinator --host 127.0.0.1 --port "$port" --scheduler external --client-auth none \
   --data-dir /proof/coordinator-data >"$proof/coordinator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do

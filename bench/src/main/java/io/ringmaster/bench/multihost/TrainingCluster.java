@@ -43,7 +43,9 @@ final class TrainingCluster implements AutoCloseable {
       Path dir, int workerHeapMb) throws IOException, InterruptedException {
     HostProcess coordinator = net.startRingmaster(coordinatorHost, "coordinator", List.of("-Xmx512m",
         "-XX:+UseSerialGC"), List.of("coordinator", "--host", coordinatorHost.address(), "--port",
-        String.valueOf(PORT), "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external"));
+        String.valueOf(PORT), "--data-dir", dir.resolve("runs").toString(), "--scheduler", "external",
+        // plaintext, said explicitly (the figures are of the bare link; bench/tls.sh measures TLS), no client tokens
+        "--insecure", "--client-auth", "none"));
     TrainingCluster c = new TrainingCluster(coordinatorHost, coordinator);
     awaitLog(coordinator, "Coordinator listening on " + coordinatorHost.address(), Duration.ofSeconds(90));
     List<String> jvm = new ArrayList<>(WorkerJvmFlags.recommended());
@@ -52,7 +54,7 @@ final class TrainingCluster implements AutoCloseable {
     for (NetworkHosts.Host h : workerHosts) {
       workers.add(net.startRingmaster(h, "worker-" + h.index(), jvm, List.of("worker", "--coordinator",
           coordinatorHost.address() + ":" + PORT, "--host", h.address(), "--data-dir",
-          dir.resolve("worker-" + h.index()).toString())));
+          dir.resolve("worker-" + h.index()).toString(), "--insecure")));
     }
     for (NetworkHosts.Host h : workerHosts) {
       awaitLog(coordinator, "(" + h.address() + ":", Duration.ofSeconds(90));

@@ -55,7 +55,7 @@ final class CoordinatorProcess implements AutoCloseable {
   static CoordinatorProcess start(Path tree, Path dataDir, int maxWorkers, Path log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(tree.resolve("ringmaster").toString(), "coordinator", "--port", "0",
         "--scheduler", "external", "--data-dir", dataDir.toString(), "--max-workers-per-job",
-        Integer.toString(maxWorkers)).redirectErrorStream(true);
+        Integer.toString(maxWorkers), "--client-auth", "none").redirectErrorStream(true); // simulated clients have no token
     pb.environment().put("RINGMASTER_SKIP_BUILD", "1");
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
