@@ -245,7 +245,7 @@ class ClientCommandsTest {
         .contains("Epochs    1/2 done; epoch 2: 200/469 steps, 5,000 samples/s")
         .contains("Created   2025-01-02 03:04:05")
         .contains(EPOCH_1)
-        .containsPattern("1 +127\\.0\\.0\\.1:41001 +4001 +ACTIVE +/runs/job-1/worker-1\\.log");
+        .containsPattern("1 +127\\.0\\.0\\.1:41001 +4001 +ACTIVE +- +/runs/job-1/worker-1\\.log");
   }
 
   @Test

@@ -115,7 +115,7 @@ class CoordinatorCommandTest {
     try (CliHarness cli = new CliHarness()) {
       cli.coordinators = recording(settings);
 
-      CliHarness.Result r = cli.run("coordinator", "--max-dataset-mb", "64", "--max-dataset-store-mb", "512",
+      CliHarness.Result r = cli.run("coordinator", "--client-auth", "none", "--max-dataset-mb", "64", "--max-dataset-store-mb", "512",
           "--max-concurrent-uploads", "3", "--upload-expiry-minutes", "5");
 
       assertThat(r.exitCode()).as(r.err()).isZero();
