@@ -57,7 +57,7 @@ public final class Conv2dOps {
         continue;
       }
       ConvolutionLayer conv = (ConvolutionLayer) layer;
-      if (conv.getHelper() instanceof OpHelper) {
+      if (routed(conv)) {
         routed++;
         continue;
       }
@@ -65,8 +65,12 @@ public final class Conv2dOps {
           || conv.getParam("W") == null || conv.getParam("W").dataType() != DataType.FLOAT) {
         continue;
       }
+      org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
+          (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer();
+      ConvolutionHelper helper = ContiguousConvHelper.supports(conf.getCnn2dDataFormat(), conf.getDilation(),
+          conv.getConvolutionMode()) ? new ContiguousConvHelper() : new OpHelper();
       try {
-        HELPER.set(conv, new OpHelper());
+        HELPER.set(conv, helper);
       } catch (IllegalAccessException e) {
         throw new IllegalStateException("cannot set the helper of DL4J's ConvolutionLayer: " + e, e);
       }
@@ -77,7 +81,8 @@ public final class Conv2dOps {
 
   /** Whether a layer runs through the op (for tests and logs). */
   public static boolean routed(Layer layer) {
-    return layer instanceof ConvolutionLayer c && c.getHelper() instanceof OpHelper;
+    return layer instanceof ConvolutionLayer c
+        && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof ContiguousConvHelper);
   }
 
   private static Field helperField() {

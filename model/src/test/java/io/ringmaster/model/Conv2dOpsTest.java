@@ -45,6 +45,19 @@ class Conv2dOpsTest {
     return twin;
   }
 
+  /** The helper each convolution layer ran with, and that it never failed over to DL4J's own path. */
+  static void assertHelperRanWithoutFallback(MultiLayerNetwork net, Class<?> helper) throws Exception {
+    java.lang.reflect.Field fails =
+        org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helperCountFail");
+    fails.setAccessible(true);
+    for (Layer l : net.getLayers()) {
+      if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+        assertThat(c.getHelper()).isInstanceOf(helper);
+        assertThat(fails.getInt(c)).as("helper failures of layer " + l.getIndex()).isZero();
+      }
+    }
+  }
+
   static void assertSameTraining(MultiLayerNetwork routed, MultiLayerNetwork plain, DataSet data) {
     assertThat(routed.params()).isEqualTo(plain.params());
     INDArray outRouted = routed.output(data.getFeatures(), false);
@@ -73,7 +86,7 @@ class Conv2dOpsTest {
   }
 
   @Test
-  void lenetConvolutionsRunThroughTheOpAndMatchIm2col() {
+  void lenetConvolutionsRunThroughTheOpAndMatchIm2col() throws Exception {
     MultiLayerNetwork lenet = ModelFactory.build(ModelSpec.Builtin.lenet(), ADAM, 5, FASHION);
     long routed = java.util.Arrays.stream(lenet.getLayers()).filter(Conv2dOps::routed).count();
     assertThat(routed).isEqualTo(2);
@@ -81,10 +94,11 @@ class Conv2dOpsTest {
     assertThat(java.util.Arrays.stream(plain.getLayers()).noneMatch(Conv2dOps::routed)).isTrue();
 
     assertSameTraining(lenet, plain, batch(16, 784, 10, 3));
+    assertHelperRanWithoutFallback(lenet, ContiguousConvHelper.class);
   }
 
   @Test
-  void jsonModelIsRoutedWithoutRewritingItsConfiguration() {
+  void jsonModelIsRoutedWithoutRewritingItsConfiguration() throws Exception {
     String json = new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).seed(1).list()
         .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).stride(2, 2).padding(1, 1)
             .activation(Activation.TANH).build())
@@ -103,6 +117,7 @@ class Conv2dOpsTest {
     assertThat(net.getLayerWiseConfigurations().toJson()).isEqualTo(before.toJson());
 
     assertSameTraining(net, im2colTwin(net), batch(8, 784, 10, 4));
+    assertHelperRanWithoutFallback(net, ContiguousConvHelper.class);
   }
 
   @Test
