@@ -67,6 +67,9 @@ final class ContiguousConvHelper implements ConvolutionHelper {
       return null;
     }
     int mb = (int) input.size(0);
+    if (mb == 0) {
+      return null;
+    }
     int outC = (int) weights.size(0);
     int kH = (int) weights.size(2);
     int kW = (int) weights.size(3);
@@ -97,6 +100,9 @@ final class ContiguousConvHelper implements ConvolutionHelper {
       return null;
     }
     int mb = (int) input.size(0);
+    if (mb == 0) {
+      return null;
+    }
     int inC = (int) input.size(1);
     int inH = (int) input.size(2);
     int inW = (int) input.size(3);
