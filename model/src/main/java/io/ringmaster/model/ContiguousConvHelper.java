@@ -42,6 +42,9 @@ final class ContiguousConvHelper implements ConvolutionHelper {
   private INDArray col;
   private INDArray colInput;
   private INDArray dcol;
+  /** Per-sample {@code [c*kH*kW, oH*oW]} views of {@link #col} and {@link #dcol}, made once per shape. */
+  private INDArray[] colViews;
+  private INDArray[] dcolViews;
 
   @Override
   public boolean checkSupported() {
@@ -83,7 +86,7 @@ final class ContiguousConvHelper implements ConvolutionHelper {
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {mb, outC, outSize[0], outSize[1]}, 'c');
     for (int b = 0; b < mb; b++) {
-      INDArray colB = view(columns, (long) b * ckk * p, ckk, p);
+      INDArray colB = colViews[b];
       INDArray outB = view(out, (long) b * outC * p, outC, p);
       Nd4j.gemm(w2d, colB, outB, false, false, 1.0, 0.0);
     }
@@ -118,16 +121,16 @@ final class ContiguousConvHelper implements ConvolutionHelper {
     INDArray d = java.util.Arrays.equals(delta.stride(), Nd4j.getStrides(delta.shape(), 'c')) ? delta : delta.dup('c');
     INDArray w2d = weights.reshape('c', outC, ckk);
     INDArray dW2d = weightGradView.reshape('c', outC, ckk);
-    if (dcol == null || dcol.length() != columns.length()) {
+    if (dcol == null || !java.util.Arrays.equals(dcol.shape(), columns.shape())) {
       try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
         dcol = Nd4j.createUninitialized(DataType.FLOAT, columns.shape(), 'c');
+        dcolViews = sampleViews(dcol, mb, ckk, p);
       }
     }
     for (int b = 0; b < mb; b++) {
       INDArray deltaB = view(d, (long) b * outC * p, outC, p);
-      INDArray colB = view(columns, (long) b * ckk * p, ckk, p);
-      Nd4j.gemm(deltaB, colB, dW2d, false, true, 1.0, b == 0 ? 0.0 : 1.0);
-      Nd4j.gemm(w2d, deltaB, view(dcol, (long) b * ckk * p, ckk, p), true, false, 1.0, 0.0);
+      Nd4j.gemm(deltaB, colViews[b], dW2d, false, true, 1.0, b == 0 ? 0.0 : 1.0);
+      Nd4j.gemm(w2d, deltaB, dcolViews[b], true, false, 1.0, 0.0);
     }
     if (weightGradView.data() != dW2d.data() || weightGradView.offset() != dW2d.offset()) {
       weightGradView.assign(dW2d.reshape(weightGradView.shape()));
@@ -155,6 +158,7 @@ final class ContiguousConvHelper implements ConvolutionHelper {
     if (col == null || !java.util.Arrays.equals(col.shape(), shape)) {
       try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
         col = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        colViews = sampleViews(col, (int) shape[0], (int) (shape[1] * shape[2] * shape[3]), outSize[0] * outSize[1]);
       }
     }
     Convolution.im2col(input, kH, kW, strides[0], strides[1], pad[0], pad[1], 1, 1, mode == ConvolutionMode.Same,
@@ -170,6 +174,14 @@ final class ContiguousConvHelper implements ConvolutionHelper {
       return new int[] {(int) ((h + strides[0] - 1) / strides[0]), (int) ((w + strides[1] - 1) / strides[1])};
     }
     return new int[] {(int) ((h + 2L * pad[0] - kH) / strides[0] + 1), (int) ((w + 2L * pad[1] - kW) / strides[1] + 1)};
+  }
+
+  private static INDArray[] sampleViews(INDArray a, int samples, int rows, int cols) {
+    INDArray[] views = new INDArray[samples];
+    for (int b = 0; b < samples; b++) {
+      views[b] = view(a, (long) b * rows * cols, rows, cols);
+    }
+    return views;
   }
 
   /** A C-ordered {@code rows x cols} matrix over {@code a}'s buffer, starting {@code offset} elements in. */
