@@ -121,6 +121,19 @@ class Conv2dOpsTest {
   }
 
   @Test
+  void dilatedConvolutionRunsThroughTheConv2dOp() throws Exception {
+    String json = new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).seed(1).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).dilation(2, 2).activation(Activation.TANH).build())
+        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutionalFlat(28, 28, 1))
+        .build().toJson();
+    MultiLayerNetwork net = ModelFactory.build(new ModelSpec.Dl4jJson(json), ADAM, 9, FASHION);
+
+    assertSameTraining(net, im2colTwin(net), batch(8, 784, 10, 5));
+    assertHelperRanWithoutFallback(net, Conv2dOps.OpHelper.class);
+  }
+
+  @Test
   void disablePropertyKeepsDl4jsPath() {
     System.setProperty(Conv2dOps.DISABLE_PROPERTY, "true");
     try {
