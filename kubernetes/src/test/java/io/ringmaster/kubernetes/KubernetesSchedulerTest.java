@@ -279,6 +279,9 @@ class KubernetesSchedulerTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> job(c, id).getState() == JobState.JOB_STATE_SUCCEEDED
           || job(c, id).getState() == JobState.JOB_STATE_FAILED);
       assertThat(job(c, id).getState()).as(job(c, id).getMessage()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+      // completion deletes every pod; waiting for it also ends the test quiet (see above): a DELETE still in
+      // flight while the coordinator closes its informer made the mock server fail to close
+      await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty());
     }
   }
 

@@ -101,6 +101,7 @@ public final class ModelFactory {
   public static MultiLayerNetwork build(ModelSpec model, UpdaterSpec updater, long seed, DatasetInfo train) {
     MultiLayerNetwork net = new MultiLayerNetwork(configuration(model, updater, seed, train));
     net.init();
+    Conv2dOps.install(net);
     return net;
   }
 }

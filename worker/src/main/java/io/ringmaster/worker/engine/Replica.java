@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.zip.CRC32;
 import org.deeplearning4j.nn.api.Updater;
+import io.ringmaster.model.Conv2dOps;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -107,6 +108,7 @@ public final class Replica implements AutoCloseable {
     if (net.params().dataType() != DataType.FLOAT) {
       throw new IllegalArgumentException("the network must use FLOAT parameters, has " + net.params().dataType());
     }
+    Conv2dOps.install(net);
     this.features = train.features();
     this.maxBatch = maxLocalBatch;
     this.outputs = outputSize(net, features);

@@ -82,6 +82,30 @@ class ReplicaEquivalenceTest {
     assertThat(two.get(0).iteration()).isEqualTo(20).isEqualTo(one.get(0).iteration());
   }
 
+  /** LeNet's convolutions run through {@link io.ringmaster.model.Conv2dOps}' helper: still exact. */
+  @Test
+  void lenetWithTheContiguousConvolutionStaysExact() {
+    Dataset train = FashionData.train();
+    UpdaterSpec adam = UpdaterSpec.adam(1e-3);
+    List<Replica> one = List.of(Replica.create(ModelSpec.Builtin.lenet(), adam, SEED, train, GLOBAL));
+    List<Replica> two = List.of(Replica.create(ModelSpec.Builtin.lenet(), adam, SEED, train, 64),
+        Replica.create(ModelSpec.Builtin.lenet(), adam, SEED, train, 64));
+    assertThat(Arrays.stream(two.get(0).network().getLayers()).filter(io.ringmaster.model.Conv2dOps::routed))
+        .hasSize(2);
+    float[] initial = one.get(0).paramsCopy();
+
+    for (int s = 0; s < 4; s++) {
+      double l1 = step(one, batch(s, GLOBAL), GLOBAL);
+      double l2 = step(two, batch(s, GLOBAL), 64, 64);
+      assertThat(l2).isCloseTo(l1, org.assertj.core.data.Percentage.withPercentage(1e-3));
+    }
+
+    FloatArrays.assertBitIdentical(two.get(0).paramsCopy(), two.get(1).paramsCopy());
+    FloatArrays.assertBitIdentical(two.get(0).updaterStateCopy(), two.get(1).updaterStateCopy());
+    assertThat(one.get(0).paramsCopy()).isNotEqualTo(initial);
+    FloatArrays.assertClose(two.get(0).paramsCopy(), one.get(0).paramsCopy(), 1e-3);
+  }
+
   @Test
   void threeReplicasWithUnevenSplitsAndAnEmptyShareMatchOneReplica() {
     Dataset train = FashionData.train();
