@@ -121,14 +121,20 @@ class CoordinatorCrashTest {
     for (long pid : oldWorkers) {
       await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
-    // damage the newest checkpoint: the restarted coordinator must skip it, say so, and use an older one
+    // damage the two newest checkpoints: the restarted coordinator must skip them, say so, and use an older
+    // one. Two, because the kill may land after the newest file was written but before the job store recorded
+    // it: the coordinator then never considers that file, and the one before it is the newest it knows.
     Path checkpoints = dataDir.resolve("jobs").resolve(running).resolve("checkpoints");
-    Path newest;
+    List<Path> damaged;
     try (var files = Files.list(checkpoints)) {
-      newest = files.filter(f -> f.toString().endsWith(".ckpt")).max(Path::compareTo).orElseThrow();
+      damaged = files.filter(f -> f.toString().endsWith(".ckpt")).sorted(java.util.Comparator.reverseOrder())
+          .limit(2).toList();
     }
-    try (FileChannel f = FileChannel.open(newest, StandardOpenOption.WRITE)) {
-      f.truncate(f.size() / 2);
+    assertThat(damaged).as("checkpoints every 15 steps, the newest recorded at step >= 30 of epoch 2").hasSize(2);
+    for (Path p : damaged) {
+      try (FileChannel f = FileChannel.open(p, StandardOpenOption.WRITE)) {
+        f.truncate(f.size() / 2);
+      }
     }
 
     long restartedAt = System.currentTimeMillis();
@@ -161,8 +167,8 @@ class CoordinatorCrashTest {
     assertThat(interrupted.getSamplesPerS()).as("samples/s from the whole epoch")
         .isLessThan(6_000 / beforeRestartS);
     assertThat(after.getEpochs(0).getRecoveries()).isZero();
-    String corrupt = newest.getFileName().toString().replace(".ckpt", "");
-    assertThat(after.getNoticesList()).anyMatch(n -> n.contains(corrupt) && n.contains("corrupt"));
+    List<String> corrupt = damaged.stream().map(p -> p.getFileName().toString().replace(".ckpt", "")).toList();
+    assertThat(after.getNoticesList()).anyMatch(n -> corrupt.stream().anyMatch(n::contains) && n.contains("corrupt"));
     assertThat(Path.of(after.getModelPath())).exists();
 
     restarted.cancelJob(CancelJobRequest.newBuilder().setJobId(queued).build());
