@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator;
 
+import io.ringmaster.job.testing.PresentedCertificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -83,7 +84,7 @@ class TlsRotationTest {
           Job j = get(jobs, id);
           return j.getState() == JobState.JOB_STATE_RUNNING && j.getProgress().getStep() > 0;
         });
-        BigInteger coordinatorBefore = presented(channel);
+        BigInteger coordinatorBefore = PresentedCertificate.serialOf(channel);
         BigInteger workerBefore = presentedByWorker(a, aTls);
 
         for (String n : names) {
@@ -94,7 +95,7 @@ class TlsRotationTest {
         assertThat(get(jobs, id).getState()).as("still training after the rotation").isEqualTo(JobState.JOB_STATE_RUNNING);
         ManagedChannel fresh = GrpcEndpoints.channel("127.0.0.1", coordinator.port(), clientTls).build();
         try {
-          assertThat(presented(fresh)).isEqualTo(coordinatorTls.certificate().getSerialNumber())
+          assertThat(PresentedCertificate.serialOf(fresh)).isEqualTo(coordinatorTls.certificate().getSerialNumber())
               .isNotEqualTo(coordinatorBefore);
         } finally {
           fresh.shutdownNow();
@@ -128,41 +129,10 @@ class TlsRotationTest {
   private static BigInteger presentedByWorker(WorkerRuntime w, TransportSecurity client) {
     ManagedChannel ch = GrpcEndpoints.channel("127.0.0.1", w.port(), client).build();
     try {
-      return presented(ch);
+      return PresentedCertificate.serialOf(ch);
     } finally {
       ch.shutdownNow();
     }
-  }
-
-  /** Health.Check on {@code channel}; the serial number of the certificate the server presented. */
-  private static BigInteger presented(Channel channel) {
-    AtomicReference<BigInteger> serial = new AtomicReference<>();
-    ClientInterceptor see = new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> m, CallOptions o, Channel next) {
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            ClientCall<Q, R> call = delegate();
-            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-              @Override
-              public void onHeaders(Metadata h) {
-                try {
-                  serial.set(((X509Certificate) call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)
-                      .getPeerCertificates()[0]).getSerialNumber());
-                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-                  throw new AssertionError(e);
-                }
-                super.onHeaders(h);
-              }
-            }, headers);
-          }
-        };
-      }
-    };
-    HealthGrpc.newBlockingStub(ClientInterceptors.intercept(channel, see)).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance());
-    return serial.get();
   }
 
   private static Job get(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {

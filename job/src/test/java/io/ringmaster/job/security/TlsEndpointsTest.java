@@ -1,5 +1,6 @@
 package io.ringmaster.job.security;
 
+import io.ringmaster.job.testing.PresentedCertificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,46 +89,14 @@ class TlsEndpointsTest {
     return c;
   }
 
-  /** Calls Health.Check and returns the serial number of the certificate the server presented. */
-  private static BigInteger check(Channel channel) {
-    AtomicReference<BigInteger> serial = new AtomicReference<>();
-    ClientInterceptor seeCertificate = new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> m, CallOptions o, Channel next) {
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            ClientCall<Q, R> call = delegate();
-            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-              @Override
-              public void onHeaders(Metadata h) {
-                SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-                try {
-                  serial.set(((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber());
-                } catch (SSLPeerUnverifiedException e) {
-                  throw new AssertionError(e);
-                }
-                super.onHeaders(h);
-              }
-            }, headers);
-          }
-        };
-      }
-    };
-    HealthCheckResponse r = HealthGrpc.newBlockingStub(io.grpc.ClientInterceptors.intercept(channel, seeCertificate))
-        .withDeadlineAfter(20, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
-    assertThat(r.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-    return serial.get();
-  }
-
   @Test
   void mutualTlsConnectsAndTheClientSeesTheServersCertificate() throws Exception {
     TransportSecurity server = security(identity("coordinator", List.of("localhost", "127.0.0.1")));
     TransportSecurity client = security(identity("worker", List.of("127.0.0.1")));
     Server s = server(server, TransportSecurity.ClientAuth.REQUIRE);
 
-    assertThat(check(channel("127.0.0.1", s.getPort(), client))).isEqualTo(server.certificate().getSerialNumber());
-    assertThat(check(channel("localhost", s.getPort(), client))).isEqualTo(server.certificate().getSerialNumber());
+    assertThat(PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), client))).isEqualTo(server.certificate().getSerialNumber());
+    assertThat(PresentedCertificate.serialOf(channel("localhost", s.getPort(), client))).isEqualTo(server.certificate().getSerialNumber());
   }
 
   @Test
@@ -137,10 +106,10 @@ class TlsEndpointsTest {
     Server required = server(server, TransportSecurity.ClientAuth.REQUIRE);
     Server optional = server(server, TransportSecurity.ClientAuth.OPTIONAL);
 
-    assertThatThrownBy(() -> check(channel("127.0.0.1", required.getPort(), anonymous)))
+    assertThatThrownBy(() -> PresentedCertificate.serialOf(channel("127.0.0.1", required.getPort(), anonymous)))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-    assertThat(check(channel("127.0.0.1", optional.getPort(), anonymous))).isNotNull();
+    assertThat(PresentedCertificate.serialOf(channel("127.0.0.1", optional.getPort(), anonymous))).isNotNull();
   }
 
   @Test
@@ -153,7 +122,7 @@ class TlsEndpointsTest {
     TransportSecurity mallory = security(TlsFiles.of(cert, strangerDir.resolve("mallory-key.pem"), caFile));
     Server s = server(server, TransportSecurity.ClientAuth.REQUIRE);
 
-    assertThatThrownBy(() -> check(channel("127.0.0.1", s.getPort(), mallory)))
+    assertThatThrownBy(() -> PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), mallory)))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
@@ -164,7 +133,7 @@ class TlsEndpointsTest {
     TransportSecurity client = security(identity("worker", List.of("127.0.0.1")));
     Server s = server(server, TransportSecurity.ClientAuth.REQUIRE);
 
-    assertThatThrownBy(() -> check(channel("127.0.0.1", s.getPort(), client)))
+    assertThatThrownBy(() -> PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), client)))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
@@ -173,7 +142,7 @@ class TlsEndpointsTest {
   void aPlaintextClientCannotTalkToATlsServer() throws Exception {
     Server s = server(security(identity("coordinator", List.of("127.0.0.1"))), TransportSecurity.ClientAuth.OPTIONAL);
 
-    assertThatThrownBy(() -> check(channel("127.0.0.1", s.getPort(), TransportSecurity.plaintext())))
+    assertThatThrownBy(() -> PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), TransportSecurity.plaintext())))
         .isInstanceOf(StatusRuntimeException.class);
   }
 
@@ -192,7 +161,7 @@ class TlsEndpointsTest {
     BigInteger rotated = server.certificate().getSerialNumber();
 
     assertThat(rotated).isNotEqualTo(first);
-    assertThat(check(channel("127.0.0.1", s.getPort(), client))).isEqualTo(rotated);
+    assertThat(PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), client))).isEqualTo(rotated);
     assertThat(check(before)).as("the open connection keeps its session").isEqualTo(first);
   }
 
@@ -202,7 +171,7 @@ class TlsEndpointsTest {
     TransportSecurity server = security(serverFiles);
     TransportSecurity client = security(identity("worker", List.of("127.0.0.1")).withReloadInterval(Duration.ofMillis(100)));
     Server s = server(server, TransportSecurity.ClientAuth.REQUIRE);
-    BigInteger first = check(channel("127.0.0.1", s.getPort(), client));
+    BigInteger first = PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), client));
 
     // step 1: both trust old and new CA; step 2: the server moves to a certificate of the new CA
     DevCertificateAuthority next = DevCertificateAuthority.create("next CA", YEAR, Clock.systemUTC());
@@ -212,7 +181,7 @@ class TlsEndpointsTest {
     moved.write(serverFiles.certChain().getParent(), "coordinator");
 
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(check(channel("127.0.0.1", s.getPort(), client)))
+        assertThat(PresentedCertificate.serialOf(channel("127.0.0.1", s.getPort(), client)))
             .isEqualTo(moved.certificate().getSerialNumber()).isNotEqualTo(first));
   }
 
