@@ -23,6 +23,7 @@ import io.ringmaster.coordinator.workers.WorkerControlService;
 import io.ringmaster.coordinator.datasets.DatasetLimits;
 import io.ringmaster.coordinator.scheduler.CredentialHandingScheduler;
 import io.ringmaster.coordinator.security.WorkerAuthenticator;
+import io.ringmaster.coordinator.security.WorkerCallGuard;
 import io.ringmaster.coordinator.security.WorkerCredentialsInterceptor;
 import io.ringmaster.job.security.ExposureCheck;
 import io.ringmaster.job.security.GrpcEndpoints;
@@ -192,13 +193,20 @@ public final class CoordinatorServer implements AutoCloseable {
       }
 
       @Override
+      public boolean isDataFileOf(String jobId, String sha256) {
+        return manager.isDataFileOf(jobId, sha256);
+      }
+
+      @Override
       public boolean mayRead(Path path) {
         return manager.dataRoots().check("path", path.toString()).isEmpty();
       }
     };
+    WorkerAuthenticator workerAuth = new WorkerAuthenticator(credentials, !config.security.isTls());
     WorkerControlService control = new WorkerControlService(jobs,
-        (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime,
-        new WorkerAuthenticator(credentials, !config.security.isTls()));
+        (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime, workerAuth);
+    // every other call a worker makes (checkpoints, data files, the model) carries its job's secret
+    WorkerCallGuard workerCalls = new WorkerCallGuard(workerAuth);
     health = new HealthStatusManager();
     AtomicInteger grpcThreads = new AtomicInteger();
     // bounded: calls beyond the threads wait in the queue instead of growing the pool under a burst
@@ -225,8 +233,11 @@ public final class CoordinatorServer implements AutoCloseable {
         // the client API: every call authenticated (or, without tokens, run as an unauthenticated admin)
         .addService(io.grpc.ServerInterceptors.intercept(jobService, clientAuth))
         .addService(ServerInterceptors.intercept(control, new WorkerCredentialsInterceptor()))
-        .addService(new CheckpointService(checkpoints, jobs))
-        .addService(io.grpc.ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth))
+        .addService(ServerInterceptors.intercept(new CheckpointService(checkpoints, jobs), workerCalls))
+        // the last interceptor runs first: the worker guard authenticates DownloadFile/UploadModel (and passes
+        // the client methods on), then the client interceptor checks the client methods (and refuses a worker
+        // method the guard did not authenticate)
+        .addService(ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth, workerCalls))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(new io.ringmaster.coordinator.api.StatusDescriptionCap())

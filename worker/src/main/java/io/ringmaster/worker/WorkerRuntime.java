@@ -4,12 +4,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.Metadata;
 import io.grpc.ServerInterceptors;
-import io.grpc.stub.MetadataUtils;
 import io.ringmaster.job.security.ExposureCheck;
 import io.ringmaster.job.security.GrpcEndpoints;
-import io.ringmaster.job.security.JobCredentials;
 import io.ringmaster.job.security.TransportSecurity;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -154,6 +151,8 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private final Config config;
+  /** The credentials this worker's calls to the coordinator carry (see the class). */
+  private final CoordinatorCallCredentials callCredentials;
   /** This worker's data, given the channel to the coordinator (which serves the files it cannot see). */
   private final java.util.function.Function<io.grpc.Channel, WorkerData> dataOver;
   /** Where the rows come from: made in {@link #start}, once the channel exists; read on the job thread. */
@@ -200,6 +199,7 @@ public final class WorkerRuntime implements AutoCloseable {
       java.util.function.Function<io.grpc.Channel, WorkerData> dataOver) {
     this.dataOver = dataOver;
     this.config = Objects.requireNonNull(config, "config");
+    this.callCredentials = new CoordinatorCallCredentials(config.jobId(), config.security().jobSecret());
     this.env = Objects.requireNonNull(env, "env");
     this.jobThread = env.jobThread();
     this.timer = env.timer();
@@ -250,13 +250,9 @@ public final class WorkerRuntime implements AutoCloseable {
     // (a partition, a dead host): it then drops its job and re-attaches
     var toCoordinator = GrpcEndpoints.channel(config.coordinatorTarget(), security.transport())
         .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
-    if (!security.jobSecret().isEmpty()) {
-      // every call (attach, checkpoints, data, model) proves the worker was started for its job
-      Metadata secret = new Metadata();
-      secret.put(Metadata.Key.of(JobCredentials.JOB_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER),
-          security.jobSecret());
-      toCoordinator.intercept(MetadataUtils.newAttachHeadersInterceptor(secret));
-    }
+    // every call proves the worker's right to it: Attach with what it was started with, the job-scoped calls
+    // (checkpoints, data, model) with the secret of the job it is bound to
+    toCoordinator.intercept(callCredentials);
     channel = toCoordinator.build();
     data = dataOver.apply(channel);
     attach();
@@ -335,6 +331,7 @@ public final class WorkerRuntime implements AutoCloseable {
         JobRunner r = runner;
         if (r == null || !r.jobId().equals(a.getJobId()) || r.aborted()) {
           closeRunner(); // another job, or one this worker abandoned: start afresh
+          callCredentials.boundTo(a.getJobId(), a.getJobSecret()); // after the previous job's last upload
           r = new JobRunner(a, collective, channel, peerState, env, data);
           runner = r;
         }

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * not a bearer token): UNAUTHENTICATED, saying how to give one. A token that is not in the
  * {@link TokenTable}: UNAUTHENTICATED (the same answer for a wrong, revoked or misspelt token). A token
  * whose role is too weak for the method: PERMISSION_DENIED, naming the role needed. A method of a client
- * service that the policy does not list: PERMISSION_DENIED for everyone. Worker-plane methods and other
- * services pass untouched (workers authenticate as workers). The token never appears in a message or
+ * service that the policy does not list: PERMISSION_DENIED for everyone. Other services pass untouched. The
+ * client services' worker methods ({@code DownloadFile}, {@code UploadModel}) need no client token but pass
+ * only when a {@link io.ringmaster.coordinator.security.WorkerCallGuard} installed in front of this interceptor
+ * authenticated the call with its job's secret; otherwise UNAUTHENTICATED. The token never appears in a message or
  * log line; refusals are logged with the peer address and method.
  *
  * <p>Without a token table ({@link #disabled()}: embedded {@code ringmaster run}, or a coordinator told
@@ -62,10 +64,21 @@ public final class ClientAuthInterceptor implements ServerInterceptor {
       ServerCallHandler<ReqT, RespT> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
     MethodPolicy.Access access = policy.access(method);
-    if (access instanceof MethodPolicy.Access.NotClientApi || access instanceof MethodPolicy.Access.WorkerPlane) {
+    if (access instanceof MethodPolicy.Access.NotClientApi) {
       return next.startCall(call, headers);
     }
     String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    if (access instanceof MethodPolicy.Access.WorkerPlane) {
+      // a worker's call: no client token, but only once the worker guard in front of this interceptor
+      // authenticated it for its job (a service installed without the guard refuses it: fail closed)
+      if (io.ringmaster.coordinator.security.AuthenticatedJob.present()) {
+        return next.startCall(call, headers);
+      }
+      return refuse(call, Status.UNAUTHENTICATED.withDescription(shortName(method) + " is a worker call: it needs"
+          + " the job's secret (metadata '" + io.ringmaster.job.security.JobCredentials.JOB_SECRET_HEADER + "' and '"
+          + io.ringmaster.job.security.JobCredentials.JOB_ID_HEADER + "'), checked by the coordinator's worker"
+          + " guard"), peer, "worker call not authenticated as a worker's");
+    }
     if (access instanceof MethodPolicy.Access.Unlisted) {
       return refuse(call, Status.PERMISSION_DENIED.withDescription(shortName(method) + " is not open to clients"
           + " on this coordinator"), peer, "unlisted method");

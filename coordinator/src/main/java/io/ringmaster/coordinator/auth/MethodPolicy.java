@@ -21,7 +21,10 @@ public final class MethodPolicy {
     /** A client method open to callers whose role allows {@code role}. */
     record Client(Role role) implements Access {}
 
-    /** A client-service method that workers call; authenticated as a worker, not by a client token. */
+    /**
+     * A client-service method that workers call; authenticated as a worker (the job's secret, by {@link
+     * io.ringmaster.coordinator.security.WorkerCallGuard}), not by a client token.
+     */
     record WorkerPlane() implements Access {}
 
     /** A method of a service outside the client API. */

@@ -3,7 +3,8 @@
  *
  * <p>The protocol: a client sends {@code authorization: Bearer TOKEN} with every call of {@code JobService}
  * and of {@code DatasetService} (except {@code DownloadFile} and {@code UploadModel}, which workers call and
- * which are authenticated as workers are). The {@link io.ringmaster.coordinator.auth.ClientAuthInterceptor}
+ * which are authenticated as workers are: by their job's secret, checked by the worker guard in front of the
+ * client interceptor, which refuses them if no guard did). The {@link io.ringmaster.coordinator.auth.ClientAuthInterceptor}
  * finds the token in the {@link io.ringmaster.coordinator.auth.TokenTable} (read from the coordinator's
  * tokens file by {@link io.ringmaster.coordinator.auth.TokensFile}; only SHA-256 hashes are kept, compared in
  * constant time), checks the token's {@link io.ringmaster.coordinator.auth.Role} against the method's

@@ -2,6 +2,7 @@ package io.ringmaster.coordinator.checkpoint;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.security.AuthenticatedJob;
 import io.ringmaster.proto.v1.Checkpoint;
 import io.ringmaster.proto.v1.CheckpointChunk;
 import io.ringmaster.proto.v1.CheckpointRef;
@@ -19,7 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's {@code Checkpoints} gRPC service: workers upload checkpoints (stored through the
- * {@link CheckpointStore} when the {@link CheckpointSink} admits the job) and download stored ones.
+ * {@link CheckpointStore} when the {@link CheckpointSink} admits the job) and download stored ones. Every
+ * call was authenticated for one job by the {@link io.ringmaster.coordinator.security.WorkerCallGuard} in front
+ * of this service ({@link AuthenticatedJob}); a call that names another job is PERMISSION_DENIED before
+ * anything is looked up, read or stored, and a service installed without the guard serves nothing.
  * Status codes: INVALID_ARGUMENT for a malformed upload stream or request, NOT_FOUND for an unknown job
  * or checkpoint, FAILED_PRECONDITION when the job takes no checkpoints now, DATA_LOSS when a stored file
  * is corrupt or missing, INTERNAL when storing fails.
@@ -45,7 +49,7 @@ public final class CheckpointService extends CheckpointsGrpc.CheckpointsImplBase
 
   @Override
   public StreamObserver<CheckpointChunk> upload(StreamObserver<CheckpointRef> response) {
-    return new UploadStream(store, sink, maxPayloadBytes, response);
+    return new UploadStream(store, sink, maxPayloadBytes, AuthenticatedJob.current(), response);
   }
 
   @Override
@@ -55,6 +59,12 @@ public final class CheckpointService extends CheckpointsGrpc.CheckpointsImplBase
     if (jobId.isEmpty() || id.isEmpty()) {
       responses.onError(Status.INVALID_ARGUMENT.withDescription("a checkpoint download needs job_id and "
           + "checkpoint_id (got job_id '" + jobId + "', checkpoint_id '" + id + "')").asRuntimeException());
+      return;
+    }
+    try {
+      AuthenticatedJob.current().requireSame(jobId, "this checkpoint download");
+    } catch (io.grpc.StatusRuntimeException e) {
+      responses.onError(e);
       return;
     }
     Optional<CheckpointRef> ref = store.find(jobId, id);

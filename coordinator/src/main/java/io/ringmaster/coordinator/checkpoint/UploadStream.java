@@ -20,11 +20,15 @@ final class UploadStream implements StreamObserver<CheckpointChunk> {
   private final CheckpointSink sink;
   private final CheckpointAssembler assembler;
   private final StreamObserver<CheckpointRef> response;
+  /** The job the call was authenticated for: the only one it may upload a checkpoint of. */
+  private final io.ringmaster.coordinator.security.AuthenticatedJob caller;
   private boolean finished;
 
-  UploadStream(CheckpointStore store, CheckpointSink sink, long maxPayloadBytes, StreamObserver<CheckpointRef> response) {
+  UploadStream(CheckpointStore store, CheckpointSink sink, long maxPayloadBytes,
+      io.ringmaster.coordinator.security.AuthenticatedJob caller, StreamObserver<CheckpointRef> response) {
     this.store = store;
     this.sink = sink;
+    this.caller = caller;
     this.assembler = new CheckpointAssembler(maxPayloadBytes);
     this.response = response;
   }
@@ -106,6 +110,9 @@ final class UploadStream implements StreamObserver<CheckpointChunk> {
           + h.getJobId() + " has epoch " + h.getEpoch() + " and step " + h.getStep()
           + " (epochs count from 1, steps from 0)").asRuntimeException();
     }
+    // the job the call was authenticated for, before anything is asked about the job (no existence oracle),
+    // any further chunk is taken or anything stored
+    caller.requireSame(h.getJobId(), "this checkpoint upload");
     admit(h.getJobId());
   }
 

@@ -2,6 +2,8 @@ package io.ringmaster.coordinator.datasets;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.security.AuthenticatedJob;
+import io.ringmaster.job.spec.Echo;
 import io.ringmaster.job.transfer.Sha256;
 import io.ringmaster.coordinator.checkpoint.FileDigests;
 import io.ringmaster.proto.v1.CheckFilesRequest;
@@ -33,7 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's {@code DatasetService}: dataset uploads, catalogue and deletion over the {@link
  * DatasetStore}; file downloads for workers (stored datasets and jobs' data files, by SHA-256); model
- * upload by rank 0 and download by clients. Status codes are documented on the proto service.
+ * upload by rank 0 and download by clients. Status codes are documented on the proto service. The two worker
+ * methods ({@code DownloadFile}, {@code UploadModel}) run only for a call a {@link
+ * io.ringmaster.coordinator.security.WorkerCallGuard} authenticated for one job ({@link AuthenticatedJob}), and
+ * serve or store only that job's files; the client methods need the {@code ClientAuthInterceptor}'s caller.
  */
 public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(DatasetServiceImpl.class);
@@ -85,10 +90,13 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
           + io.ringmaster.job.spec.Echo.of(sha, 80) + "'").asRuntimeException());
       return;
     }
-    Optional<Path> file = store.blob(sha).or(() -> jobs.dataFile(sha));
+    String job = AuthenticatedJob.current().jobId();
+    // only the files of the job the call was authenticated for; any other is answered as a missing one
+    Optional<Path> file = jobs.isDataFileOf(job, sha) ? store.blob(sha).or(() -> jobs.dataFile(sha)) : Optional.empty();
     if (file.isEmpty() || !Files.isReadable(file.get())) {
-      responses.onError(Status.NOT_FOUND.withDescription("this coordinator serves no file with SHA-256 " + sha
-          + " (neither a stored dataset nor a data file of a job it runs)").asRuntimeException());
+      responses.onError(Status.NOT_FOUND.withDescription("this coordinator serves job " + Echo.of(job)
+          + " no file with SHA-256 " + sha + " (neither a stored dataset nor a data file that job names)")
+          .asRuntimeException());
       return;
     }
     FileSender.send(file.get(), "", sha, responses);
@@ -144,7 +152,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
 
   @Override
   public StreamObserver<FileChunk> uploadModel(StreamObserver<ModelRef> response) {
-    return new ModelUploadStream(jobs, response);
+    return new ModelUploadStream(jobs, AuthenticatedJob.current(), response);
   }
 
   /** A unary call whose work may be refused by the store. */

@@ -13,6 +13,15 @@ public interface JobFiles extends DatasetUsage {
   Optional<Path> dataFile(String sha256);
 
   /**
+   * Whether {@code sha256} is one of the data files of job {@code jobId} (a stored dataset its spec names, or a
+   * file its provenance recorded): the only files {@code DownloadFile} serves to that job's workers. Default:
+   * none (fail closed).
+   */
+  default boolean isDataFileOf(String jobId, String sha256) {
+    return false;
+  }
+
+  /**
    * Whether jobs may read {@code path} by path (it lies under the coordinator's data roots, if it has any):
    * CheckFiles answers only for such files, so that it tells nothing about the others.
    */

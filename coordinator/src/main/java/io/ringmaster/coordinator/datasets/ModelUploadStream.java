@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code UploadModel} call from rank 0: the header names the job, size and SHA-256; the bytes go to a
+ * One {@code UploadModel} call from rank 0: the header names the job (the one the call was authenticated
+ * for, else PERMISSION_DENIED before anything is written), size and SHA-256; the bytes go to a
  * temporary file in the job's directory and, when size and hash match, replace {@code model.zip}
  * atomically. Anything else deletes the temporary file and leaves the previous model (if any) in place.
  */
@@ -27,6 +28,8 @@ final class ModelUploadStream implements StreamObserver<FileChunk> {
   private static final Logger log = LoggerFactory.getLogger(ModelUploadStream.class);
 
   private final JobFiles jobs;
+  /** The job the call was authenticated for: the only one whose model it may store. */
+  private final io.ringmaster.coordinator.security.AuthenticatedJob caller;
   private final StreamObserver<ModelRef> response;
   private FileHeader header;
   private Path target;
@@ -36,8 +39,10 @@ final class ModelUploadStream implements StreamObserver<FileChunk> {
   private long received;
   private boolean finished;
 
-  ModelUploadStream(JobFiles jobs, StreamObserver<ModelRef> response) {
+  ModelUploadStream(JobFiles jobs, io.ringmaster.coordinator.security.AuthenticatedJob caller,
+      StreamObserver<ModelRef> response) {
     this.jobs = jobs;
+    this.caller = caller;
     this.response = response;
   }
 
@@ -74,6 +79,12 @@ final class ModelUploadStream implements StreamObserver<FileChunk> {
   private void open(FileChunk chunk) throws IOException {
     if (!chunk.hasHeader() || chunk.getHeader().getJobId().isEmpty()) {
       fail(Status.INVALID_ARGUMENT.withDescription("a model upload must start with a header naming the job"));
+      return;
+    }
+    try {
+      caller.requireSame(chunk.getHeader().getJobId(), "this model upload");
+    } catch (io.grpc.StatusRuntimeException e) {
+      fail(e.getStatus());
       return;
     }
     header = chunk.getHeader();

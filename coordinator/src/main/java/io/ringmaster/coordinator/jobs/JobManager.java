@@ -93,6 +93,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final StoredDatasets datasets;
   /** Data files of accepted jobs by SHA-256 (from their provenance), served to workers that do not see them. */
   private final Map<String, Path> dataFilesBySha = new ConcurrentHashMap<>();
+  /** The SHA-256 of each accepted job's data files (from its provenance): what its workers may download. */
+  private final Map<String, java.util.Set<String>> dataFileShasByJob = new ConcurrentHashMap<>();
   private final WorkerScheduler scheduler;
   private final JobSettings settings;
   private final SpecChecker checker;
@@ -633,9 +635,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       io.ringmaster.proto.v1.Provenance p;
       try {
         p = provenance.of(spec, dataFiles(spec));
+        java.util.Set<String> shas = new java.util.HashSet<>();
         for (var f : p.getDataFilesList()) {
           dataFilesBySha.put(f.getSha256(), Path.of(f.getPath()));
+          shas.add(f.getSha256());
         }
+        dataFileShasByJob.put(d.id(), java.util.Set.copyOf(shas));
       } catch (java.io.IOException | RuntimeException e) {
         log.warn("job {}: cannot compute provenance (data file hashes): {}", d.id(), e.toString());
         p = io.ringmaster.proto.v1.Provenance.newBuilder()
@@ -674,6 +679,24 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   public Optional<Path> dataFile(String sha256) {
     return Optional.ofNullable(dataFilesBySha.get(sha256));
+  }
+
+  /**
+   * Whether {@code sha256} is a data file of job {@code jobId}: a stored dataset its spec names, or a file its
+   * provenance recorded. The files a worker authenticated for that job may download.
+   */
+  public boolean isDataFileOf(String jobId, String sha256) {
+    if (dataFileShasByJob.getOrDefault(jobId, java.util.Set.of()).contains(sha256)) {
+      return true;
+    }
+    return get(jobId).map(j -> {
+      for (var ref : List.of(j.getSpec().getData().getTrain(), j.getSpec().getData().getTest())) {
+        if (sha256.equals(ref.getDataset()) || sha256.equals(ref.getLabelsDataset())) {
+          return true;
+        }
+      }
+      return false;
+    }).orElse(false);
   }
 
   /** Ids of the jobs that have not finished whose spec names the stored dataset {@code sha256}. */

@@ -55,6 +55,36 @@ public final class WorkerAuthenticator {
         + (job.isEmpty() ? "" : " or the job's secret (" + JobCredentials.ENV_JOB_SECRET + ", set by the scheduler)"));
   }
 
+  /**
+   * Null if a worker's job-scoped call (a checkpoint, a data file, the model: {@link WorkerCallGuard}) may
+   * proceed, else the status that refuses it. The call must name its job ({@value JobCredentials#JOB_ID_HEADER})
+   * and carry that job's secret ({@value JobCredentials#JOB_SECRET_HEADER}): nothing named or no secret is
+   * UNAUTHENTICATED, a secret that is not the named job's is PERMISSION_DENIED. A client certificate alone
+   * admits nothing here: it tells that a worker belongs to the installation, not to which job (workers may
+   * share one), and every admitted worker learns its job's secret from its {@code Assign}.
+   *
+   * @param call what the call does, for the message ("Checkpoints.Download")
+   */
+  public Status callRefusal(String call, String jobId, String presentedSecret) {
+    if (jobId == null || jobId.isEmpty()) {
+      return Status.UNAUTHENTICATED.withDescription(call + " is a worker call: it must name its job in the '"
+          + JobCredentials.JOB_ID_HEADER + "' metadata and carry the job's secret in '"
+          + JobCredentials.JOB_SECRET_HEADER + "' (a Ringmaster worker does both; the secret comes from "
+          + JobCredentials.ENV_JOB_SECRET + " or the job's Assign)");
+    }
+    if (presentedSecret == null || presentedSecret.isEmpty()) {
+      return Status.UNAUTHENTICATED.withDescription(call + " for job " + io.ringmaster.job.spec.Echo.of(jobId)
+          + " carries no job secret ('" + JobCredentials.JOB_SECRET_HEADER + "' metadata): only the job's workers"
+          + " may make it; they get the secret from the scheduler (" + JobCredentials.ENV_JOB_SECRET
+          + ") or the job's Assign");
+    }
+    if (!credentials.isJobSecret(jobId, presentedSecret)) {
+      return Status.PERMISSION_DENIED.withDescription(call + ": the job secret it carries is not the secret of job "
+          + io.ringmaster.job.spec.Echo.of(jobId) + "; only that job's workers may make this call");
+    }
+    return null;
+  }
+
   /** The credentials that sign job secrets and ring tokens. */
   public JobCredentials credentials() {
     return credentials;

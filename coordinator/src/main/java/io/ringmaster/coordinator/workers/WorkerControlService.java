@@ -2,7 +2,7 @@ package io.ringmaster.coordinator.workers;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.ringmaster.coordinator.security.RingTokenStamper;
+import io.ringmaster.coordinator.security.AssignCredentialsStamper;
 import io.ringmaster.coordinator.security.WorkerAuthenticator;
 import io.ringmaster.coordinator.security.WorkerCallCredentials;
 import io.ringmaster.proto.v1.CoordinatorMessage;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>A Hello is first put to the {@link WorkerAuthenticator} with what the call presented ({@link
  * WorkerCallCredentials}, left in the call's context by the server's interceptor): a refused worker's stream
  * ends with UNAUTHENTICATED or PERMISSION_DENIED, no session is made and no job hears of it. Every Assign
- * sent on an admitted stream carries its ring's token ({@link RingTokenStamper}).
+ * sent on an admitted stream carries its ring's token and its job's secret ({@link AssignCredentialsStamper}).
  */
 public final class WorkerControlService extends WorkerControlGrpc.WorkerControlImplBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerControlService.class);
@@ -56,7 +56,7 @@ public final class WorkerControlService extends WorkerControlGrpc.WorkerControlI
   @Override
   public StreamObserver<WorkerMessage> attach(StreamObserver<CoordinatorMessage> stream) {
     WorkerCallCredentials presented = WorkerCallCredentials.current();
-    StreamObserver<CoordinatorMessage> out = new RingTokenStamper(stream, authenticator.credentials());
+    StreamObserver<CoordinatorMessage> out = new AssignCredentialsStamper(stream, authenticator.credentials());
     return new StreamObserver<>() {
       private WorkerSession session;
       private boolean refusedStream;

@@ -79,7 +79,8 @@ class ClientAuthInterceptorTest {
   static final class WorkerDownloads extends DatasetServiceGrpc.DatasetServiceImplBase {
     @Override
     public void downloadFile(DownloadFileRequest request, StreamObserver<FileChunk> out) {
-      out.onCompleted(); // no caller needed: a worker-plane method
+      io.ringmaster.coordinator.security.AuthenticatedJob.current(); // a worker's call: no client caller
+      out.onCompleted();
     }
   }
 
@@ -159,10 +160,32 @@ class ClientAuthInterceptorTest {
   }
 
   @Test
-  void workerPlaneMethodsPassWithoutAClientToken() throws Exception {
+  void workerMethodsNeedNoClientTokenButAreRefusedUnlessTheWorkerGuardAuthenticatedThem() throws Exception {
     start(ClientAuthInterceptor.withTokens(TOKENS));
-    var chunks = DatasetServiceGrpc.newBlockingStub(channel).downloadFile(DownloadFileRequest.newBuilder()
-        .setSha256(HexFormat.of().formatHex(new byte[32])).build());
+    DownloadFileRequest any = DownloadFileRequest.newBuilder().setSha256(HexFormat.of().formatHex(new byte[32])).build();
+    // no worker guard in front: even an admin's token does not open a worker method
+    assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingServerStreamingCall(io.grpc.ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(bearer("Bearer " + ADMIN))),
+        DatasetServiceGrpc.getDownloadFileMethod(), CallOptions.DEFAULT, any).hasNext())
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("DownloadFile is a worker call")
+              .contains("ringmaster-job-secret");
+        });
+
+    // behind the worker guard, as the coordinator installs it: the job's secret and no client token
+    stop();
+    var credentials = io.ringmaster.job.security.JobCredentials.random();
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(new WorkerDownloads(),
+        ClientAuthInterceptor.withTokens(TOKENS), new io.ringmaster.coordinator.security.WorkerCallGuard(
+            new io.ringmaster.coordinator.security.WorkerAuthenticator(credentials, false)))).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    Metadata worker = new Metadata();
+    worker.put(Metadata.Key.of("ringmaster-job-id", Metadata.ASCII_STRING_MARSHALLER), "job-1");
+    worker.put(Metadata.Key.of("ringmaster-job-secret", Metadata.ASCII_STRING_MARSHALLER), credentials.jobSecret("job-1"));
+    var chunks = DatasetServiceGrpc.newBlockingStub(io.grpc.ClientInterceptors.intercept(channel,
+        MetadataUtils.newAttachHeadersInterceptor(worker))).downloadFile(any);
     assertThat(chunks.hasNext()).isFalse();
   }
 

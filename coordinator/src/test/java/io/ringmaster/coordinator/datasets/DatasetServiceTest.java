@@ -51,6 +51,9 @@ class DatasetServiceTest {
   ManagedChannel channel;
   final Map<String, Job> jobs = new ConcurrentHashMap<>();
   final Map<String, List<String>> usage = new ConcurrentHashMap<>();
+  /** The data files (SHA-256) of each job: what its workers may download. */
+  final Map<String, java.util.Set<String>> dataOf = new ConcurrentHashMap<>();
+  final io.ringmaster.job.security.JobCredentials credentials = io.ringmaster.job.security.JobCredentials.random();
 
   final JobFiles jobFiles = new JobFiles() {
     @Override
@@ -67,6 +70,11 @@ class DatasetServiceTest {
     public List<String> jobsUsing(String sha256) {
       return usage.getOrDefault(sha256, List.of());
     }
+
+    @Override
+    public boolean isDataFileOf(String jobId, String sha256) {
+      return dataOf.getOrDefault(jobId, java.util.Set.of()).contains(sha256);
+    }
   };
 
   @BeforeEach
@@ -75,7 +83,9 @@ class DatasetServiceTest {
         System::currentTimeMillis);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(io.grpc.ServerInterceptors.intercept(
-        new DatasetServiceImpl(store, jobFiles), io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled()))
+        new DatasetServiceImpl(store, jobFiles), io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled(),
+        new io.ringmaster.coordinator.security.WorkerCallGuard(
+            new io.ringmaster.coordinator.security.WorkerAuthenticator(credentials, false))))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
   }
@@ -84,6 +94,16 @@ class DatasetServiceTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+  }
+
+  /** The channel as a worker of {@code jobId} calls: the job named with its secret. */
+  io.grpc.Channel worker(String jobId) {
+    io.grpc.Metadata m = new io.grpc.Metadata();
+    m.put(io.grpc.Metadata.Key.of(io.ringmaster.job.security.JobCredentials.JOB_ID_HEADER,
+        io.grpc.Metadata.ASCII_STRING_MARSHALLER), jobId);
+    m.put(io.grpc.Metadata.Key.of(io.ringmaster.job.security.JobCredentials.JOB_SECRET_HEADER,
+        io.grpc.Metadata.ASCII_STRING_MARSHALLER), credentials.jobSecret(jobId));
+    return io.grpc.ClientInterceptors.intercept(channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(m));
   }
 
   Path file(String name, byte[] bytes) throws Exception {
@@ -106,7 +126,8 @@ class DatasetServiceTest {
             org.assertj.core.groups.Tuple.tuple("train-images", (long) images.length));
 
     Path fetched = dir.resolve("cache").resolve("fetched");
-    Iterator<FileChunk> stream = blocking.downloadFile(DownloadFileRequest.newBuilder()
+    dataOf.put("job-1", java.util.Set.of(s.getDataset().getSha256()));
+    Iterator<FileChunk> stream = DatasetServiceGrpc.newBlockingStub(worker("job-1")).downloadFile(DownloadFileRequest.newBuilder()
         .setSha256(s.getDataset().getSha256()).build());
     FileReceiver.receive(stream, fetched, s.getDataset().getSha256(), n -> { });
     assertThat(Files.readAllBytes(fetched)).isEqualTo(images);
@@ -179,7 +200,8 @@ class DatasetServiceTest {
     UploadStatus s = new DatasetUploader(channel).upload(file("l", labels), "labels", n -> { });
     Path target = dir.resolve("cache").resolve("l");
     List<FileChunk> chunks = new ArrayList<>();
-    DatasetServiceGrpc.newBlockingStub(channel).downloadFile(DownloadFileRequest.newBuilder()
+    dataOf.put("job-1", java.util.Set.of(s.getDataset().getSha256()));
+    DatasetServiceGrpc.newBlockingStub(worker("job-1")).downloadFile(DownloadFileRequest.newBuilder()
         .setSha256(s.getDataset().getSha256()).build()).forEachRemaining(chunks::add);
     byte[] flipped = chunks.get(1).getData().toByteArray();
     flipped[20] ^= 0x40;
@@ -204,7 +226,7 @@ class DatasetServiceTest {
     new java.util.Random(4).nextBytes(model);
     Path local = file("model.zip", model);
     try (FileChunks chunks = FileChunks.open(local, "job-9", Sha256.of(model))) {
-      ModelRef ref = ClientStreams.call(DatasetServiceGrpc.newStub(channel)::uploadModel, chunks, 10_000);
+      ModelRef ref = ClientStreams.call(DatasetServiceGrpc.newStub(worker("job-9"))::uploadModel, chunks, 10_000);
       assertThat(ref.getSha256()).isEqualTo(Sha256.of(model));
     }
     Path downloaded = dir.resolve("out").resolve("model.zip");

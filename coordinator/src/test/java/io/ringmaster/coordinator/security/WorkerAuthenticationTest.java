@@ -144,6 +144,62 @@ class WorkerAuthenticationTest {
     assertWelcomed(attach(withCertificate, hello("by-hand", ""), null));
   }
 
+  /** Headers of a worker's job-scoped call: the job named and the secret (either may be null: not sent). */
+  private static io.grpc.Channel presenting(ManagedChannel channel, String job, String secret) {
+    Metadata m = new Metadata();
+    if (job != null) {
+      m.put(Metadata.Key.of(JobCredentials.JOB_ID_HEADER, Metadata.ASCII_STRING_MARSHALLER), job);
+    }
+    if (secret != null) {
+      m.put(Metadata.Key.of(JobCredentials.JOB_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER), secret);
+    }
+    return io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(m));
+  }
+
+  /** The status of each worker call (checkpoint download and upload, data file, model upload) made on {@code ch}. */
+  private static List<Status> everyWorkerCall(io.grpc.Channel ch) {
+    List<Status> out = new ArrayList<>();
+    out.add(status(() -> io.ringmaster.proto.v1.CheckpointsGrpc.newBlockingStub(ch).download(
+        io.ringmaster.proto.v1.DownloadCheckpointRequest.newBuilder().setJobId("job-1").setCheckpointId("e0001-s000001")
+            .build()).hasNext()));
+    out.add(status(() -> io.ringmaster.job.transfer.ClientStreams.call(
+        io.ringmaster.proto.v1.CheckpointsGrpc.newStub(ch)::upload, io.ringmaster.job.checkpoint.CheckpointChunks.split(
+            io.ringmaster.job.testing.SampleCheckpoints.of("job-1", 1, 1, 10)).iterator(), 20_000)));
+    out.add(status(() -> io.ringmaster.proto.v1.DatasetServiceGrpc.newBlockingStub(ch).downloadFile(
+        io.ringmaster.proto.v1.DownloadFileRequest.newBuilder().setSha256("0".repeat(64)).build()).hasNext()));
+    out.add(status(() -> io.ringmaster.job.transfer.ClientStreams.call(
+        io.ringmaster.proto.v1.DatasetServiceGrpc.newStub(ch)::uploadModel, List.of(
+            io.ringmaster.proto.v1.FileChunk.newBuilder().setHeader(io.ringmaster.proto.v1.FileHeader.newBuilder()
+                .setJobId("job-1").setSizeBytes(0).setSha256("0".repeat(64))).build()).iterator(), 20_000)));
+    return out;
+  }
+
+  private static Status status(java.util.concurrent.Callable<?> call) {
+    try {
+      call.call();
+      return Status.OK;
+    } catch (Exception e) {
+      return Status.fromThrowable(e);
+    }
+  }
+
+  @Test
+  void overTlsEveryWorkerCallNeedsItsJobsSecretAndACertificateIsNotEnough() throws Exception {
+    CoordinatorServer c = coordinator(identity("coordinator"));
+    ManagedChannel withCertificate = channel(c, identity("worker"));
+
+    assertThat(everyWorkerCall(presenting(withCertificate, "job-1", null))).as("a certificate alone")
+        .allSatisfy(s -> assertThat(s.getCode()).as(s.toString()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThat(everyWorkerCall(presenting(withCertificate, "job-1", credentials.jobSecret("job-2"))))
+        .as("another job's secret").allSatisfy(s -> assertThat(s.getCode()).as(s.toString())
+            .isEqualTo(Status.Code.PERMISSION_DENIED));
+    // the job's own secret passes the door; this coordinator runs no job-1, so the services answer as for one
+    // they do not know
+    assertThat(everyWorkerCall(presenting(withCertificate, "job-1", credentials.jobSecret("job-1"))))
+        .extracting(Status::getCode).containsExactly(Status.Code.NOT_FOUND, Status.Code.NOT_FOUND,
+            Status.Code.NOT_FOUND, Status.Code.NOT_FOUND);
+  }
+
   @Test
   void aPlaintextLoopbackCoordinatorAdmitsAnonymousFreeWorkersButNeverAJobsWorkerWithoutItsSecret() throws Exception {
     CoordinatorServer c = coordinator(TransportSecurity.plaintext());
@@ -153,6 +209,8 @@ class WorkerAuthenticationTest {
     assertRefused(attach(ch, hello("posing", "job-1"), null), Status.Code.UNAUTHENTICATED, "presented no credentials");
     assertRefused(attach(ch, hello("posing", "job-1"), "nope"), Status.Code.PERMISSION_DENIED, "not the secret");
     assertWelcomed(attach(ch, hello("launched", "job-1"), credentials.jobSecret("job-1")));
+    assertThat(everyWorkerCall(presenting(ch, null, null))).as("nor its calls, plaintext or not")
+        .allSatisfy(s -> assertThat(s.getCode()).as(s.toString()).isEqualTo(Status.Code.UNAUTHENTICATED));
   }
 
   @Test
@@ -183,9 +241,9 @@ class WorkerAuthenticationTest {
   }
 
   @Test
-  void everyAssignSentCarriesTheTokenOfItsRing() {
+  void everyAssignSentCarriesTheTokenOfItsRingAndTheSecretOfItsJob() {
     List<CoordinatorMessage> sent = new ArrayList<>();
-    RingTokenStamper stamper = new RingTokenStamper(new StreamObserver<>() {
+    AssignCredentialsStamper stamper = new AssignCredentialsStamper(new StreamObserver<>() {
       @Override
       public void onNext(CoordinatorMessage m) {
         sent.add(m);
@@ -202,6 +260,8 @@ class WorkerAuthenticationTest {
     stamper.onNext(CoordinatorMessage.getDefaultInstance());
 
     assertThat(sent.get(0).getAssign().getMembership().getRingToken()).isEqualTo(credentials.ringToken("j", 3));
+    assertThat(sent.get(0).getAssign().getJobSecret()).as("a worker admitted by certificate, or a free one, needs it"
+        + " for its job's checkpoint, data and model calls").isEqualTo(credentials.jobSecret("j"));
     assertThat(sent.get(1)).isEqualTo(CoordinatorMessage.getDefaultInstance());
   }
 }

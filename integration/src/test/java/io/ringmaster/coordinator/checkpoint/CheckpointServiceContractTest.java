@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.BindableService;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.MetadataUtils;
+import io.ringmaster.coordinator.security.WorkerAuthenticator;
+import io.ringmaster.coordinator.security.WorkerCallGuard;
+import io.ringmaster.job.security.JobCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -47,10 +55,11 @@ abstract class CheckpointServiceContractTest {
   final List<CheckpointRef> stored = new CopyOnWriteArrayList<>();
   Server server;
   ManagedChannel channel;
-  CheckpointClient client;
+  /** Signs the job secrets the worker guard in front of the service checks. */
+  final JobCredentials credentials = JobCredentials.random();
 
   /** Starts a server with {@code service} on the transport under test. */
-  abstract Server startServer(BindableService service) throws Exception;
+  abstract Server startServer(ServerServiceDefinition service) throws Exception;
 
   /** A channel to {@code server}. */
   abstract ManagedChannel connect(Server server);
@@ -79,9 +88,23 @@ abstract class CheckpointServiceContractTest {
   @BeforeEach
   void start() throws Exception {
     store = new CheckpointStore(dir.resolve("jobs"), new InMemoryJobStore());
-    server = startServer(new CheckpointService(store, sink));
+    server = startServer(ServerInterceptors.intercept(new CheckpointService(store, sink),
+        new WorkerCallGuard(new WorkerAuthenticator(credentials, false))));
     channel = connect(server);
-    client = new CheckpointClient(channel);
+  }
+
+  /** The channel as a worker of {@code jobId} calls: the job named with its secret, as WorkerRuntime sends them. */
+  Channel as(String jobId) {
+    Metadata m = new Metadata();
+    m.put(Metadata.Key.of(JobCredentials.JOB_ID_HEADER, Metadata.ASCII_STRING_MARSHALLER), jobId);
+    m.put(Metadata.Key.of(JobCredentials.JOB_SECRET_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+        credentials.jobSecret(jobId));
+    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(m));
+  }
+
+  /** The worker's checkpoint client, for a worker of {@code jobId}. */
+  CheckpointClient client(String jobId) {
+    return new CheckpointClient(as(jobId));
   }
 
   @AfterEach
@@ -104,12 +127,12 @@ abstract class CheckpointServiceContractTest {
     Checkpoint c = SampleCheckpoints.fiveMegabytes("job-a", 2, 153);
     assertThat(CheckpointChunks.payloadBytes(c)).isGreaterThan(5_000_000);
 
-    CheckpointRef ref = client.upload(c);
+    CheckpointRef ref = client("job-a").upload(c);
     assertThat(ref.getId()).isEqualTo("e0002-s000153");
     assertThat(stored).containsExactly(ref);
     assertThat(store.list("job-a")).containsExactly(ref);
 
-    Checkpoint back = client.download("job-a", "e0002-s000153");
+    Checkpoint back = client("job-a").download("job-a", "e0002-s000153");
     assertThat(back).isEqualTo(c);
     assertThat(bits(back.getParams())).isEqualTo(bits(c.getParams()));
     assertThat(bits(back.getUpdaterState())).isEqualTo(bits(c.getUpdaterState()));
@@ -122,9 +145,9 @@ abstract class CheckpointServiceContractTest {
     long[] down = new long[5];
     for (int i = 0; i < up.length; i++) {
       long t0 = System.nanoTime();
-      CheckpointRef ref = client.upload(c.toBuilder().setStep(i).build());
+      CheckpointRef ref = client("job-a").upload(c.toBuilder().setStep(i).build());
       long t1 = System.nanoTime();
-      assertThat(client.download("job-a", ref.getId()).getStep()).isEqualTo(i);
+      assertThat(client("job-a").download("job-a", ref.getId()).getStep()).isEqualTo(i);
       up[i] = t1 - t0;
       down[i] = System.nanoTime() - t1;
     }
@@ -136,16 +159,16 @@ abstract class CheckpointServiceContractTest {
 
   @Test
   void refusedAndUnknownJobsAreTold() throws Exception {
-    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("done-job", 1, 1, 100)))
+    assertThatThrownBy(() -> client("done-job").upload(SampleCheckpoints.of("done-job", 1, 1, 100)))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
           assertThat(e.getStatus().getDescription()).contains("job done-job is SUCCEEDED");
         });
-    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("nobody", 1, 1, 100)))
+    assertThatThrownBy(() -> client("nobody").upload(SampleCheckpoints.of("nobody", 1, 1, 100)))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     // refused at the header: a large upload is cut short, not stored
-    assertThatThrownBy(() -> client.upload(SampleCheckpoints.fiveMegabytes("done-job", 1, 2)))
+    assertThatThrownBy(() -> client("done-job").upload(SampleCheckpoints.fiveMegabytes("done-job", 1, 2)))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     assertThat(stored).isEmpty();
@@ -154,12 +177,12 @@ abstract class CheckpointServiceContractTest {
 
   @Test
   void failuresOfTheJobLayerAreInternalErrors() {
-    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("broken-job", 1, 1, 100)))
+    assertThatThrownBy(() -> client("broken-job").upload(SampleCheckpoints.of("broken-job", 1, 1, 100)))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
           assertThat(e.getStatus().getDescription()).contains("job table unavailable");
         });
-    assertThatThrownBy(() -> client.upload(SampleCheckpoints.of("flaky-job", 1, 1, 100)))
+    assertThatThrownBy(() -> client("flaky-job").upload(SampleCheckpoints.of("flaky-job", 1, 1, 100)))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
           assertThat(e.getStatus().getDescription()).contains("was stored but not recorded by the job")
@@ -196,7 +219,7 @@ abstract class CheckpointServiceContractTest {
   /** Sends {@code chunks} as one Upload call; the call's final status. */
   Status upload(List<CheckpointChunk> chunks) throws Exception {
     CompletableFuture<Status> done = new CompletableFuture<>();
-    StreamObserver<CheckpointChunk> requests = CheckpointsGrpc.newStub(channel)
+    StreamObserver<CheckpointChunk> requests = CheckpointsGrpc.newStub(as("job-a"))
         .withDeadlineAfter(20, TimeUnit.SECONDS).upload(new StreamObserver<>() {
           @Override
           public void onNext(CheckpointRef value) {}
@@ -234,34 +257,34 @@ abstract class CheckpointServiceContractTest {
 
   @Test
   void unknownCheckpointsAreNotFound() throws Exception {
-    client.upload(SampleCheckpoints.of("job-a", 1, 10, 100));
-    assertThatThrownBy(() -> client.download("job-a", "e0001-s000011"))
+    client("job-a").upload(SampleCheckpoints.of("job-a", 1, 10, 100));
+    assertThatThrownBy(() -> client("job-a").download("job-a", "e0001-s000011"))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
           assertThat(e.getStatus().getDescription()).contains("no checkpoint e0001-s000011 of job job-a")
               .contains("e0001-s000010");
         });
-    assertThatThrownBy(() -> client.download("nobody", "e0001-s000010"))
+    assertThatThrownBy(() -> client("nobody").download("nobody", "e0001-s000010"))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-    assertThatThrownBy(() -> client.download("", ""))
+    assertThatThrownBy(() -> client("job-a").download("", ""))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void corruptOrMissingStoredFilesAreDataLoss() throws Exception {
-    CheckpointRef a = client.upload(SampleCheckpoints.of("job-a", 1, 10, 1_000));
-    CheckpointRef b = client.upload(SampleCheckpoints.of("job-a", 1, 20, 1_000));
+    CheckpointRef a = client("job-a").upload(SampleCheckpoints.of("job-a", 1, 10, 1_000));
+    CheckpointRef b = client("job-a").upload(SampleCheckpoints.of("job-a", 1, 20, 1_000));
     SampleCheckpoints.flipByte(Path.of(a.getPath()), 500);
     Files.delete(Path.of(b.getPath()));
 
-    assertThatThrownBy(() -> client.download("job-a", a.getId()))
+    assertThatThrownBy(() -> client("job-a").download("job-a", a.getId()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
           assertThat(e.getStatus().getDescription()).contains("ChecksumMismatch").contains(a.getPath());
         });
-    assertThatThrownBy(() -> client.download("job-a", b.getId()))
+    assertThatThrownBy(() -> client("job-a").download("job-a", b.getId()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
           assertThat(e.getStatus().getDescription()).contains("is missing");
@@ -271,7 +294,7 @@ abstract class CheckpointServiceContractTest {
   @Test
   void clientRefusesAnInconsistentCheckpointBeforeSending() {
     Checkpoint bad = SampleCheckpoints.of("job-a", 1, 1, 100).toBuilder().setUpdaterStateLength(3).build();
-    assertThatThrownBy(() -> client.upload(bad)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> client("job-a").upload(bad)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("updater_state_length 3");
   }
 }

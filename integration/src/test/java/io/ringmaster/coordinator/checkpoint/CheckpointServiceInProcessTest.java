@@ -1,6 +1,6 @@
 package io.ringmaster.coordinator.checkpoint;
 
-import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -11,7 +11,7 @@ class CheckpointServiceInProcessTest extends CheckpointServiceContractTest {
   private String name;
 
   @Override
-  Server startServer(BindableService service) throws Exception {
+  Server startServer(ServerServiceDefinition service) throws Exception {
     name = InProcessServerBuilder.generateName();
     return InProcessServerBuilder.forName(name).addService(service).build().start();
   }

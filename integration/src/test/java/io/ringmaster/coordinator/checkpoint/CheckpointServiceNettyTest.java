@@ -1,6 +1,6 @@
 package io.ringmaster.coordinator.checkpoint;
 
-import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 /** The checkpoint service contract over real HTTP/2 on loopback, with gRPC's default 4 MiB message limit. */
 class CheckpointServiceNettyTest extends CheckpointServiceContractTest {
   @Override
-  Server startServer(BindableService service) throws Exception {
+  Server startServer(ServerServiceDefinition service) throws Exception {
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
   }
 

@@ -17,9 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <ul>
  *   <li>the <b>job secret</b> {@code HMAC(key, "job/" + jobId)}: handed by the scheduler to the worker
  *       processes and pods it starts for that job (an environment variable, never an argument that
- *       {@code ps} shows) and sent by them in the {@value #JOB_SECRET_HEADER} header of every call to the
- *       coordinator; it proves "started for this job" before the worker gets a rank, a spec, data or
- *       parameters;</li>
+ *       {@code ps} shows), and by the coordinator in the {@code Assign} that binds any worker to the job;
+ *       workers send it in the {@value #JOB_SECRET_HEADER} header (with {@value #JOB_ID_HEADER}) of every call
+ *       to the coordinator; it proves "started for this job" before the worker gets a rank, a spec, data or
+ *       parameters, and scopes every checkpoint, data and model call to that job;</li>
  *   <li>the <b>ring token</b> {@code HMAC(key, "ring/" + jobId + "/" + generation)}: sent to each member in
  *       its {@code Assign} and presented by ring peers in the {@value #RING_TOKEN_HEADER} header; a member
  *       accepts a collective or state-fetch call only with the token of a ring it belongs to.</li>
@@ -30,6 +31,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class JobCredentials {
   /** Call metadata carrying the job secret, worker to coordinator. */
   public static final String JOB_SECRET_HEADER = "ringmaster-job-secret";
+  /**
+   * Call metadata naming the job a worker's call to the coordinator is for (sent with the job secret on
+   * every call; the coordinator checks the secret against this job before the call reads anything).
+   */
+  public static final String JOB_ID_HEADER = "ringmaster-job-id";
   /** Call metadata naming the ring (job id), worker to worker. */
   public static final String RING_JOB_HEADER = "ringmaster-ring-job";
   /** Call metadata naming the ring's generation, worker to worker. */
