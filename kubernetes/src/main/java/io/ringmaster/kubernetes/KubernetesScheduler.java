@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -62,8 +63,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Restarts.</b> The first launch for a job in this coordinator's life looks for the job's pods by
  * label: pods that have not ended and whose slot is one being launched are adopted (not created again),
  * the others deleted, so a restarted coordinator never runs two pods for one slot. {@link #stop} deletes
- * every pod of the job and its owner object; {@link #evict} deletes one pod; {@link #close} only stops
+ * every pod of the job, its Secret and its owner object; {@link #evict} deletes one pod; {@link #close} only stops
  * following pods (a restarted coordinator finds them again).
+ *
+ * <p><b>The job's Secret.</b> The first launch for a job creates (or, after a restart, finds) the Secret
+ * {@code rm-<job>-auth} holding the job secret, owned by the job's owner object; its pods read it by
+ * {@code secretKeyRef} ({@link WorkerPods}). {@link #stop} deletes it with the pods and the owner; a released gang
+ * keeps it for the job's next placement. The coordinator needs create, get and delete on secrets.
  */
 public final class KubernetesScheduler implements WorkerScheduler {
   private static final Logger log = LoggerFactory.getLogger(KubernetesScheduler.class);
@@ -92,6 +98,8 @@ public final class KubernetesScheduler implements WorkerScheduler {
     /** Who places the gang: the built-in admission, or a batch scheduler (then nothing here times out). */
     BatchScheduling.Mode mode = BatchScheduling.Mode.BUILT_IN;
     boolean podGroupCreated;
+    /** The job's Secret exists with the job secret (checked once per job in this coordinator's life). */
+    boolean secretEnsured;
 
     JobPods(String jobId) {
       this.jobId = jobId;
@@ -281,6 +289,10 @@ public final class KubernetesScheduler implements WorkerScheduler {
       if (jp.owner == null) {
         jp.owner = owner(req.jobId());
       }
+      if (!jp.secretEnsured && !req.jobSecret().isEmpty()) {
+        ensureSecret(req.jobId(), req.jobSecret(), jp.owner);
+        jp.secretEnsured = true;
+      }
       if (jp.mode == BatchScheduling.Mode.VOLCANO && !jp.podGroupCreated) {
         createPodGroup(jp, req);
       }
@@ -299,7 +311,7 @@ public final class KubernetesScheduler implements WorkerScheduler {
       throw new SchedulerException(FailureReason.FAILURE_REASON_LAUNCH_FAILED, "cannot create the worker pods of job "
           + req.jobId() + " in namespace " + options.namespace() + ": " + e.getMessage()
           + (e.getCode() == 403 ? " (the coordinator's service account needs create/delete/list/watch on pods and"
-          + " configmaps in this namespace)" : ""), e);
+          + " configmaps, and create/get/delete on secrets, in this namespace)" : ""), e);
     }
   }
 
@@ -341,6 +353,26 @@ public final class KubernetesScheduler implements WorkerScheduler {
         .addToData("about", "owner of Ringmaster job " + jobId + "'s worker pods: deleting it deletes them")
         .build();
     return cms.resource(cm).create();
+  }
+
+  /**
+   * The job's Secret holding {@code jobSecret}, created if missing, kept if it holds that secret (a restarted
+   * coordinator, or a job requeued after its gang was released), replaced if it holds another (the coordinator's
+   * key changed). Create, get and delete only: the Role grants nothing more on secrets.
+   */
+  private void ensureSecret(String jobId, String jobSecret, HasMetadata owner) {
+    var secrets = client.secrets().inNamespace(options.namespace());
+    Secret existing = secrets.withName(WorkerPods.secretName(jobId)).get();
+    if (existing != null) {
+      if (io.ringmaster.job.security.JobCredentials.same(jobSecret, WorkerPods.secretValue(existing))) {
+        return;
+      }
+      log.warn("job {}: Secret {} holds another job secret (the coordinator's key changed?): replacing it", jobId,
+          WorkerPods.secretName(jobId));
+      secrets.withName(WorkerPods.secretName(jobId)).delete();
+    }
+    secrets.resource(pods.secret(jobId, jobSecret, owner)).create();
+    log.info("job {}: created Secret {} (the job secret its pods read)", jobId, WorkerPods.secretName(jobId));
   }
 
   /**
@@ -389,10 +421,12 @@ public final class KubernetesScheduler implements WorkerScheduler {
         client.genericKubernetesResources(PODGROUPS).inNamespace(options.namespace())
             .withName(BatchScheduling.groupName(jobId)).delete();
       }
+      // also garbage-collected with the owner object on a real cluster; deleted here so that it is gone at once
+      client.secrets().inNamespace(options.namespace()).withName(WorkerPods.secretName(jobId)).delete();
       client.configMaps().inNamespace(options.namespace()).withName(WorkerPods.ownerName(jobId)).delete();
     } catch (KubernetesClientException e) {
-      log.warn("job {}: cannot delete its worker pods: {}; delete them with kubectl delete pods -n {} -l {}={}",
-          jobId, e.getMessage(), options.namespace(), WorkerPods.JOB, jobId);
+      log.warn("job {}: cannot delete its worker pods, Secret and owner: {}; delete them with kubectl delete"
+          + " pods,secrets,configmaps -n {} -l {}={}", jobId, e.getMessage(), options.namespace(), WorkerPods.JOB, jobId);
     }
   }
 

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -32,7 +34,9 @@ import java.util.Map;
  * <p>Every pod carries the labels {@value #MANAGED_BY}={@value #MANAGER}, {@value #JOB}=job id and
  * {@value #SLOT}=slot (the coordinator finds its pods by them, also after a restart), and an owner
  * reference to the job's owner object (a ConfigMap {@code rm-<job id>}), so deleting that object deletes the
- * job's pods. The container runs {@code ringmaster worker --coordinator ADDR --job JOB --slot N --host
+ * job's pods. The job secret reaches the container as {@code RINGMASTER_JOB_SECRET} by {@code secretKeyRef} from
+ * the job's Secret {@code rm-<job id>-auth} ({@link #secret}, owned by the same object): the pod spec never
+ * holds the secret itself. The container runs {@code ringmaster worker --coordinator ADDR --job JOB --slot N --host
  * $(POD_IP) --port PORT} (the image's entrypoint is the {@code ringmaster} command) with the JVM flags the
  * local scheduler gives worker processes ({@link WorkerJvmFlags}) in {@code JAVA_TOOL_OPTIONS} and
  * {@code OMP_NUM_THREADS} = {@code resources.threads}. Requests: cpu = threads, memory = heap + off-heap +
@@ -52,6 +56,8 @@ final class WorkerPods {
   static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
   static final String VOLCANO_QUEUE = "scheduling.volcano.sh/queue-name";
   static final String CONTAINER = "worker";
+  /** The key of the job secret in the job's Secret. */
+  static final String SECRET_KEY = "job-secret";
 
   private final KubernetesOptions options;
   private final KubernetesSerialization json;
@@ -64,6 +70,42 @@ final class WorkerPods {
   /** The name of the job's owner object (a ConfigMap). */
   static String ownerName(String jobId) {
     return "rm-" + jobId;
+  }
+
+  /** The name of the job's Secret, which holds the job secret its pods present ({@value #SECRET_KEY}). */
+  static String secretName(String jobId) {
+    return "rm-" + jobId + "-auth";
+  }
+
+  /**
+   * The job's Secret: {@value #SECRET_KEY} = the job secret, labelled as the job's pods are and owned by the
+   * job's owner object (garbage-collected with it, like the pods). Pods read it with {@code secretKeyRef}.
+   */
+  Secret secret(String jobId, String jobSecret, HasMetadata owner) {
+    return new SecretBuilder()
+        .withNewMetadata()
+          .withName(secretName(jobId))
+          .withNamespace(options.namespace())
+          .addToLabels(MANAGED_BY, MANAGER).addToLabels(COMPONENT, "worker-auth").addToLabels(JOB, jobId)
+          .withOwnerReferences(ownerReference(owner))
+        .endMetadata()
+        .withType("Opaque")
+        .addToData(SECRET_KEY, java.util.Base64.getEncoder().encodeToString(
+            jobSecret.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        .build();
+  }
+
+  /** The job secret a Secret made by {@link #secret} holds, or "" if it holds none. */
+  static String secretValue(Secret s) {
+    String b64 = s.getData() == null ? null : s.getData().get(SECRET_KEY);
+    return b64 == null ? "" : new String(java.util.Base64.getDecoder().decode(b64),
+        java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static io.fabric8.kubernetes.api.model.OwnerReference ownerReference(HasMetadata owner) {
+    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true)
+        .withBlockOwnerDeletion(true).build();
   }
 
   /** A pod name: {@code rm-<job>-w<slot>-<suffix>} (the suffix keeps names unique across restarts). */
@@ -116,10 +158,13 @@ final class WorkerPods {
         new EnvVar("OMP_NUM_THREADS", Integer.toString(r.threads()), null),
         new EnvVar("JAVA_TOOL_OPTIONS", String.join(" ", jvm), null),
         new EnvVar("RINGMASTER_WORKER_SLOT", Integer.toString(slot), null)));
-    // the job's secret proves to the coordinator that the pod was started for this job (an environment
-    // variable, never an argument); readable by whoever may read pod specs in the namespace (docs/SECURITY.md)
+    // the job's secret proves to the coordinator that the pod was started for this job: an environment
+    // variable (never an argument) filled by the kubelet from the job's Secret, so the pod spec holds only its
+    // name and whoever may read pods cannot read the secret (docs/SECURITY.md)
     if (!req.jobSecret().isEmpty()) {
-      env.add(new EnvVar(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET, req.jobSecret(), null));
+      env.add(new EnvVarBuilder().withName(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET)
+          .withNewValueFrom().withNewSecretKeyRef().withName(secretName(req.jobId())).withKey(SECRET_KEY)
+          .withOptional(false).endSecretKeyRef().endValueFrom().build());
     }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
@@ -157,9 +202,7 @@ final class WorkerPods {
           .withNamespace(options.namespace())
           .withLabels(labels)
           .withAnnotations(annotations)
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion())
-              .withKind(owner.getKind()).withName(owner.getMetadata().getName())
-              .withUid(owner.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+          .withOwnerReferences(ownerReference(owner))
         .endMetadata()
         .withNewSpec()
           .withRestartPolicy("Never")

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ringmaster.coordinator.CoordinatorServer;
@@ -113,7 +114,7 @@ class KubernetesSchedulerTest {
     // the pod's own credentials: the job secret the scheduler put into its environment
     WorkerRuntime w = new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + c.port(), "127.0.0.1", 0,
         labels.get(WorkerPods.JOB), pod.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), "",
-        null, podSecurity(pod)));
+        null, podSecurity(client, pod)));
     if (devices != null) {
       w.devices(DeviceDiscovery.fixed(devices));
     }
@@ -121,12 +122,24 @@ class KubernetesSchedulerTest {
     return w;
   }
 
-  /** What a worker in {@code pod} has to prove itself: the job secret from the pod's environment. */
-  static WorkerRuntime.Security podSecurity(Pod pod) {
-    String secret = pod.getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getName().equals(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET))
-        .map(io.fabric8.kubernetes.api.model.EnvVar::getValue).findFirst().orElse("");
+  /**
+   * What a worker in {@code pod} has to prove itself: the job secret in its environment, which the kubelet
+   * fills from the Secret the pod's {@code secretKeyRef} names (done here as the kubelet would).
+   */
+  static WorkerRuntime.Security podSecurity(KubernetesClient client, Pod pod) {
+    EnvVar var = pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET)).findFirst()
+        .orElseThrow();
+    var ref = var.getValueFrom().getSecretKeyRef();
+    Secret s = client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(ref.getName()).get();
+    String secret = new String(java.util.Base64.getDecoder().decode(s.getData().get(ref.getKey())),
+        java.nio.charset.StandardCharsets.US_ASCII);
     return new WorkerRuntime.Security(null, secret, false);
+  }
+
+  /** The job's Secret, or null. */
+  private Secret jobSecret(String id) {
+    return client.secrets().inNamespace(FakeKubelet.NS).withName("rm-" + id + "-auth").get();
   }
 
   static final String GPU_JOB = """
@@ -149,6 +162,18 @@ class KubernetesSchedulerTest {
     List<Pod> pods = kubelet.pods(id);
     ConfigMap owner = client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get();
     assertThat(owner).isNotNull();
+    // the job's secret lives in a Secret owned by the job's owner object (garbage-collected with it)
+    String secret = io.ringmaster.job.security.JobCredentials.inDirectory(tmp.resolve("coordinator")).jobSecret(id);
+    Secret authSecret = jobSecret(id);
+    assertThat(authSecret).isNotNull();
+    assertThat(authSecret.getMetadata().getLabels()).containsEntry(WorkerPods.JOB, id)
+        .containsEntry(WorkerPods.MANAGED_BY, "ringmaster");
+    assertThat(authSecret.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("ConfigMap");
+      assertThat(o.getName()).isEqualTo("rm-" + id);
+      assertThat(o.getUid()).isEqualTo(owner.getMetadata().getUid());
+    });
+    assertThat(WorkerPods.secretValue(authSecret)).isEqualTo(secret).hasSize(64);
     for (int slot = 0; slot < 4; slot++) {
       Pod p = pods.get(slot);
       assertThat(p.getMetadata().getLabels()).containsEntry(WorkerPods.JOB, id)
@@ -171,9 +196,16 @@ class KubernetesSchedulerTest {
       assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-Xmx256m").contains("-XX:+UseSerialGC")
           .contains("-Dorg.bytedeco.javacpp.maxbytes=256m");
       assertThat(env).containsEntry("OMP_NUM_THREADS", "1");
-      String secret = env.get(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET);
-      assertThat(secret).as("the job's worker secret, handed by environment").hasSize(64);
-      assertThat(String.join(" ", w.getArgs())).as("never in the arguments").doesNotContain(secret);
+      assertThat(env).as("no literal job secret in the pod spec").doesNotContainKey(
+          io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET);
+      assertThat(w.getEnv()).filteredOn(e -> e.getName().equals(io.ringmaster.job.security.JobCredentials.ENV_JOB_SECRET))
+          .singleElement().satisfies(e -> {
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("rm-" + id + "-auth");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(WorkerPods.SECRET_KEY);
+          });
+      assertThat(client.getKubernetesSerialization().asJson(p)).as("the secret appears nowhere in the pod")
+          .doesNotContain(secret);
       assertThat(w.getArgs()).as("no TLS secret configured: the operator chose plaintext pods").contains("--insecure");
       assertThat(p.getSpec().getNodeSelector()).containsEntry("pool", "gpu");
       assertThat(p.getSpec().getTolerations()).singleElement()
@@ -198,8 +230,8 @@ class KubernetesSchedulerTest {
     assertThat(done.getEpochs(0).getWorkers()).isEqualTo(4);
     assertThat(done.getWorkersList()).as("each worker's reported GPU is in the job's status")
         .allSatisfy(w -> assertThat(w.getDevices()).isEqualTo(ONE_T4));
-    // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
-    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
+    // stop() deletes the pods, the job's Secret, then their owner ConfigMap: wait for all to be gone
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty() && jobSecret(id) == null
         && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
   }
 
@@ -295,8 +327,8 @@ class KubernetesSchedulerTest {
     Job cancelled = c.jobs().cancel(id).orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
     assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-    // stop() deletes the pods, then their owner ConfigMap: two API calls, so wait for both to be gone
-    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty()
+    // stop() deletes the pods, the job's Secret, then their owner ConfigMap: wait for all to be gone
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods(id).isEmpty() && jobSecret(id) == null
         && client.configMaps().inNamespace(FakeKubelet.NS).withName("rm-" + id).get() == null);
   }
 

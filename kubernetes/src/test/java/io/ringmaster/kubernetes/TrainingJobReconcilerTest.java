@@ -103,7 +103,7 @@ class TrainingJobReconcilerTest {
       Map<String, String> labels = p.getMetadata().getLabels();
       closeLast.add(new WorkerRuntime(new WorkerRuntime.Config("127.0.0.1:" + c.port(), "127.0.0.1", 0, id,
           p.getMetadata().getName(), Integer.parseInt(labels.get(WorkerPods.SLOT)), "", null,
-          KubernetesSchedulerTest.podSecurity(p))).start());
+          KubernetesSchedulerTest.podSecurity(client, p))).start());
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> List.of("SUCCEEDED", "FAILED").contains(status("fashion").get("state")));
     Map<?, ?> done = status("fashion");
