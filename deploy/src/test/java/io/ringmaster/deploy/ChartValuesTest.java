@@ -44,6 +44,8 @@ class ChartValuesTest {
       "/pods", Set.of("create", "get", "list", "watch", "delete"),
       "/events", Set.of("create"),
       "/configmaps", Set.of("create", "get", "list", "watch", "delete"),
+      // the per-job Secret of the job secret: no list or watch (it would read every Secret in the namespace)
+      "/secrets", Set.of("create", "get", "delete"),
       "ringmaster.io/trainingjobs", Set.of("create", "get", "list", "watch", "update", "patch", "delete"),
       "ringmaster.io/trainingjobs/status", Set.of("get", "update", "patch"));
 
