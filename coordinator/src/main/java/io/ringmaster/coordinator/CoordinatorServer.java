@@ -166,14 +166,6 @@ public final class CoordinatorServer implements AutoCloseable {
         config.datasetLimits, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
         System::currentTimeMillis, datasets, config.jobDefaults, config.specLimits, config.dataRoots());
-    long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
-    timers.scheduleAtFixedRate(() -> {
-      try {
-        datasets.sweepExpired();
-      } catch (RuntimeException e) {
-        log.warn("sweeping expired dataset uploads failed; it runs again in {} ms", sweepMs, e);
-      }
-    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     JobManager manager = jobs;
     JobFiles jobFiles = new JobFiles() {
       @Override
@@ -196,6 +188,15 @@ public final class CoordinatorServer implements AutoCloseable {
         return manager.dataRoots().check("path", path.toString()).isEmpty();
       }
     };
+    long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
+    timers.scheduleAtFixedRate(() -> {
+      try {
+        datasets.sweepExpired();
+        datasets.collectUnheld(jobFiles);
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("sweeping expired dataset uploads failed; it runs again in {} ms", sweepMs, e);
+      }
+    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime,
         new WorkerAuthenticator(credentials, !config.security.isTls()));
