@@ -213,9 +213,10 @@ public final class CoordinatorServer implements AutoCloseable {
         ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
         : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
     io.ringmaster.coordinator.auth.TokenTable tokens = config.tokens;
+    java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota> quotas =
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant);
     JobServiceImpl jobService = new JobServiceImpl(jobs,
-        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
-        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant));
+        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis), quotas);
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
     server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
             TransportSecurity.ClientAuth.OPTIONAL)
@@ -243,7 +244,7 @@ public final class CoordinatorServer implements AutoCloseable {
         control::sessions);
     jobs.scheduleRetention(config.retention);
     for (var extension : config.extensions) {
-      extensionsRunning.add(extension.apply(jobs));
+      extensionsRunning.add(extension.apply(jobs, quotas));
     }
     log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {}, {})", config.host,
         server.getPort(), config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
@@ -309,7 +310,9 @@ public final class CoordinatorServer implements AutoCloseable {
     SchedulerKind scheduler = SchedulerKind.LOCAL;
     WorkerScheduler customScheduler;
     String workerTarget;
-    final java.util.List<java.util.function.Function<JobManager, AutoCloseable>> extensions = new java.util.ArrayList<>();
+    final java.util.List<java.util.function.BiFunction<JobManager,
+        java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota>, AutoCloseable>> extensions =
+        new java.util.ArrayList<>();
     JobSettings settings = JobSettings.DEFAULTS;
     io.ringmaster.job.spec.JobDefaults jobDefaults = io.ringmaster.job.spec.JobDefaults.BUILT_IN;
     LocalProcessScheduler.Options localOptions;
@@ -430,6 +433,18 @@ public final class CoordinatorServer implements AutoCloseable {
      * TrainingJob reconciler): started with the {@link JobManager}, closed before it.
      */
     public Builder extension(java.util.function.Function<JobManager, AutoCloseable> start) {
+      Objects.requireNonNull(start);
+      this.extensions.add((jobs, quotas) -> start.apply(jobs));
+      return this;
+    }
+
+    /**
+     * An extension that submits jobs for tenants in-process (the TrainingJob reconciler): started with the
+     * {@link JobManager} and each tenant's quota as the client API applies it (from the tokens file;
+     * unlimited without client authentication).
+     */
+    public Builder tenantExtension(java.util.function.BiFunction<JobManager,
+        java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota>, AutoCloseable> start) {
       this.extensions.add(Objects.requireNonNull(start));
       return this;
     }
