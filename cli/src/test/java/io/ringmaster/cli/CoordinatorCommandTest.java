@@ -243,6 +243,11 @@ class CoordinatorCommandTest {
       assertThat(badPolicy.exitCode()).isEqualTo(ExitCodes.USAGE);
       assertThat(badPolicy.err()).contains("--k8s-image-pull-policy must be Always, IfNotPresent or Never");
 
+      CliHarness.Result badTenant = cli.run("coordinator", "--scheduler", "kubernetes", "--advertise-address",
+          "rm:7070", "--k8s-worker-image", "w:1", "--k8s-namespace", "ml", "--k8s-training-job-tenant", "Team_A");
+      assertThat(badTenant.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(badTenant.err()).contains("--k8s-training-job-tenant must be a tenant").contains("'Team_A'");
+
       CliHarness.Result badAddress = cli.run("coordinator", "--advertise-address", "no-port");
       assertThat(badAddress.exitCode()).isEqualTo(ExitCodes.USAGE);
       assertThat(badAddress.err()).contains("--advertise-address must be HOST:PORT");

@@ -167,14 +167,6 @@ public final class CoordinatorServer implements AutoCloseable {
         config.datasetLimits, System::currentTimeMillis);
     jobs = new JobManager(store, checkpoints, scheduler, config.settings, jobsDir, timers, System::nanoTime,
         System::currentTimeMillis, datasets, config.jobDefaults, config.specLimits, config.dataRoots());
-    long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
-    timers.scheduleAtFixedRate(() -> {
-      try {
-        datasets.sweepExpired();
-      } catch (RuntimeException e) {
-        log.warn("sweeping expired dataset uploads failed; it runs again in {} ms", sweepMs, e);
-      }
-    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     JobManager manager = jobs;
     JobFiles jobFiles = new JobFiles() {
       @Override
@@ -203,6 +195,15 @@ public final class CoordinatorServer implements AutoCloseable {
       }
     };
     WorkerAuthenticator workerAuth = new WorkerAuthenticator(credentials, !config.security.isTls());
+    long sweepMs = Math.max(1000, Math.min(60_000, config.datasetLimits.uploadExpiry().toMillis() / 4));
+    timers.scheduleAtFixedRate(() -> {
+      try {
+        datasets.sweepExpired();
+        datasets.collectUnheld(jobFiles);
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("sweeping expired dataset uploads failed; it runs again in {} ms", sweepMs, e);
+      }
+    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     WorkerControlService control = new WorkerControlService(jobs,
         (int) config.settings.heartbeatInterval().toMillis(), System::nanoTime, workerAuth);
     // every other call a worker makes (checkpoints, data files, the model) carries its job's secret
@@ -220,9 +221,10 @@ public final class CoordinatorServer implements AutoCloseable {
         ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
         : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
     io.ringmaster.coordinator.auth.TokenTable tokens = config.tokens;
+    java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota> quotas =
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant);
     JobServiceImpl jobService = new JobServiceImpl(jobs,
-        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
-        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant));
+        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis), quotas);
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
     server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
             TransportSecurity.ClientAuth.OPTIONAL)
@@ -253,7 +255,7 @@ public final class CoordinatorServer implements AutoCloseable {
         control::sessions);
     jobs.scheduleRetention(config.retention);
     for (var extension : config.extensions) {
-      extensionsRunning.add(extension.apply(jobs));
+      extensionsRunning.add(extension.apply(jobs, quotas));
     }
     log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {}, {})", config.host,
         server.getPort(), config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
@@ -319,7 +321,9 @@ public final class CoordinatorServer implements AutoCloseable {
     SchedulerKind scheduler = SchedulerKind.LOCAL;
     WorkerScheduler customScheduler;
     String workerTarget;
-    final java.util.List<java.util.function.Function<JobManager, AutoCloseable>> extensions = new java.util.ArrayList<>();
+    final java.util.List<java.util.function.BiFunction<JobManager,
+        java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota>, AutoCloseable>> extensions =
+        new java.util.ArrayList<>();
     JobSettings settings = JobSettings.DEFAULTS;
     io.ringmaster.job.spec.JobDefaults jobDefaults = io.ringmaster.job.spec.JobDefaults.BUILT_IN;
     LocalProcessScheduler.Options localOptions;
@@ -440,6 +444,18 @@ public final class CoordinatorServer implements AutoCloseable {
      * TrainingJob reconciler): started with the {@link JobManager}, closed before it.
      */
     public Builder extension(java.util.function.Function<JobManager, AutoCloseable> start) {
+      Objects.requireNonNull(start);
+      this.extensions.add((jobs, quotas) -> start.apply(jobs));
+      return this;
+    }
+
+    /**
+     * An extension that submits jobs for tenants in-process (the TrainingJob reconciler): started with the
+     * {@link JobManager} and each tenant's quota as the client API applies it (from the tokens file;
+     * unlimited without client authentication).
+     */
+    public Builder tenantExtension(java.util.function.BiFunction<JobManager,
+        java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota>, AutoCloseable> start) {
       this.extensions.add(Objects.requireNonNull(start));
       return this;
     }

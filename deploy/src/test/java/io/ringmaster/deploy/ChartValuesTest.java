@@ -102,6 +102,10 @@ class ChartValuesTest {
                   .doesNotContain("/etc/ringmaster-tokens");
             }),
 
+        new Case("auth.trainingJobTenant makes the namespace's TrainingJobs that tenant's jobs",
+            sets("auth.trainingJobTenant", "team-a"),
+            chart -> assertThat(chart.flag("--k8s-training-job-tenant")).isEqualTo("team-a")),
+
         new Case("workers.gpusPerWorker=2 makes the example job ask for 2 GPUs; the GPU placement is a default for GPU jobs, none on the coordinator",
             sets("workers.gpusPerWorker", 2, "workers.gpuNodeSelector.gpu-pool", "a100"),
             chart -> {

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.grpc.stub.StreamObserver;
+import io.ringmaster.coordinator.auth.TenantQuota;
+import io.ringmaster.coordinator.datasets.DatasetScope;
 import io.ringmaster.coordinator.jobs.JobManager;
 import io.ringmaster.job.spec.InvalidSpecException;
 import io.ringmaster.job.spec.JobSpecYaml;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@code status} (state, epochs finished, the last epoch's test accuracy, message, model path); a spec the
  * coordinator refuses gets {@code status.state: INVALID} and the field-path violations as its message.
  * Deleting the resource cancels its job. The gRPC API stays the primary path: both show the same jobs.
+ *
+ * <p><b>Tenant.</b> The reconciler follows one namespace, and every job it submits belongs to the tenant that
+ * namespace maps to ({@code --k8s-training-job-tenant}; Kubernetes RBAC decides who may create TrainingJobs
+ * there): the job is recorded as that tenant's ({@code Job.tenant}), so the tenant's tokens see, watch and
+ * cancel it through the API; the tenant's quota applies (a job beyond it waits as {@code PENDING}, like one
+ * beyond the queue's limit); and its spec may name only that tenant's stored datasets. Without a mapping the
+ * jobs have no tenant: only admins see them through the API, and they may name only datasets of no tenant.
  */
 public final class TrainingJobReconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
@@ -47,6 +57,8 @@ public final class TrainingJobReconciler implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final JobManager jobs;
+  private final String tenant;
+  private final Function<String, TenantQuota> quotas;
   /** Job id by the resource's uid. */
   private final Map<String, String> jobByUid = new ConcurrentHashMap<>();
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
@@ -58,10 +70,28 @@ public final class TrainingJobReconciler implements AutoCloseable {
   });
   private SharedIndexInformer<GenericKubernetesResource> informer;
 
+  /** A reconciler whose jobs have no tenant (only admins see them through the API). */
   public TrainingJobReconciler(KubernetesClient client, String namespace, JobManager jobs) {
+    this(client, namespace, jobs, "", t -> TenantQuota.UNLIMITED);
+  }
+
+  /**
+   * @param tenant the tenant the namespace's TrainingJobs belong to ("" for none)
+   * @param quotas each tenant's quota, as the client API applies it
+   * @throws IllegalArgumentException when {@code tenant} is not a tenant name (a DNS label)
+   */
+  public TrainingJobReconciler(KubernetesClient client, String namespace, JobManager jobs, String tenant,
+      Function<String, TenantQuota> quotas) {
+    if (!DatasetScope.validTenant(tenant)) {
+      throw new IllegalArgumentException("the TrainingJob tenant must be a DNS label (lowercase letters, digits"
+          + " and '-', 1-63 characters) as in the tokens file, got '" + io.ringmaster.job.spec.Echo.of(tenant, 80)
+          + "'");
+    }
     this.client = client;
     this.namespace = namespace;
     this.jobs = jobs;
+    this.tenant = tenant;
+    this.quotas = quotas;
   }
 
   /** Starts following TrainingJobs; returns this. */
@@ -112,9 +142,9 @@ public final class TrainingJobReconciler implements AutoCloseable {
       String text = client.getKubernetesSerialization().asJson(spec == null ? Map.of() : spec);
       // as given: the coordinator fills what the resource leaves out with its installation's defaults
       Job job = jobs.submit(SpecProtos.toProto(JobSpecYaml.parseAsGiven(text, Path.of("/"),
-          java.util.function.UnaryOperator.identity())));
+          java.util.function.UnaryOperator.identity())), tenant, quotas.apply(tenant), DatasetScope.only(tenant));
       jobByUid.put(uid, job.getId());
-      log.info("TrainingJob {}: submitted as job {}", name, job.getId());
+      log.info("TrainingJob {}: submitted as job {} of tenant {}", name, job.getId(), tenant.isEmpty() ? "-" : tenant);
       write(name, job);
       follow(job.getId(), name);
     } catch (InvalidSpecException e) {
@@ -122,7 +152,7 @@ public final class TrainingJobReconciler implements AutoCloseable {
       st.put("state", "INVALID");
       st.put("message", e.getMessage());
       writeStatus(name, st);
-    } catch (JobManager.QueueFullException e) {
+    } catch (JobManager.QueueFullException | JobManager.QuotaExceededException e) {
       Map<String, Object> st = new LinkedHashMap<>();
       st.put("state", "PENDING");
       st.put("message", "not submitted yet: " + e.getMessage());

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Starts an embedded {@link CoordinatorServer} (in-memory job store, files under {@code dataDir})
  *       whose scheduler launches nothing ({@link BarrierStageScheduler});
  *   <li>submits the job with the shapes the caller counted ({@code submitWithShapes}: the coordinator cannot
- *       read Spark's data) and waits until it is admitted and asks for its workers;
+ *       read Spark's data) as the job of the one tenant {@link #TENANT} and waits until it is admitted and asks for its workers;
  *   <li>runs the workers as one barrier stage over the partitions ({@link BarrierStage}), the coordinator's
  *       address, the job id and the model to start from broadcast to the tasks ({@link TaskEndpoint});
  *   <li>returns the job as it ended (each epoch is logged by {@link JobWatch} meanwhile); the coordinator
@@ -47,6 +47,13 @@ import org.slf4j.LoggerFactory;
 record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> partitions, PartitionReader<T> reader,
     ModelStart start, int planEpochOffset, TaskFault fault) {
   private static final Logger log = LoggerFactory.getLogger(BarrierJob.class);
+
+  /**
+   * The one tenant of a Spark driver's embedded coordinator: its job is recorded as this tenant's
+   * ({@code Job.tenant}). The embedded coordinator has no client tokens (every caller of its API is an
+   * admin), so the tenant names the job's origin in its record and audit trail; it never widens access.
+   */
+  static final String TENANT = "spark";
 
   /**
    * The fault tolerance of a job whose workers are the tasks of one barrier stage. Every partition needs its
@@ -83,7 +90,7 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
         .insecure(!local)
         .dataDir(dataDir).scheduler(scheduler).store(new io.ringmaster.coordinator.store.InMemoryJobStore())
         .settings(RingmasterSparkMain.SPARK_SETTINGS).build().start()) {
-      Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test);
+      Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test, TENANT);
       JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
       var launch = scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
       TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),

@@ -94,6 +94,12 @@ final class CoordinatorCommand implements Callable<Integer> {
           + " the coordinator serves TLS. Without it worker pods run plaintext (--insecure).")
   String k8sWorkerTlsSecret;
 
+  @Option(names = "--k8s-training-job-tenant", paramLabel = "TENANT",
+      description = "Tenant (of the tokens file) that the namespace's TrainingJobs belong to: its tokens see their"
+          + " jobs, its quota applies, their specs name its datasets. Default: no tenant (only admins see them;"
+          + " docs/SECURITY.md).")
+  String k8sTrainingJobTenant;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Coordinator configuration file (YAML; see docs/COORDINATOR.md). Flags given on the command"
           + " line win over it.")
@@ -238,6 +244,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     String target = advertiseAddress != null ? advertiseAddress : host + ":" + port;
     io.ringmaster.kubernetes.KubernetesOptions podOptions = options;
+    String trainingJobTenant = k8sTrainingJobTenant == null ? "" : k8sTrainingJobTenant.strip();
+    if (!io.ringmaster.coordinator.datasets.DatasetScope.validTenant(trainingJobTenant)) {
+      throw new CliException(ExitCodes.USAGE, "--k8s-training-job-tenant must be a tenant as the tokens file writes"
+          + " it (a DNS label: lowercase letters, digits and '-', 1-63 characters), got '"
+          + io.ringmaster.job.spec.Echo.of(trainingJobTenant, 80) + "'");
+    }
     return b -> {
       io.ringmaster.kubernetes.KubernetesScheduler k8s;
       try {
@@ -247,8 +259,9 @@ final class CoordinatorCommand implements Callable<Integer> {
             + "): " + e.getMessage() + "; run the coordinator in a pod with a service account allowed to manage"
             + " pods and configmaps there, or set KUBECONFIG");
       }
-      b.workerTarget(target).scheduler(k8s).extension(jobs ->
-          new io.ringmaster.kubernetes.TrainingJobReconciler(k8s.client(), k8s.namespace(), jobs).start());
+      b.workerTarget(target).scheduler(k8s).tenantExtension((jobs, quotas) ->
+          new io.ringmaster.kubernetes.TrainingJobReconciler(k8s.client(), k8s.namespace(), jobs, trainingJobTenant,
+              quotas).start());
     };
   }
 

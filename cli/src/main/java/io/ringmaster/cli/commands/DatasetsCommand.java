@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "datasets", mixinStandardHelpOptions = true,
     description = {"Datasets stored on the coordinator (content-addressed: the same bytes are stored once).",
         "A job names one with data.train.dataset (and labelsDataset for IDX labels),",
-        "by name or SHA-256."},
+        "by name or SHA-256. With client tokens each tenant sees only its own datasets",
+        "(admins every tenant's, and may name another tenant's as TENANT/NAME)."},
     subcommands = {DatasetsCommand.Ls.class, DatasetsCommand.Push.class, DatasetsCommand.Rm.class})
 final class DatasetsCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
@@ -36,7 +37,8 @@ final class DatasetsCommand implements Callable<Integer> {
   }
 
   /** {@code ringmaster datasets ls}. */
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the stored datasets.")
+  @Command(name = "ls", mixinStandardHelpOptions = true,
+      description = "List the stored datasets (your tenant's; admins: every tenant's, with a TENANT column).")
   static final class Ls implements Callable<Integer> {
     private final CliContext context;
 
@@ -108,8 +110,9 @@ final class DatasetsCommand implements Callable<Integer> {
 
   /** {@code ringmaster datasets rm NAME}. */
   @Command(name = "rm", mixinStandardHelpOptions = true,
-      description = {"Delete a dataset (by name or SHA-256) and every name of the same bytes.",
-          "Refused while a job that has not finished uses it."})
+      description = {"Delete a dataset (by name or SHA-256) and every name of your tenant for the same bytes.",
+          "Refused while a job of your tenant that has not finished uses it.",
+          "Admins: TENANT/NAME deletes for that tenant, a SHA-256 for every tenant."})
   static final class Rm implements Callable<Integer> {
     private final CliContext context;
 

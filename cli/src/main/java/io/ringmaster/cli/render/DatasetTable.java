@@ -5,18 +5,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The table of {@code ringmaster datasets ls}: name, format, samples x shape, classes, size, hash prefix. */
+/**
+ * The table of {@code ringmaster datasets ls}: name, format, samples x shape, classes, size, hash prefix; led
+ * by the tenant holding each dataset when the coordinator names tenants (client authentication on: a tenant
+ * sees its own, an admin every tenant's; "-" for datasets of no tenant).
+ */
 public final class DatasetTable {
   private DatasetTable() {}
 
   public static String render(List<Dataset> datasets) {
-    TextTable t = new TextTable("NAME", "FORMAT", "SAMPLES", "SHAPE", "CLASSES", "SIZE", "SHA256");
+    boolean tenants = datasets.stream().anyMatch(d -> !d.getTenant().isEmpty());
+    List<String> header = new java.util.ArrayList<>(List.of("NAME", "FORMAT", "SAMPLES", "SHAPE", "CLASSES", "SIZE",
+        "SHA256"));
+    if (tenants) {
+      header.add(0, "TENANT");
+    }
+    TextTable t = new TextTable(header.toArray(String[]::new));
     for (Dataset d : datasets) {
-      t.row(d.getName().isEmpty() ? "-" : d.getName(), format(d), Long.toString(d.getSamples()),
+      List<String> row = new java.util.ArrayList<>(List.of(d.getName().isEmpty() ? "-" : d.getName(), format(d),
+          Long.toString(d.getSamples()),
           d.getSampleShapeList().isEmpty() ? "-"
               : d.getSampleShapeList().stream().map(String::valueOf).collect(Collectors.joining("x")),
           d.getClasses() == 0 ? "-" : Integer.toString(d.getClasses()),
-          String.format(Locale.ROOT, "%.1f MB", d.getSizeBytes() / 1e6), d.getSha256().substring(0, 12));
+          String.format(Locale.ROOT, "%.1f MB", d.getSizeBytes() / 1e6), d.getSha256().substring(0, 12)));
+      if (tenants) {
+        row.add(0, d.getTenant().isEmpty() ? "-" : d.getTenant());
+      }
+      t.row(row.toArray(String[]::new));
     }
     return t.render("");
   }

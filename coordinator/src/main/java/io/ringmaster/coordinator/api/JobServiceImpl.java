@@ -83,7 +83,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
     Caller caller = Caller.current();
     try {
-      Job job = jobs.submit(request.getSpec(), caller.tenant(), quotas.apply(caller.tenant()));
+      Job job = jobs.submit(request.getSpec(), caller.tenant(), quotas.apply(caller.tenant()),
+          io.ringmaster.coordinator.datasets.DatasetScope.of(caller));
       audit.record(AuditRecord.Action.SUBMIT, job.getId(), caller, Echo.of(job.getSpec().getName(), 60));
       out.onNext(job);
       out.onCompleted();

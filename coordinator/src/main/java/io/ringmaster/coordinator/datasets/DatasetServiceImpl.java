@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.ringmaster.coordinator.security.AuthenticatedJob;
 import io.ringmaster.job.spec.Echo;
+import io.ringmaster.coordinator.auth.Caller;
 import io.ringmaster.job.transfer.Sha256;
 import io.ringmaster.coordinator.checkpoint.FileDigests;
 import io.ringmaster.proto.v1.CheckFilesRequest;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's {@code DatasetService}: dataset uploads, catalogue and deletion over the {@link
- * DatasetStore}; file downloads for workers (stored datasets and jobs' data files, by SHA-256); model
+ * DatasetStore}, each in the caller's {@link DatasetScope} (its tenant's datasets; every tenant's for
+ * admins); file downloads for workers (stored datasets and jobs' data files, by SHA-256); model
  * upload by rank 0 and download by clients. Status codes are documented on the proto service. The two worker
  * methods ({@code DownloadFile}, {@code UploadModel}) run only for a call a {@link
  * io.ringmaster.coordinator.security.WorkerCallGuard} authenticated for one job ({@link AuthenticatedJob}), and
@@ -54,32 +56,37 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
 
   @Override
   public void startUpload(StartUploadRequest request, StreamObserver<UploadStatus> response) {
-    unary(response, () -> store.start(request));
+    DatasetScope scope = DatasetScope.of(Caller.current());
+    unary(response, () -> store.start(scope, request));
   }
 
   @Override
   public StreamObserver<UploadChunk> uploadChunks(StreamObserver<UploadStatus> response) {
-    return new UploadChunksStream(store, response);
+    return new UploadChunksStream(store, DatasetScope.of(Caller.current()), response);
   }
 
   @Override
   public void getUpload(GetUploadRequest request, StreamObserver<UploadStatus> response) {
-    unary(response, () -> store.status(request.getUploadId()));
+    DatasetScope scope = DatasetScope.of(Caller.current());
+    unary(response, () -> store.status(scope, request.getUploadId()));
   }
 
   @Override
   public void listDatasets(ListDatasetsRequest request, StreamObserver<ListDatasetsResponse> response) {
-    unary(response, () -> ListDatasetsResponse.newBuilder().addAllDatasets(store.list()).build());
+    DatasetScope scope = DatasetScope.of(Caller.current());
+    unary(response, () -> ListDatasetsResponse.newBuilder().addAllDatasets(store.list(scope)).build());
   }
 
   @Override
   public void getDataset(GetDatasetRequest request, StreamObserver<Dataset> response) {
-    unary(response, () -> store.get(request.getDataset()));
+    DatasetScope scope = DatasetScope.of(Caller.current());
+    unary(response, () -> store.get(scope, request.getDataset()));
   }
 
   @Override
   public void deleteDataset(DeleteDatasetRequest request, StreamObserver<Dataset> response) {
-    unary(response, () -> store.delete(request.getDataset(), jobs));
+    DatasetScope scope = DatasetScope.of(Caller.current());
+    unary(response, () -> store.delete(scope, request.getDataset(), jobs));
   }
 
   @Override
@@ -105,7 +112,7 @@ public final class DatasetServiceImpl extends DatasetServiceGrpc.DatasetServiceI
   @Override
   public void getModel(GetModelRequest request, StreamObserver<FileChunk> responses) {
     String id = request.getJobId();
-    io.ringmaster.coordinator.auth.Caller caller = io.ringmaster.coordinator.auth.Caller.current();
+    Caller caller = Caller.current();
     // another tenant's job is answered as an unknown one: no existence oracle
     Optional<Job> job = id.length() > 128 ? Optional.empty()
         : jobs.job(id).filter(j -> caller.sees(j.getTenant()));

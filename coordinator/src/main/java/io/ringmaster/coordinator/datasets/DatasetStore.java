@@ -30,16 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's content-addressed dataset store (layout and upload states: see the package javadoc).
- * Thread-safe: the catalogue (names, blobs) changes under one lock; each upload appends under its own
- * ({@link UploadArea}); the only order is an upload's lock, then the catalogue's.
+ * The coordinator's content-addressed dataset store, kept per tenant (layout, upload states and tenants: see
+ * the package javadoc). Every request names its {@link DatasetScope}: a tenant sees, names, resumes and
+ * deletes only what it holds, and is answered about anything else exactly as about bytes nobody stored.
+ * Thread-safe: the catalogue (blobs, holdings, names) changes under one lock; each upload appends under its
+ * own ({@link UploadArea}); the only order is an upload's lock, then the catalogue's.
  */
 public final class DatasetStore implements StoredDatasets {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+  private static final Pattern NAME = TenantHoldings.NAME;
 
   private final Path blobs;
-  private final Path names;
+  private final TenantHoldings holdings;
   private final UploadArea uploads;
   private final DatasetLimits limits;
   private final LongSupplier wallMillis;
@@ -47,16 +49,19 @@ public final class DatasetStore implements StoredDatasets {
 
   /**
    * Opens (creating it if needed) the store under {@code root}. Unfinished uploads found on disk (a
-   * coordinator restart) can be resumed at the bytes they hold; their expiry starts now.
+   * coordinator restart) can be resumed at the bytes they hold; their expiry starts now. A store written
+   * before tenants existed (a {@code names/} directory) is migrated first: its datasets and names are held by
+   * no tenant ({@link #migrateUntenanted}).
    *
    * @param limits sizes, unfinished uploads and upload expiry ({@link DatasetLimits})
    * @param wallMillis the clock (Unix milliseconds) for timestamps and the upload expiry
    */
   public DatasetStore(Path root, DatasetLimits limits, LongSupplier wallMillis) throws IOException {
     this.blobs = Files.createDirectories(root.resolve("blobs"));
-    this.names = Files.createDirectories(root.resolve("names"));
+    this.holdings = new TenantHoldings(root.resolve("tenants"));
     this.limits = java.util.Objects.requireNonNull(limits, "limits");
     this.wallMillis = wallMillis;
+    migrateUntenanted(root.resolve("names"));
     this.uploads = new UploadArea(root.resolve("uploads"), wallMillis.getAsLong());
   }
 
@@ -66,11 +71,13 @@ public final class DatasetStore implements StoredDatasets {
   }
 
   /**
-   * Opens or resumes an upload, or finds the bytes already stored (see the package javadoc).
+   * Opens or resumes an upload of {@code scope}'s tenant, or finds the bytes already held by that tenant
+   * (see the package javadoc). Bytes that only other tenants hold are uploaded and checked all the same:
+   * the answer never depends on what other tenants stored.
    *
    * @throws DatasetStoreException INVALID for a bad name, size or hash; TOO_LARGE beyond the limit
    */
-  public UploadStatus start(StartUploadRequest request) throws DatasetStoreException, IOException {
+  public UploadStatus start(DatasetScope scope, StartUploadRequest request) throws DatasetStoreException, IOException {
     String name = request.getName();
     checkName(name);
     if (request.getSizeBytes() < 0) {
@@ -86,40 +93,43 @@ public final class DatasetStore implements StoredDatasets {
           + " bytes but this coordinator accepts at most " + limits.maxDatasetBytes() + " per dataset; split the"
           + " data, or raise the coordinator's datasets.maxDatasetMb (--max-dataset-mb)");
     }
+    String tenant = scope.tenant();
     synchronized (catalogue) {
-      Optional<Dataset> stored = describeBlob(request.getSha256());
-      if (stored.isPresent()) {
-        if (stored.get().getSizeBytes() != request.getSizeBytes()) {
+      Optional<Dataset> held = describe(tenant, request.getSha256());
+      if (held.isPresent()) {
+        if (held.get().getSizeBytes() != request.getSizeBytes()) {
           throw new DatasetStoreException(Kind.INVALID, "dataset " + name + ": the stored bytes with SHA-256 "
-              + request.getSha256() + " are " + stored.get().getSizeBytes() + " bytes, not " + request.getSizeBytes());
+              + request.getSha256() + " are " + held.get().getSizeBytes() + " bytes, not " + request.getSizeBytes());
         }
-        pointName(name, request.getSha256());
+        holdings.point(tenant, name, request.getSha256());
         return UploadStatus.newBuilder().setOffset(request.getSizeBytes()).setSizeBytes(request.getSizeBytes())
-            .setDataset(stored.get().toBuilder().setName(name)).build();
+            .setDataset(held.get().toBuilder().setName(name)).build();
       }
       // no lock on an upload here: locks are taken upload first, then catalogue (append -> complete), never
       // the other way; the offset read may be behind a stream still writing (its next chunk then says so)
-      Optional<Upload> same = uploads.find(request.getSha256(), request.getSizeBytes());
+      Optional<Upload> same = uploads.find(tenant, request.getSha256(), request.getSizeBytes());
       if (same.isPresent()) {
         same.get().touchedMs = wallMillis.getAsLong();
         return same.get().status();
       }
-      checkRoomFor(request);
-      Upload u = uploads.create(request, wallMillis.getAsLong());
-      log.info("upload {} of dataset {} ({} bytes, sha256 {}) opened", u.id, name, request.getSizeBytes(),
-          request.getSha256());
+      checkRoomFor(scope, request);
+      Upload u = uploads.create(tenant, request, wallMillis.getAsLong());
+      log.info("upload {} of dataset {} ({} bytes, sha256 {}) opened by tenant {}", u.id, name,
+          request.getSizeBytes(), request.getSha256(), tenant.isEmpty() ? "-" : tenant);
       return u.status();
     }
   }
 
   /**
-   * Appends {@code data} at {@code offset}; stores the dataset once the announced size is reached.
+   * Appends {@code data} at {@code offset} to an upload of {@code scope}'s tenant; stores the dataset once
+   * the announced size is reached (held by that tenant, named as announced).
    *
-   * @throws DatasetStoreException NOT_FOUND (unknown or expired upload), WRONG_OFFSET, INVALID (bytes
-   *     beyond the size, or not a dataset file), CORRUPT (SHA-256 mismatch: the upload is deleted)
+   * @throws DatasetStoreException NOT_FOUND (unknown or expired upload, or another tenant's), WRONG_OFFSET,
+   *     INVALID (bytes beyond the size, or not a dataset file), CORRUPT (SHA-256 mismatch: the upload is deleted)
    */
-  public UploadStatus append(String uploadId, long offset, byte[] data) throws DatasetStoreException, IOException {
-    Upload u = upload(uploadId);
+  public UploadStatus append(DatasetScope scope, String uploadId, long offset, byte[] data)
+      throws DatasetStoreException, IOException {
+    Upload u = upload(scope, uploadId);
     synchronized (u) {
       if (u.gone) {
         throw notFound(uploadId);
@@ -142,9 +152,9 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
-  /** Where an upload stands. */
-  public UploadStatus status(String uploadId) throws DatasetStoreException {
-    Upload u = upload(uploadId);
+  /** Where an upload of {@code scope}'s tenant stands. */
+  public UploadStatus status(DatasetScope scope, String uploadId) throws DatasetStoreException {
+    Upload u = upload(scope, uploadId);
     synchronized (u) {
       if (u.gone) {
         throw notFound(uploadId);
@@ -153,24 +163,27 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
-  /** Every stored dataset: one entry per name, then bytes no name points at (with an empty name). */
-  public List<Dataset> list() throws IOException {
+  /**
+   * The datasets {@code scope} sees, tenant by tenant (no tenant first): one entry per name, then bytes the
+   * tenant holds under no name (with an empty name). Each entry carries its tenant.
+   */
+  public List<Dataset> list(DatasetScope scope) throws IOException {
     synchronized (catalogue) {
       List<Dataset> out = new ArrayList<>();
-      Set<String> named = new LinkedHashSet<>();
-      for (String name : sortedNames()) {
-        String sha = readName(name);
-        Optional<Dataset> d = sha == null ? Optional.empty() : describeBlob(sha);
-        if (d.isPresent()) {
-          out.add(d.get().toBuilder().setName(name).build());
-          named.add(sha);
+      List<String> tenants = scope.everyTenant() ? holdings.tenants() : List.of(scope.tenant());
+      for (String tenant : tenants) {
+        Set<String> named = new LinkedHashSet<>();
+        for (String name : holdings.names(tenant)) {
+          String sha = holdings.name(tenant, name);
+          Optional<Dataset> d = sha == null ? Optional.empty() : describe(tenant, sha);
+          if (d.isPresent()) {
+            out.add(d.get().toBuilder().setName(name).build());
+            named.add(sha);
+          }
         }
-      }
-      try (Stream<Path> s = Files.list(blobs)) {
-        for (Path p : s.sorted().toList()) {
-          String f = p.getFileName().toString();
-          if (Sha256.isHex(f) && !named.contains(f)) {
-            describeBlob(f).ifPresent(out::add);
+        for (String sha : holdings.held(tenant)) {
+          if (!named.contains(sha)) {
+            describe(tenant, sha).ifPresent(out::add);
           }
         }
       }
@@ -179,50 +192,40 @@ public final class DatasetStore implements StoredDatasets {
   }
 
   /**
-   * A dataset by name or SHA-256.
+   * A dataset {@code scope} sees, by name, SHA-256 or (seeing every tenant) {@code TENANT/NAME}.
    *
-   * @throws DatasetStoreException NOT_FOUND
+   * @throws DatasetStoreException NOT_FOUND, alike for unknown datasets and for those of other tenants
    */
-  public Dataset get(String nameOrHash) throws DatasetStoreException, IOException {
+  public Dataset get(DatasetScope scope, String ref) throws DatasetStoreException, IOException {
     synchronized (catalogue) {
-      String sha = resolve(nameOrHash);
-      Dataset d = describeBlob(sha).orElseThrow(() -> unknown(nameOrHash));
-      return Sha256.isHex(nameOrHash) ? d : d.toBuilder().setName(nameOrHash).build();
+      Found f = lookup(scope, ref);
+      Dataset d = f.describe(this).orElseThrow(() -> unknown(ref));
+      return f.name() == null ? d : d.toBuilder().setName(f.name()).build();
     }
   }
 
   /**
-   * The SHA-256 a name points at (or the hash itself, when those bytes are stored).
+   * The SHA-256 a reference {@code scope} sees points at.
    *
-   * @throws DatasetStoreException NOT_FOUND
+   * @throws DatasetStoreException NOT_FOUND, alike for unknown datasets and for those of other tenants
    */
-  public String resolve(String nameOrHash) throws DatasetStoreException, IOException {
+  public String resolve(DatasetScope scope, String ref) throws DatasetStoreException, IOException {
     synchronized (catalogue) {
-      if (Sha256.isHex(nameOrHash)) {
-        if (Files.exists(blobs.resolve(nameOrHash))) {
-          return nameOrHash;
-        }
-        throw unknown(nameOrHash);
-      }
-      String sha = NAME.matcher(nameOrHash).matches() ? readName(nameOrHash) : null;
-      if (sha == null || !Files.exists(blobs.resolve(sha))) {
-        throw unknown(nameOrHash);
-      }
-      return sha;
+      return lookup(scope, ref).sha();
     }
   }
 
   @Override
-  public Optional<StoredFile> find(String nameOrHash) {
+  public Optional<StoredFile> find(DatasetScope scope, String ref) {
     try {
-      String sha = resolve(nameOrHash);
+      String sha = resolve(scope, ref);
       return blob(sha).map(p -> new StoredFile(sha, p));
     } catch (DatasetStoreException | IOException e) {
       return Optional.empty();
     }
   }
 
-  /** The file holding the bytes with this SHA-256, if stored. */
+  /** The file holding the bytes with this SHA-256, if stored (whoever holds them: for jobs already accepted). */
   public Optional<Path> blob(String sha256) {
     if (!Sha256.isHex(sha256)) {
       return Optional.empty();
@@ -232,30 +235,56 @@ public final class DatasetStore implements StoredDatasets {
   }
 
   /**
-   * Deletes the bytes a name or hash identifies, and every name pointing at them.
+   * Deletes a dataset {@code scope} sees: by name, the tenant owning the name no longer holds the bytes it
+   * points at (and all its names of them go); by hash, the caller's tenant no longer holds them (seeing
+   * every tenant: no tenant does). The bytes themselves are deleted once no tenant holds them and no job
+   * that has not finished uses them; otherwise {@link #collectUnheld} deletes them later.
    *
-   * @throws DatasetStoreException NOT_FOUND; IN_USE while a job that has not finished uses them
+   * @throws DatasetStoreException NOT_FOUND; IN_USE while a job of a tenant losing the bytes (seeing every
+   *     tenant and deleting by hash: any job) has not finished
    */
-  public Dataset delete(String nameOrHash, DatasetUsage usage) throws DatasetStoreException, IOException {
+  public Dataset delete(DatasetScope scope, String ref, DatasetUsage usage) throws DatasetStoreException, IOException {
     synchronized (catalogue) {
-      Dataset d = get(nameOrHash);
-      String sha = d.getSha256();
-      List<String> jobs = usage.jobsUsing(sha);
+      Found f = lookup(scope, ref);
+      Dataset d = f.describe(this).orElseThrow(() -> unknown(ref));
+      String sha = f.sha();
+      List<String> losing = f.name() == null && scope.everyTenant() ? holdings.holders(sha) : List.of(f.tenant());
+      boolean everyJob = f.name() == null && scope.everyTenant();
+      List<String> jobs = usage.jobsUsing(sha).stream()
+          .filter(job -> everyJob || losing.contains(usage.tenantOf(job))).toList();
       if (!jobs.isEmpty()) {
-        throw new DatasetStoreException(Kind.IN_USE, "dataset " + nameOrHash + " (sha256 " + sha
-            + ") is used by job(s) " + String.join(", ", jobs) + " that have not finished; cancel them or wait"
-            + " until they end, then delete it");
+        throw new DatasetStoreException(Kind.IN_USE, "dataset " + io.ringmaster.job.spec.Echo.of(ref) + " (sha256 "
+            + sha + ") is used by job(s) " + String.join(", ", jobs) + " that have not finished; cancel them or"
+            + " wait until they end, then delete it");
       }
-      for (String name : sortedNames()) {
-        if (sha.equals(readName(name))) {
-          Files.deleteIfExists(names.resolve(name));
-        }
+      for (String tenant : losing) {
+        holdings.release(tenant, sha);
       }
-      Files.deleteIfExists(blobs.resolve(sha + ".meta"));
-      Files.deleteIfExists(blobs.resolve(sha));
-      log.info("dataset {} (sha256 {}, {} bytes) deleted", nameOrHash, sha, d.getSizeBytes());
+      log.info("dataset {} (sha256 {}, {} bytes) deleted for tenant(s) {}", io.ringmaster.job.spec.Echo.of(ref),
+          sha, d.getSizeBytes(), losing.stream().map(t -> t.isEmpty() ? "-" : t).toList());
+      deleteIfUnheld(sha, usage);
       return d;
     }
+  }
+
+  /**
+   * Deletes stored bytes that no tenant holds and no job that has not finished uses (left by {@link #delete}
+   * while another tenant's or an admin's job still read them); returns how many. The coordinator runs it
+   * periodically.
+   */
+  public int collectUnheld(DatasetUsage usage) throws IOException {
+    int n = 0;
+    synchronized (catalogue) {
+      try (Stream<Path> s = Files.list(blobs)) {
+        for (Path p : s.sorted().toList()) {
+          String f = p.getFileName().toString();
+          if (Sha256.isHex(f) && deleteIfUnheld(f, usage)) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
   }
 
   /** Deletes unfinished uploads untouched for longer than the upload timeout; returns how many. */
@@ -288,18 +317,22 @@ public final class DatasetStore implements StoredDatasets {
   /**
    * Refuses a new upload beyond {@link DatasetLimits#maxConcurrentUploads} or {@link
    * DatasetLimits#maxStoreBytes}. Called under the catalogue's lock, before the upload is created, so two
-   * uploads starting at once cannot both take the last room.
+   * uploads starting at once cannot both take the last room. The limits are the store's, shared by every
+   * tenant: a tenant's refusal quotes the store's figures only to callers who see every tenant.
    */
-  private void checkRoomFor(StartUploadRequest request) throws DatasetStoreException, IOException {
+  private void checkRoomFor(DatasetScope scope, StartUploadRequest request) throws DatasetStoreException, IOException {
     List<Upload> open = uploads.all().stream().filter(u -> !u.gone).toList();
     if (open.size() >= limits.maxConcurrentUploads()) {
       long now = wallMillis.getAsLong();
       long quietest = open.stream().mapToLong(u -> now - u.touchedMs).max().orElse(0);
       throw new DatasetStoreException(Kind.LIMIT, "dataset " + request.getName() + ": this coordinator already has "
-          + open.size() + " unfinished upload(s), its limit (datasets.maxConcurrentUploads, --max-concurrent-uploads = "
+          + (scope.everyTenant() ? open.size() + " unfinished upload(s), its limit" : "as many unfinished uploads as"
+              + " it accepts at once, for all tenants together")
+          + " (datasets.maxConcurrentUploads, --max-concurrent-uploads = "
           + limits.maxConcurrentUploads() + "). An unfinished upload is deleted after "
-          + limits.uploadExpiry().toSeconds() + " s untouched (the quietest has been untouched for " + quietest / 1000
-          + " s); retry later, finish the interrupted uploads (push the same file again: it resumes), or raise the"
+          + limits.uploadExpiry().toSeconds() + " s untouched"
+          + (scope.everyTenant() ? " (the quietest has been untouched for " + quietest / 1000 + " s)" : "")
+          + "; retry later, finish the interrupted uploads (push the same file again: it resumes), or raise the"
           + " limit");
     }
     if (limits.storeBounded()) {
@@ -307,10 +340,11 @@ public final class DatasetStore implements StoredDatasets {
       long reserved = open.stream().mapToLong(u -> u.announced.getSizeBytes()).sum();
       if (stored + reserved + request.getSizeBytes() > limits.maxStoreBytes()) {
         throw new DatasetStoreException(Kind.LIMIT, "dataset " + request.getName() + " (" + request.getSizeBytes()
-            + " bytes) does not fit: the store holds " + stored + " bytes of datasets and " + reserved
-            + " bytes reserved by " + open.size() + " unfinished upload(s), and accepts at most "
-            + limits.maxStoreBytes() + " in all (datasets.maxStoreMb, --max-dataset-store-mb). Delete datasets"
-            + " no job needs (`ringmaster datasets rm NAME`) or raise the limit");
+            + " bytes) does not fit: " + (scope.everyTenant() ? "the store holds " + stored + " bytes of datasets and "
+                + reserved + " bytes reserved by " + open.size() + " unfinished upload(s), and accepts"
+                : "the coordinator's dataset store, shared by all tenants, accepts")
+            + " at most " + limits.maxStoreBytes() + " in all (datasets.maxStoreMb, --max-dataset-store-mb). Delete"
+            + " datasets no job needs (`ringmaster datasets rm NAME`) or ask the operator to raise the limit");
       }
     }
   }
@@ -332,6 +366,11 @@ public final class DatasetStore implements StoredDatasets {
     return sum;
   }
 
+  /**
+   * Checks and stores a finished upload. The bytes are hashed and described whether or not another tenant
+   * stored the same bytes before; only then is the blob either moved into place or found there already (the
+   * part file is dropped), and the upload's tenant made a holder with its own time and name.
+   */
   private UploadStatus complete(Upload u) throws DatasetStoreException, IOException {
     StartUploadRequest a = u.announced;
     String actual = Sha256.ofFile(u.part);
@@ -350,6 +389,7 @@ public final class DatasetStore implements StoredDatasets {
           + " reads (IDX images, IDX labels or CSV, gzipped or not): " + e.getMessage().replace(u.part.toString(),
               "the uploaded file"));
     }
+    long now = wallMillis.getAsLong();
     Dataset d = Dataset.newBuilder().setSha256(actual).setSizeBytes(a.getSizeBytes())
         .setFormat(switch (desc.kind()) {
           case IDX_IMAGES -> Dataset.Format.FORMAT_IDX_IMAGES;
@@ -357,30 +397,34 @@ public final class DatasetStore implements StoredDatasets {
           case CSV -> Dataset.Format.FORMAT_CSV;
         })
         .setGzipped(desc.gzipped()).setSamples(desc.samples()).addAllSampleShape(desc.sampleShape())
-        .setClasses(desc.classes()).setCreatedAtMs(wallMillis.getAsLong()).build();
+        .setClasses(desc.classes()).setCreatedAtMs(now).build();
+    // the same work whether or not the bytes are stored already: the reply's timing tells nothing either
+    try (FileChannel ch = FileChannel.open(u.part, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
     synchronized (catalogue) {
       Path blob = blobs.resolve(actual);
       if (Files.exists(blob)) {
-        Files.delete(u.part); // the same bytes arrived through another upload meanwhile
+        Files.delete(u.part); // the same bytes are stored already (another tenant's, or another upload's)
       } else {
         writeAtomically(blobs.resolve(actual + ".meta"), d.toByteArray());
-        try (FileChannel ch = FileChannel.open(u.part, StandardOpenOption.WRITE)) {
-          ch.force(true);
-        }
         Files.move(u.part, blob, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        syncDir(blobs);
       }
-      pointName(a.getName(), actual);
+      syncDir(blobs);
+      holdings.hold(u.tenant, actual, now);
+      holdings.point(u.tenant, a.getName(), actual);
       uploads.finished(u);
-      Dataset stored = describeBlob(actual).orElse(d).toBuilder().setName(a.getName()).build();
-      log.info("dataset {} stored: sha256 {}, {} bytes, {}", a.getName(), actual, a.getSizeBytes(), stored.getFormat());
+      Dataset stored = describe(u.tenant, actual).orElse(d).toBuilder().setName(a.getName()).build();
+      log.info("dataset {} stored for tenant {}: sha256 {}, {} bytes, {}", a.getName(),
+          u.tenant.isEmpty() ? "-" : u.tenant, actual, a.getSizeBytes(), stored.getFormat());
       return UploadStatus.newBuilder().setUploadId(u.id).setOffset(u.offset).setSizeBytes(a.getSizeBytes())
           .setDataset(stored).build();
     }
   }
 
-  private Upload upload(String id) throws DatasetStoreException {
-    return uploads.get(id).orElseThrow(() -> notFound(id));
+  /** An upload of {@code scope}'s tenant; another tenant's upload is not found, like an unknown one. */
+  private Upload upload(DatasetScope scope, String id) throws DatasetStoreException {
+    return uploads.get(id).filter(u -> u.tenant.equals(scope.tenant())).orElseThrow(() -> notFound(id));
   }
 
   private DatasetStoreException notFound(String uploadId) {
@@ -405,6 +449,62 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
+  /**
+   * What a reference resolved to: the bytes, the tenant whose hold or name it went through, and the name
+   * (null for a hash).
+   */
+  private record Found(String sha, String tenant, String name) {
+    Optional<Dataset> describe(DatasetStore store) throws IOException {
+      Optional<Dataset> held = store.describe(tenant, sha);
+      return held.isPresent() ? held : store.describeBlob(sha).map(d -> d.toBuilder().setTenant("").build());
+    }
+  }
+
+  /**
+   * Resolves a name (the scope's tenant's), a {@code TENANT/NAME} (that tenant's, if the scope sees it) or a
+   * SHA-256 (held by the scope's tenant; seeing every tenant: stored at all). Anything else is NOT_FOUND with
+   * the message an unknown name gets.
+   */
+  private Found lookup(DatasetScope scope, String ref) throws DatasetStoreException, IOException {
+    if (ref == null) {
+      throw unknown("");
+    }
+    if (Sha256.isHex(ref)) {
+      if (holdings.heldSince(scope.tenant(), ref).isPresent() && Files.exists(blobs.resolve(ref))) {
+        return new Found(ref, scope.tenant(), null);
+      }
+      if (scope.everyTenant() && Files.exists(blobs.resolve(ref))) {
+        List<String> holders = holdings.holders(ref);
+        return new Found(ref, holders.isEmpty() ? "" : holders.get(0), null);
+      }
+      throw unknown(ref);
+    }
+    String tenant = scope.tenant();
+    String name = ref;
+    int slash = ref.indexOf('/');
+    if (slash >= 0) {
+      tenant = ref.substring(0, slash);
+      name = ref.substring(slash + 1);
+      if (!DatasetScope.validTenant(tenant) || !scope.sees(tenant)) {
+        throw unknown(ref);
+      }
+    }
+    String sha = holdings.name(tenant, name);
+    if (sha == null || holdings.heldSince(tenant, sha).isEmpty() || !Files.exists(blobs.resolve(sha))) {
+      throw unknown(ref);
+    }
+    return new Found(sha, tenant, name);
+  }
+
+  /** The bytes {@code sha} as {@code tenant} holds them (its time, its tenant), if it does. */
+  private Optional<Dataset> describe(String tenant, String sha) throws IOException {
+    Optional<Long> since = holdings.heldSince(tenant, sha);
+    if (since.isEmpty()) {
+      return Optional.empty();
+    }
+    return describeBlob(sha).map(d -> d.toBuilder().setTenant(tenant).setCreatedAtMs(since.get()).build());
+  }
+
   private Optional<Dataset> describeBlob(String sha) throws IOException {
     Path meta = blobs.resolve(sha + ".meta");
     if (!Files.exists(blobs.resolve(sha))) {
@@ -417,24 +517,55 @@ public final class DatasetStore implements StoredDatasets {
     }
   }
 
-  private void pointName(String name, String sha) throws IOException {
-    writeAtomically(names.resolve(name), sha.getBytes(StandardCharsets.US_ASCII));
+  /** Deletes the bytes when no tenant holds them and no job that has not finished uses them. */
+  private boolean deleteIfUnheld(String sha, DatasetUsage usage) throws IOException {
+    if (!holdings.holders(sha).isEmpty() || !usage.jobsUsing(sha).isEmpty()) {
+      return false;
+    }
+    Files.deleteIfExists(blobs.resolve(sha + ".meta"));
+    boolean deleted = Files.deleteIfExists(blobs.resolve(sha));
+    if (deleted) {
+      log.info("stored bytes sha256 {} deleted: no tenant holds them and no job uses them", sha);
+    }
+    return deleted;
   }
 
-  private String readName(String name) throws IOException {
-    try {
-      String sha = Files.readString(names.resolve(name), StandardCharsets.US_ASCII).trim();
-      return Sha256.isHex(sha) ? sha : null;
-    } catch (NoSuchFileException e) {
-      return null;
+  /**
+   * Migrates a store written before tenants existed: every stored blob that no tenant holds becomes held by
+   * no tenant (since the time its description records), and every name of {@code names/} becomes a name of
+   * no tenant; {@code names/} goes last. Each step is idempotent, so a crash halfway is finished by the next
+   * start. Afterwards the old datasets are seen by admins (and by every caller of a coordinator without
+   * client authentication), as jobs stored before tenants existed are.
+   */
+  private void migrateUntenanted(Path oldNames) throws IOException {
+    if (!Files.isDirectory(oldNames)) {
+      return;
     }
-  }
-
-  private List<String> sortedNames() throws IOException {
-    try (Stream<Path> s = Files.list(names)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> NAME.matcher(n).matches())
-          .sorted(Comparator.naturalOrder()).toList();
+    int blobsMoved = 0;
+    try (Stream<Path> s = Files.list(blobs)) {
+      for (Path p : s.sorted().toList()) {
+        String sha = p.getFileName().toString();
+        if (Sha256.isHex(sha) && holdings.holders(sha).isEmpty()) {
+          holdings.hold("", sha, describeBlob(sha).map(Dataset::getCreatedAtMs).orElse(0L));
+          blobsMoved++;
+        }
+      }
     }
+    int namesMoved = 0;
+    try (Stream<Path> s = Files.list(oldNames)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        String sha = Files.readString(p, StandardCharsets.US_ASCII).trim();
+        if (NAME.matcher(name).matches() && Sha256.isHex(sha) && Files.exists(blobs.resolve(sha))) {
+          holdings.point("", name, sha);
+          namesMoved++;
+        }
+        Files.delete(p);
+      }
+    }
+    Files.delete(oldNames);
+    log.info("dataset store migrated to tenants: {} stored dataset(s) and {} name(s) from before tenants are held"
+        + " by no tenant (visible to admins)", blobsMoved, namesMoved);
   }
 
   static void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -9,6 +9,11 @@ public interface JobFiles extends DatasetUsage {
   /** The job, or empty when this coordinator does not know it. */
   Optional<Job> job(String jobId);
 
+  @Override
+  default String tenantOf(String jobId) {
+    return job(jobId).map(Job::getTenant).orElse("");
+  }
+
   /** A data file a known job names by path, by the SHA-256 recorded in its provenance. */
   Optional<Path> dataFile(String sha256);
 

@@ -5,6 +5,7 @@ import io.ringmaster.proto.v1.UploadStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The unfinished uploads of a {@link DatasetStore}, in {@code uploads/}: for each, {@code <id>.upload}
- * (what it announced) and {@code <id>.part} (the bytes so far, written at their offset). Survives a
+ * (what it announced), {@code <id>.tenant} (the tenant that opened it, who alone may see, resume or
+ * finish it; absent for uploads opened before tenants existed: no tenant) and {@code <id>.part} (the
+ * bytes so far, written at their offset). Survives a
  * restart: reopened uploads resume at the bytes their part file holds. Thread-safe; an {@link Upload}'s
  * fields change under its own lock.
  */
@@ -35,14 +38,17 @@ final class UploadArea {
    */
   static final class Upload {
     final String id;
+    /** The tenant that opened the upload ("" for none). */
+    final String tenant;
     final StartUploadRequest announced;
     final Path part;
     volatile long offset;
     volatile long touchedMs;
     volatile boolean gone;
 
-    Upload(String id, StartUploadRequest announced, Path part, long offset, long touchedMs) {
+    Upload(String id, String tenant, StartUploadRequest announced, Path part, long offset, long touchedMs) {
       this.id = id;
+      this.tenant = tenant;
       this.announced = announced;
       this.part = part;
       this.offset = offset;
@@ -71,25 +77,35 @@ final class UploadArea {
           continue;
         }
         StartUploadRequest a = StartUploadRequest.parseFrom(Files.readAllBytes(p));
-        open.put(id, new Upload(id, a, part, Math.min(Files.size(part), a.getSizeBytes()), nowMs));
+        Path tenantFile = dir.resolve(id + ".tenant");
+        String tenant = Files.exists(tenantFile) ? Files.readString(tenantFile, StandardCharsets.US_ASCII).trim() : "";
+        if (!DatasetScope.validTenant(tenant)) {
+          log.warn("upload {}: its tenant file does not name a tenant; the upload is deleted", id);
+          Files.deleteIfExists(part);
+          Files.deleteIfExists(p);
+          Files.deleteIfExists(tenantFile);
+          continue;
+        }
+        open.put(id, new Upload(id, tenant, a, part, Math.min(Files.size(part), a.getSizeBytes()), nowMs));
       }
     }
   }
 
-  /** A new, empty upload of {@code request}. */
-  Upload create(StartUploadRequest request, long nowMs) throws IOException {
+  /** A new, empty upload of {@code request} by {@code tenant}. */
+  Upload create(String tenant, StartUploadRequest request, long nowMs) throws IOException {
     String id = UUID.randomUUID().toString();
     Path part = dir.resolve(id + ".part");
     Files.createFile(part);
+    DatasetStore.writeAtomically(dir.resolve(id + ".tenant"), tenant.getBytes(StandardCharsets.US_ASCII));
     DatasetStore.writeAtomically(dir.resolve(id + ".upload"), request.toByteArray());
-    Upload u = new Upload(id, request, part, 0, nowMs);
+    Upload u = new Upload(id, tenant, request, part, 0, nowMs);
     open.put(id, u);
     return u;
   }
 
-  /** An unfinished upload of the same bytes (hash and size), if any. */
-  Optional<Upload> find(String sha256, long size) {
-    return open.values().stream().filter(u -> !u.gone && u.announced.getSha256().equals(sha256)
+  /** An unfinished upload by {@code tenant} of the same bytes (hash and size), if any. */
+  Optional<Upload> find(String tenant, String sha256, long size) {
+    return open.values().stream().filter(u -> !u.gone && u.tenant.equals(tenant) && u.announced.getSha256().equals(sha256)
         && u.announced.getSizeBytes() == size).findFirst();
   }
 
@@ -126,6 +142,7 @@ final class UploadArea {
     u.gone = true;
     open.remove(u.id);
     Files.deleteIfExists(dir.resolve(u.id + ".upload"));
+    Files.deleteIfExists(dir.resolve(u.id + ".tenant"));
   }
 
   /** Forgets the upload and deletes its files. Call holding {@code u}'s lock. */
@@ -135,6 +152,7 @@ final class UploadArea {
     try {
       Files.deleteIfExists(u.part);
       Files.deleteIfExists(dir.resolve(u.id + ".upload"));
+      Files.deleteIfExists(dir.resolve(u.id + ".tenant"));
     } catch (IOException e) {
       log.warn("cannot delete the files of upload {}: {}", u.id, e.toString());
     }

@@ -11,20 +11,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code UploadChunks} call: the first message names the upload and its offset, every message's data
- * is appended as it arrives. A call that breaks leaves the upload where its last chunk brought it.
+ * is appended as it arrives. A call that breaks leaves the upload where its last chunk brought it. The
+ * upload must be the caller's tenant's ({@link DatasetScope}, fixed when the call starts).
  */
 final class UploadChunksStream implements StreamObserver<UploadChunk> {
   private static final Logger log = LoggerFactory.getLogger(UploadChunksStream.class);
 
   private final DatasetStore store;
+  private final DatasetScope scope;
   private final StreamObserver<UploadStatus> response;
   private String uploadId;
   private long offset = -1;
   private UploadStatus last;
   private boolean finished;
 
-  UploadChunksStream(DatasetStore store, StreamObserver<UploadStatus> response) {
+  UploadChunksStream(DatasetStore store, DatasetScope scope, StreamObserver<UploadStatus> response) {
     this.store = store;
+    this.scope = scope;
     this.response = response;
   }
 
@@ -46,7 +49,7 @@ final class UploadChunksStream implements StreamObserver<UploadChunk> {
         throw Status.INVALID_ARGUMENT.withDescription("a chunk of upload " + uploadId + " holds "
             + chunk.getData().size() + " bytes; at most " + FileChunks.CHUNK_BYTES + " per message").asRuntimeException();
       }
-      last = store.append(uploadId, offset, chunk.getData().toByteArray());
+      last = store.append(scope, uploadId, offset, chunk.getData().toByteArray());
       offset = last.getOffset();
       if (last.hasDataset()) {
         finish();
@@ -74,7 +77,7 @@ final class UploadChunksStream implements StreamObserver<UploadChunk> {
     }
     if (last == null) {
       try {
-        last = uploadId == null ? null : store.status(uploadId);
+        last = uploadId == null ? null : store.status(scope, uploadId);
       } catch (DatasetStoreException e) {
         fail(DatasetStatus.of(e));
         return;

@@ -232,7 +232,8 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    * @throws QueueFullException when {@link JobSettings#maxQueuedJobs()} jobs are already waiting
    */
   public Job submit(io.ringmaster.proto.v1.JobSpec proto) {
-    return submit(proto, "", io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
+    ValidatedJob v = checker.check(proto);
+    return enqueue(v, "", io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
   }
 
   /**
@@ -246,7 +247,17 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   public Job submit(io.ringmaster.proto.v1.JobSpec proto, String tenant,
       io.ringmaster.coordinator.auth.TenantQuota quota) {
-    ValidatedJob v = checker.check(proto);
+    return submit(proto, tenant, quota, io.ringmaster.coordinator.datasets.DatasetScope.only(tenant));
+  }
+
+  /**
+   * As {@link #submit(io.ringmaster.proto.v1.JobSpec, String, io.ringmaster.coordinator.auth.TenantQuota)},
+   * naming stored datasets as {@code datasets} sees them (a client call: its caller's; every tenant's for an
+   * admin). Another tenant's dataset is refused exactly as an unknown one.
+   */
+  public Job submit(io.ringmaster.proto.v1.JobSpec proto, String tenant,
+      io.ringmaster.coordinator.auth.TenantQuota quota, io.ringmaster.coordinator.datasets.DatasetScope datasets) {
+    ValidatedJob v = checker.check(proto, datasets);
     checkQuota(v, tenant, quota);
     return enqueue(v, tenant, quota);
   }
@@ -278,7 +289,17 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
    */
   public Job submitWithShapes(io.ringmaster.proto.v1.JobSpec proto, io.ringmaster.job.data.DatasetInfo train,
       io.ringmaster.job.data.DatasetInfo test) {
-    return enqueue(checker.checkWithShapes(proto, train, test), "", io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
+    return submitWithShapes(proto, train, test, "");
+  }
+
+  /**
+   * As {@link #submitWithShapes(io.ringmaster.proto.v1.JobSpec, io.ringmaster.job.data.DatasetInfo,
+   * io.ringmaster.job.data.DatasetInfo)}, the job recorded as {@code tenant}'s ({@code Job.tenant}).
+   */
+  public Job submitWithShapes(io.ringmaster.proto.v1.JobSpec proto, io.ringmaster.job.data.DatasetInfo train,
+      io.ringmaster.job.data.DatasetInfo test, String tenant) {
+    return enqueue(checker.checkWithShapes(proto, train, test), tenant,
+        io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED);
   }
 
   private Job enqueue(ValidatedJob v, String tenant, io.ringmaster.coordinator.auth.TenantQuota quota) {
@@ -655,12 +676,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
     List<Path> files = new ArrayList<>();
     for (var ref : List.of(spec.getData().getTrain(), spec.getData().getTest())) {
       if (!ref.getDataset().isEmpty()) {
-        datasets.find(ref.getDataset()).ifPresent(f -> files.add(f.path()));
+        datasets.find(io.ringmaster.coordinator.datasets.DatasetScope.EVERY_TENANT, ref.getDataset()).ifPresent(f -> files.add(f.path()));
       } else {
         files.add(Path.of(ref.getPath()));
       }
       if (!ref.getLabelsDataset().isEmpty()) {
-        datasets.find(ref.getLabelsDataset()).ifPresent(f -> files.add(f.path()));
+        datasets.find(io.ringmaster.coordinator.datasets.DatasetScope.EVERY_TENANT, ref.getLabelsDataset()).ifPresent(f -> files.add(f.path()));
       } else if (!ref.getLabelsPath().isEmpty()) {
         files.add(Path.of(ref.getLabelsPath()));
       }

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.jobs;
 
+import io.ringmaster.coordinator.datasets.DatasetScope;
 import io.ringmaster.coordinator.datasets.StoredDatasets;
 import io.ringmaster.job.data.DataProbe;
 import io.ringmaster.job.data.DatasetInfo;
@@ -127,12 +128,23 @@ public final class SpecChecker {
   }
 
   /**
-   * The resolved, checked job. The coordinator's own limit (workers per job) is reported together with the
-   * spec's value problems; files and model are checked once the values are valid.
+   * The resolved, checked job, naming stored datasets as the coordinator itself sees them (every tenant's):
+   * for jobs submitted without a tenant and for jobs already accepted (recovery).
    *
    * @throws InvalidSpecException naming every bad field
    */
   public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto) {
+    return check(proto, DatasetScope.EVERY_TENANT);
+  }
+
+  /**
+   * The resolved, checked job. The coordinator's own limit (workers per job) is reported together with the
+   * spec's value problems; files and model are checked once the values are valid. Stored datasets are
+   * looked up as {@code scope} sees them: another tenant's dataset is refused exactly as an unknown one.
+   *
+   * @throws InvalidSpecException naming every bad field
+   */
+  public ValidatedJob check(io.ringmaster.proto.v1.JobSpec proto, DatasetScope scope) {
     List<Violation> limits = new ArrayList<>();
     ClientStringLimits.check(proto, limits);
     checkLimits(proto, limits);
@@ -142,8 +154,8 @@ public final class SpecChecker {
     if (!v.isEmpty()) {
       throw new InvalidSpecException(v);
     }
-    Pinned pinnedTrain = pin("spec.data.train", given.data().train(), v);
-    Pinned pinnedTest = pin("spec.data.test", given.data().test(), v);
+    Pinned pinnedTrain = pin(scope, "spec.data.train", given.data().train(), v);
+    Pinned pinnedTest = pin(scope, "spec.data.test", given.data().test(), v);
     if (!v.isEmpty()) {
       throw new InvalidSpecException(v);
     }
@@ -181,21 +193,21 @@ public final class SpecChecker {
     }
   }
 
-  private Pinned pin(String field, DatasetRef ref, List<Violation> v) {
+  private Pinned pin(DatasetScope scope, String field, DatasetRef ref, List<Violation> v) {
     if (ref == null || !(ref.stored() || ref.labelsStored())) {
       return new Pinned(ref, ref);
     }
     String file = ref.path();
     String sha = ref.dataset();
     if (ref.stored()) {
-      Optional<StoredDatasets.StoredFile> f = lookup(field + ".dataset", ref.dataset(), v);
+      Optional<StoredDatasets.StoredFile> f = lookup(scope, field + ".dataset", ref.dataset(), v);
       file = f.map(x -> x.path().toString()).orElse("");
       sha = f.map(StoredDatasets.StoredFile::sha256).orElse(ref.dataset());
     }
     String labels = ref.labelsPath();
     String labelsSha = ref.labelsDataset();
     if (ref.labelsStored()) {
-      Optional<StoredDatasets.StoredFile> f = lookup(field + ".labelsDataset", ref.labelsDataset(), v);
+      Optional<StoredDatasets.StoredFile> f = lookup(scope, field + ".labelsDataset", ref.labelsDataset(), v);
       labels = f.map(x -> x.path().toString()).orElse(null);
       labelsSha = f.map(StoredDatasets.StoredFile::sha256).orElse(ref.labelsDataset());
     }
@@ -203,9 +215,10 @@ public final class SpecChecker {
     return new Pinned(pinned, new DatasetRef(ref.format(), file, labels, ref.labelColumn(), null, null));
   }
 
-  private Optional<StoredDatasets.StoredFile> lookup(String field, String nameOrHash, List<Violation> v) {
-    Optional<StoredDatasets.StoredFile> f = datasets.find(nameOrHash);
-    if (f.isEmpty()) {
+  private Optional<StoredDatasets.StoredFile> lookup(DatasetScope scope, String field, String nameOrHash,
+      List<Violation> v) {
+    Optional<StoredDatasets.StoredFile> f = datasets.find(scope, nameOrHash);
+    if (f.isEmpty()) { // the same words for another tenant's dataset: no existence oracle
       v.add(new Violation(field, "no dataset " + nameOrHash + " is stored on this coordinator; push it first"
           + " (`ringmaster datasets push FILE --name " + nameOrHash + "`) or see `ringmaster datasets ls`"));
     }

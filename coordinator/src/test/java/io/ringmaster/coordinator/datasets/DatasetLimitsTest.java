@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.datasets;
 
+import static io.ringmaster.coordinator.datasets.DatasetScope.EVERY_TENANT;
 import static io.ringmaster.coordinator.datasets.SampleFiles.announce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,24 +46,24 @@ class DatasetLimitsTest {
     byte[] c = SampleFiles.idxImages(10, 10, 10, 3);
     DatasetStore store = store(2_100, 8, Duration.ofMinutes(10));
 
-    UploadStatus first = store.start(announce("a", a));
-    store.start(announce("b", b)); // a and b reserve 2,032 of 2,100 before a byte has arrived
-    assertThatThrownBy(() -> store.start(announce("c", c)))
+    UploadStatus first = store.start(EVERY_TENANT, announce("a", a));
+    store.start(EVERY_TENANT, announce("b", b)); // a and b reserve 2,032 of 2,100 before a byte has arrived
+    assertThatThrownBy(() -> store.start(EVERY_TENANT, announce("c", c)))
         .satisfies(e -> assertThat(kindOf(e)).isEqualTo(Kind.LIMIT))
         .hasMessageContaining("dataset c (1016 bytes) does not fit")
         .hasMessageContaining("0 bytes of datasets and 2032 bytes reserved by 2 unfinished upload(s)")
         .hasMessageContaining("at most 2100").hasMessageContaining("--max-dataset-store-mb")
         .hasMessageContaining("ringmaster datasets rm");
 
-    store.append(first.getUploadId(), 0, a);
+    store.append(EVERY_TENANT, first.getUploadId(), 0, a);
     assertThat(store.bytesHeld()).as("a stored, b still reserved").isEqualTo(2_032);
-    assertThat(store.start(announce("a-again", a)).hasDataset())
+    assertThat(store.start(EVERY_TENANT, announce("a-again", a)).hasDataset())
         .as("bytes already stored only get another name; they take no room").isTrue();
-    assertThatThrownBy(() -> store.start(announce("c", c))).satisfies(e -> assertThat(kindOf(e)).isEqualTo(Kind.LIMIT))
+    assertThatThrownBy(() -> store.start(EVERY_TENANT, announce("c", c))).satisfies(e -> assertThat(kindOf(e)).isEqualTo(Kind.LIMIT))
         .hasMessageContaining("1016 bytes of datasets and 1016 bytes reserved by 1 unfinished upload(s)");
 
-    store.delete("a", sha -> List.of());
-    assertThat(store.start(announce("c", c)).hasDataset()).as("room again once a is deleted").isFalse();
+    store.delete(EVERY_TENANT, "a", sha -> List.of());
+    assertThat(store.start(EVERY_TENANT, announce("c", c)).hasDataset()).as("room again once a is deleted").isFalse();
     assertThat(store.bytesHeld()).isEqualTo(2_032);
   }
 
@@ -72,27 +73,27 @@ class DatasetLimitsTest {
     byte[] b = SampleFiles.idxLabels(101, 10);
     byte[] c = SampleFiles.idxLabels(102, 10);
     DatasetStore store = store(0, 2, Duration.ofMinutes(10));
-    UploadStatus ua = store.start(announce("a", a));
+    UploadStatus ua = store.start(EVERY_TENANT, announce("a", a));
     clock.addAndGet(Duration.ofMinutes(4).toMillis());
-    UploadStatus ub = store.start(announce("b", b));
+    UploadStatus ub = store.start(EVERY_TENANT, announce("b", b));
 
-    assertThat(store.start(announce("a", a)).getUploadId()).as("pushing a again resumes it: no new slot")
+    assertThat(store.start(EVERY_TENANT, announce("a", a)).getUploadId()).as("pushing a again resumes it: no new slot")
         .isEqualTo(ua.getUploadId());
     clock.addAndGet(Duration.ofMinutes(3).toMillis());
-    assertThatThrownBy(() -> store.start(announce("c", c)))
+    assertThatThrownBy(() -> store.start(EVERY_TENANT, announce("c", c)))
         .satisfies(e -> assertThat(kindOf(e)).isEqualTo(Kind.LIMIT))
         .hasMessageContaining("already has 2 unfinished upload(s)")
         .hasMessageContaining("--max-concurrent-uploads = 2")
         .hasMessageContaining("deleted after 600 s untouched (the quietest has been untouched for 180 s)")
         .hasMessageContaining("push the same file again: it resumes");
 
-    store.append(ub.getUploadId(), 0, b);
-    UploadStatus uc = store.start(announce("c", c));
+    store.append(EVERY_TENANT, ub.getUploadId(), 0, b);
+    UploadStatus uc = store.start(EVERY_TENANT, announce("c", c));
     assertThat(uc.getUploadId()).as("b finished: its slot is free").isNotEmpty();
 
     clock.addAndGet(Duration.ofMinutes(8).toMillis()); // a untouched for 11 min, c for 8
     assertThat(store.sweepExpired()).as("a expired").isEqualTo(1);
-    assertThat(store.start(announce("d", SampleFiles.idxLabels(103, 10))).getUploadId())
+    assertThat(store.start(EVERY_TENANT, announce("d", SampleFiles.idxLabels(103, 10))).getUploadId())
         .as("the expired upload's slot is free").isNotEmpty();
     assertThat(store.bytesHeld()).isEqualTo(b.length + c.length + 103 + 8);
   }
@@ -117,7 +118,8 @@ class DatasetLimitsTest {
         return List.of();
       }
     };
-    Server server = InProcessServerBuilder.forName(name).addService(new DatasetServiceImpl(store, none)).build().start();
+    Server server = InProcessServerBuilder.forName(name).addService(io.grpc.ServerInterceptors.intercept(
+        new DatasetServiceImpl(store, none), io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled())).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
     try {
       var stub = DatasetServiceGrpc.newBlockingStub(channel);

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.datasets;
 
+import static io.ringmaster.coordinator.datasets.DatasetScope.EVERY_TENANT;
 import static io.ringmaster.coordinator.datasets.SampleFiles.announce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,11 +36,11 @@ class DatasetStoreTest {
   }
 
   UploadStatus push(String name, byte[] bytes) throws Exception {
-    UploadStatus s = store.start(announce(name, bytes));
+    UploadStatus s = store.start(EVERY_TENANT, announce(name, bytes));
     if (s.hasDataset()) {
       return s;
     }
-    return store.append(s.getUploadId(), 0, bytes);
+    return store.append(EVERY_TENANT, s.getUploadId(), 0, bytes);
   }
 
   @Test
@@ -70,41 +71,41 @@ class DatasetStoreTest {
     assertThat(otherLabel.getSampleShapeList()).containsExactly(3L);
     assertThat(otherLabel.getClasses()).isZero();
 
-    assertThat(store.list()).extracting(Dataset::getName)
+    assertThat(store.list(EVERY_TENANT)).extracting(Dataset::getName)
         .containsExactly("table.csv", "train-images", "train-labels", "y.csv");
-    assertThat(store.get(d.getSha256()).getSamples()).isEqualTo(5);
-    assertThat(store.get("train-images").getSha256()).isEqualTo(d.getSha256());
+    assertThat(store.get(EVERY_TENANT, d.getSha256()).getSamples()).isEqualTo(5);
+    assertThat(store.get(EVERY_TENANT, "train-images").getSha256()).isEqualTo(d.getSha256());
   }
 
   @Test
   void theSameBytesAreStoredOnce() throws Exception {
     byte[] labels = SampleFiles.idxLabels(7, 2);
     push("a", labels);
-    UploadStatus second = store.start(announce("b", labels));
+    UploadStatus second = store.start(EVERY_TENANT, announce("b", labels));
 
     assertThat(second.hasDataset()).as("nothing to send: the bytes are known").isTrue();
     assertThat(second.getUploadId()).isEmpty();
     try (Stream<Path> blobs = Files.list(dir.resolve("blobs"))) {
       assertThat(blobs.filter(p -> Sha256.isHex(p.getFileName().toString()))).hasSize(1);
     }
-    assertThat(store.resolve("a")).isEqualTo(store.resolve("b"));
+    assertThat(store.resolve(EVERY_TENANT, "a")).isEqualTo(store.resolve(EVERY_TENANT, "b"));
   }
 
   @Test
   void anInterruptedUploadResumesAtItsOffsetEvenAfterARestart() throws Exception {
     byte[] images = SampleFiles.idxImages(20, 10, 10, 3);
-    UploadStatus s = store.start(announce("big", images));
-    store.append(s.getUploadId(), 0, Arrays.copyOf(images, 700));
+    UploadStatus s = store.start(EVERY_TENANT, announce("big", images));
+    store.append(EVERY_TENANT, s.getUploadId(), 0, Arrays.copyOf(images, 700));
 
     store = reopen(); // the coordinator restarted; the client asks again
-    UploadStatus resumed = store.start(announce("big", images));
+    UploadStatus resumed = store.start(EVERY_TENANT, announce("big", images));
     assertThat(resumed.getUploadId()).isEqualTo(s.getUploadId());
     assertThat(resumed.getOffset()).isEqualTo(700);
 
-    assertThatThrownBy(() -> store.append(s.getUploadId(), 0, images))
+    assertThatThrownBy(() -> store.append(EVERY_TENANT, s.getUploadId(), 0, images))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.WRONG_OFFSET))
         .hasMessageContaining("send from 700");
-    UploadStatus done = store.append(s.getUploadId(), 700, Arrays.copyOfRange(images, 700, images.length));
+    UploadStatus done = store.append(EVERY_TENANT, s.getUploadId(), 700, Arrays.copyOfRange(images, 700, images.length));
     assertThat(done.getDataset().getSha256()).isEqualTo(Sha256.of(images));
     assertThat(Files.readAllBytes(store.blob(Sha256.of(images)).orElseThrow())).isEqualTo(images);
   }
@@ -112,15 +113,15 @@ class DatasetStoreTest {
   @Test
   void bytesThatDoNotMatchTheAnnouncedHashAreRefusedAndTheUploadDeleted() throws Exception {
     byte[] labels = SampleFiles.idxLabels(9, 3);
-    UploadStatus s = store.start(announce("labels", labels));
+    UploadStatus s = store.start(EVERY_TENANT, announce("labels", labels));
     byte[] corrupt = labels.clone();
     corrupt[12] ^= 1;
 
-    assertThatThrownBy(() -> store.append(s.getUploadId(), 0, corrupt))
+    assertThatThrownBy(() -> store.append(EVERY_TENANT, s.getUploadId(), 0, corrupt))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CORRUPT))
         .hasMessageContaining("start it again");
-    assertThat(store.list()).isEmpty();
-    assertThatThrownBy(() -> store.status(s.getUploadId()))
+    assertThat(store.list(EVERY_TENANT)).isEmpty();
+    assertThatThrownBy(() -> store.status(EVERY_TENANT, s.getUploadId()))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
     try (Stream<Path> left = Files.list(dir.resolve("uploads"))) {
       assertThat(left).isEmpty();
@@ -129,13 +130,13 @@ class DatasetStoreTest {
 
   @Test
   void limitsAndNamesAreChecked() throws Exception {
-    assertThatThrownBy(() -> store.start(SampleFiles.announce("huge", new byte[10_001])))
+    assertThatThrownBy(() -> store.start(EVERY_TENANT, SampleFiles.announce("huge", new byte[10_001])))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
         .hasMessageContaining("at most 10000");
-    assertThatThrownBy(() -> store.start(SampleFiles.announce("../etc", new byte[3])))
+    assertThatThrownBy(() -> store.start(EVERY_TENANT, SampleFiles.announce("../etc", new byte[3])))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID));
-    UploadStatus s = store.start(announce("x", new byte[4]));
-    assertThatThrownBy(() -> store.append(s.getUploadId(), 0, new byte[5]))
+    UploadStatus s = store.start(EVERY_TENANT, announce("x", new byte[4]));
+    assertThatThrownBy(() -> store.append(EVERY_TENANT, s.getUploadId(), 0, new byte[5]))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
         .hasMessageContaining("announced 4 bytes");
   }
@@ -143,8 +144,8 @@ class DatasetStoreTest {
   @Test
   void aFileThatIsNoDatasetIsRefused() throws Exception {
     byte[] junk = {0, 0, 8, 3, 0, 0, 0, 9}; // IDX images magic with a truncated header
-    UploadStatus s = store.start(announce("junk", junk));
-    assertThatThrownBy(() -> store.append(s.getUploadId(), 0, junk))
+    UploadStatus s = store.start(EVERY_TENANT, announce("junk", junk));
+    assertThatThrownBy(() -> store.append(EVERY_TENANT, s.getUploadId(), 0, junk))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
         .hasMessageContaining("not a dataset file");
   }
@@ -154,33 +155,33 @@ class DatasetStoreTest {
     String sha = push("labels", SampleFiles.idxLabels(4, 2)).getDataset().getSha256();
     push("alias", SampleFiles.idxLabels(4, 2));
 
-    assertThatThrownBy(() -> store.delete("labels", h -> h.equals(sha) ? List.of("job-7") : List.of()))
+    assertThatThrownBy(() -> store.delete(EVERY_TENANT, "labels", h -> h.equals(sha) ? List.of("job-7") : List.of()))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.IN_USE))
         .hasMessageContaining("job-7");
     assertThat(store.blob(sha)).isPresent();
 
-    store.delete("labels", DatasetUsage.NONE);
+    store.delete(EVERY_TENANT, "labels", DatasetUsage.NONE);
     assertThat(store.blob(sha)).isEmpty();
-    assertThat(store.list()).as("every name of the bytes goes with them").isEmpty();
-    assertThatThrownBy(() -> store.get("alias"))
+    assertThat(store.list(EVERY_TENANT)).as("every name of the bytes goes with them").isEmpty();
+    assertThatThrownBy(() -> store.get(EVERY_TENANT, "alias"))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 
   @Test
   void anUploadUntouchedForTheTimeoutIsCleanedUp() throws Exception {
     byte[] labels = SampleFiles.idxLabels(100, 5);
-    UploadStatus s = store.start(announce("slow", labels));
-    store.append(s.getUploadId(), 0, Arrays.copyOf(labels, 50));
+    UploadStatus s = store.start(EVERY_TENANT, announce("slow", labels));
+    store.append(EVERY_TENANT, s.getUploadId(), 0, Arrays.copyOf(labels, 50));
 
     clock.addAndGet(Duration.ofMinutes(9).toMillis());
     assertThat(store.sweepExpired()).isZero();
-    store.append(s.getUploadId(), 50, Arrays.copyOfRange(labels, 50, 60)); // touched: the timeout restarts
+    store.append(EVERY_TENANT, s.getUploadId(), 50, Arrays.copyOfRange(labels, 50, 60)); // touched: the timeout restarts
     clock.addAndGet(Duration.ofMinutes(9).toMillis());
     assertThat(store.sweepExpired()).isZero();
     clock.addAndGet(Duration.ofMinutes(2).toMillis());
     assertThat(store.sweepExpired()).isEqualTo(1);
 
-    assertThatThrownBy(() -> store.append(s.getUploadId(), 60, new byte[1]))
+    assertThatThrownBy(() -> store.append(EVERY_TENANT, s.getUploadId(), 60, new byte[1]))
         .isInstanceOfSatisfying(DatasetStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
     try (Stream<Path> left = Files.list(dir.resolve("uploads"))) {
       assertThat(left).isEmpty();

@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.datasets;
 
+import static io.ringmaster.coordinator.datasets.DatasetScope.EVERY_TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +69,7 @@ class SpecCheckerDatasetsTest {
   }
 
   private static String push(DatasetStore store, String name, byte[] bytes) throws Exception {
-    var s = store.start(SampleFiles.announce(name, bytes));
-    return store.append(s.getUploadId(), 0, bytes).getDataset().getSha256();
+    var s = store.start(EVERY_TENANT, SampleFiles.announce(name, bytes));
+    return store.append(EVERY_TENANT, s.getUploadId(), 0, bytes).getDataset().getSha256();
   }
 }
