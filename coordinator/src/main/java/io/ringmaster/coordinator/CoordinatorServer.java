@@ -211,10 +211,15 @@ public final class CoordinatorServer implements AutoCloseable {
     io.ringmaster.coordinator.auth.ClientAuthInterceptor clientAuth = config.tokens != null
         ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
         : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
-    io.ringmaster.coordinator.auth.TokenTable tokens = config.tokens;
+    io.ringmaster.coordinator.auth.TokenSource tokens = config.tokens;
+    if (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher watcher) {
+      // tokens added or revoked in the file apply without a restart (docs/SECURITY.md)
+      watcher.every(timers, config.tokensReload);
+    }
     JobServiceImpl jobService = new JobServiceImpl(jobs,
         new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
-        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant));
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED
+            : tokens.tokens().quota(tenant));
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
     server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
             TransportSecurity.ClientAuth.OPTIONAL)
@@ -246,7 +251,9 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {}, {})", config.host,
         server.getPort(), config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
-        tokens == null ? "off" : tokens.size() + " token(s)", config.security);
+        tokens == null ? "off" : tokens.tokens().size() + " token(s)"
+            + (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher w ? " from " + w.file()
+                + ", re-read every " + config.tokensReload.toSeconds() + " s" : ""), config.security);
     return this;
   }
 
@@ -357,7 +364,8 @@ public final class CoordinatorServer implements AutoCloseable {
     }
 
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
-    io.ringmaster.coordinator.auth.TokenTable tokens;
+    io.ringmaster.coordinator.auth.TokenSource tokens;
+    java.time.Duration tokensReload = io.ringmaster.coordinator.auth.TokensFileWatcher.DEFAULT_INTERVAL;
     io.ringmaster.coordinator.jobs.SpecLimits specLimits = io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS;
     java.util.List<Path> dataRootDirs;
 
@@ -390,8 +398,20 @@ public final class CoordinatorServer implements AutoCloseable {
      * one, each tenant sees only its own jobs. Without it (the default, for embedded use) clients are not
      * authenticated and every caller is an admin.
      */
-    public Builder clientTokens(io.ringmaster.coordinator.auth.TokenTable tokens) {
+    public Builder clientTokens(io.ringmaster.coordinator.auth.TokenSource tokens) {
       this.tokens = Objects.requireNonNull(tokens);
+      return this;
+    }
+
+    /**
+     * Authenticate clients with the tokens of {@code file}, read now (a bad file throws {@link
+     * InvalidConfigException} naming each problem and its line) and again every {@code reloadEvery} while
+     * the coordinator runs: tokens added or removed in the file apply without a restart ({@link
+     * io.ringmaster.coordinator.auth.TokensFileWatcher}).
+     */
+    public Builder clientTokensFile(Path file, java.time.Duration reloadEvery) {
+      this.tokens = io.ringmaster.coordinator.auth.TokensFileWatcher.open(file, System::currentTimeMillis);
+      this.tokensReload = Objects.requireNonNull(reloadEvery);
       return this;
     }
     int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
@@ -520,7 +540,7 @@ public final class CoordinatorServer implements AutoCloseable {
       specLimits(c.specLimits());
       CoordinatorConfig.SecuritySettings security = c.security();
       if (security.tokensFile() != null) {
-        clientTokens(io.ringmaster.coordinator.auth.TokensFile.read(Path.of(security.tokensFile())));
+        clientTokensFile(Path.of(security.tokensFile()), security.tokensReload());
       }
       if (security.dataRoots() != null) {
         dataRoots(security.dataRoots().stream().map(Path::of).toList());

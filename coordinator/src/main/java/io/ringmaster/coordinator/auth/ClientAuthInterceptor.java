@@ -34,16 +34,19 @@ public final class ClientAuthInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "bearer ";
 
-  private final TokenTable tokens;
+  private final TokenSource tokens;
   private final MethodPolicy policy;
 
-  private ClientAuthInterceptor(TokenTable tokens, MethodPolicy policy) {
+  private ClientAuthInterceptor(TokenSource tokens, MethodPolicy policy) {
     this.tokens = tokens;
     this.policy = policy;
   }
 
-  /** Checks every client call against {@code tokens}. */
-  public static ClientAuthInterceptor withTokens(TokenTable tokens) {
+  /**
+   * Checks every client call against the tokens {@code tokens} holds at the moment of the call (a
+   * {@link TokenTable}, or a {@link TokensFileWatcher} that follows the tokens file).
+   */
+  public static ClientAuthInterceptor withTokens(TokenSource tokens) {
     return new ClientAuthInterceptor(java.util.Objects.requireNonNull(tokens), MethodPolicy.standard());
   }
 
@@ -83,7 +86,7 @@ public final class ClientAuthInterceptor implements ServerInterceptor {
             + " 'authorization: Bearer TOKEN'); ask the coordinator's operator for one"), peer,
             header == null ? "no token" : "not a bearer token");
       }
-      Optional<TokenTable.Entry> entry = tokens.authenticate(header.substring(BEARER.length()).strip());
+      Optional<TokenTable.Entry> entry = tokens.tokens().authenticate(header.substring(BEARER.length()).strip());
       if (entry.isEmpty()) {
         return refuse(call, Status.UNAUTHENTICATED.withDescription("the client token is not accepted by this"
             + " coordinator (unknown or revoked): check RINGMASTER_TOKEN or your config file"), peer, "unknown token");
