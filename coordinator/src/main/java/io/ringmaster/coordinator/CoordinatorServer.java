@@ -208,16 +208,19 @@ public final class CoordinatorServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    // one trail for what clients did and what they were refused (docs/SECURITY.md, "Audit trail")
+    io.ringmaster.coordinator.auth.AuditTrail audit = new io.ringmaster.coordinator.auth.AuditTrail(store,
+        System::currentTimeMillis);
     io.ringmaster.coordinator.auth.ClientAuthInterceptor clientAuth = config.tokens != null
-        ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
-        : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
+        ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens, audit)
+        : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled(audit);
+    scheduleAuditRetention(audit, config.auditKeep, config.retention.interval());
     io.ringmaster.coordinator.auth.TokenSource tokens = config.tokens;
     if (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher watcher) {
       // tokens added or revoked in the file apply without a restart (docs/SECURITY.md)
       watcher.every(timers, config.tokensReload);
     }
-    JobServiceImpl jobService = new JobServiceImpl(jobs,
-        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis),
+    JobServiceImpl jobService = new JobServiceImpl(jobs, audit,
         tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED
             : tokens.tokens().quota(tenant));
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
@@ -255,6 +258,22 @@ public final class CoordinatorServer implements AutoCloseable {
             + (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher w ? " from " + w.file()
                 + ", re-read every " + config.tokensReload.toSeconds() + " s" : ""), config.security);
     return this;
+  }
+
+  /** Deletes audit records older than {@code keep} every {@code every} (zero keeps them all). */
+  private void scheduleAuditRetention(io.ringmaster.coordinator.auth.AuditTrail audit, java.time.Duration keep,
+      java.time.Duration every) {
+    if (keep.isZero()) {
+      return;
+    }
+    long period = every.toMillis();
+    timers.scheduleWithFixedDelay(() -> {
+      try {
+        audit.deleteOlderThan(keep);
+      } catch (RuntimeException e) {
+        log.error("audit retention failed; it runs again in {} ms", period, e);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** The bound port (useful with port 0). */
@@ -366,6 +385,16 @@ public final class CoordinatorServer implements AutoCloseable {
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
     io.ringmaster.coordinator.auth.TokenSource tokens;
     java.time.Duration tokensReload = io.ringmaster.coordinator.auth.TokensFileWatcher.DEFAULT_INTERVAL;
+    java.time.Duration auditKeep = CoordinatorConfig.SecuritySettings.UNSET.auditKeep();
+
+    /** How long audit records are kept (zero: for ever); default {@link CoordinatorConfig#DEFAULT_AUDIT_KEEP_DAYS} days. */
+    public Builder auditKeep(java.time.Duration keep) {
+      if (keep.isNegative()) {
+        throw new IllegalArgumentException("auditKeep must be >= 0, got " + keep);
+      }
+      this.auditKeep = keep;
+      return this;
+    }
     io.ringmaster.coordinator.jobs.SpecLimits specLimits = io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS;
     java.util.List<Path> dataRootDirs;
 
@@ -542,6 +571,7 @@ public final class CoordinatorServer implements AutoCloseable {
       if (security.tokensFile() != null) {
         clientTokensFile(Path.of(security.tokensFile()), security.tokensReload());
       }
+      auditKeep(security.auditKeep());
       if (security.dataRoots() != null) {
         dataRoots(security.dataRoots().stream().map(Path::of).toList());
       }
