@@ -235,6 +235,8 @@ public final class CoordinatorServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(control, new WorkerCredentialsInterceptor()))
         .addService(new CheckpointService(checkpoints, jobs))
         .addService(io.grpc.ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth))
+        .addService(io.grpc.ServerInterceptors.intercept(new io.ringmaster.coordinator.api.AuditServiceImpl(audit),
+            clientAuth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(new io.ringmaster.coordinator.api.StatusDescriptionCap())
@@ -245,6 +247,7 @@ public final class CoordinatorServer implements AutoCloseable {
     health.setStatus(JobServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(DatasetServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(io.ringmaster.proto.v1.AuditServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
         control::sessions);
