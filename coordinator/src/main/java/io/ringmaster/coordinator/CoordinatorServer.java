@@ -217,14 +217,21 @@ public final class CoordinatorServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    // one trail for what clients did and what they were refused (docs/SECURITY.md, "Audit trail")
+    io.ringmaster.coordinator.auth.AuditTrail audit = new io.ringmaster.coordinator.auth.AuditTrail(store,
+        System::currentTimeMillis);
     io.ringmaster.coordinator.auth.ClientAuthInterceptor clientAuth = config.tokens != null
-        ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens)
-        : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled();
-    io.ringmaster.coordinator.auth.TokenTable tokens = config.tokens;
-    java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota> quotas =
-        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.quota(tenant);
-    JobServiceImpl jobService = new JobServiceImpl(jobs,
-        new io.ringmaster.coordinator.auth.AuditTrail(store, System::currentTimeMillis), quotas);
+        ? io.ringmaster.coordinator.auth.ClientAuthInterceptor.withTokens(config.tokens, audit)
+        : io.ringmaster.coordinator.auth.ClientAuthInterceptor.disabled(audit);
+    scheduleAuditRetention(audit, config.auditKeep, config.retention.interval());
+    io.ringmaster.coordinator.auth.TokenSource tokens = config.tokens;
+    if (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher watcher) {
+      // tokens added or revoked in the file apply without a restart (docs/SECURITY.md)
+      watcher.every(timers, config.tokensReload);
+    }
+    JobServiceImpl jobService = new JobServiceImpl(jobs, audit,
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED
+            : tokens.tokens().quota(tenant));
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
     server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
             TransportSecurity.ClientAuth.OPTIONAL)
@@ -240,6 +247,8 @@ public final class CoordinatorServer implements AutoCloseable {
         // the client methods on), then the client interceptor checks the client methods (and refuses a worker
         // method the guard did not authenticate)
         .addService(ServerInterceptors.intercept(new DatasetServiceImpl(datasets, jobFiles), clientAuth, workerCalls))
+        .addService(io.grpc.ServerInterceptors.intercept(new io.ringmaster.coordinator.api.AuditServiceImpl(audit),
+            clientAuth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(new io.ringmaster.coordinator.api.StatusDescriptionCap())
@@ -250,6 +259,7 @@ public final class CoordinatorServer implements AutoCloseable {
     health.setStatus(JobServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(DatasetServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(io.ringmaster.proto.v1.AuditServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     String workerHost = config.host.equals("0.0.0.0") || config.host.equals("::") ? config.advertiseHost : config.host;
     jobs.start(config.workerTarget != null ? config.workerTarget : workerHost + ":" + server.getPort(),
         control::sessions);
@@ -259,8 +269,26 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     log.info("coordinator listening on {}:{} (scheduler {}, data {}, client auth {}, {})", config.host,
         server.getPort(), config.scheduler.name().toLowerCase(java.util.Locale.ROOT), config.dataDir.toAbsolutePath(),
-        tokens == null ? "off" : tokens.size() + " token(s)", config.security);
+        tokens == null ? "off" : tokens.tokens().size() + " token(s)"
+            + (tokens instanceof io.ringmaster.coordinator.auth.TokensFileWatcher w ? " from " + w.file()
+                + ", re-read every " + config.tokensReload.toSeconds() + " s" : ""), config.security);
     return this;
+  }
+
+  /** Deletes audit records older than {@code keep} every {@code every} (zero keeps them all). */
+  private void scheduleAuditRetention(io.ringmaster.coordinator.auth.AuditTrail audit, java.time.Duration keep,
+      java.time.Duration every) {
+    if (keep.isZero()) {
+      return;
+    }
+    long period = every.toMillis();
+    timers.scheduleWithFixedDelay(() -> {
+      try {
+        audit.deleteOlderThan(keep);
+      } catch (RuntimeException e) {
+        log.error("audit retention failed; it runs again in {} ms", period, e);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** The bound port (useful with port 0). */
@@ -372,7 +400,18 @@ public final class CoordinatorServer implements AutoCloseable {
     }
 
     RetentionPolicy retention = RetentionPolicy.KEEP_ALL;
-    io.ringmaster.coordinator.auth.TokenTable tokens;
+    io.ringmaster.coordinator.auth.TokenSource tokens;
+    java.time.Duration tokensReload = io.ringmaster.coordinator.auth.TokensFileWatcher.DEFAULT_INTERVAL;
+    java.time.Duration auditKeep = CoordinatorConfig.SecuritySettings.UNSET.auditKeep();
+
+    /** How long audit records are kept (zero: for ever); default {@link CoordinatorConfig#DEFAULT_AUDIT_KEEP_DAYS} days. */
+    public Builder auditKeep(java.time.Duration keep) {
+      if (keep.isNegative()) {
+        throw new IllegalArgumentException("auditKeep must be >= 0, got " + keep);
+      }
+      this.auditKeep = keep;
+      return this;
+    }
     io.ringmaster.coordinator.jobs.SpecLimits specLimits = io.ringmaster.coordinator.jobs.SpecLimits.DEFAULTS;
     java.util.List<Path> dataRootDirs;
 
@@ -405,8 +444,20 @@ public final class CoordinatorServer implements AutoCloseable {
      * one, each tenant sees only its own jobs. Without it (the default, for embedded use) clients are not
      * authenticated and every caller is an admin.
      */
-    public Builder clientTokens(io.ringmaster.coordinator.auth.TokenTable tokens) {
+    public Builder clientTokens(io.ringmaster.coordinator.auth.TokenSource tokens) {
       this.tokens = Objects.requireNonNull(tokens);
+      return this;
+    }
+
+    /**
+     * Authenticate clients with the tokens of {@code file}, read now (a bad file throws {@link
+     * InvalidConfigException} naming each problem and its line) and again every {@code reloadEvery} while
+     * the coordinator runs: tokens added or removed in the file apply without a restart ({@link
+     * io.ringmaster.coordinator.auth.TokensFileWatcher}).
+     */
+    public Builder clientTokensFile(Path file, java.time.Duration reloadEvery) {
+      this.tokens = io.ringmaster.coordinator.auth.TokensFileWatcher.open(file, System::currentTimeMillis);
+      this.tokensReload = Objects.requireNonNull(reloadEvery);
       return this;
     }
     int maxMessageBytes = CoordinatorConfig.DEFAULT_MAX_MESSAGE_BYTES;
@@ -547,8 +598,9 @@ public final class CoordinatorServer implements AutoCloseable {
       specLimits(c.specLimits());
       CoordinatorConfig.SecuritySettings security = c.security();
       if (security.tokensFile() != null) {
-        clientTokens(io.ringmaster.coordinator.auth.TokensFile.read(Path.of(security.tokensFile())));
+        clientTokensFile(Path.of(security.tokensFile()), security.tokensReload());
       }
+      auditKeep(security.auditKeep());
       if (security.dataRoots() != null) {
         dataRoots(security.dataRoots().stream().map(Path::of).toList());
       }

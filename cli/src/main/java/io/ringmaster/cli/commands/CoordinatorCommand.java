@@ -150,8 +150,13 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(names = "--tokens-file", paramLabel = "FILE",
       description = "Client tokens, each with its tenant and role (security.tokensFile; see docs/SECURITY.md):"
-          + " every client call then needs a token, and each tenant sees only its own jobs.")
+          + " every client call then needs a token, and each tenant sees only its own jobs. Re-read when it"
+          + " changes (security.tokensReloadSeconds, default 10): no restart to add or revoke a token.")
   String tokensFile;
+
+  @Option(names = "--audit-keep-days", paramLabel = "DAYS",
+      description = "Delete audit records older than this (security.auditKeepDays; default 90; 0: keep).")
+  String auditKeepDays;
 
   @Option(names = "--client-auth", paramLabel = "tokens|none",
       description = "How clients authenticate (security.clientAuth): tokens (with --tokens-file) or none."
@@ -362,6 +367,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     flag(overrides, "datasets.uploadExpiryMinutes", "--upload-expiry-minutes", uploadExpiryMinutes);
     flag(overrides, "security.tokensFile", "--tokens-file", tokensFile);
     flag(overrides, "security.clientAuth", "--client-auth", clientAuth);
+    flag(overrides, "security.auditKeepDays", "--audit-keep-days", auditKeepDays);
     flag(overrides, "security.dataRoots", "--data-root", dataRoots.isEmpty() ? null : String.join(",", dataRoots));
     flag(overrides, "tls.cert", "--tls-cert", tlsCert);
     flag(overrides, "tls.key", "--tls-key", tlsKey);

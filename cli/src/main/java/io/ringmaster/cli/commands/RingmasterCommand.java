@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         DatasetsCommand.class,
         DownloadCommand.class,
         DeleteCommand.class,
+        AuditCommand.class,
         CertsCommand.class,
         CommandLine.HelpCommand.class})
 public final class RingmasterCommand implements Callable<Integer> {

@@ -99,9 +99,20 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
   }
 
-  /** The job if the caller may see it; empty for an unknown id and for another tenant's job alike. */
-  private Optional<Job> visible(String id, Caller caller) {
-    return jobs.get(id).filter(j -> caller.sees(j.getTenant()));
+  /**
+   * The job if the caller may see it; empty for an unknown id and for another tenant's job alike. Asking
+   * for another tenant's job is recorded in the audit trail (an id that exists nowhere is not: typos).
+   *
+   * @param method the RPC, for the audit record ({@code GetJob})
+   */
+  private Optional<Job> visible(String id, Caller caller, String method) {
+    Optional<Job> job = jobs.get(id);
+    if (job.isPresent() && !caller.sees(job.get().getTenant())) {
+      audit.refused(caller.principal(), caller.tenant(), caller.peer(), "JobService." + method, id,
+          AuditRecord.Reason.OTHER_TENANT);
+      return Optional.empty();
+    }
+    return job;
   }
 
   @Override
@@ -109,7 +120,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     if (badId(request.getJobId(), out)) {
       return;
     }
-    visible(request.getJobId(), Caller.current()).ifPresentOrElse(j -> {
+    visible(request.getJobId(), Caller.current(), "GetJob").ifPresentOrElse(j -> {
       out.onNext(j);
       out.onCompleted();
     }, () -> out.onError(notFound(request.getJobId())));
@@ -168,7 +179,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
       return;
     }
     Caller caller = Caller.current();
-    if (visible(request.getJobId(), caller).isEmpty()) {
+    if (visible(request.getJobId(), caller, "DeleteJob").isEmpty()) {
       out.onError(notFound(request.getJobId()));
       return;
     }
@@ -193,7 +204,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
       return;
     }
     Caller caller = Caller.current();
-    Optional<Job> before = visible(request.getJobId(), caller);
+    Optional<Job> before = visible(request.getJobId(), caller, "CancelJob");
     if (before.isEmpty()) {
       out.onError(notFound(request.getJobId()));
       return;
@@ -222,7 +233,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
           + "resume at event N), got " + request.getFromSequence()).asRuntimeException());
       return;
     }
-    if (visible(request.getJobId(), Caller.current()).isEmpty()
+    if (visible(request.getJobId(), Caller.current(), "WatchJob").isEmpty()
         || !jobs.watch(request.getJobId(), request.getFromSequence(), out)) {
       out.onError(notFound(request.getJobId()));
     }

@@ -11,8 +11,7 @@ import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.ringmaster.coordinator.store.AuditRecord;
 
 /**
  * Authenticates callers of the client API ({@link MethodPolicy}) by bearer token and attaches the
@@ -26,32 +25,49 @@ import org.slf4j.LoggerFactory;
  * client services' worker methods ({@code DownloadFile}, {@code UploadModel}) need no client token but pass
  * only when a {@link io.ringmaster.coordinator.security.WorkerCallGuard} installed in front of this interceptor
  * authenticated the call with its job's secret; otherwise UNAUTHENTICATED. The token never appears in a message or
- * log line; refusals are logged with the peer address and method.
+ * log line. Every refusal goes to the {@link AuditTrail} (rate-bounded) with the method, the peer, the
+ * reason and who the caller is as far as known: the token's name and tenant, or for an unknown token its
+ * {@linkplain TokenFingerprint fingerprint}.
  *
  * <p>Without a token table ({@link #disabled()}: embedded {@code ringmaster run}, or a coordinator told
  * {@code --client-auth none}) every client call runs as {@link Caller#unauthenticated}, an admin.
  */
 public final class ClientAuthInterceptor implements ServerInterceptor {
-  private static final Logger log = LoggerFactory.getLogger(ClientAuthInterceptor.class);
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "bearer ";
 
-  private final TokenTable tokens;
+  private final TokenSource tokens;
   private final MethodPolicy policy;
+  private final AuditTrail audit;
 
-  private ClientAuthInterceptor(TokenTable tokens, MethodPolicy policy) {
+  private ClientAuthInterceptor(TokenSource tokens, MethodPolicy policy, AuditTrail audit) {
     this.tokens = tokens;
     this.policy = policy;
+    this.audit = java.util.Objects.requireNonNull(audit, "audit");
   }
 
-  /** Checks every client call against {@code tokens}. */
-  public static ClientAuthInterceptor withTokens(TokenTable tokens) {
-    return new ClientAuthInterceptor(java.util.Objects.requireNonNull(tokens), MethodPolicy.standard());
+  /**
+   * Checks every client call against the tokens {@code tokens} holds at the moment of the call (a
+   * {@link TokenTable}, or a {@link TokensFileWatcher} that follows the tokens file); refusals go to the
+   * log only.
+   */
+  public static ClientAuthInterceptor withTokens(TokenSource tokens) {
+    return withTokens(tokens, AuditTrail.logOnly(System::currentTimeMillis));
+  }
+
+  /** As {@link #withTokens(TokenSource)}, recording refusals in {@code audit}. */
+  public static ClientAuthInterceptor withTokens(TokenSource tokens, AuditTrail audit) {
+    return new ClientAuthInterceptor(java.util.Objects.requireNonNull(tokens), MethodPolicy.standard(), audit);
   }
 
   /** Authenticates nobody: every client call runs as an unauthenticated admin. */
   public static ClientAuthInterceptor disabled() {
-    return new ClientAuthInterceptor(null, MethodPolicy.standard());
+    return disabled(AuditTrail.logOnly(System::currentTimeMillis));
+  }
+
+  /** As {@link #disabled()}, recording refusals (of unlisted methods) in {@code audit}. */
+  public static ClientAuthInterceptor disabled(AuditTrail audit) {
+    return new ClientAuthInterceptor(null, MethodPolicy.standard(), audit);
   }
 
   /** Whether client calls are authenticated. */
@@ -77,11 +93,11 @@ public final class ClientAuthInterceptor implements ServerInterceptor {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(shortName(method) + " is a worker call: it needs"
           + " the job's secret (metadata '" + io.ringmaster.job.security.JobCredentials.JOB_SECRET_HEADER + "' and '"
           + io.ringmaster.job.security.JobCredentials.JOB_ID_HEADER + "'), checked by the coordinator's worker"
-          + " guard"), peer, "worker call not authenticated as a worker's");
+          + " guard"), peer, "", "", AuditRecord.Reason.WORKER_NOT_AUTHENTICATED);
     }
     if (access instanceof MethodPolicy.Access.Unlisted) {
       return refuse(call, Status.PERMISSION_DENIED.withDescription(shortName(method) + " is not open to clients"
-          + " on this coordinator"), peer, "unlisted method");
+          + " on this coordinator"), peer, "", "", AuditRecord.Reason.UNLISTED_METHOD);
     }
     Role needed = ((MethodPolicy.Access.Client) access).role();
     Caller caller;
@@ -93,35 +109,38 @@ public final class ClientAuthInterceptor implements ServerInterceptor {
           || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
         return refuse(call, Status.UNAUTHENTICATED.withDescription("this coordinator needs a client token: set"
             + " RINGMASTER_TOKEN, or 'token:' in ~/.config/ringmaster/config.yaml (gRPC clients: metadata"
-            + " 'authorization: Bearer TOKEN'); ask the coordinator's operator for one"), peer,
-            header == null ? "no token" : "not a bearer token");
+            + " 'authorization: Bearer TOKEN'); ask the coordinator's operator for one"), peer, "", "",
+            header == null ? AuditRecord.Reason.NO_TOKEN : AuditRecord.Reason.NOT_BEARER);
       }
-      Optional<TokenTable.Entry> entry = tokens.authenticate(header.substring(BEARER.length()).strip());
+      String presented = header.substring(BEARER.length()).strip();
+      Optional<TokenTable.Entry> entry = tokens.tokens().authenticate(presented);
       if (entry.isEmpty()) {
         return refuse(call, Status.UNAUTHENTICATED.withDescription("the client token is not accepted by this"
-            + " coordinator (unknown or revoked): check RINGMASTER_TOKEN or your config file"), peer, "unknown token");
+            + " coordinator (unknown or revoked): check RINGMASTER_TOKEN or your config file"), peer,
+            TokenFingerprint.of(presented), "", AuditRecord.Reason.UNKNOWN_TOKEN);
       }
       TokenTable.Entry e = entry.get();
       caller = new Caller(e.name(), e.tenant(), e.role(), peer);
       if (!e.role().allows(needed)) {
         return refuse(call, Status.PERMISSION_DENIED.withDescription("token '" + e.name() + "' has role "
             + e.role().id() + ", but " + shortName(method) + " needs role " + needed.id()
-            + " or higher; ask the coordinator's operator"), peer, caller + " lacks role " + needed.id());
+            + " or higher; ask the coordinator's operator"), peer, e.name(), e.tenant(),
+            AuditRecord.Reason.ROLE_TOO_WEAK);
       }
     }
     Context context = caller.attach(Context.current());
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private static <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status,
-      String peer, String why) {
-    log.warn("refused {} from {}: {} ({})", shortName(call.getMethodDescriptor().getFullMethodName()), peer,
-        status.getCode(), why);
+  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status,
+      String peer, String principal, String tenant, AuditRecord.Reason reason) {
+    audit.refused(principal, tenant, peer, shortName(call.getMethodDescriptor().getFullMethodName()), "", reason);
     call.close(status, new Metadata());
     return new ServerCall.Listener<>() { };
   }
 
-  private static String shortName(String fullMethodName) {
+  /** {@code Service.Method} of a full method name ({@code ringmaster.v1.JobService/GetJob}). */
+  public static String shortName(String fullMethodName) {
     int slash = fullMethodName.lastIndexOf('/');
     String service = io.grpc.MethodDescriptor.extractFullServiceName(fullMethodName);
     String simple = service == null ? "" : service.substring(service.lastIndexOf('.') + 1);

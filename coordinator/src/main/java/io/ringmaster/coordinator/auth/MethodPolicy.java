@@ -1,5 +1,6 @@
 package io.ringmaster.coordinator.auth;
 
+import io.ringmaster.proto.v1.AuditServiceGrpc;
 import io.ringmaster.proto.v1.DatasetServiceGrpc;
 import io.ringmaster.proto.v1.JobServiceGrpc;
 import java.util.HashMap;
@@ -8,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which role each method of the client API needs. The client API is every method of {@code JobService}
- * and {@code DatasetService} except the two that workers call ({@code DownloadFile}, {@code UploadModel}),
+ * Which role each method of the client API needs. The client API is every method of {@code JobService},
+ * {@code AuditService} and {@code DatasetService} except the two that workers call ({@code DownloadFile}, {@code UploadModel}),
  * which belong to the worker plane and are authenticated as workers are. A method of a client service
  * missing from the table is refused to everyone (a method added to the proto without a decision here
  * fails closed). Methods of other services (worker control, checkpoints, health, reflection) are not
@@ -35,7 +36,7 @@ public final class MethodPolicy {
   }
 
   private static final Set<String> CLIENT_SERVICES = Set.of(JobServiceGrpc.SERVICE_NAME,
-      DatasetServiceGrpc.SERVICE_NAME);
+      DatasetServiceGrpc.SERVICE_NAME, AuditServiceGrpc.SERVICE_NAME);
 
   private final Map<String, Access> methods = new HashMap<>();
 
@@ -56,6 +57,8 @@ public final class MethodPolicy {
     p.client(DatasetServiceGrpc.getDeleteDatasetMethod().getFullMethodName(), Role.SUBMIT);
     p.client(DatasetServiceGrpc.getGetModelMethod().getFullMethodName(), Role.READ);
     p.client(DatasetServiceGrpc.getCheckFilesMethod().getFullMethodName(), Role.SUBMIT);
+    // read: admins read every record; others their tenant's (AuditServiceImpl decides what each may see)
+    p.client(AuditServiceGrpc.getListAuditEventsMethod().getFullMethodName(), Role.READ);
     p.methods.put(DatasetServiceGrpc.getDownloadFileMethod().getFullMethodName(), new Access.WorkerPlane());
     p.methods.put(DatasetServiceGrpc.getUploadModelMethod().getFullMethodName(), new Access.WorkerPlane());
     return p;

@@ -13,7 +13,7 @@ import java.util.Optional;
  * comparing it, in constant time ({@link MessageDigest#isEqual}), with every entry (no early exit), so
  * neither the comparison nor the lookup tells an attacker how much of a guess was right.
  */
-public final class TokenTable {
+public final class TokenTable implements TokenSource {
   /** One accepted token: its name (for audit records and logs), tenant, role and the SHA-256 of its bytes. */
   public record Entry(String name, String tenant, Role role, byte[] sha256) {
     public Entry {
@@ -54,6 +54,17 @@ public final class TokenTable {
     return quotas.getOrDefault(tenant, TenantQuota.UNLIMITED);
   }
 
+  /** This table: a fixed table is its own source. */
+  @Override
+  public TokenTable tokens() {
+    return this;
+  }
+
+  /** The accepted tokens (names, tenants, roles, hashes), in the file's order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
   /** How many tokens are accepted (for the start-up log line). */
   public int size() {
     return entries.size();
@@ -61,8 +72,13 @@ public final class TokenTable {
 
   /** SHA-256 of the token's UTF-8 bytes. */
   public static byte[] sha256(String token) {
+    return sha256Bytes(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** SHA-256 of {@code bytes}. */
+  public static byte[] sha256Bytes(byte[] bytes) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no SHA-256", e);
     }

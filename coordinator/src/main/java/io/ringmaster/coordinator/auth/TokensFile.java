@@ -1,6 +1,8 @@
 package io.ringmaster.coordinator.auth;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -38,8 +40,9 @@ import java.util.regex.Pattern;
  *   team-a: {maxActiveJobs: 2, maxWorkersPerJob: 8, maxWorkerMemoryMb: 4096}
  * </pre>
  *
- * Every problem is reported at once with its path in the file ({@code tokens[1].role}); duplicate keys
- * are refused. Messages never quote a token.
+ * Every problem is reported at once with its path in the file and its line ({@code tokens[1].role: must be
+ * read, submit or admin (line 7)}); a text that is not YAML is reported with the parser's line and column;
+ * duplicate keys are refused. Messages never quote a token.
  */
 public final class TokensFile {
   /** Shortest token accepted in plain text: 32 characters, e.g. {@code openssl rand -hex 32} gives 64. */
@@ -60,7 +63,7 @@ public final class TokensFile {
   public static TokenTable read(Path file) {
     String text;
     try {
-      text = Files.readString(file);
+      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new InvalidConfigException(List.of(new Violation("security.tokensFile", "cannot read " + file + " ("
           + e.getClass().getSimpleName() + "): check the path and that the coordinator's user may read it")));
@@ -83,9 +86,13 @@ public final class TokensFile {
       mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       root = mapper.readTree(text);
     } catch (IOException e) {
-      // Jackson's message names a duplicate key and the line; it quotes no value
-      throw new InvalidConfigException(List.of(new Violation(source, "not a valid tokens file: "
-          + e.getMessage().lines().findFirst().orElse(""))));
+      // the parser's own message names a duplicate key; it quotes no value
+      String why = e instanceof JsonProcessingException j && j.getOriginalMessage() != null ? j.getOriginalMessage()
+          : String.valueOf(e.getMessage());
+      JsonLocation where = e instanceof JsonProcessingException j ? j.getLocation() : null;
+      throw new InvalidConfigException(List.of(new Violation(source, "not a valid tokens file"
+          + (where != null && where.getLineNr() > 0 ? " at line " + where.getLineNr() + ", column "
+              + where.getColumnNr() : "") + ": " + problem(why))));
     }
     if (root == null || !root.isObject() || !root.path("tokens").isArray()) {
       throw new InvalidConfigException(List.of(new Violation(source, "must be a mapping with a list 'tokens' (each"
@@ -162,7 +169,11 @@ public final class TokensFile {
     }
     Map<String, TenantQuota> quotas = quotas(root.get("tenants"), v);
     if (!v.isEmpty()) {
-      throw new InvalidConfigException(v);
+      YamlLines lines = YamlLines.of(text);
+      throw new InvalidConfigException(v.stream().map(x -> {
+        int line = lines.lineOf(x.field());
+        return line > 0 ? new Violation(x.field(), x.message() + " (line " + line + ")") : x;
+      }).toList());
     }
     return new TokenTable(entries, quotas);
   }
@@ -210,7 +221,17 @@ public final class TokensFile {
     return quotas;
   }
 
-  private static boolean readableByOthers(Path file) {
+  /**
+   * The parser's description without the excerpt of the file it quotes (SnakeYAML adds the offending line,
+   * indented, under each message: that line may hold a token).
+   */
+  private static String problem(String parserMessage) {
+    String text = parserMessage.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        .map(String::strip).collect(java.util.stream.Collectors.joining(": "));
+    return text.isEmpty() ? "unreadable YAML" : text;
+  }
+
+  static boolean readableByOthers(Path file) {
     try {
       return Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ);
     } catch (UnsupportedOperationException | IOException e) {

@@ -18,8 +18,15 @@
  * as its caller. Without a token table (embedded {@code ringmaster run}, or {@code --client-auth none}) every
  * caller is {@link io.ringmaster.coordinator.auth.Caller#unauthenticated}, an admin.
  *
- * <p>{@link io.ringmaster.coordinator.auth.AuditTrail} records submissions, cancellations and deletions in the
- * job store and the {@code ringmaster.audit} log; {@link io.ringmaster.coordinator.auth.TenantQuota} bounds
- * what one tenant uses. See docs/SECURITY.md.
+ * <p>The tokens come from a {@link io.ringmaster.coordinator.auth.TokenSource}: a fixed table, or the
+ * {@link io.ringmaster.coordinator.auth.TokensFileWatcher}, which reads the tokens file again when it changed
+ * and stopped changing (a broken or half-written file keeps the tokens in use), so that tokens are added and
+ * revoked without a restart.
+ *
+ * <p>{@link io.ringmaster.coordinator.auth.AuditTrail} records submissions, cancellations and deletions, and
+ * refused calls (with the method, the peer, a reason code and the caller's token name or, for an unknown
+ * token, a {@code TokenFingerprint}), in the job store and the {@code ringmaster.audit} log; refusals are
+ * bounded in rate ({@code RefusalRateLimit}) so that a flood cannot fill the disk.
+ * {@link io.ringmaster.coordinator.auth.TenantQuota} bounds what one tenant uses. See docs/SECURITY.md.
  */
 package io.ringmaster.coordinator.auth;

@@ -67,10 +67,27 @@ public record CoordinatorConfig(ServerSettings server, JobSettings jobs, int max
    *     start until it is told)
    * @param tokensFile the tokens file ({@code clientAuth: tokens})
    * @param dataRoots directories under which jobs may read data by path; null: not given
+   * @param tokensReloadSeconds how often the tokens file is looked at again for changes
+   * @param auditKeepDays audit records older than this many days are deleted; 0 keeps them
    */
-  public record SecuritySettings(String clientAuth, String tokensFile, java.util.List<String> dataRoots) {
-    public static final SecuritySettings UNSET = new SecuritySettings(null, null, null);
+  public record SecuritySettings(String clientAuth, String tokensFile, java.util.List<String> dataRoots,
+      double tokensReloadSeconds, double auditKeepDays) {
+    public static final SecuritySettings UNSET = new SecuritySettings(null, null, null,
+        io.ringmaster.coordinator.auth.TokensFileWatcher.DEFAULT_INTERVAL.toSeconds(), DEFAULT_AUDIT_KEEP_DAYS);
+
+    /** {@code tokensReloadSeconds} as a duration. */
+    public Duration tokensReload() {
+      return seconds(tokensReloadSeconds);
+    }
+
+    /** {@code auditKeepDays} as a duration; zero keeps audit records for ever. */
+    public Duration auditKeep() {
+      return Duration.ofMillis((long) (auditKeepDays * 86_400_000L));
+    }
   }
+
+  /** Audit records are kept this many days unless told otherwise (docs/SECURITY.md gives the disk bound). */
+  public static final double DEFAULT_AUDIT_KEEP_DAYS = 90;
 
   /**
    * PEM files of the coordinator's TLS identity and the CA bundle it trusts (null: not set), re-read every

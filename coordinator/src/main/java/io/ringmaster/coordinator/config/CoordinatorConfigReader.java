@@ -35,7 +35,8 @@ import java.util.Map;
  *   resources: {heapMb: 2048, offheapMb: 4096, threads: 2}
  *   kubernetes: {nodeSelector: {pool: training}, schedulerName: volcano, queue: team-a}
  *   gpuKubernetes: {tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]}
- * security:  {clientAuth: tokens, tokensFile: /etc/ringmaster/tokens.yaml, dataRoots: "/data,/scratch/shared"}
+ * security:  {clientAuth: tokens, tokensFile: /etc/ringmaster/tokens.yaml, dataRoots: "/data,/scratch/shared",
+ *             tokensReloadSeconds: 10, auditKeepDays: 90}
  * limits:    {maxHeapMb: 32768, maxOffheapMb: 65536, maxThreads: 64, maxParameters: 200000000}
  * </pre>
  *
@@ -95,6 +96,11 @@ public final class CoordinatorConfigReader {
       new Setting("security.tokensFile", Type.TEXT, 0, 0, null, "client tokens with their tenants and roles"),
       new Setting("security.dataRoots", Type.TEXT, 0, 0, null,
           "comma-separated directories under which jobs may read data by path"),
+      new Setting("security.tokensReloadSeconds", Type.NUMBER, 1, 86_400,
+          (double) io.ringmaster.coordinator.auth.TokensFileWatcher.DEFAULT_INTERVAL.toSeconds(),
+          "how often the tokens file is looked at again (changes apply without a restart)"),
+      new Setting("security.auditKeepDays", Type.NUMBER, 0, 36_500, CoordinatorConfig.DEFAULT_AUDIT_KEEP_DAYS,
+          "delete audit records older than this; 0 keeps them"),
       new Setting("limits.maxHeapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxHeapMb(),
           "largest resources.heapMb of a job"),
       new Setting("limits.maxOffheapMb", Type.INT, 128, 1 << 20, SpecLimits.DEFAULTS.maxOffheapMb(),
@@ -300,7 +306,8 @@ public final class CoordinatorConfigReader {
     return new CoordinatorConfig(server, jobs, integer(values, "grpc.maxMessageMb") << 20,
         integer(values, "grpc.executorThreads"), retention, datasets,
         (io.ringmaster.job.spec.JobDefaults) values.getOrDefault(JOB_DEFAULTS, io.ringmaster.job.spec.JobDefaults.BUILT_IN),
-        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots), limits, tls);
+        new CoordinatorConfig.SecuritySettings(clientAuth, tokensFile, roots, num(values, "security.tokensReloadSeconds"),
+            num(values, "security.auditKeepDays")), limits, tls);
   }
 
   private static int integer(Map<String, Object> values, String path) {

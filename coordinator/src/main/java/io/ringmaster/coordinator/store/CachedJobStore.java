@@ -69,6 +69,16 @@ public final class CachedJobStore implements JobStore {
   }
 
   @Override
+  public List<AuditEntry> auditPage(AuditQuery query, long beforeSeq, int limit) {
+    return durable.auditPage(query, beforeSeq, limit); // audit records are not cached: read rarely
+  }
+
+  @Override
+  public int deleteAuditBefore(long timeMs) {
+    return durable.deleteAuditBefore(timeMs);
+  }
+
+  @Override
   public synchronized boolean delete(String id) {
     boolean existed = durable.delete(id);
     return memory.delete(id) || existed;

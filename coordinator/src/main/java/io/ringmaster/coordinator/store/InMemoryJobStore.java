@@ -23,7 +23,9 @@ public final class InMemoryJobStore implements JobStore {
   private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<JobCursor, Job> ordered = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<String, Map<String, CheckpointRef>> checkpoints = new ConcurrentHashMap<>();
-  private final java.util.concurrent.CopyOnWriteArrayList<AuditRecord> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The audit trail by seq; a flood of refusals costs O(log n) per record, not a copy of the list. */
+  private final ConcurrentSkipListMap<Long, AuditRecord> audit = new ConcurrentSkipListMap<>();
+  private final java.util.concurrent.atomic.AtomicLong auditSeq = new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public synchronized void put(Job job) {
@@ -79,12 +81,38 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public void audit(AuditRecord record) {
-    audit.add(record);
+    audit.put(auditSeq.incrementAndGet(), java.util.Objects.requireNonNull(record));
   }
 
   @Override
   public List<AuditRecord> auditTrail(String jobId) {
-    return audit.stream().filter(r -> r.jobId().equals(jobId)).toList();
+    return audit.values().stream().filter(r -> r.jobId().equals(jobId)).toList();
+  }
+
+  @Override
+  public List<AuditEntry> auditPage(AuditQuery query, long beforeSeq, int limit) {
+    List<AuditEntry> page = new java.util.ArrayList<>();
+    for (Map.Entry<Long, AuditRecord> e : audit.headMap(beforeSeq, false).descendingMap().entrySet()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      if (query.matches(e.getValue())) {
+        page.add(new AuditEntry(e.getKey(), e.getValue()));
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public int deleteAuditBefore(long timeMs) {
+    int n = 0;
+    for (var it = audit.entrySet().iterator(); it.hasNext(); ) {
+      if (it.next().getValue().timeMs() < timeMs) {
+        it.remove();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

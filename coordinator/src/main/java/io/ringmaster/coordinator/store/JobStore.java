@@ -64,6 +64,16 @@ public interface JobStore extends AutoCloseable {
   /** The audit trail of one job, oldest first; records stay after the job is deleted. */
   List<AuditRecord> auditTrail(String jobId);
 
+  /**
+   * One page of the audit trail: at most {@code limit} records matching {@code query} whose seq is below
+   * {@code beforeSeq} ({@link Long#MAX_VALUE} for the first page), newest (highest seq) first.
+   * Implementations answer from an index, not by reading every record.
+   */
+  List<AuditEntry> auditPage(AuditQuery query, long beforeSeq, int limit);
+
+  /** Deletes the audit records older than {@code timeMs} (Unix epoch ms); returns how many. */
+  int deleteAuditBefore(long timeMs);
+
   /** Whether what is stored survives the coordinator (a restarted coordinator resumes its jobs). */
   default boolean durable() {
     return false;

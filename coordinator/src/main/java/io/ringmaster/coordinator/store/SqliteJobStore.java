@@ -260,7 +260,7 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public synchronized void audit(AuditRecord r) {
     try (PreparedStatement p = open().prepareStatement("INSERT INTO audit (time_ms, action, job_id, tenant,"
-        + " principal, peer, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        + " principal, peer, detail, method, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       p.setLong(1, r.timeMs());
       p.setString(2, r.action().name());
       p.setString(3, r.jobId());
@@ -268,22 +268,32 @@ public final class SqliteJobStore implements JobStore {
       p.setString(5, r.principal());
       p.setString(6, r.peer());
       p.setString(7, r.detail());
+      p.setString(8, r.method());
+      p.setString(9, r.reason().name());
       p.executeUpdate();
     } catch (SQLException e) {
       throw SqliteErrors.wrap(file, "record the audit of " + r.action() + " job " + r.jobId(), e);
     }
   }
 
+  private static final String AUDIT_COLUMNS = "seq, time_ms, action, job_id, tenant, principal, peer, detail,"
+      + " method, reason";
+
+  private static AuditEntry auditEntry(ResultSet r) throws SQLException {
+    return new AuditEntry(r.getLong(1), new AuditRecord(r.getLong(2), AuditRecord.Action.valueOf(r.getString(3)),
+        r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9),
+        AuditRecord.Reason.valueOf(r.getString(10))));
+  }
+
   @Override
   public synchronized List<AuditRecord> auditTrail(String jobId) {
     List<AuditRecord> out = new ArrayList<>();
-    try (PreparedStatement p = open().prepareStatement("SELECT time_ms, action, job_id, tenant, principal, peer,"
-        + " detail FROM audit WHERE job_id = ? ORDER BY seq")) {
+    try (PreparedStatement p = open().prepareStatement("SELECT " + AUDIT_COLUMNS
+        + " FROM audit WHERE job_id = ? ORDER BY seq")) {
       p.setString(1, jobId);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          out.add(new AuditRecord(r.getLong(1), AuditRecord.Action.valueOf(r.getString(2)), r.getString(3),
-              r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
+          out.add(auditEntry(r).record());
         }
       }
     } catch (SQLException | IllegalArgumentException e) {
@@ -291,6 +301,61 @@ public final class SqliteJobStore implements JobStore {
           e instanceof SQLException s ? s : new SQLException(e));
     }
     return out;
+  }
+
+  /**
+   * Newest first by seq. The time filter becomes a lower bound on seq (the first record at or after it, found
+   * through audit_by_time), so that a page of recent records never walks the older ones; the tenant filter
+   * reads audit_by_tenant.
+   */
+  @Override
+  public synchronized List<AuditEntry> auditPage(AuditQuery query, long beforeSeq, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + AUDIT_COLUMNS + " FROM audit WHERE seq < ?");
+    List<Object> args = new ArrayList<>(List.of(beforeSeq));
+    if (query.tenant() != null) {
+      sql.append(" AND tenant = ?");
+      args.add(query.tenant());
+    }
+    if (query.sinceMs() > 0) {
+      sql.append(" AND time_ms >= ? AND seq >= (SELECT COALESCE(MIN(seq), 0) FROM audit WHERE time_ms >= ?)");
+      args.add(query.sinceMs());
+      args.add(query.sinceMs());
+    }
+    if (!query.actions().isEmpty()) {
+      sql.append(" AND action IN (").append(String.join(", ", java.util.Collections.nCopies(query.actions().size(),
+          "?"))).append(')');
+      query.actions().stream().map(Enum::name).sorted().forEach(args::add);
+    }
+    if (query.jobId() != null) {
+      sql.append(" AND job_id = ?");
+      args.add(query.jobId());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    args.add(limit);
+    List<AuditEntry> out = new ArrayList<>();
+    try (PreparedStatement p = open().prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        p.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(auditEntry(r));
+        }
+      }
+    } catch (SQLException | IllegalArgumentException e) {
+      throw SqliteErrors.wrap(file, "list the audit trail", e instanceof SQLException s ? s : new SQLException(e));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized int deleteAuditBefore(long timeMs) {
+    try (PreparedStatement p = open().prepareStatement("DELETE FROM audit WHERE time_ms < ?")) {
+      p.setLong(1, timeMs);
+      return p.executeUpdate();
+    } catch (SQLException e) {
+      throw SqliteErrors.wrap(file, "delete audit records older than " + timeMs + " ms", e);
+    }
   }
 
   @Override

@@ -17,7 +17,7 @@ final class SqliteSchema {
   /** "RMJS" in ASCII. */
   static final int APPLICATION_ID = 0x524d4a53;
   /** The schema this code writes and reads. */
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   private static final List<String> V1 = List.of(
       """
@@ -62,6 +62,17 @@ final class SqliteSchema {
       )""",
       "CREATE INDEX audit_by_job ON audit (job_id, seq)");
 
+  /**
+   * Version 3: refused calls in the audit trail (the method and why it was refused), and the indexes that
+   * ListAuditEvents (by tenant, newest first; since a time) and retention (older than a time) read.
+   * Records stored before it get an empty method and the reason NONE.
+   */
+  private static final List<String> V3 = List.of(
+      "ALTER TABLE audit ADD COLUMN method TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT 'NONE'",
+      "CREATE INDEX audit_by_tenant ON audit (tenant, seq)",
+      "CREATE INDEX audit_by_time ON audit (time_ms)");
+
   private SqliteSchema() {}
 
   /**
@@ -82,6 +93,9 @@ final class SqliteSchema {
           for (String ddl : V2) {
             s.execute(ddl);
           }
+          for (String ddl : V3) {
+            s.execute(ddl);
+          }
           s.execute("PRAGMA application_id = " + APPLICATION_ID);
           s.execute("PRAGMA user_version = " + CURRENT_VERSION);
         } else if (appId != APPLICATION_ID) {
@@ -96,11 +110,18 @@ final class SqliteSchema {
           throw SqliteErrors.corrupt(file, "schema version " + version + " is not valid", null);
         }
         if (version == 1) {
-          // migrated in place, in this transaction: the file is either version 1 or 2, never between
+          // migrated in place, in this transaction: the file is at one version or the next, never between
           for (String ddl : V2) {
             s.execute(ddl);
           }
           s.execute("PRAGMA user_version = 2");
+          version = 2;
+        }
+        if (version == 2) {
+          for (String ddl : V3) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA user_version = 3");
         }
         s.execute("COMMIT");
         done = true;

@@ -160,6 +160,43 @@ class ClientAuthInterceptorTest {
   }
 
   @Test
+  void everyRefusalIsInTheAuditTrailWithWhoMethodPeerAndReasonButNeverTheToken() throws Exception {
+    io.ringmaster.coordinator.store.InMemoryJobStore store = new io.ringmaster.coordinator.store.InMemoryJobStore();
+    start(ClientAuthInterceptor.withTokens(TOKENS, new AuditTrail(store, () -> 42_000L)));
+    var get = JobServiceGrpc.getGetJobMethod();
+    MethodDescriptor<GetJobRequest, Job> submit = JobServiceGrpc.getSubmitJobMethod()
+        .toBuilder(ProtoUtils.marshaller(GetJobRequest.getDefaultInstance()),
+            ProtoUtils.marshaller(Job.getDefaultInstance())).build();
+    String unknown = READER + "-revoked";
+    for (var c : List.<Map.Entry<MethodDescriptor<GetJobRequest, Job>, String>>of(Map.entry(get, ""),
+        Map.entry(get, "Basic x"), Map.entry(get, "Bearer " + unknown), Map.entry(get, "Bearer hunter2"),
+        Map.entry(submit, "Bearer " + READER), Map.entry(UNLISTED, "Bearer " + ADMIN))) {
+      assertThatThrownBy(() -> call(c.getKey(), c.getValue().isEmpty() ? null : c.getValue()))
+          .isInstanceOf(StatusRuntimeException.class);
+    }
+    call(get, "Bearer " + READER); // allowed: not a refusal
+
+    List<io.ringmaster.coordinator.store.AuditRecord> records = new java.util.ArrayList<>(store.auditPage(
+        io.ringmaster.coordinator.store.AuditQuery.ALL, Long.MAX_VALUE, 100).stream()
+        .map(io.ringmaster.coordinator.store.AuditEntry::record).toList());
+    java.util.Collections.reverse(records); // oldest first
+    assertThat(records).extracting(r -> r.reason().name() + " " + r.reason().code() + " " + r.method() + " "
+        + r.principal() + " " + r.tenant()).containsExactly(
+            "NO_TOKEN UNAUTHENTICATED JobService.GetJob  ",
+            "NOT_BEARER UNAUTHENTICATED JobService.GetJob  ",
+            "UNKNOWN_TOKEN UNAUTHENTICATED JobService.GetJob " + TokenFingerprint.of(unknown) + " ",
+            "UNKNOWN_TOKEN UNAUTHENTICATED JobService.GetJob short-token ",
+            "ROLE_TOO_WEAK PERMISSION_DENIED JobService.SubmitJob rita team-a",
+            "UNLISTED_METHOD PERMISSION_DENIED JobService.Bogus  ");
+    assertThat(records).allSatisfy(r -> {
+      assertThat(r.timeMs()).isEqualTo(42_000L);
+      assertThat(r.action()).isEqualTo(io.ringmaster.coordinator.store.AuditRecord.Action.REFUSE);
+      assertThat(r.peer()).isNotEmpty();
+      assertThat(r.toString()).doesNotContain(READER).doesNotContain(ADMIN).doesNotContain("hunter2");
+    });
+  }
+
+  @Test
   void workerMethodsNeedNoClientTokenButAreRefusedUnlessTheWorkerGuardAuthenticatedThem() throws Exception {
     start(ClientAuthInterceptor.withTokens(TOKENS));
     DownloadFileRequest any = DownloadFileRequest.newBuilder().setSha256(HexFormat.of().formatHex(new byte[32])).build();

@@ -26,6 +26,22 @@ class CoordinatorConfigReaderTest {
   }
 
   @Test
+  void tokensReloadAndAuditRetentionHaveDefaultsAndComeFromTheFileOrFlags() {
+    CoordinatorConfig.SecuritySettings defaults = CoordinatorConfigReader.read(null, "none", Map.of()).security();
+    assertThat(defaults.tokensReload()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.auditKeep()).isEqualTo(Duration.ofDays(90));
+
+    CoordinatorConfig.SecuritySettings s = CoordinatorConfigReader.read("""
+        security: {tokensReloadSeconds: 2.5, auditKeepDays: 30}
+        """, "c.yaml", Map.of("security.auditKeepDays", flag("--audit-keep-days", "0"))).security();
+    assertThat(s.tokensReload()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.auditKeep()).as("the flag wins; 0 keeps records").isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> CoordinatorConfigReader.read("security: {tokensReloadSeconds: 0}", "c.yaml", Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("security.tokensReloadSeconds: must be in 1..86400");
+  }
+
+  @Test
   void datasetLimitsComeFromTheFileAndFlagsInMebibytesAndMinutes() {
     CoordinatorConfig c = CoordinatorConfigReader.read("""
         datasets: {maxDatasetMb: 100, maxStoreMb: 1000, maxConcurrentUploads: 3, uploadExpiryMinutes: 1.5}

@@ -50,6 +50,60 @@ abstract class JobStoreContractTest {
         .setSha256("ab".repeat(32)).setSizeBytes(1234).build();
   }
 
+  static AuditRecord refusal(long timeMs, String tenant, String principal, AuditRecord.Reason reason) {
+    return new AuditRecord(timeMs, AuditRecord.Action.REFUSE, "", tenant, principal, "10.0.0.9:4000", "",
+        "JobService.CancelJob", reason);
+  }
+
+  @Test
+  void auditPagesAreNewestFirstFilteredAndContinueBelowTheirCursor() {
+    store.audit(new AuditRecord(1000, AuditRecord.Action.SUBMIT, "a1", "team-a", "alice", "h:1", ""));
+    store.audit(refusal(1100, "", "sha256:0123456789ab", AuditRecord.Reason.UNKNOWN_TOKEN));
+    store.audit(new AuditRecord(1200, AuditRecord.Action.SUBMIT, "b1", "team-b", "bob", "h:2", ""));
+    store.audit(refusal(1300, "team-a", "rita", AuditRecord.Reason.ROLE_TOO_WEAK));
+    store.audit(new AuditRecord(1400, AuditRecord.Action.CANCEL, "a1", "team-a", "alice", "h:1", "was RUNNING"));
+
+    List<AuditEntry> all = store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 10);
+    assertThat(all).extracting(e -> e.record().timeMs()).containsExactly(1400L, 1300L, 1200L, 1100L, 1000L);
+    assertThat(all).extracting(AuditEntry::seq).isSortedAccordingTo(java.util.Comparator.reverseOrder())
+        .doesNotHaveDuplicates();
+    assertThat(all.get(1).record()).isEqualTo(refusal(1300, "team-a", "rita", AuditRecord.Reason.ROLE_TOO_WEAK));
+
+    List<AuditEntry> first = store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 2);
+    assertThat(store.auditPage(AuditQuery.ALL, first.get(1).seq(), 2)).extracting(e -> e.record().timeMs())
+        .containsExactly(1200L, 1100L);
+
+    assertThat(store.auditPage(new AuditQuery("team-a", 0, java.util.Set.of(), null), Long.MAX_VALUE, 10))
+        .extracting(e -> e.record().timeMs()).containsExactly(1400L, 1300L, 1000L);
+    assertThat(store.auditPage(new AuditQuery("", 0, java.util.Set.of(), null), Long.MAX_VALUE, 10))
+        .extracting(e -> e.record().reason()).containsExactly(AuditRecord.Reason.UNKNOWN_TOKEN);
+    assertThat(store.auditPage(new AuditQuery(null, 1200, java.util.Set.of(), null), Long.MAX_VALUE, 10))
+        .extracting(e -> e.record().timeMs()).containsExactly(1400L, 1300L, 1200L);
+    assertThat(store.auditPage(new AuditQuery(null, 0, java.util.Set.of(AuditRecord.Action.SUBMIT,
+        AuditRecord.Action.CANCEL), null), Long.MAX_VALUE, 10)).extracting(e -> e.record().timeMs())
+        .containsExactly(1400L, 1200L, 1000L);
+    assertThat(store.auditPage(new AuditQuery("team-a", 1100, java.util.Set.of(AuditRecord.Action.REFUSE), null),
+        Long.MAX_VALUE, 10)).extracting(e -> e.record().principal()).containsExactly("rita");
+    assertThat(store.auditPage(new AuditQuery(null, 0, java.util.Set.of(), "a1"), Long.MAX_VALUE, 10))
+        .extracting(e -> e.record().action()).containsExactly(AuditRecord.Action.CANCEL, AuditRecord.Action.SUBMIT);
+    assertThat(store.auditPage(new AuditQuery(null, 5000, java.util.Set.of(), null), Long.MAX_VALUE, 10)).isEmpty();
+  }
+
+  @Test
+  void auditRetentionDeletesOnlyOlderRecordsAndSeqsAreNotReused() {
+    store.audit(new AuditRecord(1000, AuditRecord.Action.SUBMIT, "a1", "team-a", "alice", "h:1", ""));
+    store.audit(refusal(2000, "", "", AuditRecord.Reason.NO_TOKEN));
+    store.audit(new AuditRecord(3000, AuditRecord.Action.CANCEL, "a1", "team-a", "alice", "h:1", ""));
+    long newest = store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 1).get(0).seq();
+
+    assertThat(store.deleteAuditBefore(2000)).isEqualTo(1);
+    assertThat(store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 10)).extracting(e -> e.record().timeMs())
+        .containsExactly(3000L, 2000L);
+    assertThat(store.deleteAuditBefore(2000)).isZero();
+    store.audit(new AuditRecord(4000, AuditRecord.Action.DELETE, "a1", "team-a", "alice", "h:1", ""));
+    assertThat(store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 1).get(0).seq()).isGreaterThan(newest);
+  }
+
   @Test
   void pagesOfOneTenantHoldOnlyItsJobsInOrder() {
     store.put(job("a1", 100, JobState.JOB_STATE_QUEUED).toBuilder().setTenant("team-a").build());

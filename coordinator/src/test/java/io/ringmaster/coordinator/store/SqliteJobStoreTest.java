@@ -166,6 +166,39 @@ class SqliteJobStoreTest extends JobStoreContractTest {
   }
 
   @Test
+  void aVersion2StoreGetsTheRefusalColumnsAndKeepsItsAuditRecords() throws Exception {
+    store.audit(new AuditRecord(1, AuditRecord.Action.SUBMIT, "a-000001", "team-a", "alice", "h:1", "name"));
+    store.close();
+    Path file = file();
+    // make the file what version 2 wrote: no method or reason, no audit indexes of version 3
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("DROP INDEX audit_by_tenant");
+      s.execute("DROP INDEX audit_by_time");
+      s.execute("ALTER TABLE audit DROP COLUMN method");
+      s.execute("ALTER TABLE audit DROP COLUMN reason");
+      s.execute("PRAGMA user_version = 2");
+    }
+
+    store = SqliteJobStore.open(file);
+
+    assertThat(store.auditTrail("a-000001")).containsExactly(
+        new AuditRecord(1, AuditRecord.Action.SUBMIT, "a-000001", "team-a", "alice", "h:1", "name"));
+    AuditRecord refused = new AuditRecord(2, AuditRecord.Action.REFUSE, "", "", "", "h:2", "", "JobService.GetJob",
+        AuditRecord.Reason.NO_TOKEN);
+    store.audit(refused);
+    assertThat(store.auditPage(AuditQuery.ALL, Long.MAX_VALUE, 10)).extracting(AuditEntry::record)
+        .first().isEqualTo(refused);
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement(); var r = s.executeQuery("PRAGMA user_version")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(3);
+    }
+    store = SqliteJobStore.open(file);
+  }
+
+  @Test
   void fileFromANewerSchemaIsRefused() throws Exception {
     store.put(job("a", 1, JobState.JOB_STATE_RUNNING));
     store.close();
