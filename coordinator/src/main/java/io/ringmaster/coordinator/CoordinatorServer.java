@@ -229,9 +229,10 @@ public final class CoordinatorServer implements AutoCloseable {
       // tokens added or revoked in the file apply without a restart (docs/SECURITY.md)
       watcher.every(timers, config.tokensReload);
     }
-    JobServiceImpl jobService = new JobServiceImpl(jobs, audit,
-        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED
-            : tokens.tokens().quota(tenant));
+    // read per call: a re-read tokens file changes quotas too
+    java.util.function.Function<String, io.ringmaster.coordinator.auth.TenantQuota> quotas =
+        tenant -> tokens == null ? io.ringmaster.coordinator.auth.TenantQuota.UNLIMITED : tokens.tokens().quota(tenant);
+    JobServiceImpl jobService = new JobServiceImpl(jobs, audit, quotas);
     // workers present client certificates (checked when given); CLI clients authenticate otherwise
     server = GrpcEndpoints.server(new InetSocketAddress(config.host, config.port), config.security,
             TransportSecurity.ClientAuth.OPTIONAL)
