@@ -215,6 +215,19 @@ class DatasetTenancyTest {
   }
 
   @Test
+  void tenantNamesNeverBecomePathsOutsideTheStore() throws Exception {
+    for (String bad : List.of("../x", "_", "a/b", "Team-A", "-a", ".", "")) {
+      if (!bad.isEmpty()) {
+        assertThatThrownBy(() -> new DatasetScope(bad, false)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      }
+      for (String ref : List.of(bad + "/imgs", "../team-a/imgs", "team-a/../team-a/imgs", "./imgs")) {
+        assertThat(refusal(() -> store.get(ADMIN, ref), ref).kind()).as(ref).isEqualTo(Kind.NOT_FOUND);
+      }
+    }
+    assertThat(store.get(ADMIN, "team-a/imgs").getSha256()).isEqualTo(sha);
+  }
+
+  @Test
   void aStoreFromBeforeTenantsIsMigratedToNoTenantWhichOnlyAdminsSee() throws Exception {
     Path old = dir.resolve("v1");
     Files.createDirectories(old.resolve("blobs"));
