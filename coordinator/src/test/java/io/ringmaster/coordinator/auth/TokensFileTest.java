@@ -106,4 +106,27 @@ class TokensFileTest {
         """.formatted(sha(ALICE)), "tokens.yaml", false))
         .isInstanceOf(InvalidConfigException.class).hasMessageContaining("role");
   }
+
+  @Test
+  void problemsOfABlockStyleFileNameTheirLine() {
+    assertThatThrownBy(() -> TokensFile.parse("""
+        tokens:
+          - name: alice
+            tenant: team-a
+            role: submit
+            sha256: %s
+          - name: bob
+            tenant: Team_B
+            role: owner
+            token: "%s"
+        tenants:
+          team-a: {maxActiveJobs: -1}
+        """.formatted(sha(ALICE), BOB), "tokens.yaml", false))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.violations())
+            .extracting(Violation::toString).contains(
+                "tokens[1].tenant: must be a DNS label (lowercase letters, digits and '-', 1-63 characters) (line 7)",
+                "tokens[1].role: must be read, submit or admin (line 8)",
+                "tenants.team-a.maxActiveJobs: must be a whole number >= 0 (0: no limit) (line 11)")
+            .allSatisfy(m -> assertThat(m).doesNotContain(BOB)));
+  }
 }
