@@ -154,7 +154,10 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     }
     TransportSecurity security;
     try {
-      security = TransportSecurity.of(tlsFiles(coordinator == null));
+      // with --coordinator the options secure the driver's channel to it; inside Spark they secure the
+      // application's own channels, opened once Spark can say where the files are (SparkTls)
+      security = coordinator != null ? TransportSecurity.of(tlsFiles(false)) : TransportSecurity.plaintext();
+      sparkTls();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println("ringmaster-spark: " + e.getMessage());
       return 2;
@@ -225,9 +228,13 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     Job end;
     try {
       end = job.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), output.resolve("ringmaster"),
-          Duration.ofMinutes(10));
+          Duration.ofMinutes(10), sparkTls());
     } catch (InvalidSpecException e) {
       System.err.println("ringmaster-spark: the job is not valid: " + e.getMessage());
+      return 2;
+    } catch (ExposureCheck.InsecureExposureException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      // a cluster without TLS or --insecure, or TLS files the driver cannot read
+      System.err.println("ringmaster-spark: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
       Optional<String> slots = SparkPreflight.explainSlots(e, workers);
@@ -264,6 +271,35 @@ public final class RingmasterSparkMain implements Callable<Integer> {
   TlsFiles tlsFiles(boolean identityRequired) {
     return TlsFiles.fromOptions(orEnv(tlsCert, TlsFiles.ENV_CERT), orEnv(tlsKey, TlsFiles.ENV_KEY),
         orEnv(tlsCa, TlsFiles.ENV_CA), identityRequired, "--tls-");
+  }
+
+  /**
+   * How the application's own channels are secured inside Spark: TLS from {@code --tls-cert}, {@code --tls-key},
+   * {@code --tls-ca} (or their environment variables), plaintext explicitly with {@code --insecure}, else
+   * plaintext on loopback only (local mode; a cluster refuses to start).
+   *
+   * @throws IllegalArgumentException for an incomplete set of files, or files with {@code --insecure}
+   */
+  SparkTls sparkTls() {
+    Path cert = orEnv(tlsCert, TlsFiles.ENV_CERT);
+    Path key = orEnv(tlsKey, TlsFiles.ENV_KEY);
+    Path ca = orEnv(tlsCa, TlsFiles.ENV_CA);
+    if (cert == null && key == null && ca == null) {
+      return insecure ? SparkTls.INSECURE : SparkTls.NONE;
+    }
+    if (insecure) {
+      throw new IllegalArgumentException("--insecure (plaintext) and --tls-cert/--tls-key/--tls-ca (TLS) exclude each"
+          + " other: choose one");
+    }
+    try {
+      return new SparkTls(str(cert), str(key), str(ca), false);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together: " + e.getMessage(), e);
+    }
+  }
+
+  private static String str(Path p) {
+    return p == null ? null : p.toString();
   }
 
   private static Path orEnv(Path given, String env) {

@@ -94,6 +94,7 @@ public final class RingmasterTrainingMaster
   private final Long seed;
   private final Duration admitTimeout;
   private final String tempDir;
+  private final SparkTls tls;
   /** Evaluated by the workers after every fit's epoch (driver-side only); null: no test set. */
   private final transient JavaRDD<DataSet> testData;
   /** The metrics of the last fit's epoch (driver-side only). */
@@ -108,6 +109,7 @@ public final class RingmasterTrainingMaster
     this.admitTimeout = b.admitTimeout;
     this.tempDir = b.tempDir;
     this.testData = b.testData;
+    this.tls = b.tls;
   }
 
   /** Workers: barrier tasks, one partition each. */
@@ -234,7 +236,11 @@ public final class RingmasterTrainingMaster
 
   private Job run(JavaSparkContext sc, BarrierJob<?> job, Path dir) throws IOException {
     try {
-      return job.run(sc, dir, admitTimeout);
+      return job.run(sc, dir, admitTimeout, tls);
+    } catch (io.ringmaster.job.security.ExposureCheck.InsecureExposureException e) {
+      throw new IllegalStateException("RingmasterTrainingMaster: on a cluster the driver's coordinator and the workers"
+          + " listen on the network: give them TLS (Builder.tls(certificate, key, caBundle); the certificate must"
+          + " name spark.driver.host) or accept plaintext explicitly (Builder.insecure()) (" + e.getMessage() + ")", e);
     } catch (InvalidSpecException e) {
       throw new IllegalArgumentException("RingmasterTrainingMaster: the network cannot be trained: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -378,7 +384,7 @@ public final class RingmasterTrainingMaster
   public String toJson() {
     return "{\"@class\":\"" + getClass().getName() + "\",\"workers\":" + workers + ",\"globalBatchSize\":" + globalBatch
         + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + ",\"testData\":"
-        + (testData != null) + "}";
+        + (testData != null) + ",\"tls\":\"" + tls + "\"}";
   }
 
   @Override
@@ -402,6 +408,7 @@ public final class RingmasterTrainingMaster
     private Duration admitTimeout = Duration.ofMinutes(10);
     private String tempDir = System.getProperty("java.io.tmpdir");
     private JavaRDD<DataSet> testData;
+    private SparkTls tls = SparkTls.NONE;
 
     /**
      * @param workers Ringmaster workers, one barrier task each: the application needs at least this many
@@ -457,6 +464,29 @@ public final class RingmasterTrainingMaster
      */
     public Builder testData(JavaRDD<DataSet> testData) {
       this.testData = java.util.Objects.requireNonNull(testData, "testData");
+      return this;
+    }
+
+    /**
+     * TLS on every channel of each fit's job: the driver's coordinator serves with {@code certificateChain} (which
+     * must name {@code spark.driver.host}, the address the tasks dial) and the tasks' workers present it to the
+     * coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
+     * runs: the path if readable there (a shared or mounted path), else the file of that name shipped with {@code
+     * spark.files}. Default: plaintext on loopback only (local mode); a cluster needs this or {@link #insecure()}.
+     */
+    public Builder tls(String certificateChain, String privateKey, String caBundle) {
+      this.tls = new SparkTls(java.util.Objects.requireNonNull(certificateChain, "certificateChain"),
+          java.util.Objects.requireNonNull(privateKey, "privateKey"), java.util.Objects.requireNonNull(caBundle,
+              "caBundle"), false);
+      return this;
+    }
+
+    /**
+     * Plaintext on a cluster, explicitly: anyone who can reach the driver's or an executor's ports can read the
+     * parameters and data and join or disturb the ring (workers still prove the job's secret, rings their tokens).
+     */
+    public Builder insecure() {
+      this.tls = SparkTls.INSECURE;
       return this;
     }
 
