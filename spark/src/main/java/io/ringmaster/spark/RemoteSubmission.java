@@ -195,7 +195,9 @@ final class RemoteSubmission {
     }
     if (last.getState() == JobState.JOB_STATE_SUCCEEDED) {
       out.println("Job " + last.getId() + " succeeded on " + target + "; download the model with `ringmaster download "
-          + last.getId() + " --coordinator " + target + " -o model.zip`");
+          + last.getId() + " --coordinator " + target + (coordinator.security().isTls()
+              ? " --tls-ca " + coordinator.security().files().trustBundle() : coordinator.insecure() ? " --insecure" : "")
+          + " -o model.zip`");
       return 0;
     }
     out.println("Job " + last.getId() + " " + io.ringmaster.job.JobState.shortName(last.getState()).toLowerCase(Locale.ROOT) + ": " + last.getMessage());
