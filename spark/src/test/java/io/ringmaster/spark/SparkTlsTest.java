@@ -45,6 +45,27 @@ class SparkTlsTest {
   }
 
   @Test
+  void theApplicationsFlagsChooseTlsLoopbackOnlyOrInsecure() {
+    assertThat(flags().sparkTls()).isEqualTo(SparkTls.NONE);
+    assertThat(flags("--insecure").sparkTls()).isEqualTo(SparkTls.INSECURE);
+    assertThat(flags("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-ca", "ca.pem").sparkTls())
+        .isEqualTo(new SparkTls("c.pem", "k.pem", "ca.pem", false));
+    assertThatThrownBy(() -> flags("--tls-cert", "c.pem", "--tls-ca", "ca.pem").sparkTls())
+        .hasMessageContaining("--tls-cert, --tls-key and --tls-ca go together").hasMessageContaining("missing: key");
+    assertThatThrownBy(() -> flags("--insecure", "--tls-ca", "ca.pem").sparkTls())
+        .hasMessageContaining("--insecure (plaintext) and --tls-cert/--tls-key/--tls-ca (TLS) exclude each other");
+  }
+
+  private static RingmasterSparkMain flags(String... tls) {
+    RingmasterSparkMain main = new RingmasterSparkMain();
+    java.util.List<String> args = new java.util.ArrayList<>(List.of("--train", "t.parquet", "--test", "v.parquet",
+        "--workers", "2", "--output", "out"));
+    args.addAll(List.of(tls));
+    new picocli.CommandLine(main).parseArgs(args.toArray(String[]::new));
+    return main;
+  }
+
+  @Test
   void opensTlsFromDevelopmentCertificates() throws Exception {
     DevCertificateAuthority ca = DevCertificateAuthority.create("t", Duration.ofDays(1), Clock.systemUTC());
     Path caFile = ca.write(dir);
