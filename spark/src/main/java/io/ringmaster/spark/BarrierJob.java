@@ -80,21 +80,35 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
    */
   Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout)
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    return run(sc, dataDir, admitTimeout, SparkTls.INSECURE);
+  }
+
+  /**
+   * {@link #run(JavaSparkContext, Path, Duration)} with the application's channels secured as {@code tls} says:
+   * the embedded coordinator serves with its files (they must name {@code spark.driver.host}), the tasks'
+   * workers use them as the executors find them.
+   *
+   * @throws IllegalStateException (an {@code ExposureCheck} refusal) on a cluster without TLS or insecure
+   * @throws IllegalArgumentException if a TLS file cannot be read on the driver
+   */
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls)
+      throws IOException, InterruptedException, ExecutionException, TimeoutException {
     boolean local = sc.sc().isLocal();
     String driverHost = local ? "127.0.0.1" : sc.getConf().get("spark.driver.host", "127.0.0.1");
     BarrierStageScheduler scheduler = new BarrierStageScheduler();
-    try (CoordinatorServer coordinator = CoordinatorServer.builder()
+    try (io.ringmaster.job.security.TransportSecurity security = tls.open();
+        CoordinatorServer coordinator = CoordinatorServer.builder()
         .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
-        // no TLS options for the Spark application yet: on a cluster its control plane and ring run plaintext,
-        // explicitly (workers still prove the job's secret, rings their tokens; docs/SECURITY.md)
-        .insecure(!local)
+        // TLS, or plaintext: on loopback (local mode) or explicitly insecure (workers still prove the job's
+        // secret, rings their tokens; docs/SECURITY.md)
+        .security(security).insecure(tls.insecure())
         .dataDir(dataDir).scheduler(scheduler).store(new io.ringmaster.coordinator.store.InMemoryJobStore())
         .settings(RingmasterSparkMain.SPARK_SETTINGS).build().start()) {
       Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test, TENANT);
       JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
       var launch = scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
       TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),
-          fault, start, planEpochOffset, launch.jobSecret());
+          fault, start, planEpochOffset, launch.jobSecret(), tls);
       try {
         for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
           log.info("{}", line);

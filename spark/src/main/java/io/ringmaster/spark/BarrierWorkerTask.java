@@ -54,15 +54,26 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     for (int i = 0; i < gathered.length; i++) {
       sizes[i] = Long.parseLong(gathered[i]);
     }
-    String host = hostOf(ctx.getTaskInfos()[partition].address());
+    // the driver's coordinator on loopback (local mode): the workers are in the same JVM, they listen there too
+    String host = io.ringmaster.job.security.ExposureCheck.isLoopback(
+        io.ringmaster.job.security.ExposureCheck.hostOf(to.coordinatorTarget())) ? "127.0.0.1"
+        : hostOf(ctx.getTaskInfos()[partition].address());
+    io.ringmaster.job.security.TransportSecurity transport = to.tls().open();
+    try (transport) {
+      return run(ctx, to, partition, rows, sizes, host, transport);
+    }
+  }
+
+  private Iterator<String> run(BarrierTaskContext ctx, TaskEndpoint to, int partition, PartitionRows rows,
+      long[] sizes, String host, io.ringmaster.job.security.TransportSecurity transport) {
     log.info("partition {} of {} (stage attempt {}, task attempt {}): {} training and {} test rows; worker on {}"
         + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
         rows.trainCount(), rows.testCount(), host, to.coordinatorTarget(), to.jobId());
     var config = new WorkerRuntime.Config(to.coordinatorTarget(), host, 0, to.jobId(),
         "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "", null,
-        // plaintext, explicitly: an executor's address is rarely loopback and the Spark application has no TLS
-        // options yet; the job's secret still proves the task was started for this job
-        new WorkerRuntime.Security(null, to.jobSecret(), true));
+        // TLS with the files the driver named, or plaintext (on loopback, or explicitly insecure); the job's secret
+        // proves the task was started for this job either way
+        new WorkerRuntime.Security(transport, to.jobSecret(), to.tls().insecure()));
     String why;
     boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
     java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();

@@ -23,23 +23,28 @@ final class DataSetRows {
   static PartitionRows read(Iterator<DataSet> dataSets, int features) {
     PartitionRows rows = PartitionRows.empty(features);
     while (dataSets.hasNext()) {
-      DataSet ds = dataSets.next();
-      INDArray f = ds.getFeatures();
-      if (f == null || f.size(0) == 0) {
-        continue;
-      }
-      int n = (int) f.size(0);
-      if (f.length() != (long) n * features) {
-        throw new IllegalArgumentException("a DataSet's features have shape " + java.util.Arrays.toString(f.shape())
-            + ", not " + features + " values per example");
-      }
-      float[] values = f.castTo(DataType.FLOAT).dup('c').data().asFloat();
-      int[] labels = classIndices(ds.getLabels());
-      for (int i = 0; i < n; i++) {
-        rows.add(false, labels[i], values, i * features);
-      }
+      add(rows, dataSets.next(), false);
     }
     return rows;
+  }
+
+  /** Appends every example of {@code ds} to {@code rows}, as test rows if {@code test}, else as training rows. */
+  static void add(PartitionRows rows, DataSet ds, boolean test) {
+    int features = rows.features();
+    INDArray f = ds.getFeatures();
+    if (f == null || f.size(0) == 0) {
+      return;
+    }
+    int n = (int) f.size(0);
+    if (f.length() != (long) n * features) {
+      throw new IllegalArgumentException("a DataSet's features have shape " + java.util.Arrays.toString(f.shape())
+          + ", not " + features + " values per example");
+    }
+    float[] values = f.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    int[] labels = classIndices(ds.getLabels());
+    for (int i = 0; i < n; i++) {
+      rows.add(test, labels[i], values, i * features);
+    }
   }
 
   /**

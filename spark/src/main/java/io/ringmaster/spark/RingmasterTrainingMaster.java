@@ -76,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * epoch every example is used exactly once in an order seeded by (seed, the network's epoch count,
  * partition) (see docs/SPARK.md, "Exactness").
  *
+ * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it, and
+ * shown in the epoch's line in the driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the
+ * last epoch's metrics.
+ *
  * <p>What does not apply fails at once with a message: {@code ComputationGraph} ({@code
  * SparkComputationGraph}), MultiDataSets, training from paths, DL4J training hooks, listeners and training
  * statistics (workers report per-epoch metrics to the driver's log instead).
@@ -90,6 +94,11 @@ public final class RingmasterTrainingMaster
   private final Long seed;
   private final Duration admitTimeout;
   private final String tempDir;
+  private final SparkTls tls;
+  /** Evaluated by the workers after every fit's epoch (driver-side only); null: no test set. */
+  private final transient JavaRDD<DataSet> testData;
+  /** The metrics of the last fit's epoch (driver-side only). */
+  private transient volatile io.ringmaster.proto.v1.EpochMetrics lastEpoch;
   /** The shapes of the RDDs fitted so far, by RDD id (driver-side only). */
   private transient java.util.Map<Integer, DatasetInfo> shapes;
 
@@ -99,6 +108,8 @@ public final class RingmasterTrainingMaster
     this.seed = b.seed;
     this.admitTimeout = b.admitTimeout;
     this.tempDir = b.tempDir;
+    this.testData = b.testData;
+    this.tls = b.tls;
   }
 
   /** Workers: barrier tasks, one partition each. */
@@ -109,6 +120,15 @@ public final class RingmasterTrainingMaster
   /** The global batch: the sum of the workers' local batches in every step. */
   public int globalBatchSize() {
     return globalBatch;
+  }
+
+  /**
+   * The metrics of the last {@code fit}'s epoch, as the driver's log line shows them: training loss, and with
+   * a {@link Builder#testData test set} its loss, accuracy and size ({@code getTestSamples()}: every test
+   * example once), time, samples per second, steps; empty before the first {@code fit}.
+   */
+  public Optional<io.ringmaster.proto.v1.EpochMetrics> lastEpoch() {
+    return Optional.ofNullable(lastEpoch);
   }
 
   /**
@@ -134,15 +154,20 @@ public final class RingmasterTrainingMaster
     }
     long t0 = System.nanoTime();
     DatasetInfo train = shapeOf(trainingData);
-    DatasetInfo test = new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
+    DatasetInfo test = testData == null
+        ? new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes())
+        : testShape(train);
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
-        new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"), DatasetRef.csv("spark:none", "label")),
+        new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"),
+            DatasetRef.csv(testData == null ? "spark:none" : "spark:JavaRDD<DataSet>:test", "label")),
         1, globalBatch, updater, jobSeed, workers, null, null, BarrierJob.faultTolerance(workers, 0), null);
     ModelStart start = startOf(net);
-    BarrierJob<DataSet> job = new BarrierJob<>(spec, train, test,
-        DataSetPartitions.forWorkers(trainingData, workers).rdd(), DataSetRows.reader(train.features()), start,
-        net.getEpochCount(), TaskFault.NONE);
+    BarrierJob<?> job = testData == null
+        ? new BarrierJob<>(spec, train, test, DataSetPartitions.forWorkers(trainingData, workers).rdd(),
+            DataSetRows.reader(train.features()), start, net.getEpochCount(), TaskFault.NONE)
+        : new BarrierJob<>(spec, train, test, TrainAndTestDataSets.forWorkers(trainingData, testData, workers).rdd(),
+            TrainAndTestDataSets.reader(train.features()), start, net.getEpochCount(), TaskFault.NONE);
     Path dir = null;
     try {
       dir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
@@ -152,7 +177,8 @@ public final class RingmasterTrainingMaster
             + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT) + ": " + end.getMessage());
       }
       copyInto(net, Path.of(end.getModelPath()));
-      double loss = end.getEpochsCount() == 0 ? Double.NaN : end.getEpochs(end.getEpochsCount() - 1).getTrainLoss();
+      lastEpoch = end.getEpochsCount() == 0 ? null : end.getEpochs(end.getEpochsCount() - 1);
+      double loss = lastEpoch == null ? Double.NaN : lastEpoch.getTrainLoss();
       network.setScore(loss);
       log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} in {} s"
           + " (iteration {})", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
@@ -188,9 +214,33 @@ public final class RingmasterTrainingMaster
     return info;
   }
 
-  private Job run(JavaSparkContext sc, BarrierJob<DataSet> job, Path dir) throws IOException {
+  /**
+   * The test set's shape (counted once per RDD, as the training set's), which must match the training set's:
+   * as many features per example and labels as wide.
+   */
+  private DatasetInfo testShape(DatasetInfo train) {
+    DatasetInfo t;
     try {
-      return job.run(sc, dir, admitTimeout);
+      t = shapeOf(testData);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("RingmasterTrainingMaster: the test data (Builder.testData): "
+          + e.getMessage(), e);
+    }
+    if (t.features() != train.features() || t.classes() != train.classes()) {
+      throw new IllegalArgumentException("RingmasterTrainingMaster: the test data (Builder.testData) has "
+          + t.features() + " features and " + t.classes() + " classes per example, the training data " + train.features()
+          + " and " + train.classes() + ": give DataSets of the same layout and one-hot width");
+    }
+    return new DatasetInfo(t.samples(), train.channels(), train.height(), train.width(), train.classes());
+  }
+
+  private Job run(JavaSparkContext sc, BarrierJob<?> job, Path dir) throws IOException {
+    try {
+      return job.run(sc, dir, admitTimeout, tls);
+    } catch (io.ringmaster.job.security.ExposureCheck.InsecureExposureException e) {
+      throw new IllegalStateException("RingmasterTrainingMaster: on a cluster the driver's coordinator and the workers"
+          + " listen on the network: give them TLS (Builder.tls(certificate, key, caBundle); the certificate must"
+          + " name spark.driver.host) or accept plaintext explicitly (Builder.insecure()) (" + e.getMessage() + ")", e);
     } catch (InvalidSpecException e) {
       throw new IllegalArgumentException("RingmasterTrainingMaster: the network cannot be trained: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -333,13 +383,15 @@ public final class RingmasterTrainingMaster
   @Override
   public String toJson() {
     return "{\"@class\":\"" + getClass().getName() + "\",\"workers\":" + workers + ",\"globalBatchSize\":" + globalBatch
-        + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + "}";
+        + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + ",\"testData\":"
+        + (testData != null) + ",\"tls\":\"" + tls + "\"}";
   }
 
   @Override
   public String toYaml() {
     return "'@class': " + getClass().getName() + "\nworkers: " + workers + "\nglobalBatchSize: " + globalBatch
-        + "\nseed: " + (seed == null ? "null" : seed) + "\nadmitTimeoutS: " + admitTimeout.toSeconds() + "\n";
+        + "\nseed: " + (seed == null ? "null" : seed) + "\nadmitTimeoutS: " + admitTimeout.toSeconds() + "\ntestData: "
+        + (testData != null) + "\n";
   }
 
   @Override
@@ -355,6 +407,8 @@ public final class RingmasterTrainingMaster
     private Long seed;
     private Duration admitTimeout = Duration.ofMinutes(10);
     private String tempDir = System.getProperty("java.io.tmpdir");
+    private JavaRDD<DataSet> testData;
+    private SparkTls tls = SparkTls.NONE;
 
     /**
      * @param workers Ringmaster workers, one barrier task each: the application needs at least this many
@@ -397,6 +451,42 @@ public final class RingmasterTrainingMaster
     /** How long to wait for the driver's coordinator to admit each fit's job (default 10 minutes). */
     public Builder admitTimeout(Duration admitTimeout) {
       this.admitTimeout = admitTimeout;
+      return this;
+    }
+
+    /**
+     * A test set evaluated after every {@code fit}'s epoch, as the core's jobs do: the epoch line in the driver's
+     * log shows its loss and accuracy ({@code test loss 0.6715  test acc 75.70%}) and {@link #lastEpoch()} returns
+     * them. Its DataSets are dealt to the workers like the training data's (one partition per worker; cache an
+     * RDD of that many partitions to avoid a shuffle on every fit); each worker evaluates its own test examples
+     * with the epoch's final parameters, so every test example is evaluated exactly once. Same feature layout and
+     * one-hot width as the training data. Default: none (the epoch line says {@code no test set}).
+     */
+    public Builder testData(JavaRDD<DataSet> testData) {
+      this.testData = java.util.Objects.requireNonNull(testData, "testData");
+      return this;
+    }
+
+    /**
+     * TLS on every channel of each fit's job: the driver's coordinator serves with {@code certificateChain} (which
+     * must name {@code spark.driver.host}, the address the tasks dial) and the tasks' workers present it to the
+     * coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
+     * runs: the path if readable there (a shared or mounted path), else the file of that name shipped with {@code
+     * spark.files}. Default: plaintext on loopback only (local mode); a cluster needs this or {@link #insecure()}.
+     */
+    public Builder tls(String certificateChain, String privateKey, String caBundle) {
+      this.tls = new SparkTls(java.util.Objects.requireNonNull(certificateChain, "certificateChain"),
+          java.util.Objects.requireNonNull(privateKey, "privateKey"), java.util.Objects.requireNonNull(caBundle,
+              "caBundle"), false);
+      return this;
+    }
+
+    /**
+     * Plaintext on a cluster, explicitly: anyone who can reach the driver's or an executor's ports can read the
+     * parameters and data and join or disturb the ring (workers still prove the job's secret, rings their tokens).
+     */
+    public Builder insecure() {
+      this.tls = SparkTls.INSECURE;
       return this;
     }
 
