@@ -88,6 +88,9 @@ public final class Replica implements AutoCloseable {
 
   private final BatchArrays trainBatch;
   private final Evaluator evaluator;
+  /** The dense-network forward/backward pass, or null when DL4J's own pass trains this network. */
+  private final DenseStep denseStep;
+  private final int[] labels;
 
   /**
    * Wraps an initialised network. The replica gives the network a new gradient array (the head of
@@ -134,6 +137,8 @@ public final class Replica implements AutoCloseable {
         .with(ArrayType.UPDATER_WORKING_MEM, "WS_ALL_LAYERS_ACT", UPDATER_WS).build();
     this.trainBatch = new BatchArrays(maxLocalBatch, features, outputs);
     this.evaluator = new Evaluator(net, features, outputs);
+    this.denseStep = DenseStep.forNetwork(net, maxLocalBatch, null);
+    this.labels = new int[maxLocalBatch];
   }
 
   /** Builds the job's network ({@link ModelFactory#build}) and wraps it. */
@@ -177,19 +182,38 @@ public final class Replica implements AutoCloseable {
     }
     trainBatch.fill(train, indices, count);
     INDArray[] xy = trainBatch.views(count);
-    net.setInput(xy[0]);
-    net.setLabels(xy[1]);
-    net.computeGradientAndScore();
-    double meanLossPlusReg = net.score();
-    double reg = net.calcRegularizationScore(true);
-    net.clearLayersStates();
-    net.setLabels(null);
-    double lossSum = (meanLossPlusReg - reg) * count;
+    double lossSum = denseStep != null ? denseLossAndGradient(xy[0], indices, count)
+        : dl4jLossAndGradient(xy[0], xy[1], count);
     String nonFinite = nonFiniteCheck.check(lossSum);
     reduceBuffer.put(numParams + SLOT_LOSS, (float) lossSum);
     reduceBuffer.put(numParams + SLOT_SAMPLES, count);
     reduceBuffer.put(numParams + SLOT_NON_FINITE, nonFinite == null ? 0f : 1f);
     return new StepResult(lossSum, count, nonFinite);
+  }
+
+  /** DL4J's own forward and backward pass; returns the batch's loss sum without regularisation. */
+  private double dl4jLossAndGradient(INDArray x, INDArray y, int count) {
+    net.setInput(x);
+    net.setLabels(y);
+    net.computeGradientAndScore();
+    double meanLossPlusReg = net.score();
+    double reg = net.calcRegularizationScore(true);
+    net.clearLayersStates();
+    net.setLabels(null);
+    return (meanLossPlusReg - reg) * count;
+  }
+
+  /** {@link DenseStep}'s forward and backward pass; returns the batch's loss sum. */
+  private double denseLossAndGradient(INDArray x, int[] indices, int count) {
+    for (int k = 0; k < count; k++) {
+      labels[k] = train.label(indices[k]);
+    }
+    return denseStep.computeGradient(x, labels, count);
+  }
+
+  /** Whether this replica's forward/backward pass is {@link DenseStep}'s (true) or DL4J's own (false). */
+  public boolean usesDenseStep() {
+    return denseStep != null;
   }
 
   /**
