@@ -91,6 +91,8 @@ public final class Replica implements AutoCloseable {
   /** The dense-network forward/backward pass, or null when DL4J's own pass trains this network. */
   private final DenseStep denseStep;
   private final int[] labels;
+  /** The one-pass Adam step, or null when DL4J's updater updates this network. */
+  private final FusedAdam fusedAdam;
 
   /**
    * Wraps an initialised network. The replica gives the network a new gradient array (the head of
@@ -139,6 +141,7 @@ public final class Replica implements AutoCloseable {
     this.evaluator = new Evaluator(net, features, outputs);
     this.denseStep = DenseStep.forNetwork(net, maxLocalBatch, null);
     this.labels = new int[maxLocalBatch];
+    this.fusedAdam = FusedAdam.forNetwork(net, paramsBuffer, gradientBuffer, updaterState());
   }
 
   /** Builds the job's network ({@link ModelFactory#build}) and wraps it. */
@@ -271,11 +274,25 @@ public final class Replica implements AutoCloseable {
     }
     int iteration = net.getIterationCount();
     int epoch = net.getEpochCount();
+    if (fusedAdam != null) {
+      fusedAdam.apply(iteration, epoch, globalBatch);
+    } else {
+      dl4jUpdate(iteration, epoch, globalBatch);
+    }
+    net.setIterationCount(iteration + 1);
+    net.applyConstraints(iteration + 1, epoch);
+  }
+
+  /** DL4J's updater: divides the gradient, turns it into the update in place, parameters -= update. */
+  private void dl4jUpdate(int iteration, int epoch, int globalBatch) {
     Updater updater = net.getUpdater();
     updater.update(net, gradient, iteration, epoch, globalBatch, updaterWorkspaces);
     params.subi(flatGradient);
-    net.setIterationCount(iteration + 1);
-    net.applyConstraints(iteration + 1, epoch);
+  }
+
+  /** Whether {@link #applyGradient} runs {@link FusedAdam} (true) or DL4J's updater (false). */
+  public boolean usesFusedAdam() {
+    return fusedAdam != null;
   }
 
   /** Evaluates test samples {@code [from, to)} in inference mode, in chunks of {@link #EVAL_CHUNK}. */

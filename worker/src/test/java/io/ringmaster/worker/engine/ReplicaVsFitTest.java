@@ -42,6 +42,12 @@ class ReplicaVsFitTest {
   static void compareWithFit(ModelSpec model, UpdaterSpec updater, int steps, double paramsTolerance) {
     Dataset train = FashionData.train();
     Replica replica = Replica.create(model, updater, 11, train, 128);
+    boolean dl4jPaths = Boolean.getBoolean(DenseStep.DISABLE_PROPERTY) && Boolean.getBoolean(FusedAdam.DISABLE_PROPERTY);
+    if (dl4jPaths || model instanceof ModelSpec.Builtin b && !b.architecture().equals(ModelSpec.MLP)) {
+      assertThat(replica.usesDenseStep()).isFalse();
+    }
+    assertThat(replica.usesFusedAdam()).isEqualTo(updater.type() == UpdaterSpec.Type.ADAM
+        && !Boolean.getBoolean(FusedAdam.DISABLE_PROPERTY));
     MultiLayerNetwork reference = ModelFactory.build(model, updater, 11, train.info());
     FloatArrays.assertBitIdentical(reference.params().castTo(DataType.FLOAT).toFloatVector(), replica.paramsCopy());
 
@@ -65,13 +71,31 @@ class ReplicaVsFitTest {
     compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5, 2e-4);
   }
 
+  /** With DL4J's own pass and updater the replica computes exactly what fit() computes. */
   @Test
-  void mlpOnDl4jsOwnPassMatchesFitClosely() {
-    System.setProperty(DenseStep.DISABLE_PROPERTY, "true");
+  void mlpOnDl4jsOwnPassAndUpdaterMatchesFitClosely() {
+    withProperties(() -> compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5),
+        DenseStep.DISABLE_PROPERTY, FusedAdam.DISABLE_PROPERTY);
+  }
+
+  /** {@link FusedAdam} alone (DL4J's forward/backward pass): DL4J's Adam up to float rounding. */
+  @Test
+  void mlpWithFusedAdamMatchesFit() {
+    withProperties(() -> compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5, 1e-4),
+        DenseStep.DISABLE_PROPERTY);
+  }
+
+  /** Runs {@code r} with each of the boolean system properties set to true. */
+  static void withProperties(Runnable r, String... trueProperties) {
+    for (String p : trueProperties) {
+      System.setProperty(p, "true");
+    }
     try {
-      compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5);
+      r.run();
     } finally {
-      System.clearProperty(DenseStep.DISABLE_PROPERTY);
+      for (String p : trueProperties) {
+        System.clearProperty(p);
+      }
     }
   }
 
