@@ -14,10 +14,12 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -41,7 +43,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *       {@code p[k, label] -= 1}, which is MCXENT's gradient with respect to the softmax's input;
  *   <li>backward, per layer from the output down: {@code dW = a^T·delta} and {@code db = delta^T·1} straight
  *       into the layer's views of the network's flat gradient (the head of the reduce buffer), and, except
- *       for the first layer, {@code delta' = act'(z)·(delta·W^T)} through DL4J's own activation function.
+ *       for the first layer, {@code delta' = act'(z)·(delta·W^T)}: for plain ReLU as {@code eps·step(a)}
+ *       (two cheap ND4J ops), for other activations through DL4J's own activation function.
  * </ol>
  * The gradient is the same SUM over the batch DL4J computes (not divided by {@code n}); the updater is
  * untouched. Results equal DL4J's path up to float rounding (the products are the same OpenBLAS calls,
@@ -68,6 +71,7 @@ final class DenseStep {
     final int nOut;
     final boolean hasBias;
     final IActivation activation;
+    final boolean plainRelu;
     /** W in DL4J's layout: f order {@code [nIn, nOut]}, i.e. row-major {@code [nOut, nIn]}. */
     final FloatPointer w;
     final FloatPointer b;
@@ -89,6 +93,7 @@ final class DenseStep {
       this.nOut = nOut;
       this.hasBias = hasBias;
       this.activation = activation;
+      this.plainRelu = isPlainRelu(activation);
       this.w = w;
       this.b = b;
       this.dW = dW;
@@ -256,9 +261,9 @@ final class DenseStep {
       }
     }
     double loss = lossAndOutputError(layers[last].zPtr, labels, n);
+    FloatPointer delta = layers[last].zPtr; // the output error
     for (int l = last; l >= 0; l--) {
       DenseLayerPlan p = layers[l];
-      FloatPointer delta = p.zPtr; // the output error (above), or written back into z by the layer above
       FloatPointer below = l == 0 ? inputPointer(x) : layers[l - 1].aPtr;
       openblas_nolapack.cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, p.nOut, p.nIn, n, 1f, delta, p.nOut, below, p.nIn,
           0f, p.dW, p.nIn);
@@ -269,14 +274,40 @@ final class DenseStep {
         DenseLayerPlan q = layers[l - 1];
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, n, p.nIn, p.nOut, 1f, delta, p.nOut, p.w, p.nIn,
             0f, q.epsPtr, q.nOut);
-        INDArray z = v[3 * (l - 1)];
-        INDArray grad = q.activation.backprop(z, v[3 * (l - 1) + 2]).getFirst();
-        if (grad != z) {
-          z.assign(grad);
-        }
+        delta = hiddenError(q, v[3 * (l - 1)], v[3 * (l - 1) + 1], v[3 * (l - 1) + 2]);
       }
     }
     return loss;
+  }
+
+  /**
+   * The error with respect to hidden layer {@code q}'s pre-activation, {@code act'(z) * eps}, from the error
+   * {@code eps} with respect to its activation; returns where it is. Plain ReLU: {@code eps * step(a)} with
+   * two cheap ND4J ops, in {@code eps} ({@code a} is no longer needed: the layer above's weight gradient is
+   * done; {@code a > 0} exactly where {@code z > 0}); DL4J's {@code relu_bp} op took ~150 us for 128 x 256 here
+   * against ~20 us. Other activations: DL4J's {@code backprop}, in {@code z}.
+   */
+  private static FloatPointer hiddenError(DenseLayerPlan q, INDArray z, INDArray a, INDArray eps) {
+    if (q.plainRelu) {
+      Nd4j.getExecutioner().exec(new Step(a, a));
+      eps.muli(a);
+      return q.epsPtr;
+    }
+    INDArray grad = q.activation.backprop(z, eps).getFirst();
+    if (grad != z) {
+      z.assign(grad);
+    }
+    return q.zPtr;
+  }
+
+  /** ReLU without a maximum, threshold or negative slope. */
+  static boolean isPlainRelu(IActivation activation) {
+    return activation instanceof ActivationReLU r && r.getMax() == null && zeroOrNull(r.getThreshold())
+        && zeroOrNull(r.getNegativeSlope());
+  }
+
+  private static boolean zeroOrNull(Double d) {
+    return d == null || d == 0.0;
   }
 
   /**
