@@ -47,6 +47,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The step loop allocates no ND4J arrays of its own: the batch is gathered into preallocated off-heap
  * arrays, the updater is handed the network's own flat gradient, and activations live in DL4J's
  * workspaces. Not thread-safe: ND4J workspaces belong to a thread, so use a replica from one thread.
+ *
+ * <p>Dense softmax networks run {@link DenseStep}'s forward/backward pass instead of DL4J's, and Adam
+ * networks {@link FusedAdam}'s update instead of DL4J's updater ({@link #usesDenseStep()},
+ * {@link #usesFusedAdam()}): same layouts and results up to float rounding, ~2.2x less CPU per MLP step
+ * (docs/ENGINE-SPEED.md).
  */
 public final class Replica implements AutoCloseable {
   /** Samples per forward pass in {@link #evaluate}. */
