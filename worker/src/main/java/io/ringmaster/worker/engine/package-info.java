@@ -6,5 +6,13 @@
  * read back as a {@link io.ringmaster.worker.engine.ReducedStep}), NaN/infinity detection before the
  * all-reduce, update with the global batch size, evaluation, state export for exact continuation, and
  * checkpoints.
+ *
+ * <p>Speed (docs/ENGINE-SPEED.md): a network made only of dense layers and a softmax/cross-entropy output
+ * trains through {@link io.ringmaster.worker.engine.DenseStep} (every product computed once, straight BLAS
+ * calls on the parameter and gradient views) instead of DL4J's {@code computeGradientAndScore}; an Adam
+ * network without regularisation is updated by {@link io.ringmaster.worker.engine.FusedAdam} (one vectorised
+ * pass) instead of DL4J's updater. Both fall back to DL4J by themselves for networks they do not take and
+ * keep DL4J's array layouts (flat gradient, updater state), so replicas, checkpoints and the ring see no
+ * difference.
  */
 package io.ringmaster.worker.engine;

@@ -30,8 +30,24 @@ class ReplicaVsFitTest {
   }
 
   static void compareWithFit(ModelSpec model, UpdaterSpec updater, int steps) {
+    compareWithFit(model, updater, steps, 1e-5);
+  }
+
+  /**
+   * @param paramsTolerance relative tolerance on the parameters after {@code steps}: 1e-5 when the replica
+   *     runs DL4J's own forward/backward pass; a dense network runs {@link DenseStep}, whose gradient differs
+   *     from DL4J's by float rounding (as much as DL4J's own float pass differs from a DOUBLE one, see
+   *     {@link DenseStepTest}), and Adam magnifies that in parameters whose gradient is near zero
+   */
+  static void compareWithFit(ModelSpec model, UpdaterSpec updater, int steps, double paramsTolerance) {
     Dataset train = FashionData.train();
     Replica replica = Replica.create(model, updater, 11, train, 128);
+    boolean dl4jPaths = Boolean.getBoolean(DenseStep.DISABLE_PROPERTY) && Boolean.getBoolean(FusedAdam.DISABLE_PROPERTY);
+    if (dl4jPaths || model instanceof ModelSpec.Builtin b && !b.architecture().equals(ModelSpec.MLP)) {
+      assertThat(replica.usesDenseStep()).isFalse();
+    }
+    assertThat(replica.usesFusedAdam()).isEqualTo(updater.type() == UpdaterSpec.Type.ADAM
+        && !Boolean.getBoolean(FusedAdam.DISABLE_PROPERTY));
     MultiLayerNetwork reference = ModelFactory.build(model, updater, 11, train.info());
     FloatArrays.assertBitIdentical(reference.params().castTo(DataType.FLOAT).toFloatVector(), replica.paramsCopy());
 
@@ -45,14 +61,42 @@ class ReplicaVsFitTest {
     }
     float[] expected = reference.params().toFloatVector();
     assertThat(replica.iteration()).isEqualTo(reference.getIterationCount()).isEqualTo(steps);
-    FloatArrays.assertClose(replica.paramsCopy(), expected, 1e-5);
+    FloatArrays.assertClose(replica.paramsCopy(), expected, paramsTolerance);
     FloatArrays.assertClose(replica.updaterStateCopy(),
         reference.getUpdater().getStateViewArray().toFloatVector(), 1e-4);
   }
 
   @Test
   void mlpWithAdamMatchesFit() {
-    compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5);
+    compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5, 2e-4);
+  }
+
+  /** With DL4J's own pass and updater the replica computes exactly what fit() computes. */
+  @Test
+  void mlpOnDl4jsOwnPassAndUpdaterMatchesFitClosely() {
+    withProperties(() -> compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5),
+        DenseStep.DISABLE_PROPERTY, FusedAdam.DISABLE_PROPERTY);
+  }
+
+  /** {@link FusedAdam} alone (DL4J's forward/backward pass): DL4J's Adam up to float rounding. */
+  @Test
+  void mlpWithFusedAdamMatchesFit() {
+    withProperties(() -> compareWithFit(ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 5, 1e-4),
+        DenseStep.DISABLE_PROPERTY);
+  }
+
+  /** Runs {@code r} with each of the boolean system properties set to true. */
+  static void withProperties(Runnable r, String... trueProperties) {
+    for (String p : trueProperties) {
+      System.setProperty(p, "true");
+    }
+    try {
+      r.run();
+    } finally {
+      for (String p : trueProperties) {
+        System.clearProperty(p);
+      }
+    }
   }
 
   @Test
