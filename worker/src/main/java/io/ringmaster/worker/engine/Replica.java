@@ -88,6 +88,8 @@ public final class Replica implements AutoCloseable {
 
   private final BatchArrays trainBatch;
   private final Evaluator evaluator;
+  /** Per-phase step timing (off unless {@link #timePhases} turned it on). */
+  private StepPhases phases = StepPhases.off();
 
   /**
    * Wraps an initialised network. The replica gives the network a new gradient array (the head of
@@ -179,6 +181,7 @@ public final class Replica implements AutoCloseable {
     INDArray[] xy = trainBatch.views(count);
     net.setInput(xy[0]);
     net.setLabels(xy[1]);
+    phases.end(StepPhases.Phase.DATA);
     net.computeGradientAndScore();
     double meanLossPlusReg = net.score();
     double reg = net.calcRegularizationScore(true);
@@ -189,6 +192,7 @@ public final class Replica implements AutoCloseable {
     reduceBuffer.put(numParams + SLOT_LOSS, (float) lossSum);
     reduceBuffer.put(numParams + SLOT_SAMPLES, count);
     reduceBuffer.put(numParams + SLOT_NON_FINITE, nonFinite == null ? 0f : 1f);
+    phases.end(StepPhases.Phase.OTHER);
     return new StepResult(lossSum, count, nonFinite);
   }
 
@@ -252,6 +256,19 @@ public final class Replica implements AutoCloseable {
     params.subi(flatGradient);
     net.setIterationCount(iteration + 1);
     net.applyConstraints(iteration + 1, epoch);
+    phases.end(StepPhases.Phase.UPDATE);
+  }
+
+  /**
+   * Times this replica's steps phase by phase into {@code split} (see {@link StepPhases}: the caller starts
+   * and ends each step and marks the all-reduce; the replica marks data, forward, backward and update).
+   * Adds a {@link StepPhaseListener} to the network when {@code split} is on. Call it once, before training.
+   */
+  public void timePhases(StepPhases split) {
+    this.phases = Objects.requireNonNull(split, "split");
+    if (split.enabled()) {
+      net.addListeners(new StepPhaseListener(split, false));
+    }
   }
 
   /** Evaluates test samples {@code [from, to)} in inference mode, in chunks of {@link #EVAL_CHUNK}. */
