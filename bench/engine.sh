@@ -115,7 +115,7 @@ if [ "$LIBTORCH" = 1 ]; then
 fi
 
 echo "# results in $OUT"
-echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# epochs $EPOCHS, train samples $TRAIN (LeNet $LENET_TRAIN), test samples $TEST, global batch 128, Adam 1e-3, 1 thread per process"
 
 LINES="$OUT/lines.txt"

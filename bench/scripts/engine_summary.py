@@ -61,6 +61,12 @@ def read_ringmaster(out, runs):
                 if w and w.group(2) == "0":
                     by_epoch[int(w.group(1))] = kv(w.group(4))
         run["phases"] = [by_epoch[k] for k in sorted(by_epoch)]
+        # samples per training-thread CPU second, as the other engines report it: rank 0's thread, all ranks alike
+        batch = float(s.get("spec", {}).get("batchSize", 128))
+        for e in run["epochs"]:
+            p = by_epoch.get(int(e["epoch"]))
+            if p and float(p.get("cpu_ms", 0)) > 0:
+                e["samples_per_cpu_s"] = str(batch / (float(p["cpu_ms"]) / 1000.0) / int(workers))
         runs.setdefault((model, f"ringmaster-{workers}"), []).append(run)
 
 
@@ -125,7 +131,9 @@ def main():
             ddp = sp.get("allreduce_overlapped_ms")
             print(f"{n:14s} " + " ".join(f"{c:>15s}" for c in cells) + f" {sp.get('wait_ms', 0):7.2f}"
                   + (f" {ddp:7.2f}" if ddp else f" {'-':>7s}"))
-    print("\nforward: DL4J up to the output layer (the output layer and the loss are in backward); PyTorch the whole"
+    print("\nper cpu-s: samples per CPU second of the training thread(s), i.e. corrected for other load on the machine;"
+          "\nthe all-reduce's transport threads (gRPC, gloo) are not in it.")
+    print("forward: DL4J up to the output layer (the output layer and the loss are in backward); PyTorch the whole"
           "\nmodel and the loss. wait: all-reduce wall minus the training thread's CPU in it. ddp-ar: DDP's bucket"
           "\nall-reduce timed by a comm hook, overlapped with (and part of) backward's wall time.")
 

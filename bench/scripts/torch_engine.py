@@ -21,6 +21,7 @@ usage: torch_engine.py --model mlp|lenet --world 1|2 --epochs E --batch 128 --tr
 import argparse
 import gzip
 import os
+import re
 import struct
 import sys
 import time
@@ -174,8 +175,8 @@ def run(rank, args):
     if rank == 0:
         print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, world {world}, "
               f"BLAS loaded: {loaded_blas()}", flush=True)
-        print("# torch build: " + " ".join(l.strip() for l in torch.__config__.show().splitlines()
-                                           if "BLAS" in l), flush=True)
+        build = re.findall(r"\b(?:BLAS_INFO|LAPACK_INFO|USE_MKLDNN|USE_OPENMP)=\w+", torch.__config__.show())
+        print("# torch build: " + ", ".join(build), flush=True)
     total_steps = 0
     for epoch in range(1, args.epochs + 1):
         g = torch.Generator().manual_seed(args.seed * 1000 + epoch)
