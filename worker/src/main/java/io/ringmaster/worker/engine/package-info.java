@@ -5,6 +5,9 @@
  * holds the gradient and the step's counters ({@link io.ringmaster.worker.engine.Replica#reduceBuffer()},
  * read back as a {@link io.ringmaster.worker.engine.ReducedStep}), NaN/infinity detection before the
  * all-reduce, update with the global batch size, evaluation, state export for exact continuation, and
- * checkpoints.
+ * checkpoints. {@link io.ringmaster.worker.engine.StepPhases} splits each step's wall and CPU time into data,
+ * forward, backward, all-reduce, update and other (off by default; {@code RINGMASTER_STEP_PHASES=1} makes a
+ * worker log it per epoch); the forward/backward boundary comes from DL4J through
+ * {@link io.ringmaster.worker.engine.StepPhaseListener}.
  */
 package io.ringmaster.worker.engine;
