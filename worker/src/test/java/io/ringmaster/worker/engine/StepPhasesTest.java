@@ -171,4 +171,28 @@ class StepPhasesTest {
     assertThat(s.wallNanos()[Phase.OTHER.ordinal()]).isEqualTo(2L * steps);
     FloatArrays.assertBitIdentical(plain.paramsCopy(), timed.paramsCopy());
   }
+
+  /** Plain DL4J fit: the listener marks forward, backward, and (iterationDone) the update and the step's end. */
+  @Test
+  void aFitStepIsSplitByTheListenerAlone() {
+    TickingClock clock = new TickingClock();
+    StepPhases split = StepPhases.timing(clock);
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = io.ringmaster.model.ModelFactory.build(
+        ModelSpec.Builtin.mlp(), UpdaterSpec.adam(1e-3), 3, FashionData.train().info());
+    net.addListeners(new StepPhaseListener(split, true));
+    int steps = 2;
+    for (int s = 0; s < steps; s++) {
+      int[] idx = FashionData.range(s * 32, 32);
+      split.startStep();
+      org.nd4j.linalg.dataset.DataSet batch = ReplicaVsFitTest.dataSet(FashionData.train(), idx, 10);
+      split.end(Phase.DATA);
+      net.fit(batch);
+    }
+    StepPhases.Split s = split.take();
+    assertThat(s.steps()).isEqualTo(steps);
+    for (Phase p : new Phase[] {Phase.DATA, Phase.FORWARD, Phase.BACKWARD, Phase.UPDATE, Phase.OTHER}) {
+      assertThat(s.wallNanos()[p.ordinal()]).as(p.name()).isEqualTo(steps);
+    }
+    assertThat(s.wallNanos()[Phase.ALLREDUCE.ordinal()]).isZero();
+  }
 }
