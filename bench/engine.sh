@@ -92,8 +92,12 @@ torch_env() { LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH
 
 # --- Java: the bench classes (ThroughputMain) and the CLI (ringmaster run builds it when it is stale) ------------
 echo "# building the bench classes (mvn -o test-compile -pl bench -am)"
-mvn -o -B -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
-  -Dmdep.includeScope=runtime >/dev/null
+if ! mvn -o -B -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+  -Dmdep.includeScope=runtime >"$OUT/build.log" 2>&1; then
+  echo "engine.sh: the build failed (another mvn in this tree at the same time?), see $OUT/build.log:" >&2
+  tail -20 "$OUT/build.log" >&2
+  exit 1
+fi
 CP="bench/target/classes:worker/target/classes:model/target/classes:job/target/classes:proto/target/classes:$(cat bench/target/bench-classpath.txt)"
 if grep -qw avx2 /proc/cpuinfo; then # the build the workers get: AVX2 where the CPU has it, else generic
   CP=$(tr ':' '\n' <<<"$CP" | grep -v 'nd4j-native-[^/]*-linux-x86_64\.jar$' | paste -sd:)
