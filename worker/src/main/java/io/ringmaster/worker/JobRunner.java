@@ -25,6 +25,7 @@ import io.ringmaster.worker.collective.RingOptions;
 import io.ringmaster.worker.engine.EvalResult;
 import io.ringmaster.worker.engine.ReducedStep;
 import io.ringmaster.worker.engine.Replica;
+import io.ringmaster.worker.engine.StepPhases;
 import io.ringmaster.worker.engine.StepResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +114,8 @@ final class JobRunner implements AutoCloseable {
   /** Shared with the runtime, which shuts it down; this runner only waits for its own last upload. */
   private final ExecutorService uploads;
   private final StepWait stepWait;
+  /** Per-phase step timing, logged at each epoch's end; off unless RINGMASTER_STEP_PHASES=1. */
+  private final StepPhases phases = StepPhases.fromEnvironment(System.getenv(StepPhases.ENV));
   /** Where the rows come from and which of them this rank trains and evaluates. */
   private final WorkerData data;
   private Future<?> pendingUpload;
@@ -218,6 +221,7 @@ final class JobRunner implements AutoCloseable {
       test = data.test(spec, DatasetInfo.fromProto(a.getTest()), a.getProvenance());
       int maxLocalBatch = spec.batchSize(); // a rank may be alone in a later generation
       replica = Replica.create(spec.model(), spec.updater(), spec.seed(), train, maxLocalBatch);
+      replica.timePhases(phases);
     }
     ResumePoint resume = a.getResume();
     switch (resume.getSourceCase()) {
@@ -312,6 +316,7 @@ final class JobRunner implements AutoCloseable {
         throw new PausedException("paused before step " + step + " of generation " + generation()
             + (aborted ? " (the runner was aborted)" : " (the coordinator paused this generation)"));
       }
+      phases.startStep();
       int n = plan.indices(step, rank, world, indices);
       StepResult local = replica.computeGradient(indices, n);
       stepWait.started(step);
@@ -325,6 +330,7 @@ final class JobRunner implements AutoCloseable {
         throw e;
       } finally {
         stepWait.ended();
+        phases.end(StepPhases.Phase.ALLREDUCE);
       }
       ReducedStep global = replica.reduced();
       if (global.nonFiniteRanks() > 0) {
@@ -350,8 +356,13 @@ final class JobRunner implements AutoCloseable {
       if (rank == 0 && (cursor.completed == steps || (every > 0 && cursor.completed % every == 0))) {
         uploadCheckpoint(steps);
       }
+      phases.endStep();
     }
     double trainSeconds = (nanoClock.getAsLong() - t0) / 1e9;
+    if (phases.enabled()) {
+      log.info("job {}: epoch {} rank {}/{} step phases (ms per step): {}", jobId, epoch, rank, world,
+          phases.take().format());
+    }
     doing = WorkerActivity.Kind.EVALUATING;
     long e0 = nanoClock.getAsLong();
     int[] range = data.testRange(rank, world, test);

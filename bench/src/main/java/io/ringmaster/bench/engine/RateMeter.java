@@ -65,6 +65,11 @@ final class RateMeter {
     return w;
   }
 
+  /** Starts the next window now, leaving out what happened since the last one (e.g. an evaluation). */
+  void restart(long totalSteps, long totalSamples) {
+    start = snapshot(totalSteps, totalSamples);
+  }
+
   private Snapshot snapshot(long steps, long samples) {
     long count = 0;
     long ms = 0;

@@ -232,11 +232,11 @@ final class DenseStep {
   /**
    * Forward and backward pass over {@code x}'s {@code n} rows with integer {@code labels}: leaves the raw
    * gradient (summed over the rows) in the network's flat gradient and returns the sum of the rows' losses
-   * (without regularisation).
+   * (without regularisation). Marks the end of the forward pass (up to the loss) in {@code phases}.
    *
    * @param x features {@code [n, nIn]}, C order, contiguous
    */
-  double computeGradient(INDArray x, int[] labels, int n) {
+  double computeGradient(INDArray x, int[] labels, int n, StepPhases phases) {
     if (n < 1 || n > maxBatch) {
       throw new IllegalArgumentException("batch of " + n + " rows; this step takes 1 to " + maxBatch);
     }
@@ -270,6 +270,7 @@ final class DenseStep {
         }
       }
     }
+    phases.end(StepPhases.Phase.FORWARD);
     double loss = lossAndOutputError(layers[last].zPtr, labels, n);
     FloatPointer delta = layers[last].zPtr; // the output error
     for (int l = last; l >= 0; l--) {

@@ -98,6 +98,8 @@ public final class Replica implements AutoCloseable {
   private final int[] labels;
   /** The one-pass Adam step, or null when DL4J's updater updates this network. */
   private final FusedAdam fusedAdam;
+  /** Per-phase step timing (off unless {@link #timePhases} turned it on). */
+  private StepPhases phases = StepPhases.off();
 
   /**
    * Wraps an initialised network. The replica gives the network a new gradient array (the head of
@@ -190,12 +192,14 @@ public final class Replica implements AutoCloseable {
     }
     trainBatch.fill(train, indices, count);
     INDArray[] xy = trainBatch.views(count);
+    phases.end(StepPhases.Phase.DATA);
     double lossSum = denseStep != null ? denseLossAndGradient(xy[0], indices, count)
         : dl4jLossAndGradient(xy[0], xy[1], count);
     String nonFinite = nonFiniteCheck.check(lossSum);
     reduceBuffer.put(numParams + SLOT_LOSS, (float) lossSum);
     reduceBuffer.put(numParams + SLOT_SAMPLES, count);
     reduceBuffer.put(numParams + SLOT_NON_FINITE, nonFinite == null ? 0f : 1f);
+    phases.end(StepPhases.Phase.OTHER);
     return new StepResult(lossSum, count, nonFinite);
   }
 
@@ -216,7 +220,9 @@ public final class Replica implements AutoCloseable {
     for (int k = 0; k < count; k++) {
       labels[k] = train.label(indices[k]);
     }
-    return denseStep.computeGradient(x, labels, count);
+    double lossSum = denseStep.computeGradient(x, labels, count, phases);
+    phases.end(StepPhases.Phase.BACKWARD);
+    return lossSum;
   }
 
   /** Whether this replica's forward/backward pass is {@link DenseStep}'s (true) or DL4J's own (false). */
@@ -286,6 +292,7 @@ public final class Replica implements AutoCloseable {
     }
     net.setIterationCount(iteration + 1);
     net.applyConstraints(iteration + 1, epoch);
+    phases.end(StepPhases.Phase.UPDATE);
   }
 
   /** DL4J's updater: divides the gradient, turns it into the update in place, parameters -= update. */
@@ -298,6 +305,18 @@ public final class Replica implements AutoCloseable {
   /** Whether {@link #applyGradient} runs {@link FusedAdam} (true) or DL4J's updater (false). */
   public boolean usesFusedAdam() {
     return fusedAdam != null;
+  }
+
+  /**
+   * Times this replica's steps phase by phase into {@code split} (see {@link StepPhases}: the caller starts
+   * and ends each step and marks the all-reduce; the replica marks data, forward, backward and update).
+   * Adds a {@link StepPhaseListener} to the network when {@code split} is on. Call it once, before training.
+   */
+  public void timePhases(StepPhases split) {
+    this.phases = Objects.requireNonNull(split, "split");
+    if (split.enabled()) {
+      net.addListeners(new StepPhaseListener(split, false));
+    }
   }
 
   /** Evaluates test samples {@code [from, to)} in inference mode, in chunks of {@link #EVAL_CHUNK}. */

@@ -14,5 +14,9 @@
  * pass) instead of DL4J's updater. Both fall back to DL4J by themselves for networks they do not take and
  * keep DL4J's array layouts (flat gradient, updater state), so replicas, checkpoints and the ring see no
  * difference.
+ * {@link io.ringmaster.worker.engine.StepPhases} splits each step's wall and CPU time into data,
+ * forward, backward, all-reduce, update and other (off by default; {@code RINGMASTER_STEP_PHASES=1} makes a
+ * worker log it per epoch); the forward/backward boundary comes from DL4J through
+ * {@link io.ringmaster.worker.engine.StepPhaseListener}, or from {@link io.ringmaster.worker.engine.DenseStep}.
  */
 package io.ringmaster.worker.engine;
