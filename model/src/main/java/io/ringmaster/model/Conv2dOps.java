@@ -2,6 +2,7 @@ package io.ringmaster.model;
 
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -67,8 +68,10 @@ public final class Conv2dOps {
       }
       org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
           (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer();
-      ConvolutionHelper helper = ContiguousConvHelper.supports(conf.getCnn2dDataFormat(), conf.getDilation(),
-          conv.getConvolutionMode()) ? new ContiguousConvHelper() : new OpHelper();
+      boolean keep = net.getLayerWiseConfigurations().getCacheMode() == null
+          || net.getLayerWiseConfigurations().getCacheMode() == CacheMode.NONE;
+      ConvolutionHelper helper = BatchedConvHelper.supports(conf.getCnn2dDataFormat(), conf.getDilation(),
+          conv.getConvolutionMode()) ? new BatchedConvHelper(keep) : new OpHelper();
       try {
         HELPER.set(conv, helper);
       } catch (IllegalAccessException e) {
@@ -82,7 +85,7 @@ public final class Conv2dOps {
   /** Whether a layer runs through the op (for tests and logs). */
   public static boolean routed(Layer layer) {
     return layer instanceof ConvolutionLayer c
-        && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof ContiguousConvHelper);
+        && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof BatchedConvHelper);
   }
 
   private static Field helperField() {

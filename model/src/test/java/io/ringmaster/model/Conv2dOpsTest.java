@@ -94,7 +94,7 @@ class Conv2dOpsTest {
     assertThat(java.util.Arrays.stream(plain.getLayers()).noneMatch(Conv2dOps::routed)).isTrue();
 
     assertSameTraining(lenet, plain, batch(16, 784, 10, 3));
-    assertHelperRanWithoutFallback(lenet, ContiguousConvHelper.class);
+    assertHelperRanWithoutFallback(lenet, BatchedConvHelper.class);
   }
 
   @Test
@@ -117,7 +117,7 @@ class Conv2dOpsTest {
     assertThat(net.getLayerWiseConfigurations().toJson()).isEqualTo(before.toJson());
 
     assertSameTraining(net, im2colTwin(net), batch(8, 784, 10, 4));
-    assertHelperRanWithoutFallback(net, ContiguousConvHelper.class);
+    assertHelperRanWithoutFallback(net, BatchedConvHelper.class);
   }
 
   @Test

@@ -38,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * recomputes the forward pass right before calling {@link #backpropGradient}, so that is the usual case.
  * One instance per layer; not thread-safe (neither is the layer).
  */
-final class ContiguousConvHelper implements ConvolutionHelper {
+final class PerSampleConvHelper implements ConvolutionHelper {
   private INDArray col;
   private INDArray colInput;
   private INDArray dcol;
