@@ -72,6 +72,13 @@ final class BatchedConvHelper implements ConvolutionHelper {
   private INDArray dcol;
   private INDArray channelMajor;
   private INDArray zCopy;
+  /**
+   * Heap scratch for the Java loops: {@code wide} holds a column matrix or a {@code [oC, mb*oH*oW]} matrix,
+   * {@code narrow} a {@code [oC, mb*oH*oW]} one, {@code image} one input-sized array.
+   */
+  private float[] wide;
+  private float[] narrow;
+  private float[] image;
   /** The input array {@link #col} holds the columns of. */
   private INDArray colInput;
 
@@ -101,7 +108,8 @@ final class BatchedConvHelper implements ConvolutionHelper {
 
   @Override
   public Map<String, Long> helperMemoryUse() {
-    return Map.of("columns", bytes(col) + bytes(dcol) + bytes(channelMajor) + bytes(zCopy));
+    return Map.of("columns", bytes(col) + bytes(dcol) + bytes(channelMajor) + bytes(zCopy)
+        + 4L * (length(wide) + length(narrow) + length(image)));
   }
 
   /** Whether this helper computes a layer of these settings (otherwise another path must). */
@@ -162,9 +170,13 @@ final class BatchedConvHelper implements ConvolutionHelper {
       columns(input, g);
     }
     INDArray d = contiguous(delta);
+    int n = oC * g.cols();
+    narrow = heap(narrow, n);
+    wide = heap(wide, Math.max(g.rows(), oC) * g.cols());
+    floats(d).get((int) d.offset(), narrow, 0, n);
+    double[] biasGrad = ChannelMajorColumns.toChannelMajor(narrow, 0, wide, 0, g.mb(), oC, p);
     channelMajor = ensure(channelMajor, oC, g.cols());
-    double[] biasGrad = ChannelMajorColumns.toChannelMajor(floats(d), (int) d.offset(), floats(channelMajor), 0,
-        g.mb(), oC, p);
+    floats(channelMajor).put(0, wide, 0, n);
 
     INDArray w2d = weights.reshape('c', oC, g.rows());
     INDArray dW2d = weightGradView.reshape('c', oC, g.rows());
@@ -179,9 +191,14 @@ final class BatchedConvHelper implements ConvolutionHelper {
 
     dcol = ensure(dcol, g.rows(), g.cols());
     Nd4j.gemm(w2d, channelMajor, dcol, true, false, 1.0, 0.0);
+    int k = g.rows() * g.cols();
+    floats(dcol).get(0, wide, 0, k);
+    int imageLength = g.mb() * g.c() * g.h() * g.w();
+    image = heap(image, imageLength);
+    ChannelMajorColumns.col2im(g, wide, 0, image, 0);
     INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {g.mb(), g.c(), g.h(), g.w()}, 'c');
-    ChannelMajorColumns.col2im(g, floats(dcol), 0, floats(eps), (int) eps.offset());
+    floats(eps).put((int) eps.offset(), image, 0, imageLength);
 
     Gradient grad = new DefaultGradient();
     grad.gradientForVariable().put("b", biasGradView);
@@ -197,18 +214,30 @@ final class BatchedConvHelper implements ConvolutionHelper {
     columns(input, g);
     channelMajor = ensure(channelMajor, oC, g.cols());
     Nd4j.gemm(weights.reshape('c', oC, g.rows()), col, channelMajor, false, false, 1.0, 0.0);
+    int n = oC * g.cols();
+    wide = heap(wide, Math.max(g.rows(), oC) * g.cols());
+    narrow = heap(narrow, n);
+    floats(channelMajor).get(0, wide, 0, n);
+    INDArray b = contiguous(bias);
+    float[] biasValues = new float[oC];
+    floats(b).get((int) b.offset(), biasValues);
+    ChannelMajorColumns.toSampleMajor(wide, 0, biasValues, narrow, 0, g.mb(), oC, g.oH() * g.oW());
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {g.mb(), oC, g.oH(), g.oW()}, 'c');
-    INDArray b = contiguous(bias);
-    ChannelMajorColumns.toSampleMajor(floats(channelMajor), 0, floats(b), (int) b.offset(), floats(out),
-        (int) out.offset(), g.mb(), oC, g.oH() * g.oW());
+    floats(out).put((int) out.offset(), narrow, 0, n);
     return out;
   }
 
   private void columns(INDArray input, Geometry g) {
     INDArray in = contiguous(input);
+    int imageLength = g.mb() * g.c() * g.h() * g.w();
+    image = heap(image, imageLength);
+    floats(in).get((int) in.offset(), image, 0, imageLength);
+    int k = g.rows() * g.cols();
+    wide = heap(wide, k);
+    ChannelMajorColumns.im2col(g, image, 0, wide, 0);
     col = ensure(col, g.rows(), g.cols());
-    ChannelMajorColumns.im2col(g, floats(in), (int) in.offset(), floats(col), 0);
+    floats(col).put(0, wide, 0, k);
     colInput = input;
   }
 
@@ -262,6 +291,11 @@ final class BatchedConvHelper implements ConvolutionHelper {
     return a.ordering() == 'c' && Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c')) ? a : a.dup('c');
   }
 
+  /** {@code a} if it holds at least {@code length} floats, else a new array of that length. */
+  private static float[] heap(float[] a, int length) {
+    return a != null && a.length >= length ? a : new float[length];
+  }
+
   /** A {@code rows x cols} C-ordered array outside workspaces: {@code a} if it has that shape, else a new one. */
   private static INDArray ensure(INDArray a, int rows, int cols) {
     if (hasShape(a, rows, cols)) {
@@ -279,6 +313,10 @@ final class BatchedConvHelper implements ConvolutionHelper {
   /** The whole data buffer of {@code a} as floats in native order (index it from {@code a.offset()}). */
   private static FloatBuffer floats(INDArray a) {
     return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  private static long length(float[] a) {
+    return a == null ? 0 : a.length;
   }
 
   private static long bytes(INDArray a) {

@@ -1,7 +1,5 @@
 package io.ringmaster.model;
 
-import java.nio.FloatBuffer;
-
 /**
  * The column ("im2col") layout of a 2-D convolution over a whole minibatch, <em>channel-major</em>: a
  * {@code [c*kH*kW, mb*oH*oW]} matrix whose row {@code (c, kh, kw)} holds, for every sample {@code b} and
@@ -12,8 +10,10 @@ import java.nio.FloatBuffer;
  *
  * <p>libnd4j's {@code im2col} op cannot write this layout at speed (it is a permutation of the op's
  * {@code [mb, c, kH, kW, oH, oW]} order, and the op's strided path is ~10x slower than its contiguous one),
- * so the layout is written here, in Java, over NIO views of the arrays' off-heap memory. Every loop runs over
- * one sample's channel plane (which stays in L1) and writes or reads runs of {@code oH*oW} contiguous floats.
+ * so the layout is written here, in Java, on heap arrays (the caller moves the off-heap data in and out with
+ * bulk copies: element-wise NIO access costs a bounds check per float that the JIT does not remove). Every
+ * loop runs over one sample's channel plane (which stays in L1) and writes or reads runs of {@code oH*oW}
+ * contiguous floats.
  *
  * <p>Also the two reshuffles between the GEMM's {@code [oC, mb, oH*oW]} order and the NCHW activations'
  * {@code [mb, oC, oH*oW]} order (forward output with the bias added; backward delta with the bias gradient
@@ -34,6 +34,18 @@ final class ChannelMajorColumns {
       return mb * oH * oW;
     }
 
+    /** First output row {@code oh} whose input row {@code oh*sH - pH + kh} is inside the image. */
+    int ohFirst(int kh) {
+      int lo = pH - kh;
+      return lo <= 0 ? 0 : Math.min(oH, (lo + sH - 1) / sH);
+    }
+
+    /** One past the last output row whose input row is inside the image. */
+    int ohEnd(int kh) {
+      int hi = h - 1 + pH - kh;
+      return hi < 0 ? 0 : Math.min(oH, hi / sH + 1);
+    }
+
     /** First output column {@code ow} whose input column {@code ow*sW - pW + kw} is inside the image. */
     int owFirst(int kw) {
       int lo = pW - kw;
@@ -48,41 +60,42 @@ final class ChannelMajorColumns {
   }
 
   /** Writes the column matrix of input {@code in} (at {@code inOff}) into {@code col} (at {@code colOff}). */
-  static void im2col(Geometry g, FloatBuffer in, int inOff, FloatBuffer col, int colOff) {
-    int p = g.oH * g.oW;
-    int cols = g.cols();
-    for (int b = 0; b < g.mb; b++) {
-      for (int c = 0; c < g.c; c++) {
-        int plane = inOff + (b * g.c + c) * g.h * g.w;
-        for (int kh = 0; kh < g.kH; kh++) {
-          for (int kw = 0; kw < g.kW; kw++) {
-            int row = (c * g.kH + kh) * g.kW + kw;
-            int dst = colOff + row * cols + b * p;
-            int owLo = g.owFirst(kw);
-            int owHi = Math.max(owLo, g.owEnd(kw));
-            for (int oh = 0; oh < g.oH; oh++, dst += g.oW) {
-              int ih = oh * g.sH - g.pH + kh;
-              if (ih < 0 || ih >= g.h) {
-                for (int ow = 0; ow < g.oW; ow++) {
-                  col.put(dst + ow, 0f);
-                }
-                continue;
-              }
-              int src = plane + ih * g.w - g.pW + kw;
+  static void im2col(Geometry g, float[] in, int inOff, float[] col, int colOff) {
+    final int mb = g.mb, channels = g.c, h = g.h, w = g.w, kH = g.kH, kW = g.kW, sH = g.sH, sW = g.sW;
+    final int pH = g.pH, pW = g.pW, oH = g.oH, oW = g.oW;
+    final int p = oH * oW;
+    final int cols = g.cols();
+    for (int b = 0; b < mb; b++) {
+      for (int c = 0; c < channels; c++) {
+        final int plane = inOff + (b * channels + c) * h * w;
+        for (int kh = 0; kh < kH; kh++) {
+          final int ohLo = g.ohFirst(kh);
+          final int ohHi = Math.max(ohLo, g.ohEnd(kh));
+          for (int kw = 0; kw < kW; kw++) {
+            final int rowStart = colOff + ((c * kH + kh) * kW + kw) * cols + b * p;
+            final int owLo = g.owFirst(kw);
+            final int owHi = Math.max(owLo, g.owEnd(kw));
+            if (ohLo > 0) {
+              java.util.Arrays.fill(col, rowStart, rowStart + ohLo * oW, 0f);
+            }
+            if (ohHi < oH) {
+              java.util.Arrays.fill(col, rowStart + ohHi * oW, rowStart + p, 0f);
+            }
+            for (int oh = ohLo; oh < ohHi; oh++) {
+              final int dst = rowStart + oh * oW;
+              final int src = plane + (oh * sH - pH + kh) * w - pW + kw;
               for (int ow = 0; ow < owLo; ow++) {
-                col.put(dst + ow, 0f);
+                col[dst + ow] = 0f;
               }
-              if (g.sW == 1) {
-                for (int ow = owLo; ow < owHi; ow++) {
-                  col.put(dst + ow, in.get(src + ow));
-                }
+              if (sW == 1) {
+                System.arraycopy(in, src + owLo, col, dst + owLo, owHi - owLo);
               } else {
                 for (int ow = owLo; ow < owHi; ow++) {
-                  col.put(dst + ow, in.get(src + ow * g.sW));
+                  col[dst + ow] = in[src + ow * sW];
                 }
               }
-              for (int ow = owHi; ow < g.oW; ow++) {
-                col.put(dst + ow, 0f);
+              for (int ow = owHi; ow < oW; ow++) {
+                col[dst + ow] = 0f;
               }
             }
           }
@@ -96,32 +109,34 @@ final class ChannelMajorColumns {
    * for each input element, of the column-matrix entries {@code dcol} that were copied from it. {@code eps} is
    * overwritten (no need to zero it first).
    */
-  static void col2im(Geometry g, FloatBuffer dcol, int dcolOff, FloatBuffer eps, int epsOff) {
-    int p = g.oH * g.oW;
-    int cols = g.cols();
-    int planeSize = g.h * g.w;
-    for (int b = 0; b < g.mb; b++) {
-      for (int c = 0; c < g.c; c++) {
-        int plane = epsOff + (b * g.c + c) * planeSize;
-        for (int i = 0; i < planeSize; i++) {
-          eps.put(plane + i, 0f);
-        }
-        for (int kh = 0; kh < g.kH; kh++) {
-          for (int kw = 0; kw < g.kW; kw++) {
-            int row = (c * g.kH + kh) * g.kW + kw;
-            int srcRow = dcolOff + row * cols + b * p;
-            int owLo = g.owFirst(kw);
-            int owHi = Math.max(owLo, g.owEnd(kw));
-            for (int oh = 0; oh < g.oH; oh++) {
-              int ih = oh * g.sH - g.pH + kh;
-              if (ih < 0 || ih >= g.h) {
-                continue;
-              }
-              int src = srcRow + oh * g.oW;
-              int dst = plane + ih * g.w - g.pW + kw;
-              for (int ow = owLo; ow < owHi; ow++) {
-                int d = dst + ow * g.sW;
-                eps.put(d, eps.get(d) + dcol.get(src + ow));
+  static void col2im(Geometry g, float[] dcol, int dcolOff, float[] eps, int epsOff) {
+    final int mb = g.mb, channels = g.c, h = g.h, w = g.w, kH = g.kH, kW = g.kW, sH = g.sH, sW = g.sW;
+    final int pH = g.pH, pW = g.pW, oH = g.oH, oW = g.oW;
+    final int p = oH * oW;
+    final int cols = g.cols();
+    final int planeSize = h * w;
+    for (int b = 0; b < mb; b++) {
+      for (int c = 0; c < channels; c++) {
+        final int plane = epsOff + (b * channels + c) * planeSize;
+        java.util.Arrays.fill(eps, plane, plane + planeSize, 0f);
+        for (int kh = 0; kh < kH; kh++) {
+          final int ohLo = g.ohFirst(kh);
+          final int ohHi = Math.max(ohLo, g.ohEnd(kh));
+          for (int kw = 0; kw < kW; kw++) {
+            final int rowStart = dcolOff + ((c * kH + kh) * kW + kw) * cols + b * p;
+            final int owLo = g.owFirst(kw);
+            final int owHi = Math.max(owLo, g.owEnd(kw));
+            for (int oh = ohLo; oh < ohHi; oh++) {
+              final int src = rowStart + oh * oW;
+              final int dst = plane + (oh * sH - pH + kh) * w - pW + kw;
+              if (sW == 1) {
+                for (int ow = owLo; ow < owHi; ow++) {
+                  eps[dst + ow] += dcol[src + ow];
+                }
+              } else {
+                for (int ow = owLo; ow < owHi; ow++) {
+                  eps[dst + ow * sW] += dcol[src + ow];
+                }
               }
             }
           }
@@ -134,15 +149,14 @@ final class ChannelMajorColumns {
    * {@code out[b, o, q] = y[o, b, q] + bias[o]}: the GEMM's {@code [oC, mb, p]} result into NCHW order
    * {@code [mb, oC, p]}, adding the bias.
    */
-  static void toSampleMajor(FloatBuffer y, int yOff, FloatBuffer bias, int biasOff, FloatBuffer out, int outOff,
-      int mb, int oC, int p) {
+  static void toSampleMajor(float[] y, int yOff, float[] bias, float[] out, int outOff, int mb, int oC, int p) {
     for (int o = 0; o < oC; o++) {
-      float bo = bias.get(biasOff + o);
+      float bo = bias[o];
       int src = yOff + o * mb * p;
       for (int b = 0; b < mb; b++, src += p) {
         int dst = outOff + (b * oC + o) * p;
         for (int q = 0; q < p; q++) {
-          out.put(dst + q, y.get(src + q) + bo);
+          out[dst + q] = y[src + q] + bo;
         }
       }
     }
@@ -152,8 +166,7 @@ final class ChannelMajorColumns {
    * {@code deltaT[o, b, q] = delta[b, o, q]}: NCHW {@code [mb, oC, p]} into the GEMM's {@code [oC, mb, p]}
    * order; returns the bias gradient {@code sum over b, q of delta[b, o, q]} per output channel.
    */
-  static double[] toChannelMajor(FloatBuffer delta, int deltaOff, FloatBuffer deltaT, int deltaTOff, int mb, int oC,
-      int p) {
+  static double[] toChannelMajor(float[] delta, int deltaOff, float[] deltaT, int deltaTOff, int mb, int oC, int p) {
     double[] biasGrad = new double[oC];
     for (int o = 0; o < oC; o++) {
       int dst = deltaTOff + o * mb * p;
@@ -162,8 +175,8 @@ final class ChannelMajorColumns {
         int src = deltaOff + (b * oC + o) * p;
         float rowSum = 0f;
         for (int q = 0; q < p; q++) {
-          float v = delta.get(src + q);
-          deltaT.put(dst + q, v);
+          float v = delta[src + q];
+          deltaT[dst + q] = v;
           rowSum += v;
         }
         sum += rowSum;
