@@ -88,6 +88,8 @@ final class BatchedConvHelper implements ConvolutionHelper {
   private INDArray kept;
   /** Whether the last {@link #preOutput} answered with {@link #kept}. */
   private boolean served;
+  /** How many times the forward pass was computed (not served), for tests. */
+  private long forwardPasses;
 
   /** One {@link #preOutput} call's arguments, enough to compute it again. */
   private record Call(INDArray input, INDArray weights, INDArray bias, int[] strides, int[] pad,
@@ -211,6 +213,7 @@ final class BatchedConvHelper implements ConvolutionHelper {
       ConvolutionMode mode, LayerWorkspaceMgr workspaceMgr) {
     Geometry g = geometry(input, weights, strides, pad, mode);
     int oC = (int) weights.size(0);
+    forwardPasses++;
     columns(input, g);
     channelMajor = ensure(channelMajor, oC, g.cols());
     Nd4j.gemm(weights.reshape('c', oC, g.rows()), col, channelMajor, false, false, 1.0, 0.0);
@@ -226,6 +229,10 @@ final class BatchedConvHelper implements ConvolutionHelper {
         new long[] {g.mb(), oC, g.oH(), g.oW()}, 'c');
     floats(out).put((int) out.offset(), narrow, 0, n);
     return out;
+  }
+
+  long forwardPasses() {
+    return forwardPasses;
   }
 
   private void columns(INDArray input, Geometry g) {

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,7 +40,8 @@ public final class Conv2dOps {
   /** System property that keeps DL4J's im2col path when {@code true}. */
   public static final String DISABLE_PROPERTY = "ringmaster.conv2dOps.disable";
 
-  private static final Field HELPER = helperField();
+  private static final Field HELPER = helperField(ConvolutionLayer.class, ConvolutionHelper.class);
+  private static final Field POOL_HELPER = helperField(SubsamplingLayer.class, SubsamplingHelper.class);
 
   private Conv2dOps() {}
 
@@ -54,6 +57,13 @@ public final class Conv2dOps {
     }
     int routed = 0;
     for (Layer layer : net.getLayers()) {
+      if (layer.getClass() == SubsamplingLayer.class && ((SubsamplingLayer) layer).getHelper() == null) {
+        try {
+          POOL_HELPER.set(layer, new MaxPoolHelper());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot set the helper of DL4J's SubsamplingLayer: " + e, e);
+        }
+      }
       if (layer.getClass() != ConvolutionLayer.class) {
         continue;
       }
@@ -88,18 +98,23 @@ public final class Conv2dOps {
         && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof BatchedConvHelper);
   }
 
-  private static Field helperField() {
+  private static Field helperField(Class<?> layer, Class<?> helper) {
     try {
-      Field f = ConvolutionLayer.class.getDeclaredField("helper");
+      Field f = layer.getDeclaredField("helper");
       f.setAccessible(true);
-      if (!ConvolutionHelper.class.isAssignableFrom(f.getType())) {
-        throw new IllegalStateException("ConvolutionLayer.helper has type " + f.getType());
+      if (!helper.isAssignableFrom(f.getType())) {
+        throw new IllegalStateException(layer.getSimpleName() + ".helper has type " + f.getType());
       }
       return f;
     } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("DL4J's ConvolutionLayer has no 'helper' field: this class was written"
-          + " for DL4J 1.0.0-M2.1; check the DL4J version", e);
+      throw new IllegalStateException("DL4J's " + layer.getSimpleName() + " has no 'helper' field: this class was"
+          + " written for DL4J 1.0.0-M2.1; check the DL4J version", e);
     }
+  }
+
+  /** Whether a pooling layer runs through {@link MaxPoolHelper} (for tests and logs). */
+  public static boolean pooledInJava(Layer layer) {
+    return layer instanceof SubsamplingLayer s && s.getHelper() instanceof MaxPoolHelper;
   }
 
   /** DL4J's helper that calls {@code conv2d}/{@code conv2d_bp}, usable on every nd4j-native build. */
