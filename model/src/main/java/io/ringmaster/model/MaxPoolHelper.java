@@ -18,10 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * 2-D max pooling (NCHW, FLOAT, no dilation, any kernel, stride and padding) for DL4J's
+ * The backward pass of 2-D max pooling (NCHW, FLOAT, no dilation, any kernel, stride and padding) for DL4J's
  * {@code SubsamplingLayer}, in Java loops on heap copies of the arrays. DL4J's own path runs libnd4j's
- * {@code maxpool2d} / {@code maxpool2d_bp} ops, which took ~15% of a LeNet step after the convolutions were
- * made fast (mostly the backward op).
+ * {@code maxpool2d_bp} op, ~14% of a LeNet step once the convolutions were made fast. (The forward pass stays
+ * DL4J's: see {@link #activate}.)
  *
  * <p>Same semantics as libnd4j: the window is clipped to the image (padding never wins the max), and the
  * backward pass gives each output's gradient to the <em>first</em> maximum of its window in row-major order
@@ -53,40 +53,15 @@ final class MaxPoolHelper implements SubsamplingHelper {
     }
   }
 
+  /**
+   * Not used: DL4J 1.0.0-M2.1's {@code SubsamplingLayer.activate} never calls its helper (it always runs
+   * libnd4j's pooling op, ~4% of a LeNet step), so the forward pass stays DL4J's and this returns null.
+   */
   @Override
   public INDArray activate(INDArray input, boolean training, int[] kernel, int[] strides, int[] pad,
       PoolingType poolingType, ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
       LayerWorkspaceMgr workspaceMgr) {
-    Window win = window(input, kernel, strides, pad, poolingType, convolutionMode, dilation, format);
-    if (win == null) {
-      return null;
-    }
-    read(input);
-    int outLength = win.planes * win.oH * win.oW;
-    pooled = heap(pooled, outLength);
-    for (int plane = 0; plane < win.planes; plane++) {
-      int in = plane * win.h * win.w;
-      int out = plane * win.oH * win.oW;
-      for (int oh = 0; oh < win.oH; oh++) {
-        int h0 = Math.max(0, oh * win.sH - win.pH);
-        int h1 = Math.min(win.h, oh * win.sH - win.pH + win.kH);
-        for (int ow = 0; ow < win.oW; ow++) {
-          int w0 = Math.max(0, ow * win.sW - win.pW);
-          int w1 = Math.min(win.w, ow * win.sW - win.pW + win.kW);
-          float max = Float.NEGATIVE_INFINITY;
-          for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-              max = Math.max(max, image[in + ih * win.w + iw]);
-            }
-          }
-          pooled[out + oh * win.oW + ow] = max;
-        }
-      }
-    }
-    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-        new long[] {input.size(0), input.size(1), win.oH, win.oW}, 'c');
-    floats(out).put((int) out.offset(), pooled, 0, outLength);
-    return out;
+    return null;
   }
 
   @Override
@@ -167,22 +142,31 @@ final class MaxPoolHelper implements SubsamplingHelper {
           float c = image[i1];
           float d = image[i1 + 1];
           float e = pooled[out + oh * win.oW + ow];
-          // the first maximum in row-major order: a later element wins only when strictly larger
-          boolean bWins = b > a;
-          float ab = bWins ? b : a;
-          boolean cWins = c > ab;
-          float abc = cWins ? c : ab;
-          boolean dWins = d > abc;
-          boolean cBest = cWins && !dWins;
-          boolean bBest = bWins && !cWins && !dWins;
-          boolean aBest = !bWins && !cWins && !dWins;
-          grad[i0] = aBest ? e : 0f;
-          grad[i0 + 1] = bBest ? e : 0f;
-          grad[i1] = cBest ? e : 0f;
-          grad[i1 + 1] = dWins ? e : 0f;
+          // the first maximum in row-major order, without branches (which element wins is unpredictable:
+          // compare-and-branch code mispredicted ~3 times per window): all-ones masks from integer bits
+          float max = Math.max(Math.max(a, b), Math.max(c, d));
+          int isA = atMax(max, a);
+          int isB = atMax(max, b) & ~isA;
+          int isC = atMax(max, c) & ~isA & ~isB;
+          int isD = ~(isA | isB | isC);
+          int bits = Float.floatToRawIntBits(e);
+          grad[i0] = Float.intBitsToFloat(bits & isA);
+          grad[i0 + 1] = Float.intBitsToFloat(bits & isB);
+          grad[i1] = Float.intBitsToFloat(bits & isC);
+          grad[i1 + 1] = Float.intBitsToFloat(bits & isD);
         }
       }
     }
+  }
+
+  /**
+   * All ones when {@code v} equals the window's maximum {@code max >= v}, else 0: {@code max - v} is +0.0 (all
+   * bits 0) exactly then, for finite values (also for -0.0 against +0.0, which {@code >} does not tell apart
+   * either).
+   */
+  private static int atMax(float max, float v) {
+    int diff = Float.floatToRawIntBits(max - v);
+    return ((diff | -diff) >> 31) ^ -1;
   }
 
   /** Copies {@code input} into {@link #image}; returns its length. */
