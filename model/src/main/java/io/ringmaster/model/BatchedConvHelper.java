@@ -61,15 +61,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * it in the backward pass, and reads a forward pass's {@code z} before {@code activate}: {@link Conv2dOps}
  * then creates the helper without the keep.
  *
- * <p>Memory (outside ND4J workspaces, reallocated when the batch size changes): the column matrix and its
- * gradient ({@code 2 x c*kH*kW x mb*oH*oW} floats), one {@code [oC, mb*oH*oW]} matrix shared by the forward
- * result and the reordered delta, and, for activations other than the identity, a copy of {@code z}.
+ * <p>Memory (outside ND4J workspaces, reallocated when the batch size changes): the column matrix, whose
+ * buffer also takes its gradient ({@code c*kH*kW x mb*oH*oW} floats), one {@code [oC, mb*oH*oW]} matrix
+ * shared by the forward result and the reordered delta, and, for activations other than the identity, a
+ * copy of {@code z}; on the heap, scratch for the Java loops: one matrix of
+ * {@code max(c*kH*kW, oC) x mb*oH*oW} floats, one of {@code oC x mb*oH*oW} and one input-sized array.
  * One instance per layer; not thread-safe (neither is the layer).
  */
 final class BatchedConvHelper implements ConvolutionHelper {
   private final boolean keepForBackward;
+  /** The column matrix, then (in the backward pass, once {@code dW} is computed) its gradient. */
   private INDArray col;
-  private INDArray dcol;
   private INDArray channelMajor;
   private INDArray zCopy;
   /**
@@ -110,7 +112,7 @@ final class BatchedConvHelper implements ConvolutionHelper {
 
   @Override
   public Map<String, Long> helperMemoryUse() {
-    return Map.of("columns", bytes(col) + bytes(dcol) + bytes(channelMajor) + bytes(zCopy)
+    return Map.of("columns", bytes(col) + bytes(channelMajor) + bytes(zCopy)
         + 4L * (length(wide) + length(narrow) + length(image)));
   }
 
@@ -191,7 +193,9 @@ final class BatchedConvHelper implements ConvolutionHelper {
       bg.put((int) biasGradView.offset() + o, (float) biasGrad[o]);
     }
 
-    dcol = ensure(dcol, g.rows(), g.cols());
+    // the columns are used up: their buffer takes the column gradient (the next pass computes them again)
+    INDArray dcol = col;
+    colInput = null;
     Nd4j.gemm(w2d, channelMajor, dcol, true, false, 1.0, 0.0);
     int k = g.rows() * g.cols();
     floats(dcol).get(0, wide, 0, k);

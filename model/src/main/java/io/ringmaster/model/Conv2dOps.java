@@ -34,7 +34,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * DL4J's own path. If the op ever fails, DL4J's layer falls back to its own path on its own (its
  * {@code cudnnAllowFallback}, true by default).
  *
- * <p>Switched off with the system property {@value #DISABLE_PROPERTY}{@code =true} (for comparisons).
+ * <p>What it installs: on plain NCHW convolutions without dilation, {@link BatchedConvHelper} (one GEMM per
+ * layer and direction over the whole minibatch, the forward pass reused by the backward one); on the other
+ * plain convolutions (NHWC, dilation), the {@code conv2d}-op helper ({@link OpHelper}); on plain
+ * {@code SubsamplingLayer}s, {@link MaxPoolHelper} (a Java backward pass for max pooling; other pooling types
+ * and the forward pass stay DL4J's).
+ *
+ * <p>Switched off with the system property {@value #DISABLE_PROPERTY}{@code =true} (for comparisons): then
+ * no helper at all is installed.
  */
 public final class Conv2dOps {
   /** System property that keeps DL4J's im2col path when {@code true}. */
@@ -46,10 +53,10 @@ public final class Conv2dOps {
   private Conv2dOps() {}
 
   /**
-   * Installs the op-based helper on every plain convolution layer of an initialised network that has
-   * none yet. Idempotent.
+   * Installs the helpers (see the class comment) on every plain convolution and subsampling layer of an
+   * initialised network that has none yet. Idempotent.
    *
-   * @return how many layers now use the op (0 when disabled or when the network has no such layer)
+   * @return how many convolution layers now run through a helper (0 when disabled or when the network has none)
    */
   public static int install(MultiLayerNetwork net) {
     if (Boolean.getBoolean(DISABLE_PROPERTY) || net.getLayers() == null) {
