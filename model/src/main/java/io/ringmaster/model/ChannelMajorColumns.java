@@ -122,13 +122,14 @@ final class ChannelMajorColumns {
         for (int kh = 0; kh < kH; kh++) {
           final int ohLo = g.ohFirst(kh);
           final int ohHi = Math.max(ohLo, g.ohEnd(kh));
-          for (int kw = 0; kw < kW; kw++) {
-            final int rowStart = dcolOff + ((c * kH + kh) * kW + kw) * cols + b * p;
-            final int owLo = g.owFirst(kw);
-            final int owHi = Math.max(owLo, g.owEnd(kw));
-            for (int oh = ohLo; oh < ohHi; oh++) {
-              final int src = rowStart + oh * oW;
-              final int dst = plane + (oh * sH - pH + kh) * w - pW + kw;
+          final int khRows = dcolOff + (c * kH + kh) * kW * cols + b * p;
+          for (int oh = ohLo; oh < ohHi; oh++) {
+            final int dstRow = plane + (oh * sH - pH + kh) * w - pW;
+            for (int kw = 0; kw < kW; kw++) {
+              final int src = khRows + kw * cols + oh * oW;
+              final int dst = dstRow + kw;
+              final int owLo = g.owFirst(kw);
+              final int owHi = g.owEnd(kw);
               if (sW == 1) {
                 for (int ow = owLo; ow < owHi; ow++) {
                   eps[dst + ow] += dcol[src + ow];
