@@ -2,9 +2,12 @@ package io.ringmaster.model;
 
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,21 +34,29 @@ import org.nd4j.linalg.api.buffer.DataType;
  * DL4J's own path. If the op ever fails, DL4J's layer falls back to its own path on its own (its
  * {@code cudnnAllowFallback}, true by default).
  *
- * <p>Switched off with the system property {@value #DISABLE_PROPERTY}{@code =true} (for comparisons).
+ * <p>What it installs: on plain NCHW convolutions without dilation, {@link BatchedConvHelper} (one GEMM per
+ * layer and direction over the whole minibatch, the forward pass reused by the backward one); on the other
+ * plain convolutions (NHWC, dilation), the {@code conv2d}-op helper ({@link OpHelper}); on plain
+ * {@code SubsamplingLayer}s, {@link MaxPoolHelper} (a Java backward pass for max pooling; other pooling types
+ * and the forward pass stay DL4J's).
+ *
+ * <p>Switched off with the system property {@value #DISABLE_PROPERTY}{@code =true} (for comparisons): then
+ * no helper at all is installed.
  */
 public final class Conv2dOps {
   /** System property that keeps DL4J's im2col path when {@code true}. */
   public static final String DISABLE_PROPERTY = "ringmaster.conv2dOps.disable";
 
-  private static final Field HELPER = helperField();
+  private static final Field HELPER = helperField(ConvolutionLayer.class, ConvolutionHelper.class);
+  private static final Field POOL_HELPER = helperField(SubsamplingLayer.class, SubsamplingHelper.class);
 
   private Conv2dOps() {}
 
   /**
-   * Installs the op-based helper on every plain convolution layer of an initialised network that has
-   * none yet. Idempotent.
+   * Installs the helpers (see the class comment) on every plain convolution and subsampling layer of an
+   * initialised network that has none yet. Idempotent.
    *
-   * @return how many layers now use the op (0 when disabled or when the network has no such layer)
+   * @return how many convolution layers now run through a helper (0 when disabled or when the network has none)
    */
   public static int install(MultiLayerNetwork net) {
     if (Boolean.getBoolean(DISABLE_PROPERTY) || net.getLayers() == null) {
@@ -53,6 +64,13 @@ public final class Conv2dOps {
     }
     int routed = 0;
     for (Layer layer : net.getLayers()) {
+      if (layer.getClass() == SubsamplingLayer.class && ((SubsamplingLayer) layer).getHelper() == null) {
+        try {
+          POOL_HELPER.set(layer, new MaxPoolHelper());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot set the helper of DL4J's SubsamplingLayer: " + e, e);
+        }
+      }
       if (layer.getClass() != ConvolutionLayer.class) {
         continue;
       }
@@ -67,8 +85,10 @@ public final class Conv2dOps {
       }
       org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf =
           (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv.conf().getLayer();
-      ConvolutionHelper helper = ContiguousConvHelper.supports(conf.getCnn2dDataFormat(), conf.getDilation(),
-          conv.getConvolutionMode()) ? new ContiguousConvHelper() : new OpHelper();
+      boolean keep = net.getLayerWiseConfigurations().getCacheMode() == null
+          || net.getLayerWiseConfigurations().getCacheMode() == CacheMode.NONE;
+      ConvolutionHelper helper = BatchedConvHelper.supports(conf.getCnn2dDataFormat(), conf.getDilation(),
+          conv.getConvolutionMode()) ? new BatchedConvHelper(keep) : new OpHelper();
       try {
         HELPER.set(conv, helper);
       } catch (IllegalAccessException e) {
@@ -82,21 +102,26 @@ public final class Conv2dOps {
   /** Whether a layer runs through the op (for tests and logs). */
   public static boolean routed(Layer layer) {
     return layer instanceof ConvolutionLayer c
-        && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof ContiguousConvHelper);
+        && (c.getHelper() instanceof OpHelper || c.getHelper() instanceof BatchedConvHelper);
   }
 
-  private static Field helperField() {
+  private static Field helperField(Class<?> layer, Class<?> helper) {
     try {
-      Field f = ConvolutionLayer.class.getDeclaredField("helper");
+      Field f = layer.getDeclaredField("helper");
       f.setAccessible(true);
-      if (!ConvolutionHelper.class.isAssignableFrom(f.getType())) {
-        throw new IllegalStateException("ConvolutionLayer.helper has type " + f.getType());
+      if (!helper.isAssignableFrom(f.getType())) {
+        throw new IllegalStateException(layer.getSimpleName() + ".helper has type " + f.getType());
       }
       return f;
     } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("DL4J's ConvolutionLayer has no 'helper' field: this class was written"
-          + " for DL4J 1.0.0-M2.1; check the DL4J version", e);
+      throw new IllegalStateException("DL4J's " + layer.getSimpleName() + " has no 'helper' field: this class was"
+          + " written for DL4J 1.0.0-M2.1; check the DL4J version", e);
     }
+  }
+
+  /** Whether a pooling layer runs through {@link MaxPoolHelper} (for tests and logs). */
+  public static boolean pooledInJava(Layer layer) {
+    return layer instanceof SubsamplingLayer s && s.getHelper() instanceof MaxPoolHelper;
   }
 
   /** DL4J's helper that calls {@code conv2d}/{@code conv2d_bp}, usable on every nd4j-native build. */

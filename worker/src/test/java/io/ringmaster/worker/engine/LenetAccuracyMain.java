@@ -7,7 +7,7 @@ import io.ringmaster.model.Conv2dOps;
 
 /**
  * Test accuracy of LeNet after the same steps with DL4J's convolution path and with {@link Conv2dOps}'
- * helper (same seed, same batches). Args: steps (300), batch (128).
+ * helpers (same seed, same batches). Args: steps (300), batch (128).
  */
 public final class LenetAccuracyMain {
   private LenetAccuracyMain() {}
@@ -29,6 +29,6 @@ public final class LenetAccuracyMain {
       }
     }
     System.out.println("after " + steps + " steps of " + batch + ": DL4J path " + plain.evaluate(test, 0, test.size())
-        + " ; contiguous convolution " + fast.evaluate(test, 0, test.size()));
+        + " ; engine helpers (batched convolution, Java max-pool backward) " + fast.evaluate(test, 0, test.size()));
   }
 }

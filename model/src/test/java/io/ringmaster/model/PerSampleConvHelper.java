@@ -22,7 +22,8 @@ import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A 2-D convolution (NCHW, no dilation) for DL4J's {@code ConvolutionLayer} whose column array is
+ * The previous round's convolution helper, kept in tests as the baseline {@link Conv2dSpeedMain} alternates
+ * with (the engine now installs {@link BatchedConvHelper}). A 2-D convolution (NCHW, no dilation) for DL4J's {@code ConvolutionLayer} whose column array is
  * <em>contiguous</em>: libnd4j's {@code im2col} into a C-ordered {@code [mb, c, kH, kW, oH, oW]} array takes
  * its fast loop (measured ~11 ms for LeNet's second convolution at batch 128 against ~100 ms when it
  * writes into the permuted view DL4J's own path uses), then one GEMM per sample:
@@ -38,7 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * recomputes the forward pass right before calling {@link #backpropGradient}, so that is the usual case.
  * One instance per layer; not thread-safe (neither is the layer).
  */
-final class ContiguousConvHelper implements ConvolutionHelper {
+final class PerSampleConvHelper implements ConvolutionHelper {
   private INDArray col;
   private INDArray colInput;
   private INDArray dcol;
