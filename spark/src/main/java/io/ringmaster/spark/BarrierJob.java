@@ -73,6 +73,16 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
    */
   Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout)
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    return run(sc, dataDir, admitTimeout, FitTimings.system());
+  }
+
+  /**
+   * {@link #run(JavaSparkContext, Path, Duration)}, recording its phases in {@code timings}: {@code
+   * coordinator} (start, submit, admission), {@code barrier stage} (until every task returned; the training
+   * time the job reported as its detail) and {@code job end}.
+   */
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, FitTimings timings)
+      throws IOException, InterruptedException, ExecutionException, TimeoutException {
     boolean local = sc.sc().isLocal();
     String driverHost = local ? "127.0.0.1" : sc.getConf().get("spark.driver.host", "127.0.0.1");
     BarrierStageScheduler scheduler = new BarrierStageScheduler();
@@ -88,6 +98,7 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
       var launch = scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
       TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),
           fault, start, planEpochOffset, launch.jobSecret());
+      timings.lap("coordinator");
       try {
         for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
           log.info("{}", line);
@@ -96,8 +107,16 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
         coordinator.jobs().cancel(job.getId());
         throw e;
       }
+      timings.lap("barrier stage");
       try {
-        return watch.end().get(1, TimeUnit.MINUTES);
+        Job end = watch.end().get(1, TimeUnit.MINUTES);
+        timings.lap("job end");
+        double training = 0;
+        for (var e : end.getEpochsList()) {
+          training += e.getDurationS();
+        }
+        timings.detail("barrier stage", String.format(Locale.US, "training %.1f s", training));
+        return end;
       } catch (TimeoutException e) {
         Job now = coordinator.jobs().get(job.getId()).orElse(job);
         log.error("every task of the barrier stage has returned but job {} is still {} ({}) a minute later;"

@@ -48,12 +48,15 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     BarrierTaskContext ctx = BarrierTaskContext.get();
     TaskEndpoint to = endpoint.value();
     int partition = ctx.partitionId();
+    long t0 = System.nanoTime();
     PartitionRows rows = reader.read(JavaConverters.asJavaIterator(input));
+    long t1 = System.nanoTime();
     String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
     long[] sizes = new long[gathered.length];
     for (int i = 0; i < gathered.length; i++) {
       sizes[i] = Long.parseLong(gathered[i]);
     }
+    long t2 = System.nanoTime();
     String host = hostOf(ctx.getTaskInfos()[partition].address());
     log.info("partition {} of {} (stage attempt {}, task attempt {}): {} training and {} test rows; worker on {}"
         + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
@@ -103,8 +106,13 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
       throw new IllegalStateException("partition " + partition + ": injected task failure (" + TaskFault.CONF + ")");
     }
     String line = "partition " + partition + ": " + rows.trainCount() + " train rows, " + rows.testCount()
-        + " test rows, worker ended (" + why + ")";
+        + " test rows, worker ended (" + why + "); rows read in " + seconds(t1 - t0) + ", gathered in "
+        + seconds(t2 - t1) + ", worker ran " + seconds(System.nanoTime() - t2);
     return JavaConverters.asScalaIterator(List.of(line).iterator());
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.US, "%.1f s", nanos / 1e9);
   }
 
   /** The host part of an executor address ({@code host:port}). */

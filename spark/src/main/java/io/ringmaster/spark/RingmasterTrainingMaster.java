@@ -132,31 +132,34 @@ public final class RingmasterTrainingMaster
     if (!problems.isEmpty()) {
       throw new IllegalStateException("RingmasterTrainingMaster: " + String.join("; ", problems));
     }
-    long t0 = System.nanoTime();
+    FitTimings timings = FitTimings.system();
     DatasetInfo train = shapeOf(trainingData);
+    timings.lap("shapes");
     DatasetInfo test = new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
         new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"), DatasetRef.csv("spark:none", "label")),
         1, globalBatch, updater, jobSeed, workers, null, null, BarrierJob.faultTolerance(workers, 0), null);
     ModelStart start = startOf(net);
+    timings.lap("start model");
     BarrierJob<DataSet> job = new BarrierJob<>(spec, train, test,
         DataSetPartitions.forWorkers(trainingData, workers).rdd(), DataSetRows.reader(train.features()), start,
         net.getEpochCount(), TaskFault.NONE);
     Path dir = null;
     try {
       dir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
-      Job end = run(sc, job, dir);
+      Job end = run(sc, job, dir, timings);
       if (end.getState() != JobState.JOB_STATE_SUCCEEDED) {
         throw new IllegalStateException("RingmasterTrainingMaster: job " + end.getId() + " "
             + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT) + ": " + end.getMessage());
       }
       copyInto(net, Path.of(end.getModelPath()));
+      timings.lap("model back");
       double loss = end.getEpochsCount() == 0 ? Double.NaN : end.getEpochs(end.getEpochsCount() - 1).getTrainLoss();
       network.setScore(loss);
-      log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} in {} s"
-          + " (iteration {})", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
-          String.format(Locale.US, "%.1f", (System.nanoTime() - t0) / 1e9), net.getIterationCount());
+      log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} (iteration {});"
+          + " {}", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
+          net.getIterationCount(), timings.line("fit"));
     } catch (IOException e) {
       throw new UncheckedIOException("RingmasterTrainingMaster: " + e.getMessage(), e);
     } finally {
@@ -188,9 +191,9 @@ public final class RingmasterTrainingMaster
     return info;
   }
 
-  private Job run(JavaSparkContext sc, BarrierJob<DataSet> job, Path dir) throws IOException {
+  private Job run(JavaSparkContext sc, BarrierJob<DataSet> job, Path dir, FitTimings timings) throws IOException {
     try {
-      return job.run(sc, dir, admitTimeout);
+      return job.run(sc, dir, admitTimeout, timings);
     } catch (InvalidSpecException e) {
       throw new IllegalArgumentException("RingmasterTrainingMaster: the network cannot be trained: " + e.getMessage(), e);
     } catch (InterruptedException e) {
