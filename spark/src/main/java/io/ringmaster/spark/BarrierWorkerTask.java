@@ -48,6 +48,8 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     BarrierTaskContext ctx = BarrierTaskContext.get();
     TaskEndpoint to = endpoint.value();
     int partition = ctx.partitionId();
+    log.info("partition {}: barrier task started (stage attempt {}, task attempt {})", partition,
+        ctx.stageAttemptNumber(), ctx.attemptNumber());
     long t0 = System.nanoTime();
     PartitionRows rows = reader.read(JavaConverters.asJavaIterator(input));
     long t1 = System.nanoTime();
