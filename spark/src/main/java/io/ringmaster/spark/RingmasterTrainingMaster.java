@@ -59,10 +59,13 @@ import org.slf4j.LoggerFactory;
  * sparkNet.fit(trainingData);          // one epoch over the RDD, as with ParameterAveragingTrainingMaster
  * }</pre>
  *
- * <p>Each {@code fit} is one Ringmaster job of one epoch ({@link BarrierJob}): the driver hosts the
- * coordinator, the RDD's DataSets are dealt to one partition per worker ({@link DataSetPartitions}), and the
- * workers run as ONE barrier stage, each holding its partition's examples ({@link DataSetRows}), all
- * starting from the driver network's parameters, updater state and iteration count ({@link ModelStart}).
+ * <p>Each {@code fit} is one Ringmaster job of one epoch ({@link BarrierJob}) on the coordinator the driver
+ * hosts for the master's life ({@link DriverCoordinator}, started by the first {@code fit}, stopped by {@link
+ * #close()} or with the SparkContext). The first {@code fit} on an RDD deals its DataSets to one partition per
+ * worker, converts each partition into training rows and keeps them cached ({@link ConvertedRows}; {@link
+ * Builder#rowsStorageLevel}); every {@code fit} on that RDD then runs the workers as ONE barrier stage over the
+ * cached rows, all starting from the driver network's parameters, updater state and iteration count ({@link
+ * ModelStart}). Each {@code fit} logs where its time went ({@link FitTimings}).
  * Every step, every worker computes the gradient SUM of its local batch, the ring all-reduce adds them up,
  * and every replica applies the network's own updater with the global batch size: each step is exactly one
  * step of the single network on the union of the local batches (the global batch), not an average of
@@ -145,7 +148,8 @@ public final class RingmasterTrainingMaster
     ConvertedRows.Entry rows = rows().of(trainingData);
     DatasetInfo train = rows.info();
     timings.lap("rows");
-    timings.detail("rows", rows.cached() ? "cached: " + rowsStorageLevel.description() : "converted by each task");
+    timings.detail("rows", rows.cached()
+        ? "cached: " + rows.blocks().getStorageLevel().description() : "converted by each task");
     DatasetInfo test = new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
@@ -156,7 +160,13 @@ public final class RingmasterTrainingMaster
     BarrierJob<DataSetBlock> job = new BarrierJob<>(spec, train, test, rows.blocks().rdd(),
         DataSetRows.blockReader(train.features()), start, net.getEpochCount(), TaskFault.NONE);
     DriverCoordinator on = coordinator(sc);
-    Job end = run(sc, job, on, timings);
+    Job end;
+    try {
+      end = run(sc, job, on, timings);
+    } catch (RuntimeException e) {
+      rows().close(); // a lost executor takes cached blocks with it: the next fit converts the RDD again
+      throw e;
+    }
     try {
       if (end.getState() != JobState.JOB_STATE_SUCCEEDED) {
         throw new IllegalStateException("RingmasterTrainingMaster: job " + end.getId() + " "

@@ -21,8 +21,11 @@
  * <p>The same run, {@link BarrierJob}, serves three entry points: {@code spark-submit}'s {@link
  * RingmasterSparkMain} (flags, or a job file with {@code --job}; Parquet, CSV, LIBSVM or IDX data read into
  * DataFrames by {@link TrainingFrames}), and the Deeplearning4j Spark drop-in {@link RingmasterTrainingMaster}
- * ({@code SparkDl4jMultiLayer.fit}: one job of one epoch per call over a {@code JavaRDD<DataSet>}, read by
- * {@link DataSetRows}, continuing the driver's network from {@link ModelStart} and writing the result back).
+ * ({@code SparkDl4jMultiLayer.fit}: one job of one epoch per call over a {@code JavaRDD<DataSet>}, continuing
+ * the driver's network from {@link ModelStart} and writing the result back). The drop-in converts an RDD's
+ * DataSets once ({@link DataSetRows}, one {@link DataSetBlock} per worker's partition) and keeps them cached
+ * across its {@code fit}s ({@link ConvertedRows}), and runs all its jobs on one {@link DriverCoordinator};
+ * {@link FitTimings} logs where each {@code fit}'s time went.
  * With {@code --coordinator HOST:PORT}, {@link RemoteSubmission} instead uploads the prepared data to a running
  * coordinator and submits the job there.
  */
