@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * @param <T> the partitions' element type
  * @param spec the job (its data paths are labels only)
  * @param train the training data's shape, counted by the caller
- * @param test the test data's shape (0 samples: no test set; the drop-in has none)
+ * @param test the test data's shape (0 samples: no test set)
  * @param partitions one partition per worker
  * @param reader turns a partition into the task's rows
  * @param start the model the workers start from (null: the job's own initial model)
@@ -72,24 +72,36 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
    */
   Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout)
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
-    return run(sc, dataDir, admitTimeout, FitTimings.system());
+    return run(sc, dataDir, admitTimeout, SparkTls.INSECURE);
+  }
+
+  /** {@link #run(JavaSparkContext, Path, Duration, SparkTls, FitTimings)} with the system clock's timings. */
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls)
+      throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    return run(sc, dataDir, admitTimeout, tls, FitTimings.system());
   }
 
   /**
-   * {@link #run(JavaSparkContext, Path, Duration)}, recording its phases in {@code timings}: {@code
+   * {@link #run(JavaSparkContext, Path, Duration)} with the application's channels secured as {@code tls} says
+   * (the embedded coordinator serves with its files, which must name {@code spark.driver.host}; the tasks'
+   * workers use them as the executors find them), recording its phases in {@code timings}: {@code
    * coordinator} (start, submit, admission), {@code barrier stage} (until every task returned; the training
    * time the job reported as its detail) and {@code job end}.
+   *
+   * @throws IllegalStateException (an {@code ExposureCheck} refusal) on a cluster without TLS or insecure
+   * @throws IllegalArgumentException if a TLS file cannot be read on the driver
    */
-  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, FitTimings timings)
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls, FitTimings timings)
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
-    try (DriverCoordinator coordinator = DriverCoordinator.start(sc, dataDir)) {
+    try (DriverCoordinator coordinator = DriverCoordinator.start(sc, dataDir, tls)) {
       return run(sc, coordinator, admitTimeout, timings);
     }
   }
 
   /**
    * Runs the job on a coordinator the caller keeps running (the drop-in's, one for all its {@code fit}s) and
-   * blocks until it has ended; the job stays on the coordinator (its model file at {@code getModelPath()})
+   * blocks until it has ended; the tasks' workers secure their channels as the coordinator does ({@link
+   * DriverCoordinator#tls}). The job stays on the coordinator (its model file at {@code getModelPath()})
    * until the caller deletes it.
    */
   Job run(JavaSparkContext sc, DriverCoordinator coordinator, Duration admitTimeout, FitTimings timings)
@@ -104,7 +116,7 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
       throw e;
     }
     TaskEndpoint endpoint = new TaskEndpoint(coordinator.target(), job.getId(), spec.workers(),
-        fault, start, planEpochOffset, launch.jobSecret());
+        fault, start, planEpochOffset, launch.jobSecret(), coordinator.tls());
     timings.lap("coordinator");
     try {
       for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {

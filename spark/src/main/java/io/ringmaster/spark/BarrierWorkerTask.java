@@ -59,15 +59,34 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
       sizes[i] = Long.parseLong(gathered[i]);
     }
     long t2 = System.nanoTime();
-    String host = hostOf(ctx.getTaskInfos()[partition].address());
+    String readAndGathered = "rows read in " + seconds(t1 - t0) + ", gathered in " + seconds(t2 - t1);
+    // the driver's coordinator on loopback (local mode): the workers are in the same JVM, they listen there too
+    String host = io.ringmaster.job.security.ExposureCheck.isLoopback(
+        io.ringmaster.job.security.ExposureCheck.hostOf(to.coordinatorTarget())) ? "127.0.0.1"
+        : hostOf(ctx.getTaskInfos()[partition].address());
+    io.ringmaster.job.security.TransportSecurity transport = to.tls().open();
+    try (transport) {
+      return run(ctx, to, partition, rows, sizes, host, transport, readAndGathered, t2);
+    }
+  }
+
+  /**
+   * Runs the partition's worker until the coordinator releases it.
+   *
+   * @param readAndGathered how long reading the rows and the gather took, for the task's line
+   * @param workerStart {@code System.nanoTime()} before the worker starts
+   */
+  private Iterator<String> run(BarrierTaskContext ctx, TaskEndpoint to, int partition, PartitionRows rows,
+      long[] sizes, String host, io.ringmaster.job.security.TransportSecurity transport, String readAndGathered,
+      long workerStart) {
     log.info("partition {} of {} (stage attempt {}, task attempt {}): {} training and {} test rows; worker on {}"
         + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
         rows.trainCount(), rows.testCount(), host, to.coordinatorTarget(), to.jobId());
     var config = new WorkerRuntime.Config(to.coordinatorTarget(), host, 0, to.jobId(),
         "spark-p" + partition + "-s" + ctx.stageAttemptNumber() + "-a" + ctx.attemptNumber(), partition, "", null,
-        // plaintext, explicitly: an executor's address is rarely loopback and the Spark application has no TLS
-        // options yet; the job's secret still proves the task was started for this job
-        new WorkerRuntime.Security(null, to.jobSecret(), true));
+        // TLS with the files the driver named, or plaintext (on loopback, or explicitly insecure); the job's secret
+        // proves the task was started for this job either way
+        new WorkerRuntime.Security(transport, to.jobSecret(), to.tls().insecure()));
     String why;
     boolean inject = to.fault().appliesTo(partition, ctx.stageAttemptNumber());
     java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();
@@ -108,8 +127,8 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
       throw new IllegalStateException("partition " + partition + ": injected task failure (" + TaskFault.CONF + ")");
     }
     String line = "partition " + partition + ": " + rows.trainCount() + " train rows, " + rows.testCount()
-        + " test rows, worker ended (" + why + "); rows read in " + seconds(t1 - t0) + ", gathered in "
-        + seconds(t2 - t1) + ", worker ran " + seconds(System.nanoTime() - t2);
+        + " test rows, worker ended (" + why + "); " + readAndGathered + ", worker ran "
+        + seconds(System.nanoTime() - workerStart);
     return JavaConverters.asScalaIterator(List.of(line).iterator());
   }
 

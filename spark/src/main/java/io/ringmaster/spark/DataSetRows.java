@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * DL4J {@code DataSet}s as a task's training rows (the drop-in, {@link RingmasterTrainingMaster}): each
+ * DL4J {@code DataSet}s as a task's training (and test) rows (the drop-in, {@link RingmasterTrainingMaster}): each
  * example's features flattened in row-major ('c') order, as {@code [n, features]} or {@code [n, channels,
  * height, width]} lay them out, and its one-hot label turned into a class index. Examples keep the order
  * of the partition's DataSets, and of the examples within each.
@@ -48,12 +48,30 @@ final class DataSetRows {
     if (blocks.hasNext()) {
       throw new IllegalStateException("a partition holds more than one converted block (a bug: one per partition)");
     }
-    b.shape().toInfoOrEmpty();
-    if (b.labels().length > 0 && b.shape().features() != features) {
-      throw new IllegalArgumentException("a DataSet's examples have " + b.shape().features() + " values, not "
+    check(b.shape(), b.labels().length, features, "");
+    check(b.testShape(), b.testLabels().length, features, "test ");
+    return PartitionRows.of(features, b.values(), b.labels(), b.testValues(), b.testLabels());
+  }
+
+  private static void check(DataSetShape shape, int rows, int features, String whose) {
+    try {
+      shape.toInfoOrEmpty();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(whose.isEmpty() ? e.getMessage() : "the " + whose + "DataSets (Builder.testData): "
+          + e.getMessage(), e);
+    }
+    if (rows > 0 && shape.features() != features) {
+      throw new IllegalArgumentException("a " + whose + "DataSet's examples have " + shape.features() + " values, not "
           + features + " (every example must have the same feature layout)");
     }
-    return PartitionRows.ofTraining(features, b.values(), b.labels());
+  }
+
+  /**
+   * One worker's partition of the training DataSets and its partition of the test DataSets converted: the
+   * training part as {@link #block(Iterator)}, the test part likewise as the block's test rows.
+   */
+  static DataSetBlock block(Iterator<DataSet> train, Iterator<DataSet> test) {
+    return block(train).withTest(block(test));
   }
 
   /**

@@ -15,9 +15,9 @@ import org.apache.spark.sql.Row;
 final class PartitionRows {
   private final int features;
   private final FloatList trainValues;
-  private final FloatList testValues = new FloatList();
+  private final FloatList testValues;
   private int[] trainLabels;
-  private int[] testLabels = new int[1024];
+  private int[] testLabels;
   private int trainCount;
   private int testCount;
 
@@ -25,17 +25,27 @@ final class PartitionRows {
     this.features = features;
     this.trainValues = new FloatList();
     this.trainLabels = new int[1024];
+    this.testValues = new FloatList();
+    this.testLabels = new int[1024];
   }
 
-  private PartitionRows(int features, float[] trainValues, int[] trainLabels) {
-    if (trainValues.length != (long) trainLabels.length * features) {
-      throw new IllegalArgumentException(trainLabels.length + " training rows of " + features + " features need "
-          + (long) trainLabels.length * features + " values, got " + trainValues.length);
-    }
+  private PartitionRows(int features, float[] trainValues, int[] trainLabels, float[] testValues, int[] testLabels) {
+    check(features, trainValues, trainLabels, "training");
+    check(features, testValues, testLabels, "test");
     this.features = features;
     this.trainValues = new FloatList(trainValues);
     this.trainLabels = trainLabels;
     this.trainCount = trainLabels.length;
+    this.testValues = new FloatList(testValues);
+    this.testLabels = testLabels;
+    this.testCount = testLabels.length;
+  }
+
+  private static void check(int features, float[] values, int[] labels, String what) {
+    if (values.length != (long) labels.length * features) {
+      throw new IllegalArgumentException(labels.length + " " + what + " rows of " + features + " features need "
+          + (long) labels.length * features + " values, got " + values.length);
+    }
   }
 
   /** Reads every row of {@code rows}; each must have {@code features} features. */
@@ -53,7 +63,15 @@ final class PartitionRows {
    * must not be changed afterwards.
    */
   static PartitionRows ofTraining(int features, float[] values, int[] labels) {
-    return new PartitionRows(features, values, labels);
+    return new PartitionRows(features, values, labels, new float[0], new int[0]);
+  }
+
+  /**
+   * Training and test rows already converted (the DL4J drop-in with a test set, {@link DataSetRows}): the
+   * arrays are used as they are, not copied, as by {@link #ofTraining}.
+   */
+  static PartitionRows of(int features, float[] values, int[] labels, float[] testValues, int[] testLabels) {
+    return new PartitionRows(features, values, labels, testValues, testLabels);
   }
 
   /** No rows yet; {@link #add(boolean, int, float[], int)} appends them. */
@@ -122,12 +140,14 @@ final class PartitionRows {
     return trainCount == trainLabels.length ? trainLabels : Arrays.copyOf(trainLabels, trainCount);
   }
 
+  /** The test rows' features, row after row (the array itself when it is exactly that long). */
   float[] testFeatures() {
     return testValues.toArray();
   }
 
+  /** The test rows' labels (the array itself when it is exactly that long). */
   int[] testLabels() {
-    return Arrays.copyOf(testLabels, testCount);
+    return testCount == testLabels.length ? testLabels : Arrays.copyOf(testLabels, testCount);
   }
 
   /** A growable float array. */

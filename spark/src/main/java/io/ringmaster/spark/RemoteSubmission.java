@@ -1,8 +1,9 @@
 package io.ringmaster.spark;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ringmaster.job.security.ClientToken;
 import io.ringmaster.job.spec.DataSpec;
 import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.FaultToleranceSpec;
@@ -13,6 +14,7 @@ import io.ringmaster.proto.v1.Job;
 import io.ringmaster.proto.v1.JobEvent;
 import io.ringmaster.proto.v1.JobServiceGrpc;
 import io.ringmaster.proto.v1.JobState;
+import io.ringmaster.proto.v1.ListJobsRequest;
 import io.ringmaster.proto.v1.SubmitJobRequest;
 import io.ringmaster.proto.v1.WatchJobRequest;
 import java.io.BufferedWriter;
@@ -45,16 +47,44 @@ import org.apache.spark.sql.Row;
  *       and it is followed ({@code WatchJob}) to its end, each epoch printed in the CLI's format.
  * </ol>
  *
- * The job keeps the core's fault tolerance (its workers are the coordinator's, not barrier tasks) and
- * {@code checkpointEverySteps}. Exit code 0 when it succeeded, 1 when it failed or was cancelled.
+ * The channel is the CLI's ({@link RemoteCoordinator}: TLS with {@code --tls-ca}, plaintext only to loopback
+ * or with {@code --insecure}, the client token from {@code RINGMASTER_TOKEN} or the config file). Before Spark
+ * writes anything, one cheap call ({@code ListJobs}, one job) checks that the coordinator answers, its
+ * certificate is trusted and it accepts the token, so a refusal costs seconds, not an upload. The token's
+ * tenant owns the uploaded datasets' job.
+ *
+ * <p>The job keeps the core's fault tolerance (its workers are the coordinator's, not barrier tasks) and
+ * {@code checkpointEverySteps}. Exit code 0 when it succeeded, 1 when it failed, was cancelled or the
+ * coordinator refused the driver.
  */
 final class RemoteSubmission {
+  private final RemoteCoordinator coordinator;
   private final String target;
   private final PrintStream out;
 
-  RemoteSubmission(String target, PrintStream out) {
-    this.target = target;
+  RemoteSubmission(RemoteCoordinator coordinator, PrintStream out) {
+    this.coordinator = coordinator;
+    this.target = coordinator.target();
     this.out = out;
+  }
+
+  /**
+   * Checks that the coordinator answers and accepts this driver (TLS and token); prints why not.
+   *
+   * @return true if it does
+   */
+  boolean reachable() throws InterruptedException {
+    ManagedChannel channel = coordinator.open();
+    try {
+      JobServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .listJobs(ListJobsRequest.newBuilder().setPageSize(1).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      out.println(refusal(e.getStatus()));
+      return false;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -65,7 +95,7 @@ final class RemoteSubmission {
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     String base = datasetName(request.spec().label());
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = coordinator.open();
     try {
       DatasetUploader uploader = new DatasetUploader(channel);
       DatasetRef trainRef = upload(uploader, request.train(), train, features, dir, base + "-train");
@@ -79,12 +109,32 @@ final class RemoteSubmission {
       out.println("Submitted job " + job.getId() + " to " + target);
       return follow(jobs, job, s.epochs());
     } catch (StatusRuntimeException e) {
-      out.println("ringmaster-spark: the coordinator at " + target + " refused: " + e.getStatus().getCode() + ": "
-          + e.getStatus().getDescription());
+      out.println(refusal(e.getStatus()));
       return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** What the coordinator's refusal means for whoever runs spark-submit, and what to do. */
+  String refusal(Status status) {
+    String said = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    String hint = switch (status.getCode()) {
+      case UNAUTHENTICATED -> coordinator.hasToken()
+          ? " (the driver sent the token of $" + ClientToken.ENV + " or its config file;"
+              + " ask the coordinator's operator for a valid one)"
+          : " (the driver sent no client token: set $" + ClientToken.ENV + " in the driver's"
+              + " environment (cluster mode: spark.kubernetes.driverEnv." + ClientToken.ENV
+              + " or spark.yarn.appMasterEnv." + ClientToken.ENV + "; Spark's UI redacts"
+              + " them), or 'token:' in the driver user's ~/.config/ringmaster/config.yaml (chmod 600); never an"
+              + " argument)";
+      case UNAVAILABLE -> coordinator.security().isTls()
+          ? " (is it listening there, with TLS, and does its certificate chain to --tls-ca and name the host?)"
+          : " (is it listening there? a coordinator with TLS needs --tls-ca)";
+      case PERMISSION_DENIED -> " (uploading datasets and submitting a job need a token of role submit)";
+      default -> "";
+    };
+    return "ringmaster-spark: the coordinator at " + target + " refused: " + said + hint;
   }
 
   private DatasetRef upload(DatasetUploader uploader, DataSource source, Dataset<Row> frame, int features, Path dir,
@@ -145,7 +195,9 @@ final class RemoteSubmission {
     }
     if (last.getState() == JobState.JOB_STATE_SUCCEEDED) {
       out.println("Job " + last.getId() + " succeeded on " + target + "; download the model with `ringmaster download "
-          + last.getId() + " --coordinator " + target + " -o model.zip`");
+          + last.getId() + " --coordinator " + target + (coordinator.security().isTls()
+              ? " --tls-ca " + coordinator.security().files().trustBundle() : coordinator.insecure() ? " --insecure" : "")
+          + " -o model.zip`");
       return 0;
     }
     out.println("Job " + last.getId() + " " + io.ringmaster.job.JobState.shortName(last.getState()).toLowerCase(Locale.ROOT) + ": " + last.getMessage());

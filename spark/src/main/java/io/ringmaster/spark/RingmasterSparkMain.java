@@ -1,6 +1,10 @@
 package io.ringmaster.spark;
 
 import io.ringmaster.coordinator.jobs.JobSettings;
+import io.ringmaster.job.security.ClientToken;
+import io.ringmaster.job.security.ExposureCheck;
+import io.ringmaster.job.security.TlsFiles;
+import io.ringmaster.job.security.TransportSecurity;
 import io.ringmaster.job.spec.DataSpec;
 import io.ringmaster.job.spec.DatasetRef;
 import io.ringmaster.job.spec.FaultToleranceSpec;
@@ -101,6 +105,25 @@ public final class RingmasterSparkMain implements Callable<Integer> {
       + " instead of training inside Spark")
   String coordinator;
 
+  @Option(names = "--tls-ca", paramLabel = "PEM", description = "Use TLS: the CA bundle (PEM) certificates must chain"
+      + " to. With --coordinator, the running coordinator's certificate (which must also name its host); inside"
+      + " Spark, the embedded coordinator's and the workers' (default: $" + TlsFiles.ENV_CA + ")")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "A certificate chain (PEM) to present. With"
+      + " --coordinator optional (a client certificate); inside Spark required with --tls-ca: the embedded"
+      + " coordinator's and the workers' certificate, naming the driver's host (default: $" + TlsFiles.ENV_CERT + ")")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PEM, unencrypted;"
+      + " default: $" + TlsFiles.ENV_KEY + ")")
+  Path tlsKey;
+
+  @Option(names = "--insecure", description = "Plaintext beyond loopback, on purpose: with --coordinator, to a"
+      + " coordinator that is not on loopback; inside Spark on a cluster, the embedded coordinator and the"
+      + " workers (anyone on the network can read and alter what is sent)")
+  boolean insecure;
+
   @Option(names = "--timeout-minutes", defaultValue = "1440", description = "give up on the job after this long")
   long timeoutMinutes;
 
@@ -129,6 +152,34 @@ public final class RingmasterSparkMain implements Callable<Integer> {
       System.err.println("ringmaster-spark: " + e.getMessage());
       return 2;
     }
+    TransportSecurity security;
+    try {
+      // with --coordinator the options secure the driver's channel to it; inside Spark they secure the
+      // application's own channels, opened once Spark can say where the files are (SparkTls)
+      security = coordinator != null ? TransportSecurity.of(tlsFiles(false)) : TransportSecurity.plaintext();
+      sparkTls();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      System.err.println("ringmaster-spark: " + e.getMessage());
+      return 2;
+    }
+    try (security) {
+      return call(parsed, security);
+    }
+  }
+
+  private int call(Request parsed, TransportSecurity security) throws Exception {
+    RemoteSubmission remote = null;
+    if (coordinator != null) {
+      remote = new RemoteSubmission(RemoteCoordinator.of(coordinator, security, insecure), System.out);
+      try {
+        if (!remote.reachable()) {
+          return 1;
+        }
+      } catch (ExposureCheck.InsecureExposureException | ClientToken.BadTokenSourceException e) {
+        System.err.println("ringmaster-spark: " + e.getMessage());
+        return 2;
+      }
+    }
     SparkConf conf = new SparkConf();
     List<String> problems = coordinator != null ? List.of() // no barrier stage: the coordinator's workers train
         : SparkPreflight.problems(k -> conf.contains(k) ? Optional.of(conf.get(k)) : Optional.empty(),
@@ -143,13 +194,13 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     }
     SparkSession spark = builder.getOrCreate();
     try {
-      return train(spark, parsed);
+      return train(spark, parsed, remote);
     } finally {
       spark.stop();
     }
   }
 
-  private int train(SparkSession spark, Request parsed) throws Exception {
+  private int train(SparkSession spark, Request parsed, RemoteSubmission remote) throws Exception {
     TrainingFrames.Shapes shapes;
     Dataset<Row> union;
     JobSpec spec = parsed.spec();
@@ -168,9 +219,8 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     log.info("training data: {} rows, test data: {} rows, {} features, {} classes", shapes.train().samples(),
         shapes.test().samples(), shapes.train().features(), shapes.train().classes());
     Files.createDirectories(output);
-    if (coordinator != null) {
-      return new RemoteSubmission(coordinator, System.out).run(parsed, trainFrame, testFrame,
-          shapes.train().features(), output.resolve("upload"));
+    if (remote != null) {
+      return remote.run(parsed, trainFrame, testFrame, shapes.train().features(), output.resolve("upload"));
     }
     BarrierJob<Row> job = new BarrierJob<>(spec, shapes.train(), shapes.test(), union.repartition(workers).rdd(),
         TrainingFrames.reader(shapes.train().features()), null, 0,
@@ -178,9 +228,13 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     Job end;
     try {
       end = job.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), output.resolve("ringmaster"),
-          Duration.ofMinutes(10));
+          Duration.ofMinutes(10), sparkTls());
     } catch (InvalidSpecException e) {
       System.err.println("ringmaster-spark: the job is not valid: " + e.getMessage());
+      return 2;
+    } catch (ExposureCheck.InsecureExposureException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      // a cluster without TLS or --insecure, or TLS files the driver cannot read
+      System.err.println("ringmaster-spark: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
       Optional<String> slots = SparkPreflight.explainSlots(e, workers);
@@ -205,6 +259,52 @@ public final class RingmasterSparkMain implements Callable<Integer> {
     log.info("Job {} succeeded: {} epochs, test accuracy {}; model saved to {}", end.getId(), end.getEpochsCount(),
         String.format(Locale.US, "%.2f%%", acc * 100), model.toAbsolutePath());
     return 0;
+  }
+
+  /**
+   * The TLS files of {@code --tls-ca}, {@code --tls-cert}, {@code --tls-key} (or their environment variables);
+   * null when none is given (plaintext).
+   *
+   * @param identityRequired the process serves TLS (inside Spark: the embedded coordinator and the workers)
+   *     and so needs a certificate of its own
+   */
+  TlsFiles tlsFiles(boolean identityRequired) {
+    return TlsFiles.fromOptions(orEnv(tlsCert, TlsFiles.ENV_CERT), orEnv(tlsKey, TlsFiles.ENV_KEY),
+        orEnv(tlsCa, TlsFiles.ENV_CA), identityRequired, "--tls-");
+  }
+
+  /**
+   * How the application's own channels are secured inside Spark: TLS from {@code --tls-cert}, {@code --tls-key},
+   * {@code --tls-ca} (or their environment variables), plaintext explicitly with {@code --insecure}, else
+   * plaintext on loopback only (local mode; a cluster refuses to start).
+   *
+   * @throws IllegalArgumentException for an incomplete set of files, or files with {@code --insecure}
+   */
+  SparkTls sparkTls() {
+    Path cert = orEnv(tlsCert, TlsFiles.ENV_CERT);
+    Path key = orEnv(tlsKey, TlsFiles.ENV_KEY);
+    Path ca = orEnv(tlsCa, TlsFiles.ENV_CA);
+    if (cert == null && key == null && ca == null) {
+      return insecure ? SparkTls.INSECURE : SparkTls.NONE;
+    }
+    if (insecure) {
+      throw new IllegalArgumentException("--insecure (plaintext) and --tls-cert/--tls-key/--tls-ca (TLS) exclude each"
+          + " other: choose one");
+    }
+    try {
+      return new SparkTls(str(cert), str(key), str(ca), false);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together: " + e.getMessage(), e);
+    }
+  }
+
+  private static String str(Path p) {
+    return p == null ? null : p.toString();
+  }
+
+  private static Path orEnv(Path given, String env) {
+    String v = System.getenv(env);
+    return given != null ? given : v == null || v.isBlank() ? null : Path.of(v.trim());
   }
 
   /** What to train on and how: the job file's ({@code --job}) or the flags'. */

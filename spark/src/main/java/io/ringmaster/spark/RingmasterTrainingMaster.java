@@ -82,6 +82,10 @@ import org.slf4j.LoggerFactory;
  * epoch every example is used exactly once in an order seeded by (seed, the network's epoch count,
  * partition) (see docs/SPARK.md, "Exactness").
  *
+ * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it, and
+ * shown in the epoch's line in the driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the
+ * last epoch's metrics.
+ *
  * <p>What does not apply fails at once with a message: {@code ComputationGraph} ({@code
  * SparkComputationGraph}), MultiDataSets, training from paths, DL4J training hooks, listeners and training
  * statistics (workers report per-epoch metrics to the driver's log instead).
@@ -103,6 +107,11 @@ public final class RingmasterTrainingMaster
   private transient DriverCoordinator coordinator;
   private transient JavaSparkContext coordinatorContext;
   private transient Path coordinatorDir;
+  private final SparkTls tls;
+  /** Evaluated by the workers after every fit's epoch (driver-side only); null: no test set. */
+  private final transient JavaRDD<DataSet> testData;
+  /** The metrics of the last fit's epoch (driver-side only). */
+  private transient volatile io.ringmaster.proto.v1.EpochMetrics lastEpoch;
 
   private RingmasterTrainingMaster(Builder b) {
     this.workers = b.workers;
@@ -111,6 +120,8 @@ public final class RingmasterTrainingMaster
     this.admitTimeout = b.admitTimeout;
     this.tempDir = b.tempDir;
     this.rowsStorageLevel = b.rowsStorageLevel;
+    this.testData = b.testData;
+    this.tls = b.tls;
   }
 
   /** Workers: barrier tasks, one partition each. */
@@ -121,6 +132,15 @@ public final class RingmasterTrainingMaster
   /** The global batch: the sum of the workers' local batches in every step. */
   public int globalBatchSize() {
     return globalBatch;
+  }
+
+  /**
+   * The metrics of the last {@code fit}'s epoch, as the driver's log line shows them: training loss, and with
+   * a {@link Builder#testData test set} its loss, accuracy and size ({@code getTestSamples()}: every test
+   * example once), time, samples per second, steps; empty before the first {@code fit}.
+   */
+  public Optional<io.ringmaster.proto.v1.EpochMetrics> lastEpoch() {
+    return Optional.ofNullable(lastEpoch);
   }
 
   /**
@@ -145,15 +165,18 @@ public final class RingmasterTrainingMaster
       throw new IllegalStateException("RingmasterTrainingMaster: " + String.join("; ", problems));
     }
     FitTimings timings = FitTimings.system();
-    ConvertedRows.Entry rows = rows().of(trainingData);
+    ConvertedRows.Entry rows = rows().of(trainingData, testData);
     DatasetInfo train = rows.info();
     timings.lap("rows");
-    timings.detail("rows", rows.cached()
-        ? "cached: " + rows.blocks().getStorageLevel().description() : "converted by each task");
-    DatasetInfo test = new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
+    timings.detail("rows", (rows.cached()
+        ? "cached: " + rows.blocks().getStorageLevel().description() : "converted by each task")
+        + (testData == null ? "" : ", with the test rows"));
+    DatasetInfo test = rows.testInfo() != null ? rows.testInfo()
+        : new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
-        new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"), DatasetRef.csv("spark:none", "label")),
+        new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"),
+            DatasetRef.csv(testData == null ? "spark:none" : "spark:JavaRDD<DataSet>:test", "label")),
         1, globalBatch, updater, jobSeed, workers, null, null, BarrierJob.faultTolerance(workers, 0), null);
     ModelStart start = startOf(net);
     timings.lap("start model");
@@ -174,7 +197,8 @@ public final class RingmasterTrainingMaster
       }
       copyInto(net, Path.of(end.getModelPath()));
       timings.lap("model back");
-      double loss = end.getEpochsCount() == 0 ? Double.NaN : end.getEpochs(end.getEpochsCount() - 1).getTrainLoss();
+      lastEpoch = end.getEpochsCount() == 0 ? null : end.getEpochs(end.getEpochsCount() - 1);
+      double loss = lastEpoch == null ? Double.NaN : lastEpoch.getTrainLoss();
       network.setScore(loss);
       log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} (iteration {});"
           + " {}", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
@@ -214,7 +238,18 @@ public final class RingmasterTrainingMaster
     stopCoordinator();
     try {
       coordinatorDir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
-      coordinator = DriverCoordinator.start(sc, coordinatorDir);
+      coordinator = DriverCoordinator.start(sc, coordinatorDir, tls);
+    } catch (RuntimeException e) {
+      if (coordinatorDir != null) {
+        deleteTree(coordinatorDir);
+        coordinatorDir = null;
+      }
+      if (!(e instanceof io.ringmaster.job.security.ExposureCheck.InsecureExposureException)) {
+        throw e;
+      }
+      throw new IllegalStateException("RingmasterTrainingMaster: on a cluster the driver's coordinator and the workers"
+          + " listen on the network: give them TLS (Builder.tls(certificate, key, caBundle); the certificate must"
+          + " name spark.driver.host) or accept plaintext explicitly (Builder.insecure()) (" + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new UncheckedIOException("RingmasterTrainingMaster: cannot start the driver's coordinator under "
           + tempDir + " (Builder.tempDir): " + e.getMessage(), e);
@@ -405,14 +440,14 @@ public final class RingmasterTrainingMaster
   public String toJson() {
     return "{\"@class\":\"" + getClass().getName() + "\",\"workers\":" + workers + ",\"globalBatchSize\":" + globalBatch
         + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + ",\"rowsStorageLevel\":\""
-        + rowsStorageLevel.description() + "\"}";
+        + rowsStorageLevel.description() + "\",\"testData\":" + (testData != null) + ",\"tls\":\"" + tls + "\"}";
   }
 
   @Override
   public String toYaml() {
     return "'@class': " + getClass().getName() + "\nworkers: " + workers + "\nglobalBatchSize: " + globalBatch
         + "\nseed: " + (seed == null ? "null" : seed) + "\nadmitTimeoutS: " + admitTimeout.toSeconds()
-        + "\nrowsStorageLevel: '" + rowsStorageLevel.description() + "'\n";
+        + "\nrowsStorageLevel: '" + rowsStorageLevel.description() + "'\ntestData: " + (testData != null) + "\n";
   }
 
   @Override
@@ -429,6 +464,8 @@ public final class RingmasterTrainingMaster
     private Duration admitTimeout = Duration.ofMinutes(10);
     private String tempDir = System.getProperty("java.io.tmpdir");
     private StorageLevel rowsStorageLevel = StorageLevel.MEMORY_ONLY();
+    private JavaRDD<DataSet> testData;
+    private SparkTls tls = SparkTls.NONE;
 
     /**
      * @param workers Ringmaster workers, one barrier task each: the application needs at least this many
@@ -482,6 +519,45 @@ public final class RingmasterTrainingMaster
      */
     public Builder rowsStorageLevel(StorageLevel level) {
       this.rowsStorageLevel = java.util.Objects.requireNonNull(level, "level");
+      return this;
+    }
+
+    /**
+     * A test set evaluated after every {@code fit}'s epoch, as the core's jobs do: the epoch line in the driver's
+     * log shows its loss and accuracy ({@code test loss 0.6715  test acc 75.70%}) and {@link #lastEpoch()} returns
+     * them. Its DataSets are dealt to the workers like the training data's (one partition per worker; cache an
+     * RDD of that many partitions to avoid a shuffle on every fit); each worker evaluates its own test examples
+     * with the epoch's final parameters, so every test example is evaluated exactly once. Same feature layout and
+     * one-hot width as the training data. Its rows are converted and kept with the training rows ({@link
+     * #rowsStorageLevel}; the pair of RDDs is recognised by their ids). Default: none (the epoch line says {@code
+     * no test set}).
+     */
+    public Builder testData(JavaRDD<DataSet> testData) {
+      this.testData = java.util.Objects.requireNonNull(testData, "testData");
+      return this;
+    }
+
+    /**
+     * TLS on every channel of each fit's job: the driver's coordinator (kept for the master's life, started with
+     * this setting) serves with {@code certificateChain} (which
+     * must name {@code spark.driver.host}, the address the tasks dial) and the tasks' workers present it to the
+     * coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
+     * runs: the path if readable there (a shared or mounted path), else the file of that name shipped with {@code
+     * spark.files}. Default: plaintext on loopback only (local mode); a cluster needs this or {@link #insecure()}.
+     */
+    public Builder tls(String certificateChain, String privateKey, String caBundle) {
+      this.tls = new SparkTls(java.util.Objects.requireNonNull(certificateChain, "certificateChain"),
+          java.util.Objects.requireNonNull(privateKey, "privateKey"), java.util.Objects.requireNonNull(caBundle,
+              "caBundle"), false);
+      return this;
+    }
+
+    /**
+     * Plaintext on a cluster, explicitly: anyone who can reach the driver's or an executor's ports can read the
+     * parameters and data and join or disturb the ring (workers still prove the job's secret, rings their tokens).
+     */
+    public Builder insecure() {
+      this.tls = SparkTls.INSECURE;
       return this;
     }
 

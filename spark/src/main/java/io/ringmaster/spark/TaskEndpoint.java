@@ -16,13 +16,21 @@ import java.io.Serializable;
  *     successive calls from repeating the same sample order
  * @param jobSecret the job's worker secret, which the tasks' workers present to the coordinator (it travels in
  *     Spark's broadcast: enable {@code spark.network.crypto.enabled} on a shared cluster); never printed
+ * @param tls how the workers secure their channels (TLS files as the executors find them, or plaintext)
  */
 public record TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
-    int planEpochOffset, String jobSecret) implements Serializable {
-  private static final long serialVersionUID = 3L;
+    int planEpochOffset, String jobSecret, SparkTls tls) implements Serializable {
+  private static final long serialVersionUID = 4L;
 
   public TaskEndpoint {
     jobSecret = jobSecret == null ? "" : jobSecret;
+    tls = tls == null ? SparkTls.NONE : tls;
+  }
+
+  /** An endpoint whose workers use plaintext ({@link SparkTls#INSECURE}: what they did before TLS options). */
+  public TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
+      int planEpochOffset, String jobSecret) {
+    this(coordinatorTarget, jobId, workers, fault, start, planEpochOffset, jobSecret, SparkTls.INSECURE);
   }
 
   /** A job that trains its own initial model, shuffles seeded by its own epochs, without a job secret. */
@@ -40,6 +48,6 @@ public record TaskEndpoint(String coordinatorTarget, String jobId, int workers, 
   public String toString() {
     return "TaskEndpoint[" + coordinatorTarget + ", job " + jobId + ", " + workers + " workers, fault " + fault
         + ", start " + (start == null ? "the job's own" : "given") + ", plan epoch offset " + planEpochOffset
-        + ", secret " + (jobSecret.isEmpty() ? "none" : "hidden") + "]";
+        + ", secret " + (jobSecret.isEmpty() ? "none" : "hidden") + ", " + tls + "]";
   }
 }

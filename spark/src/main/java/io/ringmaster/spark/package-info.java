@@ -27,6 +27,14 @@
  * across its {@code fit}s ({@link ConvertedRows}), and runs all its jobs on one {@link DriverCoordinator};
  * {@link FitTimings} logs where each {@code fit}'s time went.
  * With {@code --coordinator HOST:PORT}, {@link RemoteSubmission} instead uploads the prepared data to a running
- * coordinator and submits the job there.
+ * coordinator and submits the job there, over the CLI's kind of channel ({@link RemoteCoordinator}: TLS from
+ * {@code --tls-ca}, the client token from {@code RINGMASTER_TOKEN} or the config file).
+ *
+ * <p>Security of the application's own channels ({@link SparkTls}): with {@code --tls-cert/--tls-key/--tls-ca}
+ * (the drop-in: {@code Builder.tls}) the embedded coordinator, the tasks' workers and their rings use TLS, each
+ * file read where the process runs or from {@code spark.files}; plaintext beyond loopback needs {@code
+ * --insecure} ({@code Builder.insecure()}), so a cluster without either refuses to start. The drop-in's optional
+ * test set ({@code Builder.testData}) is dealt to the workers beside the training data, zipped into each worker's
+ * block ({@link TrainAndTestDataSets}) and kept with the training rows, and evaluated every epoch.
  */
 package io.ringmaster.spark;

@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The drop-in's converted rows kept across fits, on the shared {@code local[2]} context ({@link LocalSpark}):
- * the DataSets are read once per RDD, one RDD's rows are kept at a time, and nothing stays cached after a
- * refusal or {@code close}.
+ * the DataSets are read once per RDD (a test set's too, each worker's share kept with its training rows), one
+ * RDD's rows are kept at a time, and nothing stays cached after a refusal or {@code close}.
  */
 class ConvertedRowsTest {
   static JavaSparkContext sc;
@@ -82,6 +82,56 @@ class ConvertedRowsTest {
       assertThat(persisted(e.blocks())).isFalse();
       assertThat(e.info().samples()).isEqualTo(12);
       assertThat(rows.of(a)).isSameAs(e);
+    }
+  }
+
+  @Test
+  void keepsEachWorkersShareOfTheTestSetWithItsTrainingRows() {
+    LongAccumulator trainReads = sc.sc().longAccumulator("training DataSets read");
+    LongAccumulator testReads = sc.sc().longAccumulator("test DataSets read");
+    JavaRDD<DataSet> train = sc.parallelize(dataSets(5, true), 3).map(ds -> {
+      trainReads.add(1);
+      return ds;
+    });
+    // 3 DataSets of 3 examples in 3 partitions: dealt to the 2 workers unevenly (6 and 3 test rows)
+    JavaRDD<DataSet> test = sc.parallelize(dataSets(3, true), 3).map(ds -> {
+      testReads.add(1);
+      return ds;
+    });
+    try (ConvertedRows rows = new ConvertedRows(2, StorageLevel.MEMORY_ONLY())) {
+      ConvertedRows.Entry first = rows.of(train, test);
+      assertThat(first.info()).isEqualTo(new DatasetInfo(15, 1, 1, 4, 2));
+      assertThat(first.testInfo()).isEqualTo(new DatasetInfo(9, 1, 1, 4, 2));
+      assertThat(persisted(first.blocks())).isTrue();
+
+      assertThat(rows.of(train, test)).isSameAs(first);
+      List<DataSetBlock> blocks = first.blocks().collect();
+      assertThat(trainReads.value()).as("training DataSets read, once").isEqualTo(5);
+      assertThat(testReads.value()).as("test DataSets read, once").isEqualTo(3);
+      List<PartitionRows> read = blocks.stream().map(b -> DataSetRows.blockReader(4).read(List.of(b).iterator()))
+          .toList();
+      assertThat(read).extracting(PartitionRows::trainCount).containsExactlyInAnyOrder(9, 6);
+      assertThat(read).as("every test row in exactly one worker's rows").extracting(PartitionRows::testCount)
+          .containsExactlyInAnyOrder(6, 3);
+      assertThat(read.get(0).testFeatures()).hasSize(4 * read.get(0).testCount());
+
+      ConvertedRows.Entry withoutTest = rows.of(train);
+      assertThat(withoutTest).as("the same training RDD without the test set is another pair").isNotSameAs(first);
+      assertThat(withoutTest.testInfo()).isNull();
+      assertThat(persisted(first.blocks())).isFalse();
+    }
+  }
+
+  @Test
+  void aTestSetOfAnotherLayoutIsRefusedAndNothingStaysCached() {
+    JavaRDD<DataSet> train = sc.parallelize(dataSets(2, true), 2);
+    JavaRDD<DataSet> wide = sc.parallelize(List.of(new DataSet(
+        Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 5), Nd4j.create(new float[][] {{1, 0}, {0, 1}}))), 1);
+    int before = sc.getPersistentRDDs().size();
+    try (ConvertedRows rows = new ConvertedRows(2, StorageLevel.MEMORY_ONLY())) {
+      assertThatThrownBy(() -> rows.of(train, wide)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("test data (Builder.testData) has 5 features and 2 classes");
+      assertThat(sc.getPersistentRDDs()).hasSize(before);
     }
   }
 

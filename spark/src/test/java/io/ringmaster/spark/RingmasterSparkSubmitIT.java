@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The application through the real {@code SparkSubmit} main, {@code --master local[2]}, on Parquet files
- * written from Fashion-MNIST: two workers as one barrier stage train two epochs; the driver's log has each
+ * written from Fashion-MNIST: two workers as one barrier stage train two epochs, over TLS on every channel (the
+ * application jar's own PEM reading; the CA file shipped with {@code --files}); the driver's log has each
  * epoch's metrics and counts, and the saved model classifies the test set as well as the log says; a task
  * failed mid-epoch relaunches the stage, which resumes from the newest checkpoint; the slot check fails
  * before Spark starts.
@@ -49,10 +50,22 @@ class RingmasterSparkSubmitIT {
   }
 
   @Test
-  void trainsAsOneBarrierStageAndSavesTheModel() throws Exception {
+  void trainsAsOneBarrierStageOverTlsAndSavesTheModel() throws Exception {
     Path out = dir.resolve("out");
-    var r = SparkSubmitRun.run(dir.resolve("submit.log"), List.of("--master", "local[2]"), appArgs(2, out), 6);
+    Path certs = dir.resolve("certs");
+    var ca = io.ringmaster.job.security.DevCertificateAuthority.create("spark-submit test CA",
+        java.time.Duration.ofDays(1), java.time.Clock.systemUTC());
+    Path caFile = ca.write(certs);
+    Path cert = ca.issue("spark", List.of("127.0.0.1"), java.time.Duration.ofDays(1)).write(certs, "spark");
+    List<String> args = new ArrayList<>(appArgs(2, out));
+    // certificate and key by path; the CA by name only: the copy Spark ships with --files (SparkFiles)
+    args.addAll(List.of("--tls-cert", cert.toString(), "--tls-key", certs.resolve("spark-key.pem").toString(),
+        "--tls-ca", "ca.pem"));
+    var r = SparkSubmitRun.run(dir.resolve("submit.log"), List.of("--master", "local[2]", "--files", caFile.toString()),
+        args, 6);
     assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).as("the embedded coordinator serves TLS").containsPattern("coordinator listening on"
+        + " 127\\.0\\.0\\.1:\\d+ .*TLS \\(certificate " + Pattern.quote(cert.toString()));
 
     List<Double> accuracies = new ArrayList<>();
     Matcher m = EPOCH.matcher(r.output());

@@ -130,7 +130,19 @@ public final class SparkMastersBench {
           .averagingFrequency(5).workerPrefetchNumBatches(2).build();
       case "shared" -> new SharedTrainingMaster.Builder(VoidConfiguration.builder().unicastPort(40123)
           .networkMask("127.0.0.0/8").controllerAddress("127.0.0.1").build(), PER_WORKER)
-          .batchSizePerWorker(PER_WORKER).workersPerNode(Integer.getInteger("bench.sharedWorkersPerNode", 1)).build();
+          .batchSizePerWorker(PER_WORKER).workersPerNode(Integer.getInteger("bench.sharedWorkersPerNode", 1))
+          // one task per partition of the cached RDD, all running at once: with the defaults (Export, or Direct with
+          // the DefaultRepartitioner: tens to hundreds of short tasks per epoch on 2 slots) a task that attaches to
+          // the JVM's SharedTrainingWrapper while its master task is finishing waits forever (docs/SPARK.md,
+          // "SharedTrainingMaster"); -Dbench.sharedDefaults=true brings the defaults back
+          .rddTrainingApproach(Boolean.getBoolean("bench.sharedDefaults")
+              ? org.deeplearning4j.spark.api.RDDTrainingApproach.Export
+              : org.deeplearning4j.spark.api.RDDTrainingApproach.Direct)
+          .repartitioner(Boolean.getBoolean("bench.sharedDefaults")
+              ? new org.deeplearning4j.spark.impl.repartitioner.DefaultRepartitioner()
+              : new org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner())
+          .storageLevel(StorageLevel.MEMORY_ONLY()) // the cached RDD's own (Direct persists it: it must not change)
+          .build();
       case "ringmaster" -> new RingmasterTrainingMaster.Builder(WORKERS).batchSizePerWorker(PER_WORKER).build();
       // the drop-in without the rows kept between fits (each fit's tasks convert the DataSets again): the A/B of #8
       case "ringmaster-nocache" -> new RingmasterTrainingMaster.Builder(WORKERS).batchSizePerWorker(PER_WORKER)

@@ -2,6 +2,8 @@ package io.ringmaster.cli.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ringmaster.job.security.BearerToken;
+import io.ringmaster.job.security.ClientToken;
 import io.ringmaster.job.security.GrpcEndpoints;
 import io.ringmaster.job.security.TransportSecurity;
 

@@ -46,7 +46,7 @@ final class CoordinatorOption {
     TransportSecurity security = security();
     try {
       return new JobClient(context.channels().openWithToken(address, security), address);
-    } catch (io.ringmaster.cli.client.ClientToken.BadTokenSourceException e) {
+    } catch (io.ringmaster.job.security.ClientToken.BadTokenSourceException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
   }

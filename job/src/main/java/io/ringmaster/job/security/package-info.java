@@ -19,7 +19,10 @@
  *   <li>{@link io.ringmaster.job.security.DevCertificateAuthority}: the development CA behind
  *       {@code ringmaster certs} (and the tests' certificates);</li>
  *   <li>{@link io.ringmaster.job.security.JobCredentials}: the per-job worker secret and the per-ring
- *       token, both HMACs under a coordinator key.</li>
+ *       token, both HMACs under a coordinator key;</li>
+ *   <li>{@link io.ringmaster.job.security.ClientToken} and {@link io.ringmaster.job.security.BearerToken}: a
+ *       client's bearer token (from {@code RINGMASTER_TOKEN} or a private config file, never an argument)
+ *       and the interceptor that sends it; shared by the CLI and the Spark application.</li>
  * </ul>
  */
 package io.ringmaster.job.security;

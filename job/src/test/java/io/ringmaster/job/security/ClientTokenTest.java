@@ -1,4 +1,4 @@
-package io.ringmaster.cli.client;
+package io.ringmaster.job.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.ringmaster.cli.client;
+package io.ringmaster.job.security;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;

@@ -1,4 +1,4 @@
-package io.ringmaster.cli.client;
+package io.ringmaster.job.security;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The client token the CLI sends to a coordinator, from (first match wins):
+ * The client token a client of the coordinator's API sends (the CLI's client commands, the Spark
+ * application's {@code --coordinator} mode), from (first match wins):
  * <ol>
  *   <li>the environment variable {@value #ENV};</li>
  *   <li>{@code token:} in the config file {@code $XDG_CONFIG_HOME/ringmaster/config.yaml} (default
