@@ -82,9 +82,11 @@ import org.slf4j.LoggerFactory;
  * epoch every example is used exactly once in an order seeded by (seed, the network's epoch count,
  * partition) (see docs/SPARK.md, "Exactness").
  *
- * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it, and
- * shown in the epoch's line in the driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the
- * last epoch's metrics.
+ * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it (dealt
+ * beside the training data, converted and kept with the training rows), and shown in the epoch's line in the
+ * driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the last epoch's metrics. The channels
+ * of every job are secured as {@link Builder#tls} / {@link Builder#insecure} say (plaintext on loopback
+ * otherwise, so a cluster needs one of them).
  *
  * <p>What does not apply fails at once with a message: {@code ComputationGraph} ({@code
  * SparkComputationGraph}), MultiDataSets, training from paths, DL4J training hooks, listeners and training
@@ -539,9 +541,8 @@ public final class RingmasterTrainingMaster
 
     /**
      * TLS on every channel of each fit's job: the driver's coordinator (kept for the master's life, started with
-     * this setting) serves with {@code certificateChain} (which
-     * must name {@code spark.driver.host}, the address the tasks dial) and the tasks' workers present it to the
-     * coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
+     * this setting) serves with {@code certificateChain} (which must name {@code spark.driver.host}, the address
+     * the tasks dial) and the tasks' workers present it to the coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
      * runs: the path if readable there (a shared or mounted path), else the file of that name shipped with {@code
      * spark.files}. Default: plaintext on loopback only (local mode); a cluster needs this or {@link #insecure()}.
      */
