@@ -82,6 +82,13 @@ class ConvertedRowsTest {
       assertThat(persisted(e.blocks())).isFalse();
       assertThat(e.info().samples()).isEqualTo(12);
       assertThat(rows.of(a)).isSameAs(e);
+
+      JavaRDD<DataSet> test = sc.parallelize(dataSets(3, true), 3);
+      ConvertedRows.Entry withTest = rows.of(a, test);
+      assertThat(withTest.cached()).isFalse();
+      assertThat(withTest.testInfo()).isEqualTo(new DatasetInfo(9, 1, 1, 4, 2));
+      assertThat(withTest.blocks().collect()).as("converted by each task, the test rows with the training rows")
+          .extracting(b -> b.testLabels().length).containsExactlyInAnyOrder(6, 3);
     }
   }
 
