@@ -7,6 +7,7 @@
 # Goal: Ringmaster >= 2x faster per epoch than ParameterAveraging at equal or better accuracy, and not more than
 # 10% slower per epoch than `ringmaster run`.
 # Usage: bench/spark.sh        (EPOCHS=3 SAMPLES=60000 MASTERS=averaging,ringmaster SHARED=1 CORE=1 OUT=dir)
+#   MASTERS may add ringmaster-nocache: the drop-in converting the DataSets on every fit (rowsStorageLevel NONE)
 # Wall-clock figures: run it on an otherwise idle machine and compare ratios (the load is printed per epoch).
 set -euo pipefail
 cd "$(dirname "$0")/.."

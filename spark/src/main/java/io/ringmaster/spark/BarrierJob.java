@@ -1,6 +1,5 @@
 package io.ringmaster.spark;
 
-import io.ringmaster.coordinator.CoordinatorServer;
 import io.ringmaster.job.data.DatasetInfo;
 import io.ringmaster.job.spec.FaultToleranceSpec;
 import io.ringmaster.job.spec.JobSpec;
@@ -23,21 +22,22 @@ import org.slf4j.LoggerFactory;
  * RingmasterSparkMain} and the DL4J drop-in {@link RingmasterTrainingMaster} have in common.
  *
  * <ol>
- *   <li>Starts an embedded {@link CoordinatorServer} (in-memory job store, files under {@code dataDir})
- *       whose scheduler launches nothing ({@link BarrierStageScheduler});
+ *   <li>Starts an embedded coordinator ({@link DriverCoordinator}, files under {@code dataDir}), or uses the
+ *       one the caller keeps (the drop-in: one for all its {@code fit}s);
  *   <li>submits the job with the shapes the caller counted ({@code submitWithShapes}: the coordinator cannot
- *       read Spark's data) as the job of the one tenant {@link #TENANT} and waits until it is admitted and asks for its workers;
+ *       read Spark's data) as the job of the one tenant {@link #TENANT} and waits until it is admitted and asks for
+ *       its workers;
  *   <li>runs the workers as one barrier stage over the partitions ({@link BarrierStage}), the coordinator's
  *       address, the job id and the model to start from broadcast to the tasks ({@link TaskEndpoint});
- *   <li>returns the job as it ended (each epoch is logged by {@link JobWatch} meanwhile); the coordinator
- *       stops on return, so the caller reads the model file ({@code Job.model_path}) before deleting
+ *   <li>returns the job as it ended (each epoch is logged by {@link JobWatch} meanwhile); a coordinator it
+ *       started stops on return, so the caller reads the model file ({@code Job.model_path}) before deleting
  *       {@code dataDir}.
  * </ol>
  *
  * @param <T> the partitions' element type
  * @param spec the job (its data paths are labels only)
  * @param train the training data's shape, counted by the caller
- * @param test the test data's shape (0 samples: no test set; the drop-in has none)
+ * @param test the test data's shape (0 samples: no test set)
  * @param partitions one partition per worker
  * @param reader turns a partition into the task's rows
  * @param start the model the workers start from (null: the job's own initial model)
@@ -83,49 +83,73 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
     return run(sc, dataDir, admitTimeout, SparkTls.INSECURE);
   }
 
+  /** {@link #run(JavaSparkContext, Path, Duration, SparkTls, FitTimings)} with the system clock's timings. */
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls)
+      throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    return run(sc, dataDir, admitTimeout, tls, FitTimings.system());
+  }
+
   /**
-   * {@link #run(JavaSparkContext, Path, Duration)} with the application's channels secured as {@code tls} says:
-   * the embedded coordinator serves with its files (they must name {@code spark.driver.host}), the tasks'
-   * workers use them as the executors find them.
+   * {@link #run(JavaSparkContext, Path, Duration)} with the application's channels secured as {@code tls} says
+   * (the embedded coordinator serves with its files, which must name {@code spark.driver.host}; the tasks'
+   * workers use them as the executors find them), recording its phases in {@code timings}: {@code
+   * coordinator} (start, submit, admission), {@code barrier stage} (until every task returned; the training
+   * time the job reported as its detail) and {@code job end}.
    *
    * @throws IllegalStateException (an {@code ExposureCheck} refusal) on a cluster without TLS or insecure
    * @throws IllegalArgumentException if a TLS file cannot be read on the driver
    */
-  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls)
+  Job run(JavaSparkContext sc, Path dataDir, Duration admitTimeout, SparkTls tls, FitTimings timings)
       throws IOException, InterruptedException, ExecutionException, TimeoutException {
-    boolean local = sc.sc().isLocal();
-    String driverHost = local ? "127.0.0.1" : sc.getConf().get("spark.driver.host", "127.0.0.1");
-    BarrierStageScheduler scheduler = new BarrierStageScheduler();
-    try (io.ringmaster.job.security.TransportSecurity security = tls.open();
-        CoordinatorServer coordinator = CoordinatorServer.builder()
-        .host(local ? "127.0.0.1" : "0.0.0.0").advertiseHost(driverHost).port(0)
-        // TLS, or plaintext: on loopback (local mode) or explicitly insecure (workers still prove the job's
-        // secret, rings their tokens; docs/SECURITY.md)
-        .security(security).insecure(tls.insecure())
-        .dataDir(dataDir).scheduler(scheduler).store(new io.ringmaster.coordinator.store.InMemoryJobStore())
-        .settings(RingmasterSparkMain.SPARK_SETTINGS).build().start()) {
-      Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test, TENANT);
-      JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
-      var launch = scheduler.asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      TaskEndpoint endpoint = new TaskEndpoint(driverHost + ":" + coordinator.port(), job.getId(), spec.workers(),
-          fault, start, planEpochOffset, launch.jobSecret(), tls);
-      try {
-        for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
-          log.info("{}", line);
-        }
-      } catch (RuntimeException e) {
-        coordinator.jobs().cancel(job.getId());
-        throw e;
+    try (DriverCoordinator coordinator = DriverCoordinator.start(sc, dataDir, tls)) {
+      return run(sc, coordinator, admitTimeout, timings);
+    }
+  }
+
+  /**
+   * Runs the job on a coordinator the caller keeps running (the drop-in's, one for all its {@code fit}s) and
+   * blocks until it has ended; the tasks' workers secure their channels as the coordinator does ({@link
+   * DriverCoordinator#tls}). The job stays on the coordinator (its model file at {@code getModelPath()})
+   * until the caller deletes it.
+   */
+  Job run(JavaSparkContext sc, DriverCoordinator coordinator, Duration admitTimeout, FitTimings timings)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Job job = coordinator.jobs().submitWithShapes(SpecProtos.toProto(spec), train, test, TENANT);
+    JobWatch watch = JobWatch.start(coordinator.jobs(), job.getId(), spec.epochs());
+    io.ringmaster.coordinator.scheduler.LaunchRequest launch;
+    try {
+      launch = coordinator.scheduler().asked(job.getId()).get(admitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+      coordinator.jobs().cancel(job.getId());
+      throw e;
+    }
+    TaskEndpoint endpoint = new TaskEndpoint(coordinator.target(), job.getId(), spec.workers(),
+        fault, start, planEpochOffset, launch.jobSecret(), coordinator.tls());
+    timings.lap("coordinator");
+    try {
+      for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {
+        log.info("{}", line);
       }
-      try {
-        return watch.end().get(1, TimeUnit.MINUTES);
-      } catch (TimeoutException e) {
-        Job now = coordinator.jobs().get(job.getId()).orElse(job);
-        log.error("every task of the barrier stage has returned but job {} is still {} ({}) a minute later;"
-            + " cancelling it", job.getId(), io.ringmaster.job.JobState.shortName(now.getState()).toLowerCase(Locale.ROOT), now.getMessage());
-        coordinator.jobs().cancel(job.getId());
-        return watch.end().get(1, TimeUnit.MINUTES);
+    } catch (RuntimeException e) {
+      coordinator.jobs().cancel(job.getId());
+      throw e;
+    }
+    timings.lap("barrier stage");
+    try {
+      Job end = watch.end().get(1, TimeUnit.MINUTES);
+      timings.lap("job end");
+      double training = 0;
+      for (var e : end.getEpochsList()) {
+        training += e.getDurationS();
       }
+      timings.detail("barrier stage", String.format(Locale.US, "training %.1f s", training));
+      return end;
+    } catch (TimeoutException e) {
+      Job now = coordinator.jobs().get(job.getId()).orElse(job);
+      log.error("every task of the barrier stage has returned but job {} is still {} ({}) a minute later;"
+          + " cancelling it", job.getId(), io.ringmaster.job.JobState.shortName(now.getState()).toLowerCase(Locale.ROOT), now.getMessage());
+      coordinator.jobs().cancel(job.getId());
+      return watch.end().get(1, TimeUnit.MINUTES);
     }
   }
 }

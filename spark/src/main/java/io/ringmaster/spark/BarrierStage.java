@@ -15,6 +15,8 @@ import scala.reflect.ClassTag$;
  * (up to {@code spark.stage.maxConsecutiveAttempts} times); a failed barrier result stage is never retried.
  */
 final class BarrierStage {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BarrierStage.class);
+
   private BarrierStage() {}
 
   /**
@@ -33,6 +35,7 @@ final class BarrierStage {
     ClassTag<String> tag = ClassTag$.MODULE$.apply(String.class);
     sc.setJobGroup("ringmaster-" + endpoint.jobId(), "Ringmaster job " + endpoint.jobId() + ": "
         + endpoint.workers() + " workers in one barrier stage", true);
+    log.info("job {}: submitting the barrier stage of {} tasks", endpoint.jobId(), endpoint.workers());
     RDD<String> done = rows.barrier().mapPartitions(new BarrierWorkerTask<>(b, reader), false, tag);
     // Spark relaunches a failed barrier stage only when it is a shuffle map stage ("Could not recover from a
     // failed barrier ResultStage" otherwise): the shuffle into one partition makes the workers' stage one, and

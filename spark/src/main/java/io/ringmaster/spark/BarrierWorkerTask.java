@@ -48,24 +48,37 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     BarrierTaskContext ctx = BarrierTaskContext.get();
     TaskEndpoint to = endpoint.value();
     int partition = ctx.partitionId();
+    log.info("partition {}: barrier task started (stage attempt {}, task attempt {})", partition,
+        ctx.stageAttemptNumber(), ctx.attemptNumber());
+    long t0 = System.nanoTime();
     PartitionRows rows = reader.read(JavaConverters.asJavaIterator(input));
+    long t1 = System.nanoTime();
     String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
     long[] sizes = new long[gathered.length];
     for (int i = 0; i < gathered.length; i++) {
       sizes[i] = Long.parseLong(gathered[i]);
     }
+    long t2 = System.nanoTime();
+    String readAndGathered = "rows read in " + seconds(t1 - t0) + ", gathered in " + seconds(t2 - t1);
     // the driver's coordinator on loopback (local mode): the workers are in the same JVM, they listen there too
     String host = io.ringmaster.job.security.ExposureCheck.isLoopback(
         io.ringmaster.job.security.ExposureCheck.hostOf(to.coordinatorTarget())) ? "127.0.0.1"
         : hostOf(ctx.getTaskInfos()[partition].address());
     io.ringmaster.job.security.TransportSecurity transport = to.tls().open();
     try (transport) {
-      return run(ctx, to, partition, rows, sizes, host, transport);
+      return run(ctx, to, partition, rows, sizes, host, transport, readAndGathered, t2);
     }
   }
 
+  /**
+   * Runs the partition's worker until the coordinator releases it.
+   *
+   * @param readAndGathered how long reading the rows and the gather took, for the task's line
+   * @param workerStart {@code System.nanoTime()} before the worker starts
+   */
   private Iterator<String> run(BarrierTaskContext ctx, TaskEndpoint to, int partition, PartitionRows rows,
-      long[] sizes, String host, io.ringmaster.job.security.TransportSecurity transport) {
+      long[] sizes, String host, io.ringmaster.job.security.TransportSecurity transport, String readAndGathered,
+      long workerStart) {
     log.info("partition {} of {} (stage attempt {}, task attempt {}): {} training and {} test rows; worker on {}"
         + " attaching to {} for job {}", partition, sizes.length, ctx.stageAttemptNumber(), ctx.attemptNumber(),
         rows.trainCount(), rows.testCount(), host, to.coordinatorTarget(), to.jobId());
@@ -114,8 +127,13 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
       throw new IllegalStateException("partition " + partition + ": injected task failure (" + TaskFault.CONF + ")");
     }
     String line = "partition " + partition + ": " + rows.trainCount() + " train rows, " + rows.testCount()
-        + " test rows, worker ended (" + why + ")";
+        + " test rows, worker ended (" + why + "); " + readAndGathered + ", worker ran "
+        + seconds(System.nanoTime() - workerStart);
     return JavaConverters.asScalaIterator(List.of(line).iterator());
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.US, "%.1f s", nanos / 1e9);
   }
 
   /** The host part of an executor address ({@code host:port}). */

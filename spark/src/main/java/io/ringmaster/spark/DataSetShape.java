@@ -28,6 +28,19 @@ record DataSetShape(long examples, int channels, int height, int width, int clas
 
   /** The shape of one DataSet, checking that its labels are one-hot. */
   static DataSetShape of(DataSet ds) {
+    DataSetShape layout = layoutOf(ds);
+    if (layout.problem != null || layout.examples == 0) {
+      return layout;
+    }
+    String oneHot = DataSetRows.checkOneHot(ds.getLabels());
+    return oneHot != null ? problem(oneHot) : layout;
+  }
+
+  /**
+   * The shape of one DataSet from its arrays' shapes alone (the label values are not read: {@link
+   * DataSetRows#block} checks them while converting).
+   */
+  static DataSetShape layoutOf(DataSet ds) {
     INDArray f = ds.getFeatures();
     INDArray y = ds.getLabels();
     if (f == null || y == null) {
@@ -59,14 +72,10 @@ record DataSetShape(long examples, int channels, int height, int width, int clas
       return problem("features of shape " + Arrays.toString(f.shape()) + ": Ringmaster takes [examples, features]"
           + " or [examples, channels, height, width] (time series of rank 3 are not supported)");
     }
-    String oneHot = DataSetRows.checkOneHot(y);
-    if (oneHot != null) {
-      return problem(oneHot);
-    }
     return new DataSetShape(n, c, h, w, (int) y.size(1), null);
   }
 
-  private static DataSetShape problem(String why) {
+  static DataSetShape problem(String why) {
     return new DataSetShape(0, 0, 0, 0, 0, why);
   }
 
@@ -108,6 +117,15 @@ record DataSetShape(long examples, int channels, int height, int width, int clas
       throw new IllegalArgumentException("the RDD holds no examples");
     }
     return new DatasetInfo(examples, channels, height, width, classes);
+  }
+
+  /**
+   * Throws the problem, if any, as {@link #toInfo} does; an empty shape (a partition without examples) is fine.
+   */
+  void toInfoOrEmpty() {
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   private String layout() {

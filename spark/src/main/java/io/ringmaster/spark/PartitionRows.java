@@ -14,15 +14,38 @@ import org.apache.spark.sql.Row;
  */
 final class PartitionRows {
   private final int features;
-  private final FloatList trainValues = new FloatList();
-  private final FloatList testValues = new FloatList();
-  private int[] trainLabels = new int[1024];
-  private int[] testLabels = new int[1024];
+  private final FloatList trainValues;
+  private final FloatList testValues;
+  private int[] trainLabels;
+  private int[] testLabels;
   private int trainCount;
   private int testCount;
 
   private PartitionRows(int features) {
     this.features = features;
+    this.trainValues = new FloatList();
+    this.trainLabels = new int[1024];
+    this.testValues = new FloatList();
+    this.testLabels = new int[1024];
+  }
+
+  private PartitionRows(int features, float[] trainValues, int[] trainLabels, float[] testValues, int[] testLabels) {
+    check(features, trainValues, trainLabels, "training");
+    check(features, testValues, testLabels, "test");
+    this.features = features;
+    this.trainValues = new FloatList(trainValues);
+    this.trainLabels = trainLabels;
+    this.trainCount = trainLabels.length;
+    this.testValues = new FloatList(testValues);
+    this.testLabels = testLabels;
+    this.testCount = testLabels.length;
+  }
+
+  private static void check(int features, float[] values, int[] labels, String what) {
+    if (values.length != (long) labels.length * features) {
+      throw new IllegalArgumentException(labels.length + " " + what + " rows of " + features + " features need "
+          + (long) labels.length * features + " values, got " + values.length);
+    }
   }
 
   /** Reads every row of {@code rows}; each must have {@code features} features. */
@@ -32,6 +55,23 @@ final class PartitionRows {
       out.add(rows.next());
     }
     return out;
+  }
+
+  /**
+   * Training rows already converted (the DL4J drop-in, {@link DataSetRows}), no test rows: the arrays are
+   * used as they are, not copied ({@link #trainFeatures()} and {@link #trainLabels()} return them), so they
+   * must not be changed afterwards.
+   */
+  static PartitionRows ofTraining(int features, float[] values, int[] labels) {
+    return new PartitionRows(features, values, labels, new float[0], new int[0]);
+  }
+
+  /**
+   * Training and test rows already converted (the DL4J drop-in with a test set, {@link DataSetRows}): the
+   * arrays are used as they are, not copied, as by {@link #ofTraining}.
+   */
+  static PartitionRows of(int features, float[] values, int[] labels, float[] testValues, int[] testLabels) {
+    return new PartitionRows(features, values, labels, testValues, testLabels);
   }
 
   /** No rows yet; {@link #add(boolean, int, float[], int)} appends them. */
@@ -75,7 +115,7 @@ final class PartitionRows {
   }
 
   private static int[] grow(int[] a, int used) {
-    return used < a.length ? a : Arrays.copyOf(a, a.length * 2);
+    return used < a.length ? a : Arrays.copyOf(a, Math.max(16, a.length * 2));
   }
 
   int features() {
@@ -90,30 +130,44 @@ final class PartitionRows {
     return testCount;
   }
 
+  /** The training rows' features, row after row (the array itself when it is exactly that long). */
   float[] trainFeatures() {
     return trainValues.toArray();
   }
 
+  /** The training rows' labels (the array itself when it is exactly that long). */
   int[] trainLabels() {
-    return Arrays.copyOf(trainLabels, trainCount);
+    return trainCount == trainLabels.length ? trainLabels : Arrays.copyOf(trainLabels, trainCount);
   }
 
+  /** The test rows' features, row after row (the array itself when it is exactly that long). */
   float[] testFeatures() {
     return testValues.toArray();
   }
 
+  /** The test rows' labels (the array itself when it is exactly that long). */
   int[] testLabels() {
-    return Arrays.copyOf(testLabels, testCount);
+    return testCount == testLabels.length ? testLabels : Arrays.copyOf(testLabels, testCount);
   }
 
   /** A growable float array. */
   private static final class FloatList {
-    private float[] a = new float[1 << 16];
+    private float[] a;
     private int n;
+
+    FloatList() {
+      a = new float[1 << 12];
+    }
+
+    /** All of {@code values}, not copied. */
+    FloatList(float[] values) {
+      a = values;
+      n = values.length;
+    }
 
     void add(float v) {
       if (n == a.length) {
-        a = Arrays.copyOf(a, a.length * 2);
+        a = Arrays.copyOf(a, Math.max(16, a.length * 2));
       }
       a[n++] = v;
     }
@@ -126,8 +180,9 @@ final class PartitionRows {
       n += count;
     }
 
+    /** The values: the array itself when it holds exactly them, else a copy. */
     float[] toArray() {
-      return Arrays.copyOf(a, n);
+      return n == a.length ? a : Arrays.copyOf(a, n);
     }
   }
 }

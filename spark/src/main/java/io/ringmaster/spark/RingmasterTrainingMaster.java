@@ -27,6 +27,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -56,10 +59,13 @@ import org.slf4j.LoggerFactory;
  * sparkNet.fit(trainingData);          // one epoch over the RDD, as with ParameterAveragingTrainingMaster
  * }</pre>
  *
- * <p>Each {@code fit} is one Ringmaster job of one epoch ({@link BarrierJob}): the driver hosts the
- * coordinator, the RDD's DataSets are dealt to one partition per worker ({@link DataSetPartitions}), and the
- * workers run as ONE barrier stage, each holding its partition's examples ({@link DataSetRows}), all
- * starting from the driver network's parameters, updater state and iteration count ({@link ModelStart}).
+ * <p>Each {@code fit} is one Ringmaster job of one epoch ({@link BarrierJob}) on the coordinator the driver
+ * hosts for the master's life ({@link DriverCoordinator}, started by the first {@code fit}, stopped by {@link
+ * #close()} or with the SparkContext). The first {@code fit} on an RDD deals its DataSets to one partition per
+ * worker, converts each partition into training rows and keeps them cached ({@link ConvertedRows}; {@link
+ * Builder#rowsStorageLevel}); every {@code fit} on that RDD then runs the workers as ONE barrier stage over the
+ * cached rows, all starting from the driver network's parameters, updater state and iteration count ({@link
+ * ModelStart}). Each {@code fit} logs where its time went ({@link FitTimings}).
  * Every step, every worker computes the gradient SUM of its local batch, the ring all-reduce adds them up,
  * and every replica applies the network's own updater with the global batch size: each step is exactly one
  * step of the single network on the union of the local batches (the global batch), not an average of
@@ -76,16 +82,18 @@ import org.slf4j.LoggerFactory;
  * epoch every example is used exactly once in an order seeded by (seed, the network's epoch count,
  * partition) (see docs/SPARK.md, "Exactness").
  *
- * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it, and
- * shown in the epoch's line in the driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the
- * last epoch's metrics.
+ * <p>A test set ({@link Builder#testData}) is evaluated after every epoch, each worker its own share of it (dealt
+ * beside the training data, converted and kept with the training rows), and shown in the epoch's line in the
+ * driver's log as the core's CLI shows it; {@link #lastEpoch()} returns the last epoch's metrics. The channels
+ * of every job are secured as {@link Builder#tls} / {@link Builder#insecure} say (plaintext on loopback
+ * otherwise, so a cluster needs one of them).
  *
  * <p>What does not apply fails at once with a message: {@code ComputationGraph} ({@code
  * SparkComputationGraph}), MultiDataSets, training from paths, DL4J training hooks, listeners and training
  * statistics (workers report per-epoch metrics to the driver's log instead).
  */
 public final class RingmasterTrainingMaster
-    implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable {
+    implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable, AutoCloseable {
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(RingmasterTrainingMaster.class);
 
@@ -94,13 +102,18 @@ public final class RingmasterTrainingMaster
   private final Long seed;
   private final Duration admitTimeout;
   private final String tempDir;
+  private final StorageLevel rowsStorageLevel;
+  /** The converted rows of the RDD fitted last (driver-side only; created on first use). */
+  private transient ConvertedRows rows;
+  /** The coordinator every fit's job runs on, started by the first fit (driver-side only). */
+  private transient DriverCoordinator coordinator;
+  private transient JavaSparkContext coordinatorContext;
+  private transient Path coordinatorDir;
   private final SparkTls tls;
   /** Evaluated by the workers after every fit's epoch (driver-side only); null: no test set. */
   private final transient JavaRDD<DataSet> testData;
   /** The metrics of the last fit's epoch (driver-side only). */
   private transient volatile io.ringmaster.proto.v1.EpochMetrics lastEpoch;
-  /** The shapes of the RDDs fitted so far, by RDD id (driver-side only). */
-  private transient java.util.Map<Integer, DatasetInfo> shapes;
 
   private RingmasterTrainingMaster(Builder b) {
     this.workers = b.workers;
@@ -108,6 +121,7 @@ public final class RingmasterTrainingMaster
     this.seed = b.seed;
     this.admitTimeout = b.admitTimeout;
     this.tempDir = b.tempDir;
+    this.rowsStorageLevel = b.rowsStorageLevel;
     this.testData = b.testData;
     this.tls = b.tls;
   }
@@ -152,95 +166,136 @@ public final class RingmasterTrainingMaster
     if (!problems.isEmpty()) {
       throw new IllegalStateException("RingmasterTrainingMaster: " + String.join("; ", problems));
     }
-    long t0 = System.nanoTime();
-    DatasetInfo train = shapeOf(trainingData);
-    DatasetInfo test = testData == null
-        ? new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes())
-        : testShape(train);
+    FitTimings timings = FitTimings.system();
+    ConvertedRows.Entry rows = rows().of(trainingData, testData);
+    DatasetInfo train = rows.info();
+    timings.lap("rows");
+    timings.detail("rows", (rows.cached()
+        ? "cached: " + rows.blocks().getStorageLevel().description() : "converted by each task")
+        + (testData == null ? "" : ", with the test rows"));
+    DatasetInfo test = rows.testInfo() != null ? rows.testInfo()
+        : new DatasetInfo(0, train.channels(), train.height(), train.width(), train.classes());
     long jobSeed = seed != null ? seed : conf.getConf(0).getSeed();
     JobSpec spec = new JobSpec("dl4j-spark", new ModelSpec.Dl4jJson(conf.toJson()),
         new DataSpec(DatasetRef.csv("spark:JavaRDD<DataSet>", "label"),
             DatasetRef.csv(testData == null ? "spark:none" : "spark:JavaRDD<DataSet>:test", "label")),
         1, globalBatch, updater, jobSeed, workers, null, null, BarrierJob.faultTolerance(workers, 0), null);
     ModelStart start = startOf(net);
-    BarrierJob<?> job = testData == null
-        ? new BarrierJob<>(spec, train, test, DataSetPartitions.forWorkers(trainingData, workers).rdd(),
-            DataSetRows.reader(train.features()), start, net.getEpochCount(), TaskFault.NONE)
-        : new BarrierJob<>(spec, train, test, TrainAndTestDataSets.forWorkers(trainingData, testData, workers).rdd(),
-            TrainAndTestDataSets.reader(train.features()), start, net.getEpochCount(), TaskFault.NONE);
-    Path dir = null;
+    timings.lap("start model");
+    BarrierJob<DataSetBlock> job = new BarrierJob<>(spec, train, test, rows.blocks().rdd(),
+        DataSetRows.blockReader(train.features()), start, net.getEpochCount(), TaskFault.NONE);
+    DriverCoordinator on = coordinator(sc);
+    Job end;
     try {
-      dir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
-      Job end = run(sc, job, dir);
+      end = run(sc, job, on, timings);
+    } catch (RuntimeException e) {
+      rows().close(); // a lost executor takes cached blocks with it: the next fit converts the RDD again
+      throw e;
+    }
+    try {
       if (end.getState() != JobState.JOB_STATE_SUCCEEDED) {
         throw new IllegalStateException("RingmasterTrainingMaster: job " + end.getId() + " "
             + io.ringmaster.job.JobState.shortName(end.getState()).toLowerCase(Locale.ROOT) + ": " + end.getMessage());
       }
       copyInto(net, Path.of(end.getModelPath()));
+      timings.lap("model back");
       lastEpoch = end.getEpochsCount() == 0 ? null : end.getEpochs(end.getEpochsCount() - 1);
       double loss = lastEpoch == null ? Double.NaN : lastEpoch.getTrainLoss();
       network.setScore(loss);
-      log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} in {} s"
-          + " (iteration {})", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
-          String.format(Locale.US, "%.1f", (System.nanoTime() - t0) / 1e9), net.getIterationCount());
+      log.info("RingmasterTrainingMaster: {} examples on {} workers, global batch {}: train loss {} (iteration {});"
+          + " {}", train.samples(), workers, globalBatch, String.format(Locale.US, "%.4f", loss),
+          net.getIterationCount(), timings.line("fit"));
     } catch (IOException e) {
       throw new UncheckedIOException("RingmasterTrainingMaster: " + e.getMessage(), e);
     } finally {
-      if (dir != null) {
-        deleteTree(dir);
-      }
+      forget(on, end.getId());
     }
+  }
+
+  /** Deletes a finished fit's job (its record, checkpoints and model file): the driver's network holds the result. */
+  private static void forget(DriverCoordinator on, String jobId) {
+    try {
+      on.jobs().delete(jobId);
+    } catch (RuntimeException e) {
+      log.warn("RingmasterTrainingMaster: could not delete job {} from the driver's coordinator (its files stay until"
+          + " the master is closed): {}", jobId, e.toString());
+    }
+  }
+
+  private synchronized ConvertedRows rows() {
+    if (rows == null) {
+      rows = new ConvertedRows(workers, rowsStorageLevel);
+    }
+    return rows;
   }
 
   /**
-   * The examples' shape, counted by one Spark job the first time an RDD is fitted; an RDD is immutable, so a
-   * later {@code fit} on the same RDD (the usual loop of epochs over one cached RDD) reuses the count instead of
-   * reading every DataSet again (measured: ~11 s of a 40 s epoch on 60,000 examples under load).
+   * The driver's coordinator, started by the first fit (and again after {@link #close} or for another
+   * SparkContext); it stops with the SparkContext, or with {@link #close}.
    */
-  private DatasetInfo shapeOf(JavaRDD<DataSet> data) {
-    synchronized (this) {
-      if (shapes == null) {
-        shapes = new java.util.HashMap<>();
-      }
-      DatasetInfo known = shapes.get(data.id());
-      if (known != null) {
-        return known;
-      }
+  private synchronized DriverCoordinator coordinator(JavaSparkContext sc) {
+    if (coordinator != null && coordinatorContext.sc() == sc.sc() && !sc.sc().isStopped()) {
+      return coordinator;
     }
-    DatasetInfo info = data.map(DataSetShape::of).fold(DataSetShape.NONE, DataSetShape::merge).toInfo();
-    synchronized (this) {
-      shapes.put(data.id(), info);
-    }
-    return info;
-  }
-
-  /**
-   * The test set's shape (counted once per RDD, as the training set's), which must match the training set's:
-   * as many features per example and labels as wide.
-   */
-  private DatasetInfo testShape(DatasetInfo train) {
-    DatasetInfo t;
+    stopCoordinator();
     try {
-      t = shapeOf(testData);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("RingmasterTrainingMaster: the test data (Builder.testData): "
-          + e.getMessage(), e);
-    }
-    if (t.features() != train.features() || t.classes() != train.classes()) {
-      throw new IllegalArgumentException("RingmasterTrainingMaster: the test data (Builder.testData) has "
-          + t.features() + " features and " + t.classes() + " classes per example, the training data " + train.features()
-          + " and " + train.classes() + ": give DataSets of the same layout and one-hot width");
-    }
-    return new DatasetInfo(t.samples(), train.channels(), train.height(), train.width(), train.classes());
-  }
-
-  private Job run(JavaSparkContext sc, BarrierJob<?> job, Path dir) throws IOException {
-    try {
-      return job.run(sc, dir, admitTimeout, tls);
-    } catch (io.ringmaster.job.security.ExposureCheck.InsecureExposureException e) {
+      coordinatorDir = Files.createTempDirectory(Path.of(tempDir), "ringmaster-dl4j-spark-");
+      coordinator = DriverCoordinator.start(sc, coordinatorDir, tls);
+    } catch (RuntimeException e) {
+      if (coordinatorDir != null) {
+        deleteTree(coordinatorDir);
+        coordinatorDir = null;
+      }
+      if (!(e instanceof io.ringmaster.job.security.ExposureCheck.InsecureExposureException)) {
+        throw e;
+      }
       throw new IllegalStateException("RingmasterTrainingMaster: on a cluster the driver's coordinator and the workers"
           + " listen on the network: give them TLS (Builder.tls(certificate, key, caBundle); the certificate must"
           + " name spark.driver.host) or accept plaintext explicitly (Builder.insecure()) (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("RingmasterTrainingMaster: cannot start the driver's coordinator under "
+          + tempDir + " (Builder.tempDir): " + e.getMessage(), e);
+    }
+    coordinatorContext = sc;
+    DriverCoordinator started = coordinator;
+    sc.sc().addSparkListener(new SparkListener() {
+      @Override
+      public void onApplicationEnd(SparkListenerApplicationEnd end) {
+        synchronized (RingmasterTrainingMaster.this) {
+          if (coordinator == started) {
+            stopCoordinator();
+          }
+        }
+      }
+    });
+    return coordinator;
+  }
+
+  private synchronized void stopCoordinator() {
+    if (coordinator != null) {
+      coordinator.close();
+      deleteTree(coordinatorDir);
+      coordinator = null;
+      coordinatorContext = null;
+      coordinatorDir = null;
+    }
+  }
+
+  /**
+   * Stops the driver's coordinator and unpersists the converted rows kept for the next {@code fit}; a later
+   * {@code fit} starts them again. Stopping the SparkContext stops the coordinator too.
+   */
+  @Override
+  public synchronized void close() {
+    if (rows != null) {
+      rows.close();
+    }
+    stopCoordinator();
+  }
+
+  private Job run(JavaSparkContext sc, BarrierJob<DataSetBlock> job, DriverCoordinator on, FitTimings timings) {
+    try {
+      return job.run(sc, on, admitTimeout, timings);
     } catch (InvalidSpecException e) {
       throw new IllegalArgumentException("RingmasterTrainingMaster: the network cannot be trained: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -370,28 +425,31 @@ public final class RingmasterTrainingMaster
     return null;
   }
 
+  /** {@link #close()}: the coordinator's directory and the converted rows; the next fit starts them again. */
   @Override
   public boolean deleteTempFiles(JavaSparkContext sc) {
-    return true; // each fit deletes its coordinator's directory when it returns
+    close();
+    return true;
   }
 
   @Override
   public boolean deleteTempFiles(SparkContext sc) {
+    close();
     return true;
   }
 
   @Override
   public String toJson() {
     return "{\"@class\":\"" + getClass().getName() + "\",\"workers\":" + workers + ",\"globalBatchSize\":" + globalBatch
-        + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + ",\"testData\":"
-        + (testData != null) + ",\"tls\":\"" + tls + "\"}";
+        + ",\"seed\":" + seed + ",\"admitTimeoutS\":" + admitTimeout.toSeconds() + ",\"rowsStorageLevel\":\""
+        + rowsStorageLevel.description() + "\",\"testData\":" + (testData != null) + ",\"tls\":\"" + tls + "\"}";
   }
 
   @Override
   public String toYaml() {
     return "'@class': " + getClass().getName() + "\nworkers: " + workers + "\nglobalBatchSize: " + globalBatch
-        + "\nseed: " + (seed == null ? "null" : seed) + "\nadmitTimeoutS: " + admitTimeout.toSeconds() + "\ntestData: "
-        + (testData != null) + "\n";
+        + "\nseed: " + (seed == null ? "null" : seed) + "\nadmitTimeoutS: " + admitTimeout.toSeconds()
+        + "\nrowsStorageLevel: '" + rowsStorageLevel.description() + "'\ntestData: " + (testData != null) + "\n";
   }
 
   @Override
@@ -407,6 +465,7 @@ public final class RingmasterTrainingMaster
     private Long seed;
     private Duration admitTimeout = Duration.ofMinutes(10);
     private String tempDir = System.getProperty("java.io.tmpdir");
+    private StorageLevel rowsStorageLevel = StorageLevel.MEMORY_ONLY();
     private JavaRDD<DataSet> testData;
     private SparkTls tls = SparkTls.NONE;
 
@@ -455,12 +514,25 @@ public final class RingmasterTrainingMaster
     }
 
     /**
+     * How the examples converted for the workers are kept between {@code fit}s of the same RDD (default {@code
+     * MEMORY_ONLY}: in Spark's storage memory, 4 bytes per feature value, recomputed when evicted; {@code
+     * StorageLevel.NONE()}: not kept, each fit's tasks convert the DataSets again). One RDD's rows at a time:
+     * fitting another RDD, {@link RingmasterTrainingMaster#close()} or {@code deleteTempFiles} drop them.
+     */
+    public Builder rowsStorageLevel(StorageLevel level) {
+      this.rowsStorageLevel = java.util.Objects.requireNonNull(level, "level");
+      return this;
+    }
+
+    /**
      * A test set evaluated after every {@code fit}'s epoch, as the core's jobs do: the epoch line in the driver's
      * log shows its loss and accuracy ({@code test loss 0.6715  test acc 75.70%}) and {@link #lastEpoch()} returns
      * them. Its DataSets are dealt to the workers like the training data's (one partition per worker; cache an
      * RDD of that many partitions to avoid a shuffle on every fit); each worker evaluates its own test examples
      * with the epoch's final parameters, so every test example is evaluated exactly once. Same feature layout and
-     * one-hot width as the training data. Default: none (the epoch line says {@code no test set}).
+     * one-hot width as the training data. Its rows are converted and kept with the training rows ({@link
+     * #rowsStorageLevel}; the pair of RDDs is recognised by their ids). Default: none (the epoch line says {@code
+     * no test set}).
      */
     public Builder testData(JavaRDD<DataSet> testData) {
       this.testData = java.util.Objects.requireNonNull(testData, "testData");
@@ -468,9 +540,9 @@ public final class RingmasterTrainingMaster
     }
 
     /**
-     * TLS on every channel of each fit's job: the driver's coordinator serves with {@code certificateChain} (which
-     * must name {@code spark.driver.host}, the address the tasks dial) and the tasks' workers present it to the
-     * coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
+     * TLS on every channel of each fit's job: the driver's coordinator (kept for the master's life, started with
+     * this setting) serves with {@code certificateChain} (which must name {@code spark.driver.host}, the address
+     * the tasks dial) and the tasks' workers present it to the coordinator and to each other; all check against {@code caBundle}. PEM files; each is read where the process
      * runs: the path if readable there (a shared or mounted path), else the file of that name shipped with {@code
      * spark.files}. Default: plaintext on loopback only (local mode); a cluster needs this or {@link #insecure()}.
      */
@@ -490,7 +562,7 @@ public final class RingmasterTrainingMaster
       return this;
     }
 
-    /** Where each fit's coordinator keeps its files while it runs (default java.io.tmpdir). */
+    /** Where the driver's coordinator keeps its files (checkpoints, models) while it runs (default java.io.tmpdir). */
     public Builder tempDir(String tempDir) {
       this.tempDir = tempDir;
       return this;

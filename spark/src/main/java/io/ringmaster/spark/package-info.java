@@ -21,8 +21,11 @@
  * <p>The same run, {@link BarrierJob}, serves three entry points: {@code spark-submit}'s {@link
  * RingmasterSparkMain} (flags, or a job file with {@code --job}; Parquet, CSV, LIBSVM or IDX data read into
  * DataFrames by {@link TrainingFrames}), and the Deeplearning4j Spark drop-in {@link RingmasterTrainingMaster}
- * ({@code SparkDl4jMultiLayer.fit}: one job of one epoch per call over a {@code JavaRDD<DataSet>}, read by
- * {@link DataSetRows}, continuing the driver's network from {@link ModelStart} and writing the result back).
+ * ({@code SparkDl4jMultiLayer.fit}: one job of one epoch per call over a {@code JavaRDD<DataSet>}, continuing
+ * the driver's network from {@link ModelStart} and writing the result back). The drop-in converts an RDD's
+ * DataSets once ({@link DataSetRows}, one {@link DataSetBlock} per worker's partition) and keeps them cached
+ * across its {@code fit}s ({@link ConvertedRows}), and runs all its jobs on one {@link DriverCoordinator};
+ * {@link FitTimings} logs where each {@code fit}'s time went.
  * With {@code --coordinator HOST:PORT}, {@link RemoteSubmission} instead uploads the prepared data to a running
  * coordinator and submits the job there, over the CLI's kind of channel ({@link RemoteCoordinator}: TLS from
  * {@code --tls-ca}, the client token from {@code RINGMASTER_TOKEN} or the config file).
@@ -31,7 +34,7 @@
  * (the drop-in: {@code Builder.tls}) the embedded coordinator, the tasks' workers and their rings use TLS, each
  * file read where the process runs or from {@code spark.files}; plaintext beyond loopback needs {@code
  * --insecure} ({@code Builder.insecure()}), so a cluster without either refuses to start. The drop-in's optional
- * test set ({@code Builder.testData}) is dealt to the workers beside the training data ({@link
- * TrainAndTestDataSets}) and evaluated every epoch.
+ * test set ({@code Builder.testData}) is dealt to the workers beside the training data, zipped into each worker's
+ * block ({@link TrainAndTestDataSets}) and kept with the training rows, and evaluated every epoch.
  */
 package io.ringmaster.spark;

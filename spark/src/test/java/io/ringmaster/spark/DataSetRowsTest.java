@@ -43,6 +43,25 @@ class DataSetRowsTest {
   }
 
   @Test
+  void aPartitionIsConvertedOnceIntoTheArraysTheWorkerReadsInPlace() {
+    DataSetBlock block = DataSetRows.block(List.of(images(2, 0), images(1, 100)).iterator());
+    assertThat(block.shape().toInfo()).isEqualTo(new io.ringmaster.job.data.DatasetInfo(3, 2, 1, 2, 3));
+    assertThat(block.values()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 100, 101, 102, 103);
+    assertThat(block.labels()).containsExactly(0, 1, 0);
+    PartitionRows rows = DataSetRows.blockReader(4).read(List.of(block).iterator());
+    assertThat(rows.trainFeatures()).isSameAs(block.values());
+    assertThat(rows.trainLabels()).isSameAs(block.labels());
+
+    DataSet soft = new DataSet(Nd4j.rand(DataType.FLOAT, 2, 2, 1, 2),
+        Nd4j.create(new float[][] {{0, 1, 0}, {0.5f, 0.5f, 0}}));
+    DataSetBlock refused = DataSetRows.block(List.of(images(1, 0), soft).iterator());
+    assertThat(refused.shape().problem()).contains("label row 1").contains("one-hot");
+    assertThat(refused.values()).isEmpty();
+    assertThatThrownBy(() -> DataSetRows.blockReader(4).read(List.of(refused).iterator()))
+        .hasMessageContaining("one-hot");
+  }
+
+  @Test
   void shapesMergeAndNameWhatCannotBeTrained() {
     DataSetShape s = DataSetShape.of(images(2, 0)).merge(DataSetShape.NONE).merge(DataSetShape.of(images(3, 0)));
     assertThat(s.toInfo()).isEqualTo(new io.ringmaster.job.data.DatasetInfo(5, 2, 1, 2, 3));

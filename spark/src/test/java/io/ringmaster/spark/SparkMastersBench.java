@@ -37,7 +37,8 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
  * the global batch 128 (64 per worker), as {@code examples/fashion-mlp.yaml}. Data: Fashion-MNIST from the IDX
  * files, DataSets of 64 examples, 2 partitions, cached before the first epoch.
  *
- * <p>Arguments: {@code [epochs=3] [trainSamples=60000] [masters=averaging,shared,ringmaster]}. Prints one line per
+ * <p>Arguments: {@code [epochs=3] [trainSamples=60000] [masters=averaging,shared,ringmaster]} (also {@code
+ * ringmaster-nocache}: the drop-in converting the DataSets on every fit). Prints one line per
  * (epoch, master) and a summary with the ratios of the issue's goal.
  */
 public final class SparkMastersBench {
@@ -143,7 +144,11 @@ public final class SparkMastersBench {
           .storageLevel(StorageLevel.MEMORY_ONLY()) // the cached RDD's own (Direct persists it: it must not change)
           .build();
       case "ringmaster" -> new RingmasterTrainingMaster.Builder(WORKERS).batchSizePerWorker(PER_WORKER).build();
-      default -> throw new IllegalArgumentException("unknown master " + name + ": averaging, shared or ringmaster");
+      // the drop-in without the rows kept between fits (each fit's tasks convert the DataSets again): the A/B of #8
+      case "ringmaster-nocache" -> new RingmasterTrainingMaster.Builder(WORKERS).batchSizePerWorker(PER_WORKER)
+          .rowsStorageLevel(StorageLevel.NONE()).build();
+      default -> throw new IllegalArgumentException("unknown master " + name
+          + ": averaging, shared, ringmaster or ringmaster-nocache");
     };
   }
 
