@@ -18,6 +18,11 @@ import java.util.function.LongSupplier;
  * ({@link FreeWorkerPool#reserveGang}); a partial gang is never held. Meanwhile the job stays QUEUED and
  * its message says how many workers it needs, how many are free and how many are attached.
  *
+ * <p><b>One ND4J build per gang.</b> A gang is made of workers that loaded the same ND4J native build
+ * (the pool only reserves such gangs, {@link FreeWorkerPool#reserveGang}); when the free workers are of
+ * several builds, the message counts them per build, so the user sees why enough free workers do not
+ * start the job.
+ *
  * <p><b>Start timeout.</b> A job fails ({@code FAILURE_REASON_WORKER_START_TIMEOUT}) when fewer workers
  * than it needs are attached at all (free or busy) for longer than {@code startTimeout}
  * ({@link JobSettings#workerStartTimeout()}): no amount of waiting for other jobs would start it. The
@@ -114,8 +119,7 @@ final class GangAdmission<W> {
   }
 
   private String message(Waiting w, String blocker, int slots) {
-    String counts = "waiting for " + w.workers() + " worker(s): " + pool.ready(w.workerTimeoutNanos())
-        + " free, " + pool.known() + " attached";
+    String counts = counts(w);
     if (blocker != null) {
       return counts + "; queued behind job " + blocker + ", which waits for its workers first";
     }
@@ -123,6 +127,26 @@ final class GangAdmission<W> {
       return counts + "; all job slots are taken (the coordinator's maximum of concurrent jobs)";
     }
     return counts;
+  }
+
+  /**
+   * "waiting for 3 worker(s): 2 free, 2 attached"; when the free workers run different ND4J builds, which
+   * never share a ring, the free ones per build: "waiting for 2 worker(s) of one ND4J build: 1 cpu-avx2,
+   * 1 cpu-generic free, 2 attached".
+   */
+  private String counts(Waiting w) {
+    var byBuild = pool.readyByBuild(w.workerTimeoutNanos());
+    if (byBuild.size() <= 1) {
+      return "waiting for " + w.workers() + " worker(s): " + pool.ready(w.workerTimeoutNanos()) + " free, "
+          + pool.known() + " attached";
+    }
+    StringBuilder b = new StringBuilder("waiting for ").append(w.workers()).append(" worker(s) of one ND4J build: ");
+    String sep = "";
+    for (var e : byBuild.entrySet()) {
+      b.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+      sep = ", ";
+    }
+    return b.append(" free, ").append(pool.known()).append(" attached").toString();
   }
 
   private static String seconds(long nanos) {

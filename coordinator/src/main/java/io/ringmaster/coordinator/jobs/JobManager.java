@@ -12,6 +12,7 @@ import io.ringmaster.coordinator.workers.FreeWorkerPool;
 import io.ringmaster.coordinator.workers.WorkerEvents;
 import io.ringmaster.coordinator.workers.WorkerSession;
 import io.ringmaster.job.JobState;
+import io.ringmaster.job.devices.NativeBuild;
 import io.ringmaster.job.spec.SpecProtos;
 import io.ringmaster.proto.v1.CoordinatorMessage;
 import io.ringmaster.proto.v1.Heartbeat;
@@ -24,6 +25,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.LinkedHashMap;
@@ -136,6 +138,12 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   private final Map<String, String> shownMessages = new java.util.HashMap<>();
   /** Which driver each busy worker's session belongs to (sessions compare by identity). */
   private final Map<WorkerSession, JobDriver> driverOfWorker = new ConcurrentHashMap<>();
+  /**
+   * The ND4J native build ({@link NativeBuild} key) of each active job's hand-started ring, set when its
+   * gang (or, for a job started without one, its first worker) is reserved: replacements only come from
+   * it, since replicas on different builds diverge. Guarded by {@code lock}.
+   */
+  private final Map<String, String> ringBuild = new HashMap<>();
 
   public JobManager(JobStore store, CheckpointStore checkpoints, WorkerScheduler scheduler, JobSettings settings,
       Path jobsDir, ScheduledExecutorService timers, LongSupplier nanoClock, LongSupplier wallClock) {
@@ -609,6 +617,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
         JobDriver d = new JobDriver(this, stored, q.validated(), q.resuming(), q.resumeFrom(),
             newJobThread(stored.getId()));
         active.put(d.id(), d);
+        ringBuild.put(d.id(), pool.buildOf(admitted.gang().get(0)));
         for (WorkerSession w : admitted.gang()) {
           d.claimFreeWorkerSlot();
           driverOfWorker.put(w, d);
@@ -804,13 +813,21 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
 
   /**
    * Fills active jobs' open free-worker slots (replacements for lost workers, external scheduler only),
-   * one fresh free worker per slot.
+   * one fresh free worker per slot, of the ND4J build of the job's ring: a free worker of another build
+   * is left free (the slot stays open until one of the ring's build comes).
    */
   private void offerFreeWorkers() {
     synchronized (lock) {
       for (JobDriver d : active.values()) {
-        while (pool.ready(d.workerTimeoutNanos()) > 0 && d.claimFreeWorkerSlot()) {
-          WorkerSession w = pool.reserveOne(d.workerTimeoutNanos()).orElseThrow();
+        long fresh = d.workerTimeoutNanos();
+        while (true) {
+          String build = ringBuild.get(d.id());
+          if ((build == null ? pool.ready(fresh) : pool.ready(fresh, build)) == 0 || !d.claimFreeWorkerSlot()) {
+            break;
+          }
+          WorkerSession w = (build == null ? pool.reserveGang(1, fresh).map(g -> g.get(0))
+              : pool.reserveOne(fresh, build)).orElseThrow();
+          ringBuild.putIfAbsent(d.id(), pool.buildOf(w));
           driverOfWorker.put(w, d);
           log.info("job {}: {} fills an open slot", d.id(), w);
           d.attached(w); // queued on the job's thread before anything else can report this worker gone
@@ -847,7 +864,7 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
       return;
     }
     synchronized (lock) {
-      pool.attached(s); // handed out only after its first heartbeat
+      pool.attached(s, NativeBuild.of(s.devices())); // handed out only after its first heartbeat
     }
   }
 
@@ -1026,6 +1043,9 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public void jobRequeued(JobDriver driver, String reason) {
     active.remove(driver.id());
+    synchronized (lock) {
+      ringBuild.remove(driver.id());
+    }
     driverOfWorker.values().removeIf(d -> d == driver);
     log.info("job {}: requeued ({})", driver.id(), reason);
     timers.execute(() -> {
@@ -1041,6 +1061,9 @@ public final class JobManager implements WorkerEvents, JobServices, CheckpointSi
   @Override
   public void jobFinished(JobDriver driver, List<WorkerSession> freed) {
     active.remove(driver.id());
+    synchronized (lock) {
+      ringBuild.remove(driver.id());
+    }
     List<WorkerSession> held = new ArrayList<>(freed); // in the job's order: released in it
     // sessions compare by identity; the set keeps this O(workers), not O(workers²), for a large gang
     java.util.Set<WorkerSession> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

@@ -1,10 +1,13 @@
 package io.ringmaster.coordinator.workers;
 
+import io.ringmaster.job.devices.NativeBuild;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +32,12 @@ import java.util.function.LongSupplier;
  * <p>Gangs are all or nothing: {@link #reserveGang} reserves every worker a job needs or none. Workers
  * are chosen longest-free first, so that work spreads over the pool.
  *
+ * <p><b>One ND4J build per gang.</b> Each worker carries the key of the ND4J native build it loaded
+ * ({@link io.ringmaster.job.devices.NativeBuild}; {@code unknown} for a worker that did not say). Replicas
+ * on different builds round differently and diverge, so a gang is taken from one build only: the build
+ * whose longest-free worker has waited longest among the builds with enough free workers. A replacement
+ * ({@link #reserveOne}) is only taken from the build of the ring it joins.
+ *
  * <p>Not thread-safe: the owner (the job manager) calls it under its own lock. Time comes from the
  * injected monotonic clock (nanoseconds).
  *
@@ -39,11 +48,13 @@ public final class FreeWorkerPool<W> {
 
   private static final class Entry {
     final long attachedAtNanos;
+    final String build;
     long lastHeartbeatNanos = NEVER;
     boolean reserved;
 
-    Entry(long attachedAtNanos) {
+    Entry(long attachedAtNanos, String build) {
       this.attachedAtNanos = attachedAtNanos;
+      this.build = build;
     }
 
     boolean fresh(long now, long withinNanos) {
@@ -64,9 +75,17 @@ public final class FreeWorkerPool<W> {
     this.nanoClock = nanoClock;
   }
 
-  /** A worker attached without a job id: known, free, but not fresh until its first heartbeat. */
+  /** A worker that did not report its ND4J build attached without a job id (see {@link #attached(Object, String)}). */
   public void attached(W worker) {
-    workers.putIfAbsent(worker, new Entry(nanoClock.getAsLong()));
+    attached(worker, NativeBuild.UNKNOWN);
+  }
+
+  /**
+   * A worker attached without a job id, running ND4J native build {@code build} (its
+   * {@link NativeBuild#of} key): known, free, but not fresh until its first heartbeat.
+   */
+  public void attached(W worker, String build) {
+    workers.putIfAbsent(worker, new Entry(nanoClock.getAsLong(), build));
   }
 
   /**
@@ -100,21 +119,47 @@ public final class FreeWorkerPool<W> {
   }
 
   /**
-   * Reserves {@code count} free workers, each fresh within {@code freshWithinNanos}, or none at all.
-   * Longest-free first.
+   * Reserves {@code count} free workers of one ND4J build, each fresh within {@code freshWithinNanos}, or
+   * none at all. Longest-free first: the build whose longest-free worker has waited longest among those
+   * with {@code count} free workers, and that build's longest-free workers.
    */
   public Optional<List<W>> reserveGang(int count, long freshWithinNanos) {
-    List<W> chosen = eligible(count, freshWithinNanos);
-    if (chosen.size() < count) {
-      return Optional.empty();
+    if (count <= 0) {
+      return Optional.of(new ArrayList<>());
     }
-    chosen.forEach(w -> workers.get(w).reserved = true);
-    return Optional.of(chosen);
+    Map<String, List<W>> byBuild = new LinkedHashMap<>(); // builds in the order of their longest-free worker
+    for (W w : eligible(Integer.MAX_VALUE, freshWithinNanos)) {
+      byBuild.computeIfAbsent(workers.get(w).build, b -> new ArrayList<>()).add(w);
+    }
+    for (List<W> of : byBuild.values()) {
+      if (of.size() >= count) {
+        List<W> chosen = new ArrayList<>(of.subList(0, count));
+        chosen.forEach(c -> workers.get(c).reserved = true);
+        return Optional.of(chosen);
+      }
+    }
+    return Optional.empty();
   }
 
-  /** Reserves one free worker fresh within {@code freshWithinNanos} (a replacement), if there is one. */
-  public Optional<W> reserveOne(long freshWithinNanos) {
-    return reserveGang(1, freshWithinNanos).map(g -> g.get(0));
+  /**
+   * Reserves one free worker of ND4J build {@code build} fresh within {@code freshWithinNanos} (a
+   * replacement for a ring of that build), if there is one.
+   */
+  public Optional<W> reserveOne(long freshWithinNanos, String build) {
+    for (W w : eligible(Integer.MAX_VALUE, freshWithinNanos)) {
+      Entry e = workers.get(w);
+      if (e.build.equals(build)) {
+        e.reserved = true;
+        return Optional.of(w);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The ND4J build key a known worker attached with; {@code null} for a worker not in the pool. */
+  public String buildOf(W worker) {
+    Entry e = workers.get(worker);
+    return e == null ? null : e.build;
   }
 
   /** Free workers silent (no heartbeat, or none since attaching) for longer than {@code silentNanos}. */
@@ -134,9 +179,27 @@ public final class FreeWorkerPool<W> {
     return workers.size();
   }
 
-  /** Free workers fresh within {@code freshWithinNanos}: how many a job could get now. */
+  /** Free workers fresh within {@code freshWithinNanos}, of any build. */
   public int ready(long freshWithinNanos) {
     return eligible(Integer.MAX_VALUE, freshWithinNanos).size();
+  }
+
+  /** Free workers of build {@code build} fresh within {@code freshWithinNanos}: how many a ring of it could get. */
+  public int ready(long freshWithinNanos, String build) {
+    return (int) eligible(Integer.MAX_VALUE, freshWithinNanos).stream()
+        .filter(w -> workers.get(w).build.equals(build)).count();
+  }
+
+  /**
+   * Free workers fresh within {@code freshWithinNanos} counted per ND4J build, builds sorted by name:
+   * what a gang could be made of now.
+   */
+  public SortedMap<String, Integer> readyByBuild(long freshWithinNanos) {
+    SortedMap<String, Integer> out = new TreeMap<>();
+    for (W w : eligible(Integer.MAX_VALUE, freshWithinNanos)) {
+      out.merge(workers.get(w).build, 1, Integer::sum);
+    }
+    return out;
   }
 
   public boolean contains(W worker) {

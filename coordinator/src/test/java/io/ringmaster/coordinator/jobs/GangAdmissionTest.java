@@ -24,6 +24,13 @@ class GangAdmissionTest {
     }
   }
 
+  private void workersOfBuild(String build, String... ids) {
+    for (String id : ids) {
+      pool.attached(id, build);
+      pool.heartbeat(id, TIMEOUT);
+    }
+  }
+
   private void beatAll(String... ids) {
     for (String id : ids) {
       pool.heartbeat(id, TIMEOUT);
@@ -148,5 +155,40 @@ class GangAdmissionTest {
     var round = admission.round(List.of(job("j", 2, 600)), 1);
     assertThat(round.timedOut()).isEmpty();
     assertThat(round.waiting()).containsEntry("j", "waiting for 2 worker(s): 0 free, 2 attached");
+  }
+
+  @Test
+  void aJobWaitsWithTheFreeWorkersPerBuildWhenNoBuildHasEnough() {
+    workersOfBuild("cpu-avx2", "x");
+    workersOfBuild("cpu-generic", "g");
+    var round = admission.round(List.of(job("j", 2, 0)), 1);
+    assertThat(round.admitted()).isEmpty();
+    assertThat(round.waiting()).containsEntry("j",
+        "waiting for 2 worker(s) of one ND4J build: 1 cpu-avx2, 1 cpu-generic free, 2 attached");
+    assertThat(pool.ready(TIMEOUT)).as("no worker is held for the waiting job").isEqualTo(2);
+  }
+
+  @Test
+  void aJobStartsOnOneBuildOnceEnoughOfItAreFreeAndLeavesTheOtherBuildFree() {
+    workersOfBuild("cpu-avx2", "x");
+    workersOfBuild("cpu-generic", "g1");
+    admission.round(List.of(job("j", 2, 0)), 1);
+    workersOfBuild("cpu-generic", "g2");
+    var round = admission.round(List.of(job("j", 2, 1)), 1);
+    assertThat(round.admitted()).singleElement().satisfies(a -> assertThat(a.gang()).containsExactly("g1", "g2"));
+    assertThat(pool.readyByBuild(TIMEOUT)).containsExactly(java.util.Map.entry("cpu-avx2", 1));
+  }
+
+  @Test
+  void mixedBuildsAreNotAStartTimeout() {
+    workersOfBuild("cpu-avx2", "x");
+    workersOfBuild("cpu-generic", "g");
+    admission.round(List.of(job("j", 2, 0)), 1);
+    after(120);
+    beatAll("x", "g");
+    var round = admission.round(List.of(job("j", 2, 120)), 1);
+    assertThat(round.timedOut()).as("enough workers are attached; the job waits for one build to have enough")
+        .isEmpty();
+    assertThat(round.waiting().get("j")).contains("1 cpu-avx2, 1 cpu-generic free");
   }
 }

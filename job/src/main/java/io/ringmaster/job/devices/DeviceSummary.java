@@ -21,6 +21,9 @@ public final class DeviceSummary {
     } else if ("CUDA".equals(d.getBackend())) {
       b.append(": no GPU");
     }
+    if (!d.getNativeBuild().isEmpty()) {
+      b.append(", build ").append(d.getNativeBuild());
+    }
     if (!d.getCudaVisibleDevices().isEmpty()) {
       b.append(", CUDA_VISIBLE_DEVICES=").append(d.getCudaVisibleDevices());
     }

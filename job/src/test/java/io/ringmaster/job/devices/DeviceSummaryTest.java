@@ -27,4 +27,10 @@ class DeviceSummaryTest {
     assertThat(DeviceSummary.describe(GpuCheckTest.NO_BACKEND))
         .isEqualTo("no backend [the CUDA backend could not load: the NVIDIA driver library libcuda.so.1 is missing]");
   }
+
+  @Test
+  void theNativeBuildFollowsTheBackend() {
+    assertThat(DeviceSummary.describe(GpuCheckTest.cpu("").toBuilder().setNativeBuild("cpu-avx2").build()))
+        .isEqualTo("CPU, build cpu-avx2");
+  }
 }

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks ND4J which backend it loaded and, for CUDA, which GPUs it sees (name and total memory from the
- * executioner's environment information). Loading the backend is what the first Assign would do anyway;
+ * Asks ND4J which backend it loaded, which native build of it ({@link Nd4jNativeBuild}, from the library
+ * JavaCPP loaded) and, for CUDA, which GPUs it sees (name and total memory from the executioner's
+ * environment information). Loading the backend is what the first Assign would do anyway;
  * it happens once per process and the answer is kept.
  *
  * <p>When ND4J cannot load a backend, or the CUDA backend is on the classpath but ND4J fell back to its
@@ -59,7 +60,24 @@ public final class Nd4jDeviceDiscovery implements DeviceDiscovery {
       log.warn("ND4J could not load a backend", e);
       return b.setProblem(describeLoadFailure(e, cudaOnClasspath)).build();
     }
+    b.setNativeBuild(loadedBuild());
     return read(b, backendClass, info, cudaOnClasspath);
+  }
+
+  /** The native build JavaCPP loaded ({@link Nd4jNativeBuild}); "" when it cannot be told. */
+  private static String loadedBuild() {
+    try {
+      String build = Nd4jNativeBuild.name(org.bytedeco.javacpp.Loader.getLoadedLibraries(),
+          org.bytedeco.javacpp.Loader.getPlatform());
+      if (build.isEmpty()) {
+        log.warn("could not tell which ND4J native build was loaded from {}; this worker reports none and only"
+            + " joins rings of workers that report none", org.bytedeco.javacpp.Loader.getLoadedLibraries());
+      }
+      return build;
+    } catch (LinkageError e) {
+      log.warn("could not ask JavaCPP which ND4J native build was loaded", e);
+      return "";
+    }
   }
 
   /** The answer for a loaded backend (its class name) and its environment information. */
