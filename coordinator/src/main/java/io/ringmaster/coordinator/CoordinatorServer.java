@@ -155,7 +155,7 @@ public final class CoordinatorServer implements AutoCloseable {
         : JobCredentials.inDirectory(config.dataDir);
     WorkerScheduler chosen = config.customScheduler != null ? config.customScheduler : switch (config.scheduler) {
       case LOCAL -> new LocalProcessScheduler(config.localOptions != null ? config.localOptions
-          : LocalProcessScheduler.Options.fromCurrentJvm());
+          : LocalProcessScheduler.Options.fromCurrentJvm(config.dataDir));
       case EXTERNAL -> new ExternalScheduler();
       case KUBERNETES -> throw kubernetesWithoutItsScheduler();
     };

@@ -53,10 +53,23 @@ public final class LocalProcessScheduler implements WorkerScheduler {
 
     /** Same java and classpath as this JVM, plus {@link WorkerJvmFlags#recommended()}. */
     public static Options fromCurrentJvm() {
-      String java = ProcessHandle.current().info().command()
+      return fromCurrentJvm(null);
+    }
+
+    /**
+     * Same java and classpath as this JVM, plus {@link WorkerJvmFlags#recommended()}; the nd4j-native
+     * build the calibration chose in {@code dataDir} when one ran there ({@link Nd4jCalibration#workerClasspath}),
+     * otherwise the build by CPU flags.
+     */
+    public static Options fromCurrentJvm(Path dataDir) {
+      return new Options(currentJava(), Nd4jCalibration.workerClasspath(System.getProperty("java.class.path"),
+          dataDir), WorkerJvmFlags.recommended(), "127.0.0.1", 5_000);
+    }
+
+    /** The java executable of this JVM. */
+    public static String currentJava() {
+      return ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      return new Options(java, WorkerJvmFlags.classpath(System.getProperty("java.class.path")),
-          WorkerJvmFlags.recommended(), "127.0.0.1", 5_000);
     }
   }
 
