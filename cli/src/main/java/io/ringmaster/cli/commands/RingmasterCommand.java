@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         "(default localhost:7070, or $RINGMASTER_COORDINATOR)."},
     subcommands = {
         RunCommand.class,
+        CalibrateNd4jCommand.class,
         CoordinatorCommand.class,
         WorkerCommand.class,
         SubmitCommand.class,
