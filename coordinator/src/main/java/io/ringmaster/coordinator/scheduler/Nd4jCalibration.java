@@ -29,6 +29,8 @@ public final class Nd4jCalibration {
   /** A build other than generic must be this much faster (fraction of generic's step time) to be chosen. */
   public static final double MARGIN = 0.03;
   static final String CHOSEN = "chosen";
+  /** Alternating rounds of probes per calibration. */
+  public static final int ROUNDS = 2;
 
   /** Times one step with the JVM classpath given; empty when the JVM failed (the build does not run here). */
   @FunctionalInterface
@@ -53,11 +55,29 @@ public final class Nd4jCalibration {
 
   private Nd4jCalibration() {}
 
-  /** Probes every build on {@code classpath} once, in order, and chooses. */
+  /** {@link #measure(String, Probe, int)} with {@link #ROUNDS} rounds. */
   public static Choice measure(String classpath, Probe probe) {
+    return measure(classpath, probe, ROUNDS);
+  }
+
+  /**
+   * Probes every build on {@code classpath} in {@code rounds} alternating rounds (generic, avx2, generic,
+   * avx2, ...: a burst of load from elsewhere hits them alike) and chooses by each build's fastest run. A
+   * build that fails once is out (a build that cannot run here fails every time).
+   */
+  public static Choice measure(String classpath, Probe probe, int rounds) {
+    List<String> builds = Nd4jBuilds.available(classpath);
     Map<String, OptionalDouble> measured = new LinkedHashMap<>();
-    for (String build : Nd4jBuilds.available(classpath)) {
-      measured.put(build, probe.msPerStep(Nd4jBuilds.classpathFor(classpath, build)));
+    builds.forEach(b -> measured.put(b, OptionalDouble.of(Double.MAX_VALUE)));
+    for (int r = 0; r < rounds; r++) {
+      for (String build : builds) {
+        OptionalDouble best = measured.get(build);
+        if (best.isEmpty()) {
+          continue;
+        }
+        OptionalDouble ms = probe.msPerStep(Nd4jBuilds.classpathFor(classpath, build));
+        measured.put(build, ms.isEmpty() ? ms : OptionalDouble.of(Math.min(best.getAsDouble(), ms.getAsDouble())));
+      }
     }
     return new Choice(choose(measured), measured);
   }

@@ -47,7 +47,28 @@ class Nd4jCalibrationTest {
       seen.add(String.join(",", Nd4jBuilds.available(cp)));
       return OptionalDouble.of(1);
     });
-    assertThat(seen).containsExactly("cpu-generic", "cpu-generic,cpu-avx512", "cpu-generic,cpu-avx2");
+    assertThat(seen).containsExactly("cpu-generic", "cpu-generic,cpu-avx512", "cpu-generic,cpu-avx2",
+        "cpu-generic", "cpu-generic,cpu-avx512", "cpu-generic,cpu-avx2");
+  }
+
+  @Test
+  void buildsAreProbedInAlternatingRoundsAndKeepTheirFastestRun() {
+    List<String> order = new java.util.ArrayList<>();
+    double[] avx2 = {9.0, 4.0}; // a burst of load in the first round
+    var choice = Nd4jCalibration.measure(Nd4jBuildsTest.CP, cp -> {
+      var builds = Nd4jBuilds.available(cp);
+      String build = builds.get(builds.size() - 1);
+      order.add(build);
+      if (build.equals("cpu-avx512")) {
+        return OptionalDouble.empty();
+      }
+      return OptionalDouble.of(build.equals("cpu-avx2") ? avx2[(int) order.stream().filter(build::equals).count() - 1] : 5.0);
+    }, 2);
+    assertThat(order).as("a failed build is not probed again")
+        .containsExactly("cpu-generic", "cpu-avx512", "cpu-avx2", "cpu-generic", "cpu-avx2");
+    assertThat(choice.chosen()).isEqualTo("cpu-avx2");
+    assertThat(choice.measured().get("cpu-avx2")).hasValue(4.0);
+    assertThat(choice.measured().get("cpu-avx512")).isEmpty();
   }
 
   @Test
