@@ -45,8 +45,14 @@ import org.slf4j.LoggerFactory;
  * @param fault a task failure to inject (tests)
  */
 record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> partitions, PartitionReader<T> reader,
-    ModelStart start, int planEpochOffset, TaskFault fault) {
+    ModelStart start, int planEpochOffset, TaskFault fault, long[] knownTrainSizes) {
   private static final Logger log = LoggerFactory.getLogger(BarrierJob.class);
+
+  /** A job whose tasks gather their partitions' training sizes ({@code allGather}). */
+  BarrierJob(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> partitions, PartitionReader<T> reader,
+      ModelStart start, int planEpochOffset, TaskFault fault) {
+    this(spec, train, test, partitions, reader, start, planEpochOffset, fault, null);
+  }
 
   /**
    * The one tenant of a Spark driver's embedded coordinator: its job is recorded as this tenant's
@@ -124,7 +130,7 @@ record BarrierJob<T>(JobSpec spec, DatasetInfo train, DatasetInfo test, RDD<T> p
       throw e;
     }
     TaskEndpoint endpoint = new TaskEndpoint(coordinator.target(), job.getId(), spec.workers(),
-        fault, start, planEpochOffset, launch.jobSecret(), coordinator.tls());
+        fault, start, planEpochOffset, launch.jobSecret(), coordinator.tls(), knownTrainSizes);
     timings.lap("coordinator");
     try {
       for (String line : BarrierStage.run(sc, partitions, reader, endpoint)) {

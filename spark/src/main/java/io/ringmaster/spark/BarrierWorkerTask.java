@@ -20,6 +20,9 @@ import scala.runtime.AbstractFunction1;
  *       PartitionReader}).
  *   <li>{@code allGather}s its training row count, so every task knows every partition's size (the plan of
  *       each epoch depends on all of them) and all tasks have read their rows before any worker attaches.
+ *       When the driver already knows the sizes ({@link TaskEndpoint#knownTrainSizes()}: the drop-in's kept
+ *       rows, counted when they were made) the task takes them from the broadcast instead and checks its own:
+ *       Spark answers a barrier call only on a once-a-second poll, so each {@code allGather} costs ~1 s.
  *   <li>Starts an in-process {@link WorkerRuntime} that attaches to the driver's coordinator (address and job
  *       id from the broadcast {@link TaskEndpoint}) with its partition id as slot, so its rank is its
  *       partition id, and trains on {@link PartitionData} (starting from the broadcast {@link ModelStart}, if
@@ -53,11 +56,8 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     long t0 = System.nanoTime();
     PartitionRows rows = reader.read(JavaConverters.asJavaIterator(input));
     long t1 = System.nanoTime();
-    String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
-    long[] sizes = new long[gathered.length];
-    for (int i = 0; i < gathered.length; i++) {
-      sizes[i] = Long.parseLong(gathered[i]);
-    }
+    long[] sizes = to.knownTrainSizes() != null ? knownSizes(to.knownTrainSizes(), partition, rows)
+        : gatheredSizes(ctx, rows);
     long t2 = System.nanoTime();
     String readAndGathered = "rows read in " + seconds(t1 - t0) + ", gathered in " + seconds(t2 - t1);
     // the driver's coordinator on loopback (local mode): the workers are in the same JVM, they listen there too
@@ -68,6 +68,26 @@ final class BarrierWorkerTask<T> extends AbstractFunction1<Iterator<T>, Iterator
     try (transport) {
       return run(ctx, to, partition, rows, sizes, host, transport, readAndGathered, t2);
     }
+  }
+
+  /** Every partition's training rows, from every task of the stage ({@code allGather}: ~1 s, Spark polls it). */
+  private static long[] gatheredSizes(BarrierTaskContext ctx, PartitionRows rows) {
+    String[] gathered = ctx.allGather(Long.toString(rows.trainCount()));
+    long[] sizes = new long[gathered.length];
+    for (int i = 0; i < gathered.length; i++) {
+      sizes[i] = Long.parseLong(gathered[i]);
+    }
+    return sizes;
+  }
+
+  /** The sizes the driver counted when it kept the rows; this partition's must be what the task read. */
+  private static long[] knownSizes(long[] known, int partition, PartitionRows rows) {
+    if (partition >= known.length || known[partition] != rows.trainCount()) {
+      throw new IllegalStateException("partition " + partition + " holds " + rows.trainCount() + " training rows but"
+          + " the driver counted " + (partition < known.length ? known[partition] + "" : "no such partition")
+          + " when it kept them (a bug: kept rows changed)");
+    }
+    return known.clone();
   }
 
   /**

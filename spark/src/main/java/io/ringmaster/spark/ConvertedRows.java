@@ -55,9 +55,12 @@ final class ConvertedRows implements AutoCloseable {
    * @param info the training set's shape for the coordinator
    * @param testInfo the test set's shape for the coordinator (null: no test set)
    * @param cached whether {@code blocks} is persisted (else each barrier task converts its DataSets)
+   * @param trainSizes each partition's training rows, in partition order, counted when the blocks were made
+   *     (null when not cached): the barrier tasks then need not gather them ({@code allGather} costs ~1 s, as
+   *     Spark polls its barrier RPC once a second)
    */
   record Entry(SparkContext sc, int sourceId, int testId, JavaRDD<DataSetBlock> blocks, DatasetInfo info,
-      DatasetInfo testInfo, boolean cached) {}
+      DatasetInfo testInfo, boolean cached, long[] trainSizes) {}
 
   ConvertedRows(int workers, StorageLevel level) {
     this.workers = workers;
@@ -90,6 +93,7 @@ final class ConvertedRows implements AutoCloseable {
         : TrainAndTestDataSets.blocks(data, test, workers);
     boolean cache = level != null && level.isValid();
     Tuple2<DataSetShape, DataSetShape> shapes;
+    long[] sizes = null;
     if (!cache) {
       shapes = new Tuple2<>(data.map(DataSetShape::of).fold(DataSetShape.NONE, DataSetShape::merge),
           test == null ? DataSetShape.NONE : test.map(DataSetShape::of).fold(DataSetShape.NONE, DataSetShape::merge));
@@ -101,9 +105,30 @@ final class ConvertedRows implements AutoCloseable {
       // 94 MB per task for 30,000 Fashion-MNIST examples, serialized into every barrier stage's tasks)
       blocks.rdd().localCheckpoint();
       try {
-        shapes = blocks.map(b -> new Tuple2<>(b.shape(), b.testShape()))
-            .fold(new Tuple2<>(DataSetShape.NONE, DataSetShape.NONE),
-                (x, y) -> new Tuple2<>(x._1().merge(y._1()), x._2().merge(y._2())));
+        // one small record per partition: its index, shapes and training rows (the merged shapes and the
+        // per-partition sizes the barrier tasks would otherwise gather)
+        List<Tuple2<Integer, Tuple2<Tuple2<DataSetShape, DataSetShape>, Long>>> parts = blocks.mapPartitionsWithIndex(
+            (index, it) -> {
+              DataSetShape train = DataSetShape.NONE;
+              DataSetShape testShape = DataSetShape.NONE;
+              long rows = 0;
+              while (it.hasNext()) {
+                DataSetBlock b = it.next();
+                train = train.merge(b.shape());
+                testShape = testShape.merge(b.testShape());
+                rows += b.labels().length;
+              }
+              return List.of(new Tuple2<>(index, new Tuple2<>(new Tuple2<>(train, testShape), rows))).iterator();
+            }, true).collect();
+        DataSetShape train = DataSetShape.NONE;
+        DataSetShape testShape = DataSetShape.NONE;
+        sizes = new long[parts.size()];
+        for (var part : parts) {
+          train = train.merge(part._2()._1()._1());
+          testShape = testShape.merge(part._2()._1()._2());
+          sizes[part._1()] = part._2()._2();
+        }
+        shapes = new Tuple2<>(train, testShape);
       } catch (RuntimeException e) {
         blocks.unpersist(false);
         throw e;
@@ -112,7 +137,7 @@ final class ConvertedRows implements AutoCloseable {
     try {
       DatasetInfo info = shapes._1().toInfo();
       DatasetInfo testInfo = test == null ? null : testInfo(shapes._2(), info);
-      current = new Entry(sc, data.id(), testId, blocks, info, testInfo, cache);
+      current = new Entry(sc, data.id(), testId, blocks, info, testInfo, cache, sizes);
     } catch (IllegalArgumentException e) {
       if (cache) {
         blocks.unpersist(false);

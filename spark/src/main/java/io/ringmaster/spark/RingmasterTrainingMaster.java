@@ -183,7 +183,7 @@ public final class RingmasterTrainingMaster
     ModelStart start = startOf(net);
     timings.lap("start model");
     BarrierJob<DataSetBlock> job = new BarrierJob<>(spec, train, test, rows.blocks().rdd(),
-        DataSetRows.blockReader(train.features()), start, net.getEpochCount(), TaskFault.NONE);
+        DataSetRows.blockReader(train.features()), start, net.getEpochCount(), TaskFault.NONE, rows.trainSizes());
     DriverCoordinator on = coordinator(sc);
     Job end;
     try {

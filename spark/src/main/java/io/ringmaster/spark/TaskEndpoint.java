@@ -17,10 +17,18 @@ import java.io.Serializable;
  * @param jobSecret the job's worker secret, which the tasks' workers present to the coordinator (it travels in
  *     Spark's broadcast: enable {@code spark.network.crypto.enabled} on a shared cluster); never printed
  * @param tls how the workers secure their channels (TLS files as the executors find them, or plaintext)
+ * @param knownTrainSizes each partition's training rows when the driver knows them already (the drop-in's kept
+ *     rows), so the tasks skip their {@code allGather}; null: the tasks gather them
  */
 public record TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
-    int planEpochOffset, String jobSecret, SparkTls tls) implements Serializable {
-  private static final long serialVersionUID = 4L;
+    int planEpochOffset, String jobSecret, SparkTls tls, long[] knownTrainSizes) implements Serializable {
+  private static final long serialVersionUID = 5L;
+
+  /** An endpoint whose tasks gather their partitions' sizes. */
+  public TaskEndpoint(String coordinatorTarget, String jobId, int workers, TaskFault fault, ModelStart start,
+      int planEpochOffset, String jobSecret, SparkTls tls) {
+    this(coordinatorTarget, jobId, workers, fault, start, planEpochOffset, jobSecret, tls, null);
+  }
 
   public TaskEndpoint {
     jobSecret = jobSecret == null ? "" : jobSecret;

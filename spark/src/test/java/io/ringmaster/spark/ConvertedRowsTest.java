@@ -61,6 +61,9 @@ class ConvertedRowsTest {
       List<DataSetBlock> blocks = again.blocks().collect(); // what a barrier stage reads: from the cache
       assertThat(reads.value()).as("DataSets read again after the first fit").isEqualTo(5);
       assertThat(blocks).extracting(b -> b.labels().length).containsExactlyInAnyOrder(9, 6);
+      // counted when the blocks were made, in partition order: the barrier tasks take them instead of gathering
+      assertThat(first.trainSizes()).containsExactly(first.blocks().glom().collect().stream()
+          .mapToLong(part -> part.get(0).labels().length).toArray());
 
       JavaRDD<DataSet> b = sc.parallelize(dataSets(2, true), 2);
       ConvertedRows.Entry other = rows.of(b);
@@ -79,6 +82,7 @@ class ConvertedRowsTest {
     try (ConvertedRows rows = new ConvertedRows(2, StorageLevel.NONE())) {
       ConvertedRows.Entry e = rows.of(a);
       assertThat(e.cached()).isFalse();
+      assertThat(e.trainSizes()).as("not counted: each task converts its rows and gathers the sizes").isNull();
       assertThat(persisted(e.blocks())).isFalse();
       assertThat(e.info().samples()).isEqualTo(12);
       assertThat(rows.of(a)).isSameAs(e);
