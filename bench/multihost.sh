@@ -52,7 +52,7 @@ cat > "$logback" <<'XML'
 </configuration>
 XML
 
-mvn -o -B -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath \
+mvn -o -B -q -pl bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 

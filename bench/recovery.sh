@@ -17,7 +17,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-mvn -B -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath \
+mvn -B -q -pl bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 logback="$(mktemp --suffix=.xml)"

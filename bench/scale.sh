@@ -24,13 +24,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 build() {
-  (cd "$1" && mvn -o -B -q -pl cli -am -Dmaven.test.skip=true package >&2)
+  (cd "$1" && mvn -o -B -q -pl cli -am -DskipTests package >&2)
 }
 if [ -n "$before" ]; then
   build "$before"
 fi
 cd "$root"
-mvn -o -B -q -pl cli,bench -am -Dmaven.test.skip=true package dependency:build-classpath \
+mvn -o -B -q -pl cli,bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 trees=()
