@@ -92,7 +92,7 @@ public final class AuditServiceImpl extends AuditServiceGrpc.AuditServiceImplBas
     long before;
     try {
       before = AuditPageToken.decode(request.getPageToken(), query);
-    } catch (AuditPageToken.InvalidTokenException e) {
+    } catch (PageTokenEnvelope.InvalidTokenException e) {
       out.onError(invalid(e.getMessage()));
       return;
     }

@@ -145,7 +145,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     JobCursor after;
     try {
       after = PageToken.decode(request.getPageToken(), states);
-    } catch (PageToken.InvalidTokenException e) {
+    } catch (PageTokenEnvelope.InvalidTokenException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
